@@ -1,0 +1,91 @@
+//! The command line (DESIGN.md §1): the only code that prints or exits. Each command reads as
+//! one pipeline: parse → validate → run → export.
+
+mod catalog;
+mod run;
+mod validate;
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::scenario::ScenarioError;
+use crate::sim::SimError;
+use crate::trace::TraceError;
+
+/// Discrete-event simulator of Amazon ECS clusters: compares EC2 mode and Fargate on one
+/// workload for cost, utilisation and waiting.
+#[derive(Debug, Parser)]
+#[command(name = "sim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate every arm of a scenario on the same workload and compare them.
+    Run(run::RunArgs),
+    /// Check a scenario (and its trace) and print what it resolves to; simulate nothing.
+    Validate {
+        /// The scenario file (TOML).
+        scenario: PathBuf,
+    },
+    /// Print the built-in reference data the model uses.
+    Catalog {
+        /// What to print.
+        #[arg(value_enum)]
+        what: catalog::What,
+    },
+}
+
+/// A command-line mistake (exit status 2), e.g. an unknown arm in `--only`.
+#[derive(Debug, thiserror::Error)]
+#[error("{0}")]
+pub struct UsageError(pub String);
+
+/// Parse the command line, run the command, and map any error to an exit status:
+/// 0 success, 2 bad usage or invalid input, 1 anything else.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(if e.use_stderr() { 2 } else { 0 });
+        }
+    };
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Validate { scenario } => validate::validate(&scenario),
+        Command::Catalog { what } => catalog::catalog(what),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            #[allow(clippy::print_stderr)]
+            {
+                eprintln!("error: {e:#}");
+            }
+            ExitCode::from(exit_status(&e))
+        }
+    }
+}
+
+/// 2 for invalid input or usage, 1 for anything else.
+fn exit_status(e: &anyhow::Error) -> u8 {
+    let invalid_input = e.chain().any(|c| {
+        c.is::<ScenarioError>()
+            || c.is::<TraceError>()
+            || c.is::<UsageError>()
+            || c.downcast_ref::<SimError>()
+                .is_some_and(|s| matches!(s, SimError::Trace(_)))
+    });
+    if invalid_input { 2 } else { 1 }
+}
+
+/// Whether to draw progress bars: a terminal on stderr, and not `--quiet`.
+fn show_progress(quiet: bool) -> bool {
+    !quiet && std::io::stderr().is_terminal()
+}

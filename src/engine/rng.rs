@@ -1,0 +1,98 @@
+//! Seeded random-number streams, one per purpose, from a portable generator.
+//!
+//! `StdRng` may change between `rand` versions, so every stream is a `Xoshiro256PlusPlus` seeded
+//! from the scenario seed mixed with a stable hash of the stream's purpose. Adding a draw to one
+//! stream never shifts another.
+
+use rand::SeedableRng;
+use rand::rngs::Xoshiro256PlusPlus;
+
+/// What a stream is used for; each purpose (and index) gets an independent stream.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StreamPurpose {
+    /// Inter-arrival times of generated job stream `n` (scenario order).
+    Arrivals(u32),
+    /// Run times of generated job stream `n`.
+    Durations(u32),
+    /// Task start latencies on arm `n`.
+    TaskStart(u32),
+    /// Instance launch latencies on arm `n`.
+    InstanceLaunch(u32),
+    /// `random` placement draws on arm `n`.
+    Placement(u32),
+}
+
+impl StreamPurpose {
+    fn tag(self) -> (&'static str, u32) {
+        match self {
+            StreamPurpose::Arrivals(n) => ("arrivals", n),
+            StreamPurpose::Durations(n) => ("durations", n),
+            StreamPurpose::TaskStart(n) => ("task-start", n),
+            StreamPurpose::InstanceLaunch(n) => ("instance-launch", n),
+            StreamPurpose::Placement(n) => ("placement", n),
+        }
+    }
+}
+
+/// The generator behind every stream.
+pub type RngStream = Xoshiro256PlusPlus;
+
+/// FNV-1a, 64 bit: a stable hash of the purpose name (std's hasher is not stable across
+/// releases).
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+/// SplitMix64 finaliser: spreads nearby inputs to unrelated outputs.
+pub fn mix64(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// The stream for `purpose` under scenario seed `seed`.
+pub fn stream(seed: u64, purpose: StreamPurpose) -> RngStream {
+    let (name, n) = purpose.tag();
+    let key = mix64(fnv1a(name.as_bytes()) ^ mix64(u64::from(n)));
+    Xoshiro256PlusPlus::seed_from_u64(mix64(seed ^ key))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::Rng;
+
+    #[test]
+    fn same_seed_and_purpose_give_the_same_stream() {
+        let mut a = stream(42, StreamPurpose::Arrivals(0));
+        let mut b = stream(42, StreamPurpose::Arrivals(0));
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+    }
+
+    #[test]
+    fn purposes_and_seeds_are_independent() {
+        let first = |s, p| stream(s, p).next_u64();
+        let a = first(42, StreamPurpose::Arrivals(0));
+        assert_ne!(a, first(42, StreamPurpose::Arrivals(1)));
+        assert_ne!(a, first(42, StreamPurpose::Durations(0)));
+        assert_ne!(a, first(43, StreamPurpose::Arrivals(0)));
+    }
+
+    const PINNED: u64 = 0;
+
+    #[test]
+    fn stream_is_pinned_across_versions() {
+        // Pins the generator: if a dependency update changes this value, every golden output
+        // changes with it, and this test says why.
+        let v = stream(42, StreamPurpose::Arrivals(0)).next_u64();
+        assert_eq!(v, PINNED);
+    }
+}

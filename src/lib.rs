@@ -1,0 +1,48 @@
+//! `sim` — a discrete-event simulator of Amazon ECS clusters for capacity planning.
+//!
+//! It replays a workload (a trace or generated job streams) against several *arms* — EC2-mode
+//! clusters of container instances and the Fargate pool — and reports, side by side, what each
+//! would cost, how well it would be used and how long tasks would wait.
+//!
+//! # Glossary
+//! - **arm**: one launch configuration to compare (`[[arm]]` in a scenario): EC2 or FARGATE.
+//! - **container instance**: an EC2 instance registered with the cluster; it offers CPU units
+//!   (`vCPU × 1024`), registered memory, ENI slots (awsvpc) and host ports (bridge/host).
+//! - **task**: one run of a task definition: CPU units, memory, a run time, a task group.
+//! - **task group**: `service:<name>`, a job's name, a trace's `group`, else `default`; what
+//!   `spread` and `distinctInstance` count.
+//! - **placement**: ECS's choice of instance: resources → constraints → strategy chain.
+//! - **pending**: a task waiting for capacity (PROVISIONING), in arrival order.
+//! - **Fargate size**: the valid CPU/memory pair a Fargate task is billed at (rounded up).
+//! - **reservation / utilisation**: reserved ÷ registered (EC2) or requested ÷ billed (Fargate),
+//!   integrated over time.
+//!
+//! # Codemap (arrows point down only)
+//! - [`cli`]: clap commands; the only code that prints or exits; `anyhow` context.
+//! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
+//!   line, column and key.
+//! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader,
+//!   generated job streams.
+//! - [`report`]: CSV/JSON/table exporters that render bytes; one atomic writer.
+//! - [`sim`]: ECS on the engine: one arm's world, event handlers, billing, metrics;
+//!   [`sim::run`] simulates every arm.
+//! - [`placement`]: the hot loop: [`placement::place`]; the reference scan; constraints,
+//!   strategies and the cluster query language. Pure.
+//! - [`model`]: instance types, Fargate sizes, prices, task specs, cluster state (struct of
+//!   arrays). Pure.
+//! - [`engine`]: event queue ordered by (time, kind, sequence), seeded RNG streams. Knows no ECS.
+//! - [`time`], [`ids`]: `SimTime`/`SimDuration` (integer ms), dense ids.
+//!
+//! `engine`, `model` and `placement` do no I/O, read no clock or environment and never iterate
+//! a hash map. Modelling rules and their sources are in `docs/model.md`.
+
+pub mod cli;
+pub mod engine;
+pub mod ids;
+pub mod model;
+pub mod placement;
+pub mod report;
+pub mod scenario;
+pub mod sim;
+pub mod time;
+pub mod trace;

@@ -1,0 +1,5 @@
+//! The `sim` binary: everything happens in [`sim::cli::main`].
+
+fn main() -> std::process::ExitCode {
+    sim::cli::main()
+}

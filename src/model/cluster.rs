@@ -1,0 +1,398 @@
+//! The container instances of one EC2 cluster, as a struct of arrays: what each registered and
+//! what is still free. Every reservation goes through [`Cluster::reserve`] and
+//! [`Cluster::release`], which keep the totals and never let a resource go negative.
+
+use crate::ids::{GroupId, InstanceId, ZoneId};
+use crate::model::Architecture;
+
+/// Host ports the ECS agent reserves on every instance by default (`ECS_RESERVED_PORTS`,
+/// reference/ecs-facts.md §2.5, agent README: `[22, 2375, 2376, 51678, 51679]`).
+pub const AGENT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
+
+/// What one task needs from an instance.
+#[derive(Debug, Clone, Copy)]
+pub struct ResourceRequest<'a> {
+    /// CPU units.
+    pub cpu_units: u32,
+    /// Memory, MiB.
+    pub memory_mib: u32,
+    /// Whether it takes an ENI slot (awsvpc).
+    pub needs_eni: bool,
+    /// Static host ports that must be free on the instance (bridge/host modes).
+    pub host_ports: &'a [u16],
+    /// The task's group.
+    pub group: GroupId,
+}
+
+/// Whether a task's resources fit an instance, and if not, the first reason why (checked in
+/// the order CPU, memory, ports, ENI, so `NoEniSlot` means only the ENI was missing).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fit {
+    /// Everything fits.
+    Fits,
+    /// Not enough free CPU units.
+    NotEnoughCpu,
+    /// Not enough free memory.
+    NotEnoughMemory,
+    /// A static host port is taken.
+    PortConflict,
+    /// CPU, memory and ports fit, but no ENI slot is free.
+    NoEniSlot,
+}
+
+/// Per-type facts a cluster needs (the arm's instance types, by local index).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterType {
+    /// Instance type name (`ecs.instance-type`).
+    pub name: String,
+    /// CPU architecture (`ecs.cpu-architecture`).
+    pub architecture: Architecture,
+}
+
+/// The container instances of one EC2 arm.
+#[derive(Debug, Clone, Default)]
+pub struct Cluster {
+    types: Vec<ClusterType>,
+    zones: Vec<String>,
+    type_of: Vec<u16>,
+    zone_of: Vec<ZoneId>,
+    zone_counts: Vec<u32>,
+    instance_names: Vec<String>,
+    registered_cpu: Vec<u32>,
+    registered_mem: Vec<u32>,
+    free_cpu: Vec<u32>,
+    free_mem: Vec<u32>,
+    free_eni: Vec<u32>,
+    ports: Vec<Vec<u16>>,
+    task_count: Vec<u32>,
+    group_counts: Vec<Vec<(GroupId, u32)>>,
+    total_registered_cpu: u64,
+    total_registered_mem: u64,
+    total_reserved_cpu: u64,
+    total_reserved_mem: u64,
+}
+
+impl Cluster {
+    /// An empty cluster whose instances will be of `types` in `zones`.
+    pub fn new(types: Vec<ClusterType>, zones: Vec<String>) -> Cluster {
+        let zone_counts = vec![0; zones.len().max(1)];
+        Cluster {
+            types,
+            zones,
+            zone_counts,
+            ..Cluster::default()
+        }
+    }
+
+    /// Register a new container instance; ids are handed out in launch order. `reserved_ports`
+    /// are host ports taken from the start (the agent's, in bridge/host modes).
+    pub fn add_instance(
+        &mut self,
+        type_index: u16,
+        zone: ZoneId,
+        cpu_units: u32,
+        memory_mib: u32,
+        eni_slots: u32,
+        reserved_ports: &[u16],
+    ) -> InstanceId {
+        let id = InstanceId(self.type_of.len() as u32);
+        self.type_of.push(type_index);
+        self.zone_of.push(zone);
+        if let Some(c) = self.zone_counts.get_mut(usize::from(zone.0)) {
+            *c += 1;
+        }
+        self.instance_names.push(id.to_string());
+        self.registered_cpu.push(cpu_units);
+        self.registered_mem.push(memory_mib);
+        self.free_cpu.push(cpu_units);
+        self.free_mem.push(memory_mib);
+        self.free_eni.push(eni_slots);
+        self.ports.push(reserved_ports.to_vec());
+        self.task_count.push(0);
+        self.group_counts.push(Vec::new());
+        self.total_registered_cpu += u64::from(cpu_units);
+        self.total_registered_mem += u64::from(memory_mib);
+        id
+    }
+
+    /// Number of container instances.
+    pub fn len(&self) -> usize {
+        self.type_of.len()
+    }
+
+    /// Whether the cluster has no instance.
+    pub fn is_empty(&self) -> bool {
+        self.type_of.is_empty()
+    }
+
+    /// The zone with the fewest instances, ties to the earlier zone (how an Auto Scaling group
+    /// balances, DESIGN.md §3).
+    pub fn next_zone(&self) -> ZoneId {
+        let counts = &self.zone_counts;
+        let best = (0..counts.len())
+            .min_by_key(|&i| (counts[i], i))
+            .unwrap_or(0);
+        ZoneId(best as u8)
+    }
+
+    /// Whether `req` fits instance `i` by resources (step 1 of ECS placement).
+    pub fn fit(&self, i: InstanceId, req: &ResourceRequest<'_>) -> Fit {
+        let k = i.index();
+        if self.free_cpu[k] < req.cpu_units {
+            return Fit::NotEnoughCpu;
+        }
+        if self.free_mem[k] < req.memory_mib {
+            return Fit::NotEnoughMemory;
+        }
+        if req.host_ports.iter().any(|p| self.ports[k].contains(p)) {
+            return Fit::PortConflict;
+        }
+        if req.needs_eni && self.free_eni[k] == 0 {
+            return Fit::NoEniSlot;
+        }
+        Fit::Fits
+    }
+
+    /// Take `req`'s resources on instance `i`. The caller has checked [`Cluster::fit`];
+    /// returns `false` and changes nothing if it does not fit.
+    pub fn reserve(&mut self, i: InstanceId, req: &ResourceRequest<'_>) -> bool {
+        if self.fit(i, req) != Fit::Fits {
+            return false;
+        }
+        let k = i.index();
+        self.free_cpu[k] -= req.cpu_units;
+        self.free_mem[k] -= req.memory_mib;
+        if req.needs_eni {
+            self.free_eni[k] -= 1;
+        }
+        self.ports[k].extend_from_slice(req.host_ports);
+        self.task_count[k] += 1;
+        match self.group_counts[k]
+            .iter_mut()
+            .find(|(g, _)| *g == req.group)
+        {
+            Some((_, n)) => *n += 1,
+            None => self.group_counts[k].push((req.group, 1)),
+        }
+        self.total_reserved_cpu += u64::from(req.cpu_units);
+        self.total_reserved_mem += u64::from(req.memory_mib);
+        true
+    }
+
+    /// Give back what [`Cluster::reserve`] took for `req` on instance `i`.
+    pub fn release(&mut self, i: InstanceId, req: &ResourceRequest<'_>) {
+        let k = i.index();
+        self.free_cpu[k] = (self.free_cpu[k] + req.cpu_units).min(self.registered_cpu[k]);
+        self.free_mem[k] = (self.free_mem[k] + req.memory_mib).min(self.registered_mem[k]);
+        if req.needs_eni {
+            self.free_eni[k] += 1;
+        }
+        for p in req.host_ports {
+            if let Some(pos) = self.ports[k].iter().position(|x| x == p) {
+                self.ports[k].swap_remove(pos);
+            }
+        }
+        self.task_count[k] = self.task_count[k].saturating_sub(1);
+        if let Some(pos) = self.group_counts[k]
+            .iter()
+            .position(|(g, _)| *g == req.group)
+        {
+            self.group_counts[k][pos].1 -= 1;
+            if self.group_counts[k][pos].1 == 0 {
+                self.group_counts[k].swap_remove(pos);
+            }
+        }
+        self.total_reserved_cpu = self
+            .total_reserved_cpu
+            .saturating_sub(u64::from(req.cpu_units));
+        self.total_reserved_mem = self
+            .total_reserved_mem
+            .saturating_sub(u64::from(req.memory_mib));
+    }
+
+    /// Free CPU units per instance.
+    pub fn free_cpu(&self) -> &[u32] {
+        &self.free_cpu
+    }
+    /// Free memory (MiB) per instance.
+    pub fn free_mem(&self) -> &[u32] {
+        &self.free_mem
+    }
+    /// Free ENI slots per instance (`u32::MAX` when the network mode does not use them).
+    pub fn free_eni(&self) -> &[u32] {
+        &self.free_eni
+    }
+    /// Registered CPU units per instance.
+    pub fn registered_cpu(&self) -> &[u32] {
+        &self.registered_cpu
+    }
+    /// Registered memory per instance.
+    pub fn registered_mem(&self) -> &[u32] {
+        &self.registered_mem
+    }
+    /// Tasks placed on each instance (`runningTasksCount`).
+    pub fn task_count(&self) -> &[u32] {
+        &self.task_count
+    }
+    /// Zone of each instance.
+    pub fn zone_of(&self) -> &[ZoneId] {
+        &self.zone_of
+    }
+    /// Local type index of each instance.
+    pub fn type_of(&self) -> &[u16] {
+        &self.type_of
+    }
+    /// The arm's instance types.
+    pub fn types(&self) -> &[ClusterType] {
+        &self.types
+    }
+    /// The arm's zone names.
+    pub fn zones(&self) -> &[String] {
+        &self.zones
+    }
+    /// The printable id of instance `i`.
+    pub fn instance_name(&self, i: InstanceId) -> &str {
+        &self.instance_names[i.index()]
+    }
+    /// Tasks of `group` on instance `i`.
+    pub fn group_count(&self, i: InstanceId, group: GroupId) -> u32 {
+        self.group_counts[i.index()]
+            .iter()
+            .find(|(g, _)| *g == group)
+            .map_or(0, |(_, n)| *n)
+    }
+    /// The groups with tasks on instance `i`, with their counts.
+    pub fn groups_on(&self, i: InstanceId) -> &[(GroupId, u32)] {
+        &self.group_counts[i.index()]
+    }
+    /// Host ports taken on instance `i`.
+    pub fn ports_on(&self, i: InstanceId) -> &[u16] {
+        &self.ports[i.index()]
+    }
+    /// Total registered CPU units.
+    pub fn total_registered_cpu(&self) -> u64 {
+        self.total_registered_cpu
+    }
+    /// Total registered memory, MiB.
+    pub fn total_registered_mem(&self) -> u64 {
+        self.total_registered_mem
+    }
+    /// Total reserved CPU units.
+    pub fn total_reserved_cpu(&self) -> u64 {
+        self.total_reserved_cpu
+    }
+    /// Total reserved memory, MiB.
+    pub fn total_reserved_mem(&self) -> u64 {
+        self.total_reserved_mem
+    }
+
+    /// Check that no instance is over-committed and the totals agree with the per-instance
+    /// state; `Err` says what is wrong. Used by tests and debug runs.
+    pub fn check_invariants(&self) -> Result<(), String> {
+        let (mut rc, mut rm) = (0u64, 0u64);
+        for k in 0..self.len() {
+            if self.free_cpu[k] > self.registered_cpu[k]
+                || self.free_mem[k] > self.registered_mem[k]
+            {
+                return Err(format!("instance {k}: free exceeds registered"));
+            }
+            rc += u64::from(self.registered_cpu[k] - self.free_cpu[k]);
+            rm += u64::from(self.registered_mem[k] - self.free_mem[k]);
+            let groups: u32 = self.group_counts[k].iter().map(|(_, n)| n).sum();
+            if groups != self.task_count[k] {
+                return Err(format!(
+                    "instance {k}: group counts {groups} != tasks {}",
+                    self.task_count[k]
+                ));
+            }
+            let mut ports = self.ports[k].clone();
+            ports.sort_unstable();
+            if ports.windows(2).any(|w| w[0] == w[1]) {
+                return Err(format!("instance {k}: a host port is taken twice"));
+            }
+        }
+        if rc != self.total_reserved_cpu || rm != self.total_reserved_mem {
+            return Err("reserved totals disagree with instances".to_string());
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn cluster() -> Cluster {
+        let mut c = Cluster::new(
+            vec![ClusterType {
+                name: "m5.large".into(),
+                architecture: Architecture::X86_64,
+            }],
+            vec!["a".into(), "b".into()],
+        );
+        c.add_instance(0, ZoneId(0), 2048, 7817, 2, &[]);
+        c
+    }
+
+    fn req(ports: &[u16]) -> ResourceRequest<'_> {
+        ResourceRequest {
+            cpu_units: 512,
+            memory_mib: 1024,
+            needs_eni: true,
+            host_ports: ports,
+            group: GroupId(0),
+        }
+    }
+
+    #[test]
+    fn eni_slots_limit_awsvpc_tasks() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        assert!(c.reserve(i, &req(&[])));
+        assert!(c.reserve(i, &req(&[])));
+        // CPU and memory are still free, only the ENI is missing.
+        assert_eq!(c.fit(i, &req(&[])), Fit::NoEniSlot);
+        c.release(i, &req(&[]));
+        assert_eq!(c.fit(i, &req(&[])), Fit::Fits);
+        c.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn host_ports_conflict_and_are_released() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        let r = ResourceRequest {
+            needs_eni: false,
+            ..req(&[80])
+        };
+        assert!(c.reserve(i, &r));
+        assert_eq!(c.fit(i, &r), Fit::PortConflict);
+        let other = ResourceRequest {
+            needs_eni: false,
+            ..req(&[8080])
+        };
+        assert_eq!(c.fit(i, &other), Fit::Fits);
+        c.release(i, &r);
+        assert_eq!(c.fit(i, &r), Fit::Fits);
+    }
+
+    #[test]
+    fn release_restores_exactly() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        let before = (c.free_cpu()[0], c.free_mem()[0], c.free_eni()[0]);
+        assert!(c.reserve(i, &req(&[])));
+        c.release(i, &req(&[]));
+        assert_eq!(before, (c.free_cpu()[0], c.free_mem()[0], c.free_eni()[0]));
+        assert_eq!(c.total_reserved_cpu(), 0);
+        assert_eq!(c.group_count(i, GroupId(0)), 0);
+    }
+
+    #[test]
+    fn zones_fill_evenly_ties_to_the_first() {
+        let mut c = cluster();
+        assert_eq!(c.next_zone(), ZoneId(1));
+        c.add_instance(0, ZoneId(1), 2048, 7817, 2, &[]);
+        assert_eq!(c.next_zone(), ZoneId(0));
+    }
+}

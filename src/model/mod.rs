@@ -1,0 +1,24 @@
+//! The ECS world as data: resources, instance types, Fargate sizes, prices, tasks and the state
+//! of a cluster's container instances. Pure: no I/O, no clock, no randomness.
+
+pub mod architecture;
+pub mod catalog;
+pub mod cluster;
+pub mod distribution;
+pub mod fargate;
+pub mod group_table;
+pub mod instance_type;
+pub mod network_mode;
+pub mod pricing;
+pub mod task_spec;
+
+pub use architecture::Architecture;
+pub use catalog::Catalog;
+pub use cluster::{Cluster, Fit};
+pub use distribution::Distribution;
+pub use fargate::{FargateSize, FargateSizes};
+pub use group_table::GroupTable;
+pub use instance_type::InstanceType;
+pub use network_mode::NetworkMode;
+pub use pricing::{FargateRates, Pricing};
+pub use task_spec::TaskSpec;

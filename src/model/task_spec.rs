@@ -1,0 +1,37 @@
+//! What a task asks for: the immutable request the simulator places and runs.
+
+use crate::ids::GroupId;
+use crate::time::SimDuration;
+
+/// Where a task came from: the trace, or generated job stream `n` (scenario order). Placement
+/// constraints and host ports are per source.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum TaskSource {
+    /// A row of the workload trace.
+    Trace,
+    /// Generated job stream `n` (`[[workload.jobs]]`, in scenario order).
+    Job(u16),
+}
+
+/// One task as the workload submits it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskSpec {
+    /// Identifier in outputs (`task_id` column of the trace, or `<job>-<n>`).
+    pub label: String,
+    /// Where the task came from.
+    pub source: TaskSource,
+    /// Task group (for `spread`, `distinctInstance` and reports).
+    pub group: GroupId,
+    /// Requested CPU units (1 vCPU = 1024).
+    pub cpu_units: u32,
+    /// Requested memory, MiB (the reservation ECS subtracts, reference/ecs-facts.md §2.2).
+    pub memory_mib: u32,
+    /// Run time once RUNNING.
+    pub duration: SimDuration,
+    /// Ephemeral storage, GiB (Fargate bills what is above 20).
+    pub storage_gib: u32,
+    /// Average CPU units actually used, where the trace says.
+    pub cpu_used_units: Option<f64>,
+    /// Average memory actually used (MiB), where the trace says.
+    pub memory_used_mib: Option<f64>,
+}

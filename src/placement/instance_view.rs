@@ -1,0 +1,48 @@
+//! One container instance seen through the cluster query language.
+
+use crate::ids::InstanceId;
+use crate::model::Cluster;
+use crate::placement::query::InstanceView;
+
+/// Adapts instance `id` of a [`Cluster`] to the query language's [`InstanceView`].
+#[derive(Debug, Clone, Copy)]
+pub struct ClusterInstance<'a> {
+    /// The cluster.
+    pub cluster: &'a Cluster,
+    /// The instance.
+    pub id: InstanceId,
+    /// Task group names by [`crate::ids::GroupId`].
+    pub group_names: &'a [String],
+}
+
+impl InstanceView for ClusterInstance<'_> {
+    fn attribute(&self, name: &str) -> Option<&str> {
+        let k = self.id.index();
+        let c = self.cluster;
+        match name {
+            "ecs.instance-type" => Some(c.types()[usize::from(c.type_of()[k])].name.as_str()),
+            "ecs.availability-zone" => Some(c.zones()[usize::from(c.zone_of()[k].0)].as_str()),
+            "ecs.cpu-architecture" => {
+                Some(c.types()[usize::from(c.type_of()[k])].architecture.as_str())
+            }
+            "ecs.os-type" => Some("linux"),
+            "ecs.os-family" => Some("LINUX"),
+            _ => None,
+        }
+    }
+
+    fn ec2_instance_id(&self) -> &str {
+        self.cluster.instance_name(self.id)
+    }
+
+    fn running_tasks_count(&self) -> u32 {
+        self.cluster.task_count()[self.id.index()]
+    }
+
+    fn any_task_group(&self, f: &mut dyn FnMut(&str) -> bool) -> bool {
+        self.cluster
+            .groups_on(self.id)
+            .iter()
+            .any(|(g, _)| self.group_names.get(g.0 as usize).is_some_and(|n| f(n)))
+    }
+}

@@ -1,0 +1,12 @@
+//! Outputs: exporters render bytes from results (pure); [`writer`] is the one place that writes
+//! files, atomically.
+
+pub mod comparison;
+pub mod csv_out;
+pub mod run_json;
+pub mod writer;
+
+pub use comparison::comparison_table;
+pub use csv_out::{summary_csv, tasks_csv, timeseries_csv};
+pub use run_json::{RunInfo, run_json};
+pub use writer::{OutputError, write_atomic};

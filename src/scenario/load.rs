@@ -1,0 +1,969 @@
+//! Reading and validating a scenario file.
+
+use std::collections::BTreeSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use toml::Spanned;
+
+use crate::model::instance_type::default_registered_memory_mib;
+use crate::model::pricing::KNOWN_REGIONS;
+use crate::model::{Architecture, Catalog, Distribution, InstanceType, NetworkMode, Pricing};
+use crate::placement::query::Expression;
+use crate::placement::{PlacementConstraint, PlacementStrategy};
+use crate::scenario::error::SourceMap;
+use crate::scenario::raw::{
+    RawArm, RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing,
+    RawScenario, Unsupported,
+};
+use crate::scenario::{
+    Arm, ArmKind, Ec2Arm, FargateArm, JobSpec, OnNoCapacity, Scenario, ScenarioError, Workload,
+};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::ArrivalProcess;
+
+/// Default sampling step of timeseries.csv.
+pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
+/// Default seed when the scenario gives none.
+pub const DEFAULT_SEED: u64 = 1;
+/// Most timeseries samples a run may produce per arm (a 10-year horizon sampled every second
+/// would be absurd, not useful).
+pub const MAX_SAMPLES: u64 = 10_000_000;
+/// ECS limits (reference/ecs-facts.md §7.2): strategies and constraints per task.
+pub const MAX_STRATEGIES: usize = 5;
+/// See [`MAX_STRATEGIES`].
+pub const MAX_CONSTRAINTS: usize = 10;
+/// Most instances a fixed-capacity arm may hold: ECS's default 5,000 container instances per
+/// cluster quota is adjustable, so allow well beyond it but stay bounded.
+pub const MAX_FIXED_INSTANCES: i64 = 100_000;
+
+/// Default task start latency on EC2 (placement to RUNNING) for bridge/host networking: about
+/// 2 s with a cached image and spare capacity (reference/ecs-facts.md §7.1, anecdotal).
+pub const EC2_TASK_START: Distribution = Distribution::Fixed(SimDuration(2_000));
+/// Default on EC2 with awsvpc: 2 s plus ENI attachment, "several seconds" (§2.3, §7.1): 7 s.
+pub const EC2_AWSVPC_TASK_START: Distribution = Distribution::Fixed(SimDuration(7_000));
+/// Default Fargate start latency: user reports of ~45 s (§7.1, unconfirmed), modelled as a
+/// lognormal with median 45 s and σ 0.3.
+pub const FARGATE_TASK_START: Distribution = Distribution::LogNormal {
+    median_ms: 45_000.0,
+    sigma: 0.3,
+};
+/// Default instance launch to registration: 1–3 minutes (§7.1, unconfirmed): 2 minutes.
+pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_000));
+
+/// Read and validate the scenario at `path`.
+pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+        path: path.to_path_buf(),
+        source,
+    })?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let offset = e.utf8_error().valid_up_to();
+        let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
+        SourceMap { path, text: &text }.error_at(offset, "the file is not valid UTF-8")
+    })?;
+    load_str(path, &text)
+}
+
+/// Validate scenario `text`, as if read from `path` (which locates the trace and names errors).
+pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
+    let map = SourceMap { path, text };
+    let raw: RawScenario = toml::from_str(text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        let msg = e.message().trim().to_string();
+        let msg = match map.key_before(offset) {
+            Some(k) if !msg.contains(&format!("`{k}`")) && !msg.starts_with("unknown field") => {
+                format!("field `{k}`: {msg}")
+            }
+            _ => msg,
+        };
+        map.error_at(offset, msg)
+    })?;
+    Validator {
+        map,
+        warnings: Vec::new(),
+    }
+    .scenario(raw)
+}
+
+struct Validator<'a> {
+    map: SourceMap<'a>,
+    warnings: Vec<String>,
+}
+
+type R<T> = Result<T, ScenarioError>;
+
+fn not_supported(v: &Unsupported, key: &str, map: &SourceMap<'_>) -> R<()> {
+    match v {
+        Some(s) => Err(map.error_in(
+            s.span(),
+            format!("`{key}` is not supported yet in this version of sim; remove it (it would change the model, so it is not ignored)"),
+        )),
+        None => Ok(()),
+    }
+}
+
+impl Validator<'_> {
+    fn err(&self, span: Range<usize>, msg: impl Into<String>) -> ScenarioError {
+        self.map.error_in(span, msg)
+    }
+
+    fn scenario(mut self, raw: RawScenario) -> R<Scenario> {
+        let path = self.map.path;
+        let name = match &raw.name {
+            Some(n) => {
+                let s = n.get_ref().trim();
+                if s.is_empty() || s.contains(['/', '\\']) || s == "." || s == ".." {
+                    return Err(self.err(n.span(), format!("`name`: found `{s}`; expected a non-empty name without `/` or `\\` (it names the output folder)")));
+                }
+                s.to_string()
+            }
+            None => path.file_stem().map_or_else(
+                || "scenario".to_string(),
+                |s| s.to_string_lossy().into_owned(),
+            ),
+        };
+        let seed = match &raw.seed {
+            Some(s) if *s.get_ref() < 0 => {
+                return Err(self.err(
+                    s.span(),
+                    format!(
+                        "`seed`: found {}; expected a non-negative integer",
+                        s.get_ref()
+                    ),
+                ));
+            }
+            Some(s) => *s.get_ref() as u64,
+            None => DEFAULT_SEED,
+        };
+        let horizon = raw.horizon.as_ref().map(|h| (h.get_ref().0, h.span()));
+        if let Some((d, span)) = &horizon
+            && d.as_ms() == 0
+        {
+            return Err(self.err(
+                span.clone(),
+                "`horizon`: found 0; expected a positive duration such as \"24h\"",
+            ));
+        }
+        let metrics_interval = match &raw.metrics_interval {
+            Some(m) if m.get_ref().0.as_ms() == 0 => {
+                return Err(self.err(
+                    m.span(),
+                    "`metrics_interval`: found 0; expected a positive duration such as \"1m\"",
+                ));
+            }
+            Some(m) => m.get_ref().0,
+            None => DEFAULT_METRICS_INTERVAL,
+        };
+        if let Some((h, span)) = &horizon
+            && h.as_ms() / metrics_interval.as_ms() > MAX_SAMPLES
+        {
+            return Err(self.err(
+                span.clone(),
+                format!("`horizon` / `metrics_interval` gives more than {MAX_SAMPLES} samples; expected a longer metrics_interval"),
+            ));
+        }
+        let pricing = self.pricing(raw.pricing.as_ref())?;
+        let mut catalog = Catalog::builtin();
+        if let Some(p) = &raw.pricing {
+            for (ty, price) in &p.ec2 {
+                let v = *price.get_ref();
+                if !(v.is_finite() && v >= 0.0) {
+                    return Err(self.err(price.span(), format!("`pricing.ec2.\"{ty}\"`: found {v}; expected a non-negative price per hour")));
+                }
+                match catalog.get(ty) {
+                    Some(t) => {
+                        let mut t = t.clone();
+                        t.price_per_hour = v;
+                        catalog.upsert(t);
+                    }
+                    None => return Err(self.err(price.span(), format!("`pricing.ec2`: unknown instance type `{ty}`; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]"))),
+                }
+            }
+        }
+        for it in &raw.instance_type {
+            let t = self.instance_type(it, &catalog)?;
+            catalog.upsert(t);
+        }
+        let workload = match &raw.workload {
+            Some(w) => self.workload(w, path, horizon.as_ref().map(|h| h.0))?,
+            None => Workload::default(),
+        };
+        if workload.trace.is_none() && workload.jobs.is_empty() {
+            return Err(self.map.error_at(raw.workload.as_ref().map_or(0, |w| w.span().start), "the workload is empty; expected `[workload]` with a `trace` or at least one `[[workload.jobs]]`"));
+        }
+        if raw.arm.is_empty() {
+            return Err(self.map.error_at(
+                self.map.text.len(),
+                "no `[[arm]]`; expected at least one launch configuration to simulate",
+            ));
+        }
+        let mut arms = Vec::new();
+        let mut names = BTreeSet::new();
+        for a in &raw.arm {
+            let arm = self.arm(a, &catalog, &pricing)?;
+            if !names.insert(arm.name.clone()) {
+                return Err(self.err(
+                    a.get_ref().name.span(),
+                    format!(
+                        "`arm.name`: `{}` is used by another arm; expected unique names",
+                        arm.name
+                    ),
+                ));
+            }
+            arms.push(arm);
+        }
+        let scenario = Scenario {
+            name,
+            path: path.to_path_buf(),
+            source_sha256: hex(&Sha256::digest(self.map.text.as_bytes())),
+            seed,
+            horizon: horizon.map(|h| h.0),
+            metrics_interval,
+            pricing,
+            catalog,
+            workload,
+            arms,
+            warnings: std::mem::take(&mut self.warnings),
+        };
+        if scenario.horizon.is_none() && !scenario.workload_is_finite() {
+            return Err(self.map.error_at(0, "no `horizon`, and a job stream has neither `end` nor `max_tasks`: the run would never end; expected `horizon = \"24h\"` (or an end on every job)"));
+        }
+        Ok(scenario)
+    }
+
+    fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
+        match v {
+            Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => Err(self.err(
+                s.span(),
+                format!(
+                    "`pricing.{key}`: found {}; expected a non-negative number",
+                    s.get_ref()
+                ),
+            )),
+            Some(s) => Ok(*s.get_ref()),
+            None => Ok(default),
+        }
+    }
+
+    fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
+        let mut p = Pricing::us_east_1();
+        let Some(raw) = raw else { return Ok(p) };
+        not_supported(
+            &raw.fargate_spot_discount,
+            "pricing.fargate_spot_discount",
+            &self.map,
+        )?;
+        not_supported(&raw.spot_discount, "pricing.spot_discount", &self.map)?;
+        if let Some(r) = &raw.region
+            && !KNOWN_REGIONS.contains(&r.get_ref().as_str())
+        {
+            return Err(self.err(r.span(), format!(
+                "`pricing.region`: no built-in prices for `{}`; expected one of {} (override prices with the other [pricing] keys)",
+                r.get_ref(), KNOWN_REGIONS.join(", ")
+            )));
+        }
+        p.fargate_x86.vcpu_hour = self.price(
+            &raw.fargate_vcpu_hour,
+            "fargate_vcpu_hour",
+            p.fargate_x86.vcpu_hour,
+        )?;
+        p.fargate_x86.gb_hour = self.price(
+            &raw.fargate_gb_hour,
+            "fargate_gb_hour",
+            p.fargate_x86.gb_hour,
+        )?;
+        p.fargate_arm.vcpu_hour = self.price(
+            &raw.fargate_arm_vcpu_hour,
+            "fargate_arm_vcpu_hour",
+            p.fargate_arm.vcpu_hour,
+        )?;
+        p.fargate_arm.gb_hour = self.price(
+            &raw.fargate_arm_gb_hour,
+            "fargate_arm_gb_hour",
+            p.fargate_arm.gb_hour,
+        )?;
+        p.fargate_storage_gb_hour = self.price(
+            &raw.fargate_storage_gb_hour,
+            "fargate_storage_gb_hour",
+            p.fargate_storage_gb_hour,
+        )?;
+        Ok(p)
+    }
+
+    fn instance_type(&self, s: &Spanned<RawInstanceType>, catalog: &Catalog) -> R<InstanceType> {
+        let it = s.get_ref();
+        let name = it.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(self.err(
+                it.name.span(),
+                "`instance_type.name`: expected a non-empty name",
+            ));
+        }
+        let base = catalog.get(&name).cloned();
+        let missing = |key: &str| {
+            self.err(
+                s.span(),
+                format!("`instance_type` `{name}` is not a built-in type, so `{key}` is required"),
+            )
+        };
+        let positive = |v: &Option<Spanned<u32>>, key: &str, fallback: Option<u32>| -> R<u32> {
+            match v {
+                Some(x) if *x.get_ref() == 0 => Err(self.err(
+                    x.span(),
+                    format!("`instance_type.{key}`: found 0; expected a positive integer"),
+                )),
+                Some(x) => Ok(*x.get_ref()),
+                None => fallback.ok_or_else(|| missing(key)),
+            }
+        };
+        let vcpu = positive(&it.vcpu, "vcpu", base.as_ref().map(|b| b.vcpu))?;
+        if vcpu > 4096 {
+            return Err(self.err(
+                it.vcpu.as_ref().map_or(s.span(), |v| v.span()),
+                format!("`instance_type.vcpu`: found {vcpu}; expected at most 4096"),
+            ));
+        }
+        let memory_mib = positive(
+            &it.memory_mib,
+            "memory_mib",
+            base.as_ref().map(|b| b.memory_mib),
+        )?;
+        let max_enis = positive(&it.max_enis, "max_enis", base.as_ref().map(|b| b.max_enis))?;
+        let registered_memory_mib = match &it.registered_memory_mib {
+            Some(r) if *r.get_ref() == 0 || *r.get_ref() > memory_mib => {
+                return Err(self.err(r.span(), format!("`instance_type.registered_memory_mib`: found {}; expected 1..={memory_mib} (at most the nominal memory)", r.get_ref())));
+            }
+            Some(r) => *r.get_ref(),
+            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
+            None => default_registered_memory_mib(&name, memory_mib),
+        };
+        let trunk_tasks = match &it.trunk_tasks {
+            Some(t) => Some(*t.get_ref()),
+            None => base.as_ref().and_then(|b| b.trunk_tasks),
+        };
+        let price_per_hour = match &it.price_per_hour {
+            Some(p) if !(p.get_ref().is_finite() && *p.get_ref() >= 0.0) => {
+                return Err(self.err(
+                    p.span(),
+                    format!(
+                        "`instance_type.price_per_hour`: found {}; expected a non-negative number",
+                        p.get_ref()
+                    ),
+                ));
+            }
+            Some(p) => *p.get_ref(),
+            None => base
+                .as_ref()
+                .map(|b| b.price_per_hour)
+                .ok_or_else(|| missing("price_per_hour"))?,
+        };
+        let architecture = match &it.architecture {
+            Some(a) => Architecture::parse(a.get_ref()).ok_or_else(|| {
+                self.err(
+                    a.span(),
+                    format!(
+                        "`instance_type.architecture`: found `{}`; expected `x86_64` or `arm64`",
+                        a.get_ref()
+                    ),
+                )
+            })?,
+            None => base
+                .as_ref()
+                .map_or(Architecture::X86_64, |b| b.architecture),
+        };
+        Ok(InstanceType {
+            name,
+            vcpu,
+            memory_mib,
+            registered_memory_mib,
+            max_enis,
+            trunk_tasks,
+            price_per_hour,
+            architecture,
+        })
+    }
+
+    fn workload(
+        &self,
+        w: &Spanned<crate::scenario::raw::RawWorkload>,
+        path: &Path,
+        horizon: Option<SimDuration>,
+    ) -> R<Workload> {
+        let raw = w.get_ref();
+        for (v, key) in [
+            (&raw.services, "workload.services"),
+            (&raw.task_definition, "workload.task_definition"),
+            (&raw.time_scale, "workload.time_scale"),
+            (&raw.start, "workload.start"),
+            (&raw.end, "workload.end"),
+            (&raw.sample, "workload.sample"),
+            (&raw.cpu_scale, "workload.cpu_scale"),
+            (&raw.memory_scale, "workload.memory_scale"),
+        ] {
+            not_supported(v, key, &self.map)?;
+        }
+        let trace = match &raw.trace {
+            Some(t) => {
+                let p = resolve(path, t.get_ref());
+                if let Err(e) = std::fs::metadata(&p) {
+                    return Err(self.err(t.span(), format!("`workload.trace`: cannot open `{}`: {e}; expected a CSV trace file (relative paths are relative to the scenario)", p.display())));
+                }
+                Some(p)
+            }
+            None => None,
+        };
+        let mut jobs = Vec::new();
+        let mut names = BTreeSet::new();
+        for (i, j) in raw.jobs.iter().enumerate() {
+            if i >= usize::from(u16::MAX) {
+                return Err(self.err(
+                    j.span(),
+                    "too many `[[workload.jobs]]`; expected at most 65535",
+                ));
+            }
+            let job = self.job(j.get_ref(), horizon)?;
+            if !names.insert(job.name.clone()) {
+                return Err(self.err(
+                    j.get_ref().name.span(),
+                    format!(
+                        "`workload.jobs.name`: `{}` is used by another job; expected unique names",
+                        job.name
+                    ),
+                ));
+            }
+            jobs.push(job);
+        }
+        Ok(Workload { trace, jobs })
+    }
+
+    fn int_in(&self, v: &Spanned<i64>, key: &str, lo: i64, hi: i64) -> R<u32> {
+        let x = *v.get_ref();
+        if x < lo || x > hi {
+            return Err(self.err(
+                v.span(),
+                format!("`{key}`: found {x}; expected an integer in {lo}..={hi}"),
+            ));
+        }
+        Ok(x as u32)
+    }
+
+    fn job(&self, j: &RawJob, _horizon: Option<SimDuration>) -> R<JobSpec> {
+        not_supported(
+            &j.task_definition,
+            "workload.jobs.task_definition",
+            &self.map,
+        )?;
+        let name = j.name.get_ref().trim().to_string();
+        if name.is_empty() {
+            return Err(self.err(
+                j.name.span(),
+                "`workload.jobs.name`: expected a non-empty name",
+            ));
+        }
+        let cpu_units = self.int_in(&j.cpu, "workload.jobs.cpu", 1, 1 << 24)?;
+        let memory_mib = self.int_in(&j.memory, "workload.jobs.memory", 1, 1 << 26)?;
+        let storage_gib = match &j.ephemeral_storage_gib {
+            Some(s) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
+            None => 20,
+        };
+        let arrival = self.arrival(&j.arrival)?;
+        let duration = self.distribution(&j.duration, "workload.jobs.duration", true)?;
+        let start = SimTime(j.start.as_ref().map_or(0, |s| s.get_ref().0.as_ms()));
+        let end = match &j.end {
+            Some(e) if e.get_ref().0.as_ms() <= start.as_ms() => {
+                return Err(self.err(
+                    e.span(),
+                    format!(
+                        "`workload.jobs.end`: found {}; expected a time after `start` ({})",
+                        e.get_ref().0,
+                        SimDuration(start.as_ms())
+                    ),
+                ));
+            }
+            Some(e) => Some(SimTime(e.get_ref().0.as_ms())),
+            None => None,
+        };
+        let max_tasks = match &j.max_tasks {
+            Some(m) if *m.get_ref() < 1 => {
+                return Err(self.err(
+                    m.span(),
+                    format!(
+                        "`workload.jobs.max_tasks`: found {}; expected a positive integer",
+                        m.get_ref()
+                    ),
+                ));
+            }
+            Some(m) => Some(*m.get_ref() as u64),
+            None => None,
+        };
+        let mut host_ports = Vec::new();
+        for p in j.host_ports.iter().flatten() {
+            let port = self.int_in(p, "workload.jobs.host_ports", 1, 65535)? as u16;
+            if host_ports.contains(&port) {
+                return Err(self.err(p.span(), format!("`workload.jobs.host_ports`: port {port} is listed twice; expected distinct ports")));
+            }
+            host_ports.push(port);
+        }
+        let constraints = self.constraints(
+            j.placement_constraints.as_deref().unwrap_or(&[]),
+            "workload.jobs.placement_constraints",
+        )?;
+        Ok(JobSpec {
+            name,
+            arrival,
+            duration,
+            cpu_units,
+            memory_mib,
+            storage_gib,
+            start,
+            end,
+            max_tasks,
+            host_ports,
+            constraints,
+        })
+    }
+
+    fn arrival(&self, a: &Spanned<RawArrival>) -> R<ArrivalProcess> {
+        let span = a.span();
+        let rate_ok = |v: f64, key: &str| -> R<f64> {
+            if v.is_finite() && v > 0.0 && v <= 36_000_000.0 {
+                Ok(v)
+            } else {
+                Err(self.err(
+                    span.clone(),
+                    format!("`{key}`: found {v}; expected a positive rate up to 36000000 per hour"),
+                ))
+            }
+        };
+        Ok(match a.get_ref() {
+            RawArrival::Poisson { per_hour } => ArrivalProcess::Poisson {
+                per_hour: rate_ok(*per_hour, "arrival.poisson.per_hour")?,
+            },
+            RawArrival::FixedInterval(d) => {
+                if d.0.as_ms() == 0 {
+                    return Err(self.err(span, "`arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
+                }
+                ArrivalProcess::FixedInterval(d.0)
+            }
+            RawArrival::Diurnal {
+                mean_per_hour,
+                peak_ratio,
+                peak_at,
+            } => {
+                if !(peak_ratio.is_finite() && (1.0..=1000.0).contains(peak_ratio)) {
+                    return Err(self.err(span, format!("`arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
+                }
+                ArrivalProcess::Diurnal {
+                    mean_per_hour: rate_ok(*mean_per_hour, "arrival.diurnal.mean_per_hour")?,
+                    peak_ratio: *peak_ratio,
+                    peak_at: peak_at.0,
+                }
+            }
+        })
+    }
+
+    fn distribution(
+        &self,
+        d: &Spanned<RawDistribution>,
+        key: &str,
+        positive: bool,
+    ) -> R<Distribution> {
+        let span = d.span();
+        let e = |m: String| self.err(span.clone(), format!("`{key}`: {m}"));
+        Ok(match d.get_ref() {
+            RawDistribution::Fixed(x) => {
+                if positive && x.0.as_ms() == 0 {
+                    return Err(e("found 0; expected a positive duration".to_string()));
+                }
+                Distribution::Fixed(x.0)
+            }
+            RawDistribution::Exponential { mean } => {
+                if mean.0.as_ms() == 0 {
+                    return Err(e(
+                        "exponential mean is 0; expected a positive duration".to_string()
+                    ));
+                }
+                Distribution::Exponential {
+                    mean_ms: mean.0.as_ms() as f64,
+                }
+            }
+            RawDistribution::LogNormal { median, sigma } => {
+                if median.0.as_ms() == 0 {
+                    return Err(e(
+                        "lognormal median is 0; expected a positive duration".to_string()
+                    ));
+                }
+                if !(sigma.is_finite() && (0.0..=10.0).contains(sigma)) {
+                    return Err(e(format!(
+                        "lognormal sigma is {sigma}; expected a number in 0..=10"
+                    )));
+                }
+                Distribution::LogNormal {
+                    median_ms: median.0.as_ms() as f64,
+                    sigma: *sigma,
+                }
+            }
+            RawDistribution::Uniform { min, max } => {
+                if min.0 > max.0 || (positive && max.0.as_ms() == 0) {
+                    return Err(e(format!(
+                        "uniform min {} and max {}; expected min <= max and max > 0",
+                        min.0, max.0
+                    )));
+                }
+                Distribution::Uniform {
+                    min_ms: min.0.as_ms() as f64,
+                    max_ms: max.0.as_ms() as f64,
+                }
+            }
+        })
+    }
+
+    fn constraints(
+        &self,
+        list: &[Spanned<RawConstraint>],
+        key: &str,
+    ) -> R<Vec<PlacementConstraint>> {
+        if let Some(extra) = list.get(MAX_CONSTRAINTS) {
+            return Err(self.err(extra.span(), format!("`{key}`: more than {MAX_CONSTRAINTS} constraints; ECS allows at most {MAX_CONSTRAINTS} per task")));
+        }
+        list.iter()
+            .map(|c| {
+                let raw = c.get_ref();
+                match (raw.kind.as_str(), &raw.expression) {
+                    ("distinctInstance", None) => Ok(PlacementConstraint::DistinctInstance),
+                    ("distinctInstance", Some(_)) => Err(self.err(c.span(), format!("`{key}`: `distinctInstance` takes no expression"))),
+                    ("memberOf", Some(text)) => {
+                        let e = Expression::parse(text).map_err(|q| {
+                            self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: {q}"))
+                        })?;
+                        if let Some(subject) = e.unsupported_subject() {
+                            return Err(self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: subject `{subject}` is not modelled by sim; expected attribute:ecs.instance-type, attribute:ecs.availability-zone, attribute:ecs.cpu-architecture, attribute:ecs.os-type, ec2InstanceId, task:group or runningTasksCount")));
+                        }
+                        Ok(PlacementConstraint::MemberOf(e))
+                    }
+                    ("memberOf", None) => Err(self.err(c.span(), format!("`{key}`: `memberOf` needs an `expression` in the cluster query language"))),
+                    (other, _) => Err(self.err(c.span(), format!("`{key}`: unknown constraint type `{other}`; expected `distinctInstance` or `memberOf`"))),
+                }
+            })
+            .collect()
+    }
+
+    fn arm(&mut self, s: &Spanned<RawArm>, catalog: &Catalog, pricing: &Pricing) -> R<Arm> {
+        let a = s.get_ref();
+        let name = a.name.get_ref().trim().to_string();
+        if name.is_empty() || name.contains([',', '/', '\\']) {
+            return Err(self.err(
+                a.name.span(),
+                format!(
+                    "`arm.name`: found `{name}`; expected a non-empty name without `,`, `/` or `\\`"
+                ),
+            ));
+        }
+        not_supported(
+            &a.spot_interruptions_per_hour,
+            "arm.spot_interruptions_per_hour",
+            &self.map,
+        )?;
+        not_supported(&a.on_interruption, "arm.on_interruption", &self.map)?;
+        not_supported(
+            &a.capacity_provider_strategy,
+            "arm.capacity_provider_strategy",
+            &self.map,
+        )?;
+        not_supported(&a.fargate_vcpu_quota, "arm.fargate_vcpu_quota", &self.map)?;
+        if let Some(p) = &a.purchase {
+            match p.get_ref().as_str() {
+                "on-demand" => {}
+                "spot" => return Err(self.err(p.span(), "`arm.purchase = \"spot\"` is not supported yet in this version of sim; expected `on-demand`")),
+                other => return Err(self.err(p.span(), format!("`arm.purchase`: found `{other}`; expected `on-demand` or `spot`"))),
+            }
+        }
+        let on_no_capacity = match &a.on_no_capacity {
+            None => OnNoCapacity::Queue,
+            Some(v) => match v.get_ref().as_str() {
+                "queue" => OnNoCapacity::Queue,
+                "fail" => OnNoCapacity::Fail,
+                other => {
+                    return Err(self.err(
+                        v.span(),
+                        format!(
+                            "`arm.on_no_capacity`: found `{other}`; expected `queue` or `fail`"
+                        ),
+                    ));
+                }
+            },
+        };
+        let launch_type = a.launch_type.get_ref().as_str();
+        let (kind, default_start) = match launch_type {
+            "EC2" => {
+                let ec2 = self.ec2(a, &name, catalog, pricing)?;
+                let d = if ec2.network_mode == NetworkMode::Awsvpc { EC2_AWSVPC_TASK_START } else { EC2_TASK_START };
+                (ArmKind::Ec2(ec2), d)
+            }
+            "FARGATE" => (ArmKind::Fargate(self.fargate(a)?), FARGATE_TASK_START),
+            "FARGATE_SPOT" => return Err(self.err(a.launch_type.span(), "`arm.launch_type = \"FARGATE_SPOT\"` is not supported yet in this version of sim; expected `EC2` or `FARGATE`")),
+            other => return Err(self.err(a.launch_type.span(), format!("`arm.launch_type`: found `{other}`; expected `EC2` or `FARGATE`"))),
+        };
+        let task_start_latency = match &a.task_start_latency {
+            Some(d) => self.distribution(d, "arm.task_start_latency", false)?,
+            None => default_start,
+        };
+        Ok(Arm {
+            name,
+            kind,
+            task_start_latency,
+            on_no_capacity,
+        })
+    }
+
+    fn fargate(&self, a: &RawArm) -> R<FargateArm> {
+        let ec2_only: [(&str, Option<Range<usize>>); 8] = [
+            (
+                "instance_types",
+                a.instance_types.as_ref().map(|x| x.span()),
+            ),
+            (
+                "availability_zones",
+                a.availability_zones.as_ref().map(|x| x.span()),
+            ),
+            ("network_mode", a.network_mode.as_ref().map(|x| x.span())),
+            ("eni_trunking", a.eni_trunking.as_ref().map(|x| x.span())),
+            (
+                "placement_strategy",
+                a.placement_strategy.as_ref().map(|x| x.span()),
+            ),
+            (
+                "placement_constraints",
+                a.placement_constraints.as_ref().map(|x| x.span()),
+            ),
+            ("capacity", a.capacity.as_ref().map(|x| x.span())),
+            (
+                "reserved_memory_mib",
+                a.reserved_memory_mib.as_ref().map(|x| x.span()),
+            ),
+        ];
+        for (key, span) in ec2_only {
+            if let Some(span) = span {
+                return Err(self.err(span, format!("`arm.{key}` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, reference/ecs-facts.md §1.7)")));
+            }
+        }
+        if let Some(l) = &a.instance_launch_latency {
+            return Err(self.err(l.span(), "`arm.instance_launch_latency` applies to EC2 arms only; use `task_start_latency` for Fargate"));
+        }
+        let architecture =
+            match &a.cpu_architecture {
+                None => Architecture::X86_64,
+                Some(v) => match v.get_ref().as_str() {
+                    "X86_64" => Architecture::X86_64,
+                    "ARM64" => Architecture::Arm64,
+                    other => return Err(self.err(
+                        v.span(),
+                        format!(
+                            "`arm.cpu_architecture`: found `{other}`; expected `X86_64` or `ARM64`"
+                        ),
+                    )),
+                },
+            };
+        Ok(FargateArm { architecture })
+    }
+
+    fn ec2(&mut self, a: &RawArm, name: &str, catalog: &Catalog, pricing: &Pricing) -> R<Ec2Arm> {
+        if let Some(c) = &a.cpu_architecture {
+            return Err(self.err(c.span(), "`arm.cpu_architecture` applies to FARGATE arms; an EC2 arm's architecture comes from its instance types"));
+        }
+        let types_raw = a.instance_types.as_ref().ok_or_else(|| {
+            self.err(a.name.span(), format!("arm `{name}`: `instance_types` is required for an EC2 arm; expected e.g. instance_types = [\"m5.xlarge\"]"))
+        })?;
+        if types_raw.get_ref().is_empty() {
+            return Err(self.err(
+                types_raw.span(),
+                "`arm.instance_types`: empty; expected at least one instance type",
+            ));
+        }
+        let mut instance_types: Vec<InstanceType> = Vec::new();
+        for t in types_raw.get_ref() {
+            let it = catalog.get(t.get_ref()).ok_or_else(|| {
+                let near = suggest(t.get_ref(), catalog.names());
+                self.err(t.span(), format!(
+                    "`arm.instance_types`: unknown instance type `{}`{near}; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]",
+                    t.get_ref()
+                ))
+            })?;
+            if instance_types.iter().any(|x| x.name == it.name) {
+                return Err(self.err(
+                    t.span(),
+                    format!("`arm.instance_types`: `{}` is listed twice", it.name),
+                ));
+            }
+            instance_types.push(it.clone());
+        }
+        let zones = match &a.availability_zones {
+            Some(z) => {
+                let list: Vec<String> = z
+                    .get_ref()
+                    .iter()
+                    .map(|s| s.get_ref().trim().to_string())
+                    .collect();
+                if list.is_empty() || list.len() > 64 || list.iter().any(String::is_empty) {
+                    return Err(self.err(
+                        z.span(),
+                        "`arm.availability_zones`: expected 1 to 64 non-empty zone names",
+                    ));
+                }
+                let uniq: BTreeSet<&String> = list.iter().collect();
+                if uniq.len() != list.len() {
+                    return Err(self.err(
+                        z.span(),
+                        "`arm.availability_zones`: a zone is listed twice; expected distinct zones",
+                    ));
+                }
+                list
+            }
+            None => ["a", "b", "c"]
+                .iter()
+                .map(|s| format!("{}{s}", pricing.region))
+                .collect(),
+        };
+        let network_mode = match &a.network_mode {
+            None => NetworkMode::Bridge,
+            Some(m) => match m.get_ref().as_str() {
+                "awsvpc" => NetworkMode::Awsvpc,
+                "bridge" => NetworkMode::Bridge,
+                "host" => NetworkMode::Host,
+                other => return Err(self.err(
+                    m.span(),
+                    format!(
+                        "`arm.network_mode`: found `{other}`; expected `awsvpc`, `bridge` or `host`"
+                    ),
+                )),
+            },
+        };
+        let eni_trunking = a.eni_trunking.as_ref().is_some_and(|t| *t.get_ref());
+        if eni_trunking {
+            if network_mode != NetworkMode::Awsvpc {
+                self.warnings.push(format!("arm `{name}`: eni_trunking has no effect in {network_mode} network mode (it applies to awsvpc)"));
+            }
+            for t in instance_types.iter().filter(|t| t.trunk_tasks.is_none()) {
+                self.warnings.push(format!(
+                    "arm `{name}`: instance type `{}` does not support ENI trunking; it keeps {} awsvpc tasks per instance",
+                    t.name,
+                    t.awsvpc_task_slots(false)
+                ));
+            }
+        }
+        let strategy = match &a.placement_strategy {
+            None => None,
+            Some(list) => {
+                if let Some(extra) = list.get_ref().get(MAX_STRATEGIES) {
+                    return Err(self.err(extra.span(), format!("`arm.placement_strategy`: more than {MAX_STRATEGIES} strategies; ECS allows at most {MAX_STRATEGIES}")));
+                }
+                let mut out = Vec::new();
+                for st in list.get_ref() {
+                    let r = st.get_ref();
+                    out.push(
+                        PlacementStrategy::from_api(&r.kind, r.field.as_deref()).map_err(|m| {
+                            self.err(st.span(), format!("`arm.placement_strategy`: {m}"))
+                        })?,
+                    );
+                }
+                Some(out)
+            }
+        };
+        let constraints = match &a.placement_constraints {
+            Some(c) => self.constraints(c.get_ref(), "arm.placement_constraints")?,
+            None => Vec::new(),
+        };
+        let cap = a.capacity.as_ref().ok_or_else(|| {
+            self.err(a.name.span(), format!("arm `{name}`: `capacity` is required for an EC2 arm; expected capacity = {{ fixed = N }}"))
+        })?;
+        let c = cap.get_ref();
+        not_supported(&c.min, "arm.capacity.min (managed scaling)", &self.map)?;
+        not_supported(&c.max, "arm.capacity.max (managed scaling)", &self.map)?;
+        not_supported(
+            &c.managed_scaling,
+            "arm.capacity.managed_scaling",
+            &self.map,
+        )?;
+        let fixed_instances = match &c.fixed {
+            Some(f) => self.int_in(f, "arm.capacity.fixed", 1, MAX_FIXED_INSTANCES)?,
+            None => {
+                return Err(self.err(
+                    cap.span(),
+                    "`arm.capacity`: expected { fixed = N } with N >= 1",
+                ));
+            }
+        };
+        let reserved_memory_mib = match &a.reserved_memory_mib {
+            Some(r) => self.int_in(r, "arm.reserved_memory_mib", 0, 1 << 20)?,
+            None => 0,
+        };
+        for t in &instance_types {
+            if reserved_memory_mib >= t.registered_memory_mib {
+                return Err(self.err(
+                    a.reserved_memory_mib.as_ref().map_or(a.name.span(), |r| r.span()),
+                    format!("`arm.reserved_memory_mib`: {reserved_memory_mib} MiB leaves nothing of `{}`'s {} MiB; expected less", t.name, t.registered_memory_mib),
+                ));
+            }
+        }
+        let instance_launch_latency = match &a.instance_launch_latency {
+            Some(d) => {
+                self.warnings.push(format!("arm `{name}`: instance_launch_latency has no effect with fixed capacity (the fleet is registered at time 0)"));
+                self.distribution(d, "arm.instance_launch_latency", false)?
+            }
+            None => INSTANCE_LAUNCH,
+        };
+        Ok(Ec2Arm {
+            instance_types,
+            zones,
+            network_mode,
+            eni_trunking,
+            strategy,
+            constraints,
+            fixed_instances,
+            reserved_memory_mib,
+            instance_launch_latency,
+        })
+    }
+}
+
+/// `path` relative to the scenario file's folder (absolute paths unchanged).
+pub fn resolve(scenario: &Path, path: &str) -> PathBuf {
+    let p = Path::new(path);
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        scenario.parent().unwrap_or(Path::new(".")).join(p)
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// " (did you mean `x`?)" for the closest name, when one is close.
+fn suggest<'a>(word: &str, names: impl Iterator<Item = &'a str>) -> String {
+    names
+        .map(|n| (edit_distance(word, n), n))
+        .filter(|(d, _)| *d <= 2)
+        .min()
+        .map_or(String::new(), |(_, n)| format!(" (did you mean `{n}`?)"))
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur.push(
+                (prev[j] + usize::from(ca != *cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1),
+            );
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}

@@ -1,0 +1,162 @@
+//! Scenario files: TOML → raw serde structs (unknown keys refused) → a validated [`Scenario`]
+//! whose every value is in range and every name resolved. Errors name the file, line, column,
+//! field, what was found and what was expected.
+
+pub mod duration;
+pub mod error;
+pub mod load;
+pub mod raw;
+
+use std::path::PathBuf;
+
+pub use error::ScenarioError;
+pub use load::{load, load_str};
+
+use crate::model::{Architecture, Catalog, Distribution, InstanceType, NetworkMode, Pricing};
+use crate::placement::{PlacementConstraint, PlacementStrategy};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::ArrivalProcess;
+
+/// A validated scenario: everything `sim run` needs.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    /// Name (default: file stem); names the output folder.
+    pub name: String,
+    /// The scenario file.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, hex (provenance).
+    pub source_sha256: String,
+    /// Seed of every random draw.
+    pub seed: u64,
+    /// Simulated time; `None` runs until the finite workload is done.
+    pub horizon: Option<SimDuration>,
+    /// Sampling step of `timeseries.csv`.
+    pub metrics_interval: SimDuration,
+    /// Prices.
+    pub pricing: Pricing,
+    /// Instance types: the built-ins with the scenario's additions and overrides.
+    pub catalog: Catalog,
+    /// What arrives.
+    pub workload: Workload,
+    /// The launch configurations to compare.
+    pub arms: Vec<Arm>,
+    /// Things that are legal but probably not what the user meant.
+    pub warnings: Vec<String>,
+}
+
+/// The tasks that arrive.
+#[derive(Debug, Clone, Default)]
+pub struct Workload {
+    /// A trace file (DESIGN.md §4), resolved relative to the scenario.
+    pub trace: Option<PathBuf>,
+    /// Generated one-off task streams, in scenario order.
+    pub jobs: Vec<JobSpec>,
+}
+
+/// A generated stream of one-off tasks (RunTask-like).
+#[derive(Debug, Clone)]
+pub struct JobSpec {
+    /// Name; also the task group.
+    pub name: String,
+    /// When tasks arrive.
+    pub arrival: ArrivalProcess,
+    /// How long each runs once RUNNING.
+    pub duration: Distribution,
+    /// CPU units per task.
+    pub cpu_units: u32,
+    /// Memory per task, MiB.
+    pub memory_mib: u32,
+    /// Ephemeral storage, GiB (20–200).
+    pub storage_gib: u32,
+    /// First possible arrival.
+    pub start: SimTime,
+    /// No arrival at or after this time.
+    pub end: Option<SimTime>,
+    /// At most this many tasks.
+    pub max_tasks: Option<u64>,
+    /// Static host ports (bridge/host modes).
+    pub host_ports: Vec<u16>,
+    /// Constraints on EC2 (task-definition-like), added to the arm's.
+    pub constraints: Vec<PlacementConstraint>,
+}
+
+/// What a task that cannot be placed at once does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnNoCapacity {
+    /// Wait in PROVISIONING until capacity appears (capacity providers).
+    Queue,
+    /// Fail at once, counted as rejected (plain RunTask).
+    Fail,
+}
+
+/// One launch configuration to compare.
+#[derive(Debug, Clone)]
+pub struct Arm {
+    /// Name (unique).
+    pub name: String,
+    /// EC2 or Fargate specifics.
+    pub kind: ArmKind,
+    /// Placement (or Fargate start) to RUNNING.
+    pub task_start_latency: Distribution,
+    /// What an unplaceable task does.
+    pub on_no_capacity: OnNoCapacity,
+}
+
+/// The launch type of an arm.
+#[derive(Debug, Clone)]
+pub enum ArmKind {
+    /// A cluster of container instances.
+    Ec2(Ec2Arm),
+    /// The Fargate pool.
+    Fargate(FargateArm),
+}
+
+/// An EC2-mode cluster.
+#[derive(Debug, Clone)]
+pub struct Ec2Arm {
+    /// Instance types, in launch-priority order.
+    pub instance_types: Vec<InstanceType>,
+    /// Availability zones the instances are balanced over.
+    pub zones: Vec<String>,
+    /// Task networking.
+    pub network_mode: NetworkMode,
+    /// ENI trunking on (awsvpc only; per type where supported).
+    pub eni_trunking: bool,
+    /// Strategy chain; `None` means ECS's default for the kind of task.
+    pub strategy: Option<Vec<PlacementStrategy>>,
+    /// Constraints applied to every task on this arm.
+    pub constraints: Vec<PlacementConstraint>,
+    /// Number of container instances (fixed capacity).
+    pub fixed_instances: u32,
+    /// `ECS_RESERVED_MEMORY`: MiB each instance holds back from ECS.
+    pub reserved_memory_mib: u32,
+    /// Launch request to registered, for instances launched during the run.
+    pub instance_launch_latency: Distribution,
+}
+
+/// The Fargate pool.
+#[derive(Debug, Clone)]
+pub struct FargateArm {
+    /// Task CPU architecture (prices differ).
+    pub architecture: Architecture,
+}
+
+impl Arm {
+    /// `EC2` or `FARGATE`, as in summary.csv.
+    pub fn launch_type(&self) -> &'static str {
+        match self.kind {
+            ArmKind::Ec2(_) => "EC2",
+            ArmKind::Fargate(_) => "FARGATE",
+        }
+    }
+}
+
+impl Scenario {
+    /// Whether the workload ends by itself (so `horizon` may be left out).
+    pub fn workload_is_finite(&self) -> bool {
+        self.workload
+            .jobs
+            .iter()
+            .all(|j| j.end.is_some() || j.max_tasks.is_some())
+    }
+}

@@ -1,0 +1,325 @@
+//! The scenario file as written: serde structs that mirror DESIGN.md §2 key for key. Unknown
+//! keys are errors (`deny_unknown_fields`); keys of later features are captured so that they get
+//! a "not supported yet" error instead of an "unknown field" one.
+
+// The fields mirror DESIGN.md §2 key for key; the schema there is their documentation.
+#![allow(missing_docs)]
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Deserializer, de};
+use toml::Spanned;
+
+use crate::scenario::duration::{DurationValue, describe, duration_from_value};
+
+/// A key whose feature is not implemented yet: any value, kept with its location.
+pub type Unsupported = Option<Spanned<toml::Value>>;
+
+/// The whole file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    pub name: Option<Spanned<String>>,
+    pub seed: Option<Spanned<i64>>,
+    pub horizon: Option<Spanned<DurationValue>>,
+    pub metrics_interval: Option<Spanned<DurationValue>>,
+    pub pricing: Option<RawPricing>,
+    #[serde(default)]
+    pub instance_type: Vec<Spanned<RawInstanceType>>,
+    pub workload: Option<Spanned<RawWorkload>>,
+    #[serde(default)]
+    pub arm: Vec<Spanned<RawArm>>,
+}
+
+/// `[pricing]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPricing {
+    pub region: Option<Spanned<String>>,
+    pub fargate_vcpu_hour: Option<Spanned<f64>>,
+    pub fargate_gb_hour: Option<Spanned<f64>>,
+    pub fargate_arm_vcpu_hour: Option<Spanned<f64>>,
+    pub fargate_arm_gb_hour: Option<Spanned<f64>>,
+    pub fargate_storage_gb_hour: Option<Spanned<f64>>,
+    pub fargate_spot_discount: Unsupported,
+    pub spot_discount: Unsupported,
+    #[serde(default)]
+    pub ec2: BTreeMap<String, Spanned<f64>>,
+}
+
+/// `[[instance_type]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawInstanceType {
+    pub name: Spanned<String>,
+    pub vcpu: Option<Spanned<u32>>,
+    pub memory_mib: Option<Spanned<u32>>,
+    pub registered_memory_mib: Option<Spanned<u32>>,
+    pub max_enis: Option<Spanned<u32>>,
+    pub trunk_tasks: Option<Spanned<u32>>,
+    pub price_per_hour: Option<Spanned<f64>>,
+    pub architecture: Option<Spanned<String>>,
+}
+
+/// `[workload]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkload {
+    pub trace: Option<Spanned<String>>,
+    #[serde(default)]
+    pub jobs: Vec<Spanned<RawJob>>,
+    pub services: Unsupported,
+    pub task_definition: Unsupported,
+    pub time_scale: Unsupported,
+    pub start: Unsupported,
+    pub end: Unsupported,
+    pub sample: Unsupported,
+    pub cpu_scale: Unsupported,
+    pub memory_scale: Unsupported,
+}
+
+/// `[[workload.jobs]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawJob {
+    pub name: Spanned<String>,
+    pub arrival: Spanned<RawArrival>,
+    pub duration: Spanned<RawDistribution>,
+    pub cpu: Spanned<i64>,
+    pub memory: Spanned<i64>,
+    pub ephemeral_storage_gib: Option<Spanned<i64>>,
+    pub start: Option<Spanned<DurationValue>>,
+    pub end: Option<Spanned<DurationValue>>,
+    pub max_tasks: Option<Spanned<i64>>,
+    pub host_ports: Option<Vec<Spanned<i64>>>,
+    pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
+    pub task_definition: Unsupported,
+}
+
+/// An arrival process.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawArrival {
+    /// `{ poisson = { per_hour = 120 } }`
+    Poisson {
+        /// Mean arrivals per hour.
+        per_hour: f64,
+    },
+    /// `{ fixed_interval = "5m" }`
+    FixedInterval(DurationValue),
+    /// `{ diurnal = { mean_per_hour = 120, peak_ratio = 3.0, peak_at = "14h" } }`
+    Diurnal {
+        /// Mean arrivals per hour over a day.
+        mean_per_hour: f64,
+        /// Peak rate ÷ trough rate.
+        peak_ratio: f64,
+        /// Time of day of the peak.
+        peak_at: DurationValue,
+    },
+}
+
+/// A distribution of durations as written: a duration, or one of the named shapes.
+#[derive(Debug, Clone)]
+pub enum RawDistribution {
+    /// `"10m"` or a number of seconds.
+    Fixed(DurationValue),
+    /// `{ exponential = { mean = "60s" } }`
+    Exponential { mean: DurationValue },
+    /// `{ lognormal = { median = "10m", sigma = 0.8 } }`
+    LogNormal { median: DurationValue, sigma: f64 },
+    /// `{ uniform = { min = "1m", max = "5m" } }`
+    Uniform {
+        min: DurationValue,
+        max: DurationValue,
+    },
+}
+
+const DISTRIBUTION_FORMS: &str = "a duration (\"10m\"), { exponential = { mean = \"60s\" } }, \
+{ lognormal = { median = \"10m\", sigma = 0.8 } } or { uniform = { min = \"1m\", max = \"5m\" } }";
+
+impl<'de> Deserialize<'de> for RawDistribution {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        parse_distribution(&v).map_err(de::Error::custom)
+    }
+}
+
+fn parse_distribution(v: &toml::Value) -> Result<RawDistribution, String> {
+    let table = match v {
+        toml::Value::Table(t) => t,
+        other => {
+            return duration_from_value(other)
+                .map(|d| RawDistribution::Fixed(DurationValue(d)))
+                .map_err(|e| format!("{e}; or a distribution: {DISTRIBUTION_FORMS}"));
+        }
+    };
+    let (shape, params) = match (table.len(), table.iter().next()) {
+        (1, Some((k, toml::Value::Table(p)))) => (k.as_str(), p),
+        _ => return Err(format!("expected {DISTRIBUTION_FORMS}")),
+    };
+    let keys = |allowed: &[&str]| -> Result<(), String> {
+        for k in params.keys() {
+            if !allowed.contains(&k.as_str()) {
+                return Err(format!(
+                    "unknown field `{k}` in `{shape}`, expected {}",
+                    allowed
+                        .iter()
+                        .map(|a| format!("`{a}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ));
+            }
+        }
+        Ok(())
+    };
+    let dur = |k: &str| -> Result<DurationValue, String> {
+        let x = params
+            .get(k)
+            .ok_or_else(|| format!("`{shape}` needs `{k}`"))?;
+        duration_from_value(x)
+            .map(DurationValue)
+            .map_err(|e| format!("`{shape}.{k}`: {e}"))
+    };
+    match shape {
+        "exponential" => {
+            keys(&["mean"])?;
+            Ok(RawDistribution::Exponential { mean: dur("mean")? })
+        }
+        "lognormal" => {
+            keys(&["median", "sigma"])?;
+            let sigma = match params.get("sigma") {
+                Some(toml::Value::Float(f)) => *f,
+                Some(toml::Value::Integer(i)) => *i as f64,
+                Some(other) => {
+                    return Err(format!(
+                        "`lognormal.sigma`: found {}; expected a number",
+                        describe(other)
+                    ));
+                }
+                None => return Err("`lognormal` needs `sigma`".to_string()),
+            };
+            Ok(RawDistribution::LogNormal {
+                median: dur("median")?,
+                sigma,
+            })
+        }
+        "uniform" => {
+            keys(&["min", "max"])?;
+            Ok(RawDistribution::Uniform {
+                min: dur("min")?,
+                max: dur("max")?,
+            })
+        }
+        other => Err(format!(
+            "unknown distribution `{other}`; expected {DISTRIBUTION_FORMS}"
+        )),
+    }
+}
+
+/// A placement constraint as in the ECS API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConstraint {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub expression: Option<String>,
+}
+
+/// A placement strategy step as in the ECS API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawStrategy {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub field: Option<String>,
+}
+
+/// `capacity = { ... }` of an EC2 arm.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCapacity {
+    pub fixed: Option<Spanned<i64>>,
+    pub min: Unsupported,
+    pub max: Unsupported,
+    pub managed_scaling: Unsupported,
+}
+
+/// `[[arm]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawArm {
+    pub name: Spanned<String>,
+    pub launch_type: Spanned<String>,
+    pub instance_types: Option<Spanned<Vec<Spanned<String>>>>,
+    pub availability_zones: Option<Spanned<Vec<Spanned<String>>>>,
+    pub network_mode: Option<Spanned<String>>,
+    pub eni_trunking: Option<Spanned<bool>>,
+    pub placement_strategy: Option<Spanned<Vec<Spanned<RawStrategy>>>>,
+    pub placement_constraints: Option<Spanned<Vec<Spanned<RawConstraint>>>>,
+    pub capacity: Option<Spanned<RawCapacity>>,
+    pub purchase: Option<Spanned<String>>,
+    pub spot_interruptions_per_hour: Unsupported,
+    pub on_interruption: Unsupported,
+    pub on_no_capacity: Option<Spanned<String>>,
+    pub instance_launch_latency: Option<Spanned<RawDistribution>>,
+    pub task_start_latency: Option<Spanned<RawDistribution>>,
+    pub reserved_memory_mib: Option<Spanned<i64>>,
+    pub capacity_provider_strategy: Unsupported,
+    pub cpu_architecture: Option<Spanned<String>>,
+    pub fargate_vcpu_quota: Unsupported,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dist(src: &str) -> Result<RawDistribution, String> {
+        #[derive(Deserialize)]
+        struct W {
+            d: RawDistribution,
+        }
+        toml::from_str::<W>(&format!("d = {src}"))
+            .map(|w| w.d)
+            .map_err(|e| e.message().to_string())
+    }
+
+    #[test]
+    fn distributions_in_every_form() {
+        assert!(
+            matches!(dist("\"10m\""), Ok(RawDistribution::Fixed(DurationValue(d))) if d.as_ms() == 600_000)
+        );
+        assert!(matches!(dist("30"), Ok(RawDistribution::Fixed(_))));
+        assert!(matches!(
+            dist("{ exponential = { mean = \"60s\" } }"),
+            Ok(RawDistribution::Exponential { .. })
+        ));
+        assert!(matches!(
+            dist("{ lognormal = { median = \"10m\", sigma = 0.8 } }"),
+            Ok(RawDistribution::LogNormal { .. })
+        ));
+        assert!(matches!(
+            dist("{ uniform = { min = \"1m\", max = \"5m\" } }"),
+            Ok(RawDistribution::Uniform { .. })
+        ));
+    }
+
+    #[test]
+    fn malformed_distributions_say_what_is_expected() {
+        assert!(
+            dist("{ gaussian = { mean = 1 } }")
+                .unwrap_err()
+                .contains("unknown distribution `gaussian`")
+        );
+        assert!(
+            dist("{ lognormal = { median = \"10m\" } }")
+                .unwrap_err()
+                .contains("needs `sigma`")
+        );
+        assert!(
+            dist("{ lognormal = { median = \"10m\", sigma = 1, mu = 2 } }")
+                .unwrap_err()
+                .contains("unknown field `mu`")
+        );
+        assert!(dist("true").unwrap_err().contains("expected a duration"));
+    }
+}

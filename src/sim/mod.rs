@@ -1,0 +1,58 @@
+//! ECS on top of the engine: the world of one arm (tasks, container instances or the Fargate
+//! pool), one handler per event, billing and metrics. [`run`] simulates every arm of a scenario
+//! on the same workload.
+
+pub mod arm_sim;
+pub mod billing;
+pub mod events;
+pub mod metrics;
+pub mod outcome;
+pub mod task_table;
+pub mod workload;
+
+use rayon::prelude::*;
+
+pub use arm_sim::ArmSim;
+pub use outcome::{ArmOutcome, ArmSummary, Outcome, Sample, TaskOutcome, TaskRecord};
+
+use crate::scenario::Scenario;
+use crate::time::SimTime;
+use crate::trace::TraceError;
+
+/// Options of a run that do not change the model.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct RunOptions {
+    /// Keep one record per task attempt (tasks.csv).
+    pub record_tasks: bool,
+    /// Check resource accounting after every event (tests; slower).
+    pub check_invariants: bool,
+}
+
+/// Why a run failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SimError {
+    /// The trace could not be read.
+    #[error(transparent)]
+    Trace(#[from] TraceError),
+    /// An internal accounting check failed (a bug in sim).
+    #[error("internal check failed: {0}")]
+    Invariant(String),
+}
+
+/// Simulate the arms of `scenario` selected by `arms` (indexes, in order) under `seed`, in
+/// parallel; results come back in the order given, so output never depends on thread count.
+/// `progress(arm, t)` is called now and then with an arm's simulated time.
+pub fn run(
+    scenario: &Scenario,
+    arms: &[usize],
+    seed: u64,
+    opts: RunOptions,
+    progress: &(dyn Fn(usize, SimTime) + Sync),
+) -> Result<Outcome, SimError> {
+    let results: Vec<Result<ArmOutcome, SimError>> = arms
+        .par_iter()
+        .map(|&i| ArmSim::new(scenario, i, seed, opts)?.run(&|t| progress(i, t)))
+        .collect();
+    let arms = results.into_iter().collect::<Result<Vec<_>, _>>()?;
+    Ok(Outcome { seed, arms })
+}

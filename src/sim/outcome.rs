@@ -1,0 +1,166 @@
+//! What a run produces: per arm, the summary, the time series and (optionally) every task.
+
+use crate::time::SimTime;
+
+/// How a task attempt ended (tasks.csv `outcome`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TaskOutcome {
+    /// Ran to completion.
+    Completed,
+    /// Could not run on this arm (fits no instance type / Fargate size, or no capacity with
+    /// `on_no_capacity = "fail"`).
+    Rejected,
+    /// Lost (interrupted and not restarted).
+    Lost,
+    /// Interrupted and restarted as a new attempt.
+    Interrupted,
+    /// Still placed or running at the end of the run.
+    Running,
+    /// Still waiting for capacity at the end of the run.
+    Pending,
+}
+
+impl TaskOutcome {
+    /// The tasks.csv spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskOutcome::Completed => "completed",
+            TaskOutcome::Rejected => "rejected",
+            TaskOutcome::Lost => "lost",
+            TaskOutcome::Interrupted => "interrupted",
+            TaskOutcome::Running => "running",
+            TaskOutcome::Pending => "pending",
+        }
+    }
+}
+
+/// One row of tasks.csv.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TaskRecord {
+    /// Task identifier.
+    pub task_id: String,
+    /// Task group.
+    pub group: String,
+    /// Arrival time.
+    pub arrival: SimTime,
+    /// When it became RUNNING.
+    pub start: Option<SimTime>,
+    /// When it ended (completed, or cut at the end of the run for running tasks).
+    pub end: Option<SimTime>,
+    /// Capacity provider (`FARGATE`, or the EC2 arm's name).
+    pub capacity_provider: String,
+    /// Container instance (EC2).
+    pub instance_id: Option<String>,
+    /// Instance type (EC2).
+    pub instance_type: Option<String>,
+    /// Billed Fargate CPU units.
+    pub fargate_cpu: Option<u32>,
+    /// Billed Fargate memory, MiB.
+    pub fargate_memory_mib: Option<u32>,
+    /// Cost of the task (Fargate; EC2 cost is per instance, not per task).
+    pub cost_usd: Option<f64>,
+    /// How it ended.
+    pub outcome: TaskOutcome,
+}
+
+/// One row of timeseries.csv.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Sample {
+    /// When.
+    pub time: SimTime,
+    /// Container instances (0 on Fargate).
+    pub instances: u32,
+    /// Registered CPU units (Fargate: billed CPU of placed tasks).
+    pub cpu_registered: u64,
+    /// Reserved CPU units (Fargate: requested).
+    pub cpu_reserved: u64,
+    /// Registered memory, MiB (Fargate: billed).
+    pub mem_registered: u64,
+    /// Reserved memory, MiB (Fargate: requested).
+    pub mem_reserved: u64,
+    /// Tasks placed or running.
+    pub tasks_running: u64,
+    /// Tasks waiting for capacity.
+    pub tasks_pending: u64,
+    /// Spending rate at this instant, USD per hour.
+    pub cost_rate_usd_h: f64,
+    /// Cost accrued so far, USD.
+    pub cost_cum_usd: f64,
+}
+
+/// The summary.csv row of one arm.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ArmSummary {
+    /// Tasks that arrived.
+    pub tasks_arrived: u64,
+    /// Tasks that ran to completion.
+    pub tasks_completed: u64,
+    /// Tasks refused.
+    pub tasks_rejected: u64,
+    /// Tasks lost.
+    pub tasks_lost: u64,
+    /// Tasks placed or running at the end.
+    pub tasks_running_at_end: u64,
+    /// Tasks waiting at the end.
+    pub tasks_pending_at_end: u64,
+    /// Mean wait (arrival to RUNNING) of tasks that started, seconds.
+    pub wait_mean_s: Option<f64>,
+    /// Median wait, seconds (nearest rank).
+    pub wait_p50_s: Option<f64>,
+    /// 95th percentile wait, seconds.
+    pub wait_p95_s: Option<f64>,
+    /// 99th percentile wait, seconds.
+    pub wait_p99_s: Option<f64>,
+    /// Total cost, USD.
+    pub cost_usd: f64,
+    /// Cost per hour of task run time, USD.
+    pub cost_per_task_hour_usd: Option<f64>,
+    /// Reserved ÷ registered CPU over time (Fargate: requested ÷ billed).
+    pub cpu_reserved_util: Option<f64>,
+    /// Reserved ÷ registered memory over time (Fargate: requested ÷ billed).
+    pub mem_reserved_util: Option<f64>,
+    /// Used ÷ registered CPU (where the trace gives usage).
+    pub cpu_used_util: Option<f64>,
+    /// Used ÷ registered memory (where the trace gives usage).
+    pub mem_used_util: Option<f64>,
+    /// Instance-hours billed.
+    pub instance_hours: f64,
+    /// Most instances at once.
+    pub peak_instances: u32,
+    /// Spot interruptions.
+    pub interruptions: u64,
+    /// Tasks whose placement was blocked only by ENI slots at least once.
+    pub eni_blocked_placements: u64,
+    /// Longest wait, seconds.
+    pub wait_max_s: Option<f64>,
+    /// Hours of task run time (RUNNING to end, or to the end of the run).
+    pub task_hours: f64,
+}
+
+/// The result of simulating one arm.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArmOutcome {
+    /// Arm name.
+    pub arm: String,
+    /// `EC2` or `FARGATE`.
+    pub launch_type: &'static str,
+    /// The summary row.
+    pub summary: ArmSummary,
+    /// The time series.
+    pub timeseries: Vec<Sample>,
+    /// Every task attempt, when asked for.
+    pub tasks: Option<Vec<TaskRecord>>,
+    /// Events processed (arrivals included).
+    pub events: u64,
+    /// When the run ended.
+    pub end: SimTime,
+}
+
+/// The result of simulating every arm of a scenario.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Outcome {
+    /// Seed used.
+    pub seed: u64,
+    /// Per arm, in scenario order.
+    pub arms: Vec<ArmOutcome>,
+}

@@ -1,0 +1,297 @@
+//! The streaming CSV trace reader (DESIGN.md §4): one row at a time, checked as it is read.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+use crate::model::task_spec::TaskSource;
+use crate::model::{GroupTable, TaskSpec};
+use crate::time::{SimDuration, SimTime};
+use crate::trace::{TraceError, TraceSource};
+
+/// Column positions found in the header.
+#[derive(Debug, Clone, Copy)]
+struct Columns {
+    arrival: usize,
+    duration: usize,
+    cpu: usize,
+    memory: usize,
+    task_id: Option<usize>,
+    group: Option<usize>,
+    cpu_used: Option<usize>,
+    memory_used: Option<usize>,
+    storage: Option<usize>,
+}
+
+/// Reads a trace file row by row; memory does not grow with the file.
+pub struct CsvTrace {
+    path: PathBuf,
+    reader: csv::Reader<Box<dyn std::io::Read + Send>>,
+    columns: Columns,
+    record: csv::StringRecord,
+    row: u64,
+    last_arrival_s: f64,
+}
+
+impl std::fmt::Debug for CsvTrace {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CsvTrace")
+            .field("path", &self.path)
+            .field("row", &self.row)
+            .finish()
+    }
+}
+
+impl CsvTrace {
+    /// Open `path` and check its header.
+    pub fn open(path: &Path) -> Result<CsvTrace, TraceError> {
+        let file = File::open(path).map_err(|source| TraceError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        CsvTrace::from_reader(path, Box::new(BufReader::with_capacity(1 << 16, file)))
+    }
+
+    /// Read a trace from any byte stream; `path` names it in errors.
+    pub fn from_reader(
+        path: &Path,
+        input: Box<dyn std::io::Read + Send>,
+    ) -> Result<CsvTrace, TraceError> {
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(true)
+            .flexible(false)
+            .from_reader(input);
+        let header = reader.headers().map_err(|e| csv_error(path, 0, e))?.clone();
+        let find = |name: &str| header.iter().position(|h| h.trim() == name);
+        let need = |name: &'static str| {
+            find(name).ok_or_else(|| TraceError::MissingColumn {
+                path: path.to_path_buf(),
+                column: name,
+            })
+        };
+        let columns = Columns {
+            arrival: need("arrival_s")?,
+            duration: need("duration_s")?,
+            cpu: need("cpu_units")?,
+            memory: need("memory_mib")?,
+            task_id: find("task_id"),
+            group: find("group"),
+            cpu_used: find("cpu_used_units"),
+            memory_used: find("memory_used_mib"),
+            storage: find("storage_gib"),
+        };
+        Ok(CsvTrace {
+            path: path.to_path_buf(),
+            reader,
+            columns,
+            record: csv::StringRecord::new(),
+            row: 0,
+            last_arrival_s: 0.0,
+        })
+    }
+
+    fn bad(&self, column: &str, message: String) -> TraceError {
+        TraceError::BadValue {
+            path: self.path.clone(),
+            row: self.row,
+            line: self.row + 1,
+            column: column.to_string(),
+            message,
+        }
+    }
+
+    fn number(&self, idx: usize, column: &str, positive: bool) -> Result<f64, TraceError> {
+        let raw = self.record.get(idx).unwrap_or("").trim();
+        if raw.is_empty() {
+            return Err(self.bad(column, "missing value; expected a number".to_string()));
+        }
+        let v: f64 = raw
+            .parse()
+            .map_err(|_| self.bad(column, format!("found `{raw}`; expected a number")))?;
+        if !v.is_finite() {
+            return Err(self.bad(column, format!("found `{raw}`; expected a finite number")));
+        }
+        if positive && v <= 0.0 {
+            return Err(self.bad(column, format!("found `{raw}`; expected a number > 0")));
+        }
+        if v < 0.0 {
+            return Err(self.bad(column, format!("found `{raw}`; expected a number >= 0")));
+        }
+        Ok(v)
+    }
+
+    fn optional(&self, idx: Option<usize>, column: &str) -> Result<Option<f64>, TraceError> {
+        match idx {
+            Some(i) if !self.record.get(i).unwrap_or("").trim().is_empty() => {
+                self.number(i, column, false).map(Some)
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn units(&self, idx: usize, column: &str) -> Result<u32, TraceError> {
+        let v = self.number(idx, column, true)?;
+        if v > f64::from(u32::MAX) {
+            return Err(self.bad(
+                column,
+                format!("found `{v}`; expected at most {}", u32::MAX),
+            ));
+        }
+        // ECS units are integers: a fractional request is rounded up.
+        Ok(v.ceil() as u32)
+    }
+}
+
+/// Seconds to ms, rounded to the nearest millisecond (DESIGN.md §3).
+fn secs_to_ms(s: f64) -> u64 {
+    (s * 1000.0).round() as u64
+}
+
+fn csv_error(path: &Path, row: u64, e: csv::Error) -> TraceError {
+    let line = e.position().map_or(row + 1, |p| p.line());
+    TraceError::Malformed {
+        path: path.to_path_buf(),
+        row,
+        line,
+        message: e.to_string(),
+    }
+}
+
+/// Traces longer than this many seconds are refused (100 years), so times never overflow.
+const MAX_TRACE_SECONDS: f64 = 100.0 * 365.0 * 86_400.0;
+
+impl TraceSource for CsvTrace {
+    fn next_task(
+        &mut self,
+        groups: &mut GroupTable,
+    ) -> Result<Option<(SimTime, TaskSpec)>, TraceError> {
+        let more = self
+            .reader
+            .read_record(&mut self.record)
+            .map_err(|e| csv_error(&self.path, self.row + 1, e))?;
+        if !more {
+            return Ok(None);
+        }
+        self.row += 1;
+        let c = self.columns;
+        let arrival_s = self.number(c.arrival, "arrival_s", false)?;
+        if arrival_s > MAX_TRACE_SECONDS {
+            return Err(self.bad(
+                "arrival_s",
+                format!("found `{arrival_s}`; expected at most {MAX_TRACE_SECONDS} (100 years)"),
+            ));
+        }
+        if arrival_s < self.last_arrival_s {
+            return Err(self.bad(
+                "arrival_s",
+                format!(
+                    "found {arrival_s}, earlier than the previous row's {}; expected rows sorted by arrival_s (non-decreasing)",
+                    self.last_arrival_s
+                ),
+            ));
+        }
+        self.last_arrival_s = arrival_s;
+        let duration_s = self.number(c.duration, "duration_s", true)?;
+        if duration_s > MAX_TRACE_SECONDS {
+            return Err(self.bad(
+                "duration_s",
+                format!("found `{duration_s}`; expected at most {MAX_TRACE_SECONDS} (100 years)"),
+            ));
+        }
+        let cpu_units = self.units(c.cpu, "cpu_units")?;
+        let memory_mib = self.units(c.memory, "memory_mib")?;
+        let cpu_used_units = self.optional(c.cpu_used, "cpu_used_units")?;
+        let memory_used_mib = self.optional(c.memory_used, "memory_used_mib")?;
+        let storage_gib = match self.optional(c.storage, "storage_gib")? {
+            Some(s) if s > 100_000.0 => {
+                return Err(self.bad(
+                    "storage_gib",
+                    format!("found `{s}`; expected at most 100000"),
+                ));
+            }
+            Some(s) => s.ceil() as u32,
+            None => 20,
+        };
+        let text = |i: Option<usize>| {
+            i.and_then(|i| self.record.get(i))
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+        };
+        let label = text(c.task_id).map_or_else(|| self.row.to_string(), str::to_string);
+        let group = groups.intern(text(c.group).unwrap_or("default"));
+        let task = TaskSpec {
+            label,
+            source: TaskSource::Trace,
+            group,
+            cpu_units,
+            memory_mib,
+            duration: SimDuration(secs_to_ms(duration_s).max(1)),
+            storage_gib,
+            cpu_used_units,
+            memory_used_mib,
+        };
+        Ok(Some((SimTime(secs_to_ms(arrival_s)), task)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read(text: &str) -> Result<Vec<(SimTime, TaskSpec)>, TraceError> {
+        let mut t = CsvTrace::from_reader(
+            Path::new("t.csv"),
+            Box::new(std::io::Cursor::new(text.to_string())),
+        )?;
+        let mut g = GroupTable::new();
+        let mut out = Vec::new();
+        while let Some(x) = t.next_task(&mut g)? {
+            out.push(x);
+        }
+        Ok(out)
+    }
+
+    #[test]
+    fn reads_required_and_optional_columns() {
+        let rows = read("arrival_s,duration_s,cpu_units,memory_mib,task_id,group,cpu_used_units,extra\n0.0004,10,512,1024,a,web,300,x\n1.5,0.25,256.2,512,,,,\n").unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].0, SimTime(0));
+        assert_eq!(rows[0].1.label, "a");
+        assert_eq!(rows[0].1.cpu_used_units, Some(300.0));
+        assert_eq!(rows[1].0, SimTime(1500));
+        assert_eq!(rows[1].1.duration, SimDuration(250));
+        assert_eq!(rows[1].1.cpu_units, 257);
+        assert_eq!(rows[1].1.label, "2");
+        assert_eq!(rows[1].1.storage_gib, 20);
+    }
+
+    fn err(text: &str) -> String {
+        read(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn errors_name_row_and_column() {
+        let h = "arrival_s,duration_s,cpu_units,memory_mib\n";
+        assert_eq!(
+            err(&format!("{h}0,10,512,1024\n5,10,abc,1024\n")),
+            "t.csv: row 2 (line 3), column `cpu_units`: found `abc`; expected a number"
+        );
+        assert!(
+            err(&format!("{h}5,10,512,1024\n4,10,512,1024\n"))
+                .contains("row 2 (line 3), column `arrival_s`: found 4, earlier than")
+        );
+        assert!(
+            err(&format!("{h}0,NaN,512,1024\n"))
+                .contains("column `duration_s`: found `NaN`; expected a finite number")
+        );
+        assert!(err(&format!("{h}0,0,512,1024\n")).contains("expected a number > 0"));
+        assert!(err(&format!("{h}-1,5,512,1024\n")).contains("expected a number >= 0"));
+        assert!(err(&format!("{h}0,5,,1024\n")).contains("column `cpu_units`: missing value"));
+        assert!(err(&format!("{h}0,5,512\n")).contains("row 1 (line 2)"));
+        assert!(
+            err("arrival_s,cpu_units,memory_mib\n")
+                .contains("missing required column `duration_s`")
+        );
+        assert!(err("").contains("missing required column `arrival_s`"));
+    }
+}

@@ -1,0 +1,26 @@
+//! Where tasks come from: the [`TraceSource`] trait (tasks in arrival order), the streaming CSV
+//! trace reader of DESIGN.md §4, and generated job streams.
+
+pub mod arrival;
+pub mod csv_trace;
+pub mod error;
+pub mod job_stream;
+
+pub use arrival::ArrivalProcess;
+pub use csv_trace::CsvTrace;
+pub use error::TraceError;
+pub use job_stream::JobStream;
+
+use crate::model::{GroupTable, TaskSpec};
+use crate::time::SimTime;
+
+/// A source of tasks. Contract: tasks come out in non-decreasing arrival time, and the same
+/// source built from the same inputs yields the same tasks in the same order.
+pub trait TraceSource {
+    /// The next task and its arrival time; `None` when the source is exhausted. New task group
+    /// names are interned in `groups`.
+    fn next_task(
+        &mut self,
+        groups: &mut GroupTable,
+    ) -> Result<Option<(SimTime, TaskSpec)>, TraceError>;
+}
