@@ -86,7 +86,7 @@ mod tests {
         assert_ne!(a, first(43, StreamPurpose::Arrivals(0)));
     }
 
-    const PINNED: u64 = 0;
+    const PINNED: u64 = 16_214_355_700_851_546_016;
 
     #[test]
     fn stream_is_pinned_across_versions() {

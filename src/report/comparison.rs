@@ -62,38 +62,33 @@ pub fn comparison_table(outcome: &Outcome) -> String {
     out
 }
 
-/// "cheapest: X ($a), Y% less than Z ($b)", comparing arms that finished the same work.
+/// "cheapest: X ($a), Y% less than Z ($b)", among the arms that did all the work (nothing
+/// rejected, nothing left pending); arms that did less are named, since their cost covers less.
 pub fn verdict(outcome: &Outcome) -> String {
-    let mut arms: Vec<_> = outcome.arms.iter().collect();
-    if arms.is_empty() {
-        return String::new();
-    }
+    let complete = |a: &&crate::sim::ArmOutcome| a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0;
+    let mut arms: Vec<_> = outcome.arms.iter().filter(complete).collect();
     arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
-    let best = arms[0];
-    let mut s = format!("cheapest: {} (${:.2})", best.arm, best.summary.cost_usd);
-    if let Some(next) = arms.get(1) {
-        let saving = next.summary.cost_usd - best.summary.cost_usd;
-        let rel = if next.summary.cost_usd > 0.0 {
-            saving / next.summary.cost_usd * 100.0
-        } else {
-            0.0
-        };
-        s.push_str(&format!(
-            ", {rel:.1}% (${saving:.2}) less than {} (${:.2})",
-            next.arm, next.summary.cost_usd
-        ));
+    let mut s = String::new();
+    match (arms.first(), arms.get(1)) {
+        (Some(best), Some(next)) => {
+            let saving = next.summary.cost_usd - best.summary.cost_usd;
+            let rel = if next.summary.cost_usd > 0.0 { saving / next.summary.cost_usd * 100.0 } else { 0.0 };
+            s.push_str(&format!(
+                "cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2})\n",
+                best.arm, best.summary.cost_usd, next.arm, next.summary.cost_usd
+            ));
+        }
+        (Some(best), None) if outcome.arms.len() > 1 => {
+            s.push_str(&format!("cheapest: {} (${:.2}), the only arm that ran every task\n", best.arm, best.summary.cost_usd));
+        }
+        (None, _) if outcome.arms.len() > 1 => s.push_str("no arm ran every task; costs are not comparable\n"),
+        _ => {}
     }
-    let unfinished: Vec<&str> = outcome
-        .arms
-        .iter()
-        .filter(|a| a.summary.tasks_rejected + a.summary.tasks_pending_at_end > 0)
-        .map(|a| a.arm.as_str())
-        .collect();
-    s.push('\n');
-    if !unfinished.is_empty() {
+    let incomplete: Vec<&str> = outcome.arms.iter().filter(|a| !complete(a)).map(|a| a.arm.as_str()).collect();
+    if !incomplete.is_empty() {
         s.push_str(&format!(
-            "note: {} rejected or left tasks pending; its cost covers less work\n",
-            unfinished.join(", ")
+            "not compared: {} rejected tasks or left them pending, so its cost covers less work\n",
+            incomplete.join(", ")
         ));
     }
     s

@@ -1,1 +1,7 @@
+//! The one integration-test binary: behaviour of `sim` seen from outside, by topic.
 
+mod bad_input;
+mod common;
+mod determinism;
+mod ecs_behaviour;
+mod runs;

@@ -1,0 +1,73 @@
+//! Helpers shared by the integration tests.
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+
+/// The `sim` binary under test.
+pub fn sim() -> Command {
+    Command::cargo_bin("sim").expect("the sim binary is built by cargo test")
+}
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A scenario shipped in `scenarios/`.
+pub fn scenario(name: &str) -> PathBuf {
+    root().join("scenarios").join(name)
+}
+
+/// Write `text` to `dir/name` and return the path.
+pub fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let p = dir.join(name);
+    if let Some(parent) = p.parent() {
+        std::fs::create_dir_all(parent).expect("create test folder");
+    }
+    std::fs::write(&p, text).expect("write test file");
+    p
+}
+
+/// Load a scenario from text (written to a temporary folder).
+pub fn load(dir: &Path, text: &str) -> sim::scenario::Scenario {
+    let p = write(dir, "s.toml", text);
+    sim::scenario::load(&p).unwrap_or_else(|e| panic!("scenario should load: {e}"))
+}
+
+/// Simulate every arm of `scenario` with every accounting check on after every event.
+pub fn run_checked(scenario: &sim::scenario::Scenario, seed: u64) -> sim::sim::Outcome {
+    let arms: Vec<usize> = (0..scenario.arms.len()).collect();
+    let opts = sim::sim::RunOptions { record_tasks: true, check_invariants: true };
+    let out = sim::sim::run(scenario, &arms, seed, opts, &|_, _| {}).unwrap_or_else(|e| panic!("run failed: {e}"));
+    for a in &out.arms {
+        assert_conserved(a);
+    }
+    out
+}
+
+/// Tasks are conserved: arrived = completed + rejected + lost + running + pending, and the
+/// task records agree with the counts.
+pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
+    let s = &a.summary;
+    assert_eq!(
+        s.tasks_arrived,
+        s.tasks_completed + s.tasks_rejected + s.tasks_lost + s.tasks_running_at_end + s.tasks_pending_at_end,
+        "arm {}: tasks not conserved: {s:?}",
+        a.arm
+    );
+    if let Some(tasks) = &a.tasks {
+        assert_eq!(tasks.len() as u64, s.tasks_arrived, "arm {}: one record per task", a.arm);
+    }
+    assert!(s.cost_usd >= 0.0);
+    for u in [s.cpu_reserved_util, s.mem_reserved_util].into_iter().flatten() {
+        assert!((0.0..=1.0 + 1e-12).contains(&u), "arm {}: utilisation {u} out of [0, 1]", a.arm);
+    }
+    for w in a.timeseries.windows(2) {
+        assert!(w[0].time < w[1].time, "samples in time order");
+        assert!(w[0].cost_cum_usd <= w[1].cost_cum_usd + 1e-9, "cumulative cost never falls");
+    }
+    for x in &a.timeseries {
+        assert!(x.cpu_reserved <= x.cpu_registered && x.mem_reserved <= x.mem_registered, "no over-commit in {x:?}");
+    }
+}
