@@ -16,7 +16,7 @@ use sim::placement::{BinpackField, PlacementRequest, PlacementScratch, Placement
 /// `n` m5.xlarge-like instances over three zones, filled to about 90% of memory with tasks of
 /// varied sizes and two groups, deterministically.
 fn filled_cluster(n: u32) -> Cluster {
-    let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64 };
+    let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64, trunk: false };
     let mut c = Cluster::new(vec![t], vec!["a".into(), "b".into(), "c".into()]);
     for _ in 0..n {
         let z = c.next_zone();

@@ -80,7 +80,7 @@ fn exit_status(e: &anyhow::Error) -> u8 {
             || c.is::<TraceError>()
             || c.is::<UsageError>()
             || c.downcast_ref::<SimError>()
-                .is_some_and(|s| matches!(s, SimError::Trace(_)))
+                .is_some_and(|s| matches!(s, SimError::Trace(_) | SimError::TooManySamples { .. }))
     });
     if invalid_input { 2 } else { 1 }
 }

@@ -47,6 +47,8 @@ pub struct ClusterType {
     pub name: String,
     /// CPU architecture (`ecs.cpu-architecture`).
     pub architecture: Architecture,
+    /// Instances of this type carry a trunk ENI (`ecs.awsvpc-trunk-id`).
+    pub trunk: bool,
 }
 
 /// The container instances of one EC2 arm.
@@ -327,6 +329,7 @@ mod tests {
             vec![ClusterType {
                 name: "m5.large".into(),
                 architecture: Architecture::X86_64,
+                trunk: false,
             }],
             vec!["a".into(), "b".into()],
         );

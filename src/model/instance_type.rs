@@ -2,14 +2,14 @@
 
 use crate::model::Architecture;
 
-/// Registered memory measured on real instances (MiB), reference/ecs-facts.md §2.1:
-/// m4.large 7985 [DG-MemMgmt], c4.large 3768 and c4.4xlarge 30158 [DG-CW],
-/// m6i.large 7817 (ECS AMI 2.0.20251209 and later) [ECSAMI-597].
-pub const MEASURED_REGISTERED_MEMORY_MIB: [(&str, u32); 4] = [
-    ("c4.4xlarge", 30158),
-    ("c4.large", 3768),
-    ("m4.large", 7985),
-    ("m6i.large", 7817),
+/// Registered memory measured on real instances, as (type, nominal MiB, registered MiB),
+/// reference/ecs-facts.md §2.1: m4.large 7985 [DG-MemMgmt], c4.large 3768 and c4.4xlarge 30158
+/// [DG-CW], m6i.large 7817 (ECS AMI 2.0.20251209 and later) [ECSAMI-597].
+pub const MEASURED_REGISTERED_MEMORY_MIB: [(&str, u32, u32); 4] = [
+    ("c4.4xlarge", 30720, 30158),
+    ("c4.large", 3840, 3768),
+    ("m4.large", 8192, 7985),
+    ("m6i.large", 8192, 7817),
 ];
 
 /// Default registered-memory rule for types without a measurement: nominal memory scaled by the
@@ -17,12 +17,13 @@ pub const MEASURED_REGISTERED_MEMORY_MIB: [(&str, u32); 4] = [
 /// reference/ecs-facts.md §2.1. A modelling choice, documented in docs/model.md.
 pub const DEFAULT_REGISTERED_MEMORY_RATIO: (u32, u32) = (7817, 8192);
 
-/// The memory an instance registers with ECS before `ECS_RESERVED_MEMORY` is taken off.
+/// The memory an instance registers with ECS before `ECS_RESERVED_MEMORY` is taken off: the
+/// measurement where one exists for this type and nominal memory, else the default ratio.
 pub fn default_registered_memory_mib(name: &str, nominal_mib: u32) -> u32 {
-    if let Some(&(_, mib)) = MEASURED_REGISTERED_MEMORY_MIB
+    let measured = MEASURED_REGISTERED_MEMORY_MIB
         .iter()
-        .find(|(n, _)| *n == name)
-    {
+        .find(|(n, nominal, _)| *n == name && *nominal == nominal_mib);
+    if let Some(&(_, _, mib)) = measured {
         return mib;
     }
     let (num, den) = DEFAULT_REGISTERED_MEMORY_RATIO;
@@ -74,6 +75,8 @@ mod tests {
     fn measured_types_use_their_measurement() {
         assert_eq!(default_registered_memory_mib("c4.large", 3840), 3768);
         assert_eq!(default_registered_memory_mib("m6i.large", 8192), 7817);
+        // A type redefined with other memory is no longer the measured machine.
+        assert_eq!(default_registered_memory_mib("m6i.large", 4096), 3908);
     }
 
     #[test]

@@ -166,7 +166,7 @@ mod tests {
     /// G tasks per zone: a 2, b 1, c 1. So binpack(cpu) → 1, binpack(memory) → 2,
     /// spread(instanceId) → 3, spread(zone) → b or c, tie to the lower id → 1.
     fn cluster() -> Cluster {
-        let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64 };
+        let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64, trunk: false };
         let mut c = Cluster::new(vec![t], vec!["us-east-1a".into(), "us-east-1b".into(), "us-east-1c".into()]);
         for z in [0, 1, 2, 0] {
             c.add_instance(0, ZoneId(z), 4096, 16384, u32::MAX, &[]);
@@ -271,7 +271,7 @@ mod tests {
 
     #[test]
     fn eni_blocked_is_reported_only_when_the_eni_was_the_reason() {
-        let t = ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64 };
+        let t = ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64, trunk: false };
         let mut c = Cluster::new(vec![t], vec!["a".into()]);
         c.add_instance(0, ZoneId(0), 2048, 7817, 1, &[]);
         let r = ResourceRequest { cpu_units: 256, memory_mib: 512, needs_eni: true, host_ports: &[], group: G };
@@ -292,8 +292,8 @@ mod tests {
     #[test]
     fn spread_over_instance_type_and_architecture() {
         let types = vec![
-            ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64 },
-            ClusterType { name: "m7g.large".into(), architecture: Architecture::Arm64 },
+            ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64, trunk: false },
+            ClusterType { name: "m7g.large".into(), architecture: Architecture::Arm64, trunk: false },
         ];
         let mut c = Cluster::new(types, vec!["a".into()]);
         c.add_instance(0, ZoneId(0), 2048, 7817, u32::MAX, &[]);

@@ -11,6 +11,7 @@ use crate::model::{Cluster, FargateRates, FargateSizes, GroupTable, InstanceType
 use crate::placement::{
     self, Placement, PlacementConstraint, PlacementRequest, PlacementScratch, PlacementStrategy,
 };
+use crate::scenario::load::MAX_SAMPLES;
 use crate::scenario::{Arm, ArmKind, Ec2Arm, OnNoCapacity, Scenario};
 use crate::sim::billing::{
     EC2_MINIMUM_SECS, FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly,
@@ -47,6 +48,8 @@ struct Ec2State {
     scratch: PlacementScratch,
     rng: RngStream,
     launched: Vec<SimTime>,
+    /// Per local type: whether the fleet has (or can get) instances of it.
+    present: Vec<bool>,
 }
 
 /// Fargate state.
@@ -82,12 +85,27 @@ pub struct ArmSim<'a> {
     integrals: Integrals,
     meter: CostMeter,
     has_usage: bool,
+    usage_missing: bool,
     waits_ms: Vec<u64>,
     task_run_ms: u128,
     summary: ArmSummary,
     samples: Vec<Sample>,
     records: Option<Vec<TaskRecord>>,
     events: u64,
+}
+
+/// A running task's average CPU and memory use, where the trace gives it. On Fargate the task
+/// size is a hard limit (reference/ecs-facts.md §2.2: task-level `cpu` is a hard limit), so use
+/// is capped at the billed size.
+fn used(t: &LiveTask) -> (Option<f64>, Option<f64>) {
+    let (cpu, mem) = (t.spec.cpu_used_units, t.spec.memory_used_mib);
+    match t.fargate {
+        Some(size) => (
+            cpu.map(|c| c.min(f64::from(size.cpu_units))),
+            mem.map(|m| m.min(f64::from(size.memory_mib))),
+        ),
+        None => (cpu, mem),
+    }
 }
 
 fn source_index(s: TaskSource) -> usize {
@@ -139,6 +157,7 @@ impl<'a> ArmSim<'a> {
             integrals: Integrals::default(),
             meter: CostMeter::default(),
             has_usage: false,
+            usage_missing: false,
             waits_ms: Vec::new(),
             task_run_ms: 0,
             summary: ArmSummary::default(),
@@ -151,29 +170,28 @@ impl<'a> ArmSim<'a> {
     }
 
     /// The fixed fleet exists from time 0 (it was running before the simulated window):
-    /// registered at once and billed from time 0.
+    /// registered at once and billed from time 0. `fixed = N` is split evenly over the arm's
+    /// types (earlier types get the remainder), launched type by type, each instance to the
+    /// zone with the fewest instances, so every type is balanced over the zones.
     fn launch_fixed_fleet(&mut self) {
-        let Mode::Ec2(ec2) = &mut self.mode else {
-            return;
-        };
-        let ArmKind::Ec2(spec) = &self.arm.kind else {
-            return;
-        };
-        let reserved: &[u16] = if ec2.ports_conflict {
-            &AGENT_RESERVED_PORTS
-        } else {
-            &[]
-        };
-        for k in 0..spec.fixed_instances as usize {
-            let ti = k % ec2.types.len();
-            let (cpu, mem, slots) = ec2.capacity[ti];
-            let zone: ZoneId = ec2.cluster.next_zone();
-            ec2.cluster
-                .add_instance(ti as u16, zone, cpu, mem, slots, reserved);
-            ec2.launched.push(SimTime::ZERO);
-            self.meter.open(SimTime::ZERO, ec2.types[ti].price_per_hour);
-            self.summary.peak_instances = self.summary.peak_instances.max(ec2.cluster.len() as u32);
+        let Mode::Ec2(ec2) = &mut self.mode else { return };
+        let ArmKind::Ec2(spec) = &self.arm.kind else { return };
+        let reserved: &[u16] = if ec2.ports_conflict { &AGENT_RESERVED_PORTS } else { &[] };
+        let n_types = ec2.types.len() as u32;
+        for ti in 0..ec2.types.len() {
+            let count = spec.fixed_instances / n_types + u32::from((ti as u32) < spec.fixed_instances % n_types);
+            if count > 0 {
+                ec2.present[ti] = true;
+            }
+            for _ in 0..count {
+                let (cpu, mem, slots) = ec2.capacity[ti];
+                let zone: ZoneId = ec2.cluster.next_zone();
+                ec2.cluster.add_instance(ti as u16, zone, cpu, mem, slots, reserved);
+                ec2.launched.push(SimTime::ZERO);
+                self.meter.open(SimTime::ZERO, ec2.types[ti].price_per_hour);
+            }
         }
+        self.summary.peak_instances = self.summary.peak_instances.max(ec2.cluster.len() as u32);
         self.refresh_cluster_levels();
     }
 
@@ -224,6 +242,9 @@ impl<'a> ArmSim<'a> {
             if self.opts.check_invariants {
                 self.check()?;
             }
+            if self.samples.len() as u64 > MAX_SAMPLES {
+                return Err(SimError::TooManySamples { arm: self.arm.name.clone(), limit: MAX_SAMPLES });
+            }
         }
         let end = self.horizon.unwrap_or(self.now);
         self.integrals.advance(end, &self.levels);
@@ -248,7 +269,6 @@ impl<'a> ArmSim<'a> {
     fn on_task_arrived(&mut self, at: SimTime, spec: TaskSpec) {
         let seq = self.summary.tasks_arrived;
         self.summary.tasks_arrived += 1;
-        self.has_usage |= spec.cpu_used_units.is_some() || spec.memory_used_mib.is_some();
         let task = LiveTask {
             spec,
             seq,
@@ -287,8 +307,11 @@ impl<'a> ArmSim<'a> {
         };
         t.running_at = Some(now);
         self.waits_ms.push(now.since(t.arrival).as_ms());
-        self.levels.cpu_used += t.spec.cpu_used_units.unwrap_or(0.0);
-        self.levels.mem_used += t.spec.memory_used_mib.unwrap_or(0.0);
+        let (cpu_used, mem_used) = used(t);
+        self.has_usage |= cpu_used.is_some() || mem_used.is_some();
+        self.usage_missing |= cpu_used.is_none() || mem_used.is_none();
+        self.levels.cpu_used += cpu_used.unwrap_or(0.0);
+        self.levels.mem_used += mem_used.unwrap_or(0.0);
         let done = now.after(t.spec.duration);
         self.queue.schedule(
             done,
@@ -303,8 +326,11 @@ impl<'a> ArmSim<'a> {
             return;
         };
         self.summary.tasks_completed += 1;
-        self.levels.cpu_used -= t.spec.cpu_used_units.unwrap_or(0.0);
-        self.levels.mem_used -= t.spec.memory_used_mib.unwrap_or(0.0);
+        if t.running_at.is_some() {
+            let (cpu_used, mem_used) = used(&t);
+            self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
+            self.levels.mem_used -= mem_used.unwrap_or(0.0);
+        }
         if let Some(r) = t.running_at {
             self.task_run_ms += u128::from(now.since(r).as_ms());
         }
@@ -489,6 +515,7 @@ impl<'a> ArmSim<'a> {
     // ---- the end --------------------------------------------------------------------------
 
     fn finish(mut self, end: SimTime) -> Result<ArmOutcome, SimError> {
+        self.check()?;
         // Tasks still alive, in arrival order: running (placed) or pending.
         let mut alive: Vec<(u64, TaskSlot)> = self.tasks.iter().map(|(s, t)| (t.seq, s)).collect();
         alive.sort_unstable();
@@ -562,7 +589,7 @@ impl<'a> ArmSim<'a> {
         let i = &self.integrals;
         s.cpu_reserved_util = ratio(i.cpu_reserved as f64, i.cpu_registered as f64);
         s.mem_reserved_util = ratio(i.mem_reserved as f64, i.mem_registered as f64);
-        if self.has_usage {
+        if self.has_usage && !self.usage_missing {
             s.cpu_used_util = ratio(i.cpu_used, i.cpu_registered as f64);
             s.mem_used_util = ratio(i.mem_used, i.mem_registered as f64);
         }
@@ -603,6 +630,7 @@ impl Ec2State {
             .map(|t| ClusterType {
                 name: t.name.clone(),
                 architecture: t.architecture,
+                trunk: needs_eni && spec.eni_trunking && t.trunk_tasks.is_some(),
             })
             .collect();
         let ports_conflict = spec.network_mode.ports_conflict();
@@ -638,6 +666,7 @@ impl Ec2State {
             scratch: PlacementScratch::default(),
             rng,
             launched: Vec::new(),
+            present: vec![false; spec.instance_types.len()],
         }
     }
 
@@ -651,7 +680,7 @@ impl Ec2State {
         }
     }
 
-    /// Whether an empty instance of some type of the arm could hold the task (else it can
+    /// Whether an empty instance of some type the fleet has could hold the task (else it can
     /// never run here and is rejected at once).
     fn fits_some_type(&self, spec: &TaskSpec) -> bool {
         let ports = &self.rules[source_index(spec.source)].host_ports;
@@ -660,7 +689,10 @@ impl Ec2State {
         }
         self.capacity
             .iter()
-            .any(|&(cpu, mem, slots)| spec.cpu_units <= cpu && spec.memory_mib <= mem && slots > 0)
+            .zip(&self.present)
+            .any(|(&(cpu, mem, slots), &present)| {
+                present && spec.cpu_units <= cpu && spec.memory_mib <= mem && slots > 0
+            })
     }
 }
 

@@ -34,6 +34,15 @@ pub enum SimError {
     /// The trace could not be read.
     #[error(transparent)]
     Trace(#[from] TraceError),
+    /// The run would produce more timeseries samples than sim keeps (a workload without a
+    /// horizon that lasts far longer than its `metrics_interval`).
+    #[error("arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval` or a `horizon`")]
+    TooManySamples {
+        /// The arm.
+        arm: String,
+        /// The limit.
+        limit: u64,
+    },
     /// An internal accounting check failed (a bug in sim).
     #[error("internal check failed: {0}")]
     Invariant(String),

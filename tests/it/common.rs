@@ -71,3 +71,26 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         assert!(x.cpu_reserved <= x.cpu_registered && x.mem_reserved <= x.mem_registered, "no over-commit in {x:?}");
     }
 }
+
+/// Conservation read back from a summary.csv the CLI wrote: for every arm, arrived = completed
+/// + rejected + lost + running + pending, and utilisations within [0, 1].
+pub fn assert_summary_file_conserved(path: &Path) {
+    let mut r = csv::Reader::from_path(path).expect("summary.csv readable");
+    let h = r.headers().expect("header").clone();
+    let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("column {name}"));
+    let mut rows = 0;
+    for rec in r.records() {
+        let rec = rec.expect("row");
+        let n = |name: &str| rec[col(name)].parse::<u64>().expect("count");
+        let arrived = n("tasks_arrived");
+        let sum = n("tasks_completed") + n("tasks_rejected") + n("tasks_lost") + n("tasks_running_at_end") + n("tasks_pending_at_end");
+        assert_eq!(arrived, sum, "arm {}: tasks not conserved", &rec[0]);
+        for u in ["cpu_reserved_util", "mem_reserved_util", "cpu_used_util", "mem_used_util"] {
+            if let Ok(v) = rec[col(u)].parse::<f64>() {
+                assert!((0.0..=1.0).contains(&v), "arm {}: {u} = {v}", &rec[0]);
+            }
+        }
+        rows += 1;
+    }
+    assert!(rows > 0, "summary.csv has rows");
+}

@@ -14,6 +14,7 @@ fn run(out: &Path, extra: &[&str], threads: &str) -> Vec<Vec<u8>> {
     args[3] = out.to_str().unwrap();
     args.extend_from_slice(extra);
     sim().env("RAYON_NUM_THREADS", threads).args(&args).assert().success();
+    crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
     FILES.iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect()
 }
 

@@ -39,6 +39,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
     for f in ["summary.csv", "timeseries.csv", "tasks.csv", "run.json"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
+    crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let header = summary.lines().next().unwrap();
     assert!(header.starts_with(
