@@ -11,12 +11,18 @@ use sim::engine::rng::{StreamPurpose, stream};
 use sim::ids::{GroupId, InstanceId, ZoneId};
 use sim::model::cluster::{ClusterType, ResourceRequest};
 use sim::model::{Architecture, Cluster};
-use sim::placement::{BinpackField, PlacementRequest, PlacementScratch, PlacementStrategy, SpreadField, place};
+use sim::placement::{
+    BinpackField, PlacementRequest, PlacementScratch, PlacementStrategy, SpreadField, place,
+};
 
 /// `n` m5.xlarge-like instances over three zones, filled to about 90% of memory with tasks of
 /// varied sizes and two groups, deterministically.
 fn filled_cluster(n: u32) -> Cluster {
-    let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64, trunk: false };
+    let t = ClusterType {
+        name: "m5.xlarge".into(),
+        architecture: Architecture::X86_64,
+        trunk: false,
+    };
     let mut c = Cluster::new(vec![t], vec!["a".into(), "b".into(), "c".into()]);
     for _ in 0..n {
         let z = c.next_zone();
@@ -30,7 +36,13 @@ fn filled_cluster(n: u32) -> Cluster {
             x ^= x >> 7;
             x ^= x << 17;
             let mem = 256 + (x % 2048) as u32;
-            let r = ResourceRequest { cpu_units: 128, memory_mib: mem, needs_eni: false, host_ports: &[], group: GroupId((x % 2) as u32) };
+            let r = ResourceRequest {
+                cpu_units: 128,
+                memory_mib: mem,
+                needs_eni: false,
+                host_ports: &[],
+                group: GroupId((x % 2) as u32),
+            };
             if !c.reserve(InstanceId(i), &r) {
                 break;
             }
@@ -42,7 +54,10 @@ fn filled_cluster(n: u32) -> Cluster {
 
 fn placement(cr: &mut Criterion) {
     let strategies: [(&str, Vec<PlacementStrategy>); 4] = [
-        ("binpack-memory", vec![PlacementStrategy::Binpack(BinpackField::Memory)]),
+        (
+            "binpack-memory",
+            vec![PlacementStrategy::Binpack(BinpackField::Memory)],
+        ),
         (
             "spread-zone+binpack",
             vec![
@@ -50,7 +65,10 @@ fn placement(cr: &mut Criterion) {
                 PlacementStrategy::Binpack(BinpackField::Memory),
             ],
         ),
-        ("spread-instance", vec![PlacementStrategy::Spread(SpreadField::InstanceId)]),
+        (
+            "spread-instance",
+            vec![PlacementStrategy::Spread(SpreadField::InstanceId)],
+        ),
         ("random", vec![PlacementStrategy::Random]),
     ];
     let groups = vec!["g0".to_string(), "g1".to_string()];
@@ -59,7 +77,13 @@ fn placement(cr: &mut Criterion) {
         let c = filled_cluster(n);
         for (name, strategy) in &strategies {
             let req = PlacementRequest {
-                resources: ResourceRequest { cpu_units: 256, memory_mib: 1024, needs_eni: false, host_ports: &[], group: GroupId(0) },
+                resources: ResourceRequest {
+                    cpu_units: 256,
+                    memory_mib: 1024,
+                    needs_eni: false,
+                    host_ports: &[],
+                    group: GroupId(0),
+                },
                 constraints: &[],
                 strategy,
             };
@@ -75,14 +99,19 @@ fn placement(cr: &mut Criterion) {
 
 fn whole_run(cr: &mut Criterion) {
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/quickstart.toml");
-    let Ok(s) = sim::scenario::load(&path) else { return };
+    let Ok(s) = sim::scenario::load(&path) else {
+        return;
+    };
     let arms: Vec<usize> = (0..s.arms.len()).collect();
     let opts = sim::sim::RunOptions::default();
-    let tasks = sim::sim::run(&s, &arms, s.seed, opts, &|_, _| {}).map_or(0, |o| o.arms.iter().map(|a| a.summary.tasks_arrived).sum());
+    let tasks = sim::sim::run(&s, &arms, s.seed, opts, &|_, _| {})
+        .map_or(0, |o| o.arms.iter().map(|a| a.summary.tasks_arrived).sum());
     let mut g = cr.benchmark_group("run");
     g.sample_size(20);
     g.throughput(Throughput::Elements(tasks));
-    g.bench_function("quickstart", |b| b.iter(|| black_box(sim::sim::run(&s, &arms, s.seed, opts, &|_, _| {}).is_ok())));
+    g.bench_function("quickstart", |b| {
+        b.iter(|| black_box(sim::sim::run(&s, &arms, s.seed, opts, &|_, _| {}).is_ok()))
+    });
     g.finish();
 }
 

@@ -27,7 +27,9 @@ impl InstanceView for ClusterInstance<'_> {
             }
             "ecs.os-type" => Some("linux"),
             "ecs.os-family" => Some("LINUX"),
-            "ecs.awsvpc-trunk-id" if c.types()[usize::from(c.type_of()[k])].trunk => Some(c.instance_name(self.id)),
+            "ecs.awsvpc-trunk-id" if c.types()[usize::from(c.type_of()[k])].trunk => {
+                Some(c.instance_name(self.id))
+            }
             _ => None,
         }
     }

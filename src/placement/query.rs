@@ -72,11 +72,11 @@ const SUBJECT_LIST: &str = "`agentConnected`, `agentVersion`, `attribute:<name>`
 ///   `true` (a simulated agent is always connected). `agentVersion` and `registeredAt` parse
 ///   but are not modelled by the simulator: they always evaluate as absent, and
 ///   [`Expression::unsupported_subject`] reports them.
-/// * **`task:group` is multi-valued**: `task:group OP v` is true when *any* task group on the
-///   instance satisfies `OP v`. So `not(task:group == database)` selects instances running no
-///   `database` task, `task:group exists` selects instances running any task, and
-///   `task:group != database` is true when some task group other than `database` is present
-///   (or when there are none, by the next rule).
+/// * **`task:group` is multi-valued** (the groups of the tasks on the instance): a positive
+///   operator holds when *any* group satisfies it, and a negative one (`!=`, `!in`, `!~`,
+///   `!exists`) when *no* group satisfies its positive form. So `task:group != database` and
+///   `not(task:group == database)` both select instances running no `database` task, and
+///   `task:group exists` selects instances running any task.
 /// * **Absent values** (a missing attribute, no task groups, `agentVersion`, `registeredAt`):
 ///   the positive operators (`==`, `>`, `>=`, `<`, `<=`, `in`, `=~`, `exists`) are false and
 ///   the negative ones (`!=`, `!in`, `!~`, `!exists`) are true.
@@ -859,12 +859,13 @@ impl Condition {
         let p = &self.predicate;
         let value: Option<&str> = match &self.subject {
             Subject::TaskGroup => {
-                let mut seen = false;
-                let hit = instance.any_task_group(&mut |group| {
-                    seen = true;
-                    p.test(group, false)
-                });
-                return if seen { hit } else { p.when_absent() };
+                // Positive: some group satisfies it (none present: false). Negative: every
+                // group satisfies it, i.e. none satisfies the positive form (none present: true).
+                return if p.when_absent() {
+                    !instance.any_task_group(&mut |group| !p.test(group, false))
+                } else {
+                    instance.any_task_group(&mut |group| p.test(group, false))
+                };
             }
             Subject::Attribute(name) => instance.attribute(name),
             Subject::Ec2InstanceId => Some(instance.ec2_instance_id()),
@@ -1262,16 +1263,20 @@ mod tests {
     }
 
     #[test]
-    fn task_group_is_any() {
+    fn task_group_positive_is_any_negative_is_none() {
         let i = with_groups(&["web", "database"]);
         assert!(ev("task:group exists", &i));
         assert!(!ev("task:group !exists", &i));
-        assert!(ev("task:group != database", &i)); // `web` differs.
-        assert!(!ev("task:group != database", &with_groups(&["database"])));
+        // A `database` task is here, so "!= database" is false, as `not(== database)` is.
+        assert!(!ev("task:group != database", &i));
+        assert!(!ev("not(task:group == database)", &i));
+        assert!(ev("task:group != cache", &i));
+        assert!(ev("task:group != database", &with_groups(&["web"])));
         assert!(ev("task:group =~ data.*", &i));
+        assert!(!ev("task:group !~ data.*", &i));
         assert!(ev("task:group in [x, web]", &i));
-        assert!(ev("task:group !in [web]", &i)); // `database` is not in the list.
-        assert!(!ev("task:group !in [web, database]", &i));
+        assert!(!ev("task:group !in [web]", &i)); // `web` is in the list.
+        assert!(ev("task:group !in [x, y]", &i));
     }
 
     #[test]

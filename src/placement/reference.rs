@@ -151,7 +151,13 @@ mod tests {
     }
 
     fn task(cpu: u32, mem: u32, group: GroupId) -> ResourceRequest<'static> {
-        ResourceRequest { cpu_units: cpu, memory_mib: mem, needs_eni: false, host_ports: &[], group }
+        ResourceRequest {
+            cpu_units: cpu,
+            memory_mib: mem,
+            needs_eni: false,
+            host_ports: &[],
+            group,
+        }
     }
 
     /// Four m5.xlarge-like instances (4096 CPU, 16384 MiB) in zones a, b, c, a:
@@ -166,12 +172,25 @@ mod tests {
     /// G tasks per zone: a 2, b 1, c 1. So binpack(cpu) → 1, binpack(memory) → 2,
     /// spread(instanceId) → 3, spread(zone) → b or c, tie to the lower id → 1.
     fn cluster() -> Cluster {
-        let t = ClusterType { name: "m5.xlarge".into(), architecture: Architecture::X86_64, trunk: false };
-        let mut c = Cluster::new(vec![t], vec!["us-east-1a".into(), "us-east-1b".into(), "us-east-1c".into()]);
+        let t = ClusterType {
+            name: "m5.xlarge".into(),
+            architecture: Architecture::X86_64,
+            trunk: false,
+        };
+        let mut c = Cluster::new(
+            vec![t],
+            vec![
+                "us-east-1a".into(),
+                "us-east-1b".into(),
+                "us-east-1c".into(),
+            ],
+        );
         for z in [0, 1, 2, 0] {
             c.add_instance(0, ZoneId(z), 4096, 16384, u32::MAX, &[]);
         }
-        let place = |c: &mut Cluster, i: u32, r: ResourceRequest<'static>| assert!(c.reserve(InstanceId(i), &r));
+        let place = |c: &mut Cluster, i: u32, r: ResourceRequest<'static>| {
+            assert!(c.reserve(InstanceId(i), &r))
+        };
         place(&mut c, 0, task(1024, 4096, G));
         place(&mut c, 0, task(1024, 4096, G));
         place(&mut c, 1, task(3072, 1024, G));
@@ -182,9 +201,19 @@ mod tests {
     }
 
     fn pick(c: &Cluster, cpu: u32, constraints: &[C], strategy: &[S]) -> Option<u32> {
-        let req = PlacementRequest { resources: task(cpu, 1024, G), constraints, strategy };
+        let req = PlacementRequest {
+            resources: task(cpu, 1024, G),
+            constraints,
+            strategy,
+        };
         let mut rng = stream(1, StreamPurpose::Placement(0));
-        match place_by_scan(c, &names(), &req, &mut PlacementScratch::default(), &mut rng) {
+        match place_by_scan(
+            c,
+            &names(),
+            &req,
+            &mut PlacementScratch::default(),
+            &mut rng,
+        ) {
             Placement::Placed(i) => Some(i.0),
             Placement::NoInstance { .. } => None,
         }
@@ -197,10 +226,26 @@ mod tests {
     #[test]
     fn each_strategy_picks_a_different_instance() {
         let c = cluster();
-        assert_eq!(pick(&c, 512, &[], &[S::Binpack(BinpackField::Cpu)]), Some(1), "least free CPU");
-        assert_eq!(pick(&c, 512, &[], &[S::Binpack(BinpackField::Memory)]), Some(2), "least free memory");
-        assert_eq!(pick(&c, 512, &[], &[S::Spread(SpreadField::InstanceId)]), Some(3), "no G task yet");
-        assert_eq!(pick(&c, 512, &[], &[spread(AZ)]), Some(1), "zones b and c tie; lowest id");
+        assert_eq!(
+            pick(&c, 512, &[], &[S::Binpack(BinpackField::Cpu)]),
+            Some(1),
+            "least free CPU"
+        );
+        assert_eq!(
+            pick(&c, 512, &[], &[S::Binpack(BinpackField::Memory)]),
+            Some(2),
+            "least free memory"
+        );
+        assert_eq!(
+            pick(&c, 512, &[], &[S::Spread(SpreadField::InstanceId)]),
+            Some(3),
+            "no G task yet"
+        );
+        assert_eq!(
+            pick(&c, 512, &[], &[spread(AZ)]),
+            Some(1),
+            "zones b and c tie; lowest id"
+        );
     }
 
     #[test]
@@ -210,18 +255,43 @@ mod tests {
         // spread alone picks 1 (tie to lowest id); the chain picks 2, so the second step counts.
         let chain = [spread(AZ), S::Binpack(BinpackField::Memory)];
         assert_eq!(pick(&c, 512, &[], &chain), Some(2));
-        assert_eq!(pick(&c, 512, &[], &[spread(AZ), S::Binpack(BinpackField::Cpu)]), Some(1));
+        assert_eq!(
+            pick(&c, 512, &[], &[spread(AZ), S::Binpack(BinpackField::Cpu)]),
+            Some(1)
+        );
         // Order matters: binpack(memory) first leaves only 2, spread has nothing left to choose.
-        assert_eq!(pick(&c, 512, &[], &[S::Binpack(BinpackField::Memory), S::Spread(SpreadField::InstanceId)]), Some(2));
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                &[],
+                &[
+                    S::Binpack(BinpackField::Memory),
+                    S::Spread(SpreadField::InstanceId)
+                ]
+            ),
+            Some(2)
+        );
         // spread(zone) then spread(instanceId): zones b, c; both have one G task; lowest id.
-        assert_eq!(pick(&c, 512, &[], &[spread(AZ), S::Spread(SpreadField::InstanceId)]), Some(1));
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                &[],
+                &[spread(AZ), S::Spread(SpreadField::InstanceId)]
+            ),
+            Some(1)
+        );
     }
 
     #[test]
     fn resources_filter_before_strategies() {
         let c = cluster();
         // 2048 CPU no longer fits instance 1, so binpack(cpu) falls to instance 0 (2048 free).
-        assert_eq!(pick(&c, 2048, &[], &[S::Binpack(BinpackField::Cpu)]), Some(0));
+        assert_eq!(
+            pick(&c, 2048, &[], &[S::Binpack(BinpackField::Cpu)]),
+            Some(0)
+        );
         assert_eq!(pick(&c, 4000, &[], &[S::Binpack(BinpackField::Cpu)]), None);
     }
 
@@ -230,15 +300,56 @@ mod tests {
         let c = cluster();
         let member = |e: &str| C::MemberOf(Expression::parse(e).unwrap());
         // Only instance 3 has no G task.
-        assert_eq!(pick(&c, 512, &[C::DistinctInstance], &[S::Binpack(BinpackField::Memory)]), Some(3));
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                &[C::DistinctInstance],
+                &[S::Binpack(BinpackField::Memory)]
+            ),
+            Some(3)
+        );
         let zones_bc = member("attribute:ecs.availability-zone in [us-east-1b, us-east-1c]");
-        assert_eq!(pick(&c, 512, std::slice::from_ref(&zones_bc), &[S::Binpack(BinpackField::Cpu)]), Some(1));
-        assert_eq!(pick(&c, 512, &[zones_bc], &[S::Binpack(BinpackField::Memory)]), Some(2));
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                std::slice::from_ref(&zones_bc),
+                &[S::Binpack(BinpackField::Cpu)]
+            ),
+            Some(1)
+        );
+        assert_eq!(
+            pick(&c, 512, &[zones_bc], &[S::Binpack(BinpackField::Memory)]),
+            Some(2)
+        );
         assert_eq!(pick(&c, 512, &[member("task:group == H")], &[]), Some(3));
-        assert_eq!(pick(&c, 512, &[member("not(task:group == G)")], &[]), Some(3));
-        assert_eq!(pick(&c, 512, &[member("runningTasksCount == 1")], &[S::Binpack(BinpackField::Memory)]), Some(2));
-        assert_eq!(pick(&c, 512, &[member("attribute:ecs.instance-type == c5.large")], &[]), None);
-        assert_eq!(pick(&c, 512, &[member("ec2InstanceId == i-00000002")], &[]), Some(2));
+        assert_eq!(
+            pick(&c, 512, &[member("not(task:group == G)")], &[]),
+            Some(3)
+        );
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                &[member("runningTasksCount == 1")],
+                &[S::Binpack(BinpackField::Memory)]
+            ),
+            Some(2)
+        );
+        assert_eq!(
+            pick(
+                &c,
+                512,
+                &[member("attribute:ecs.instance-type == c5.large")],
+                &[]
+            ),
+            None
+        );
+        assert_eq!(
+            pick(&c, 512, &[member("ec2InstanceId == i-00000002")], &[]),
+            Some(2)
+        );
     }
 
     #[test]
@@ -249,11 +360,21 @@ mod tests {
     #[test]
     fn random_is_uniform_over_candidates_and_seeded() {
         let c = cluster();
-        let req = PlacementRequest { resources: task(512, 1024, G), constraints: &[], strategy: &[S::Random] };
+        let req = PlacementRequest {
+            resources: task(512, 1024, G),
+            constraints: &[],
+            strategy: &[S::Random],
+        };
         let mut rng = stream(9, StreamPurpose::Placement(0));
         let mut counts = [0u32; 4];
         for _ in 0..40_000 {
-            match place_by_scan(&c, &names(), &req, &mut PlacementScratch::default(), &mut rng) {
+            match place_by_scan(
+                &c,
+                &names(),
+                &req,
+                &mut PlacementScratch::default(),
+                &mut rng,
+            ) {
                 Placement::Placed(i) => counts[i.index()] += 1,
                 Placement::NoInstance { .. } => panic!("every instance fits"),
             }
@@ -271,20 +392,52 @@ mod tests {
 
     #[test]
     fn eni_blocked_is_reported_only_when_the_eni_was_the_reason() {
-        let t = ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64, trunk: false };
+        let t = ClusterType {
+            name: "m5.large".into(),
+            architecture: Architecture::X86_64,
+            trunk: false,
+        };
         let mut c = Cluster::new(vec![t], vec!["a".into()]);
         c.add_instance(0, ZoneId(0), 2048, 7817, 1, &[]);
-        let r = ResourceRequest { cpu_units: 256, memory_mib: 512, needs_eni: true, host_ports: &[], group: G };
+        let r = ResourceRequest {
+            cpu_units: 256,
+            memory_mib: 512,
+            needs_eni: true,
+            host_ports: &[],
+            group: G,
+        };
         assert!(c.reserve(InstanceId(0), &r));
         let mut rng = stream(1, StreamPurpose::Placement(0));
-        let req = PlacementRequest { resources: r, constraints: &[], strategy: &[] };
+        let req = PlacementRequest {
+            resources: r,
+            constraints: &[],
+            strategy: &[],
+        };
         assert_eq!(
-            place_by_scan(&c, &names(), &req, &mut PlacementScratch::default(), &mut rng),
+            place_by_scan(
+                &c,
+                &names(),
+                &req,
+                &mut PlacementScratch::default(),
+                &mut rng
+            ),
             Placement::NoInstance { eni_blocked: true }
         );
-        let big = PlacementRequest { resources: ResourceRequest { cpu_units: 4096, ..r }, ..req };
+        let big = PlacementRequest {
+            resources: ResourceRequest {
+                cpu_units: 4096,
+                ..r
+            },
+            ..req
+        };
         assert_eq!(
-            place_by_scan(&c, &names(), &big, &mut PlacementScratch::default(), &mut rng),
+            place_by_scan(
+                &c,
+                &names(),
+                &big,
+                &mut PlacementScratch::default(),
+                &mut rng
+            ),
             Placement::NoInstance { eni_blocked: false }
         );
     }
@@ -292,8 +445,16 @@ mod tests {
     #[test]
     fn spread_over_instance_type_and_architecture() {
         let types = vec![
-            ClusterType { name: "m5.large".into(), architecture: Architecture::X86_64, trunk: false },
-            ClusterType { name: "m7g.large".into(), architecture: Architecture::Arm64, trunk: false },
+            ClusterType {
+                name: "m5.large".into(),
+                architecture: Architecture::X86_64,
+                trunk: false,
+            },
+            ClusterType {
+                name: "m7g.large".into(),
+                architecture: Architecture::Arm64,
+                trunk: false,
+            },
         ];
         let mut c = Cluster::new(types, vec!["a".into()]);
         c.add_instance(0, ZoneId(0), 2048, 7817, u32::MAX, &[]);
@@ -302,7 +463,10 @@ mod tests {
         assert!(c.reserve(InstanceId(0), &task(256, 512, G)));
         // x86 has one G task, arm64 none: both attributes pick instance 2.
         assert_eq!(pick(&c, 256, &[], &[spread("ecs.instance-type")]), Some(2));
-        assert_eq!(pick(&c, 256, &[], &[spread("ecs.cpu-architecture")]), Some(2));
+        assert_eq!(
+            pick(&c, 256, &[], &[spread("ecs.cpu-architecture")]),
+            Some(2)
+        );
         // An attribute no instance has puts every instance in one bucket: lowest id.
         assert_eq!(pick(&c, 256, &[], &[spread("custom.rack")]), Some(0));
     }

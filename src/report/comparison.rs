@@ -65,26 +65,42 @@ pub fn comparison_table(outcome: &Outcome) -> String {
 /// "cheapest: X ($a), Y% less than Z ($b)", among the arms that did all the work (nothing
 /// rejected, nothing left pending); arms that did less are named, since their cost covers less.
 pub fn verdict(outcome: &Outcome) -> String {
-    let complete = |a: &&crate::sim::ArmOutcome| a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0;
+    let complete = |a: &&crate::sim::ArmOutcome| {
+        a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0
+    };
     let mut arms: Vec<_> = outcome.arms.iter().filter(complete).collect();
     arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
     let mut s = String::new();
     match (arms.first(), arms.get(1)) {
         (Some(best), Some(next)) => {
             let saving = next.summary.cost_usd - best.summary.cost_usd;
-            let rel = if next.summary.cost_usd > 0.0 { saving / next.summary.cost_usd * 100.0 } else { 0.0 };
+            let rel = if next.summary.cost_usd > 0.0 {
+                saving / next.summary.cost_usd * 100.0
+            } else {
+                0.0
+            };
             s.push_str(&format!(
                 "cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2})\n",
                 best.arm, best.summary.cost_usd, next.arm, next.summary.cost_usd
             ));
         }
         (Some(best), None) if outcome.arms.len() > 1 => {
-            s.push_str(&format!("cheapest: {} (${:.2}), the only arm that ran every task\n", best.arm, best.summary.cost_usd));
+            s.push_str(&format!(
+                "cheapest: {} (${:.2}), the only arm that ran every task\n",
+                best.arm, best.summary.cost_usd
+            ));
         }
-        (None, _) if outcome.arms.len() > 1 => s.push_str("no arm ran every task; costs are not comparable\n"),
+        (None, _) if outcome.arms.len() > 1 => {
+            s.push_str("no arm ran every task; costs are not comparable\n")
+        }
         _ => {}
     }
-    let incomplete: Vec<&str> = outcome.arms.iter().filter(|a| !complete(a)).map(|a| a.arm.as_str()).collect();
+    let incomplete: Vec<&str> = outcome
+        .arms
+        .iter()
+        .filter(|a| !complete(a))
+        .map(|a| a.arm.as_str())
+        .collect();
     if !incomplete.is_empty() {
         s.push_str(&format!(
             "not compared: {} rejected tasks or left them pending, so its cost covers less work\n",

@@ -5,13 +5,14 @@ use std::path::PathBuf;
 /// Why a scenario could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum ScenarioError {
-    /// The file could not be read.
-    #[error("cannot read scenario `{path}`: {source}")]
+    /// The file could not be read. The OS error is part of the message, not a `source()`, so
+    /// that printing the error chain does not say it twice.
+    #[error("cannot read scenario `{path}`: {error}")]
     Read {
         /// The scenario file.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The file was read but is not a valid scenario.
     #[error("{}:{line}:{column}: {message}{}", path.display(), snippet_text(snippet, *column))]
@@ -85,8 +86,9 @@ impl SourceMap<'_> {
         self.error_at(span.start, message)
     }
 
-    /// The key just before `offset` on its line (`key = value`), to name the field in messages
-    /// from the TOML parser that do not.
+    /// The key whose value encloses `offset` on its line (`key = value`, or `key = { .. }` /
+    /// `key = [ .. ]` still open at `offset`), else the key that `offset` is at (`key = ...`,
+    /// e.g. a duplicate key), to name the field in messages from the TOML parser that do not.
     pub fn key_before(&self, offset: usize) -> Option<String> {
         let offset = offset.min(self.text.len());
         if !self.text.is_char_boundary(offset) {
@@ -94,19 +96,62 @@ impl SourceMap<'_> {
         }
         let line_start = self.text[..offset].rfind('\n').map_or(0, |p| p + 1);
         let head = &self.text[line_start..offset];
-        let eq = head.rfind('=')?;
-        let key = head[..eq].trim_end();
-        let word: String = key
-            .chars()
-            .rev()
-            .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '"' | '.'))
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-            .collect();
-        let word = word.trim_matches('"').to_string();
-        (!word.is_empty()).then_some(word)
+        for eq in unquoted(head, '=').0.into_iter().rev() {
+            let value = &head[eq + 1..];
+            if value.trim().is_empty() || still_open(value) {
+                let key = head[..eq].trim_end();
+                let word: String = key
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '"' | '.'))
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                let word = word.trim_matches('"').to_string();
+                return (!word.is_empty()).then_some(word);
+            }
+        }
+        let rest = &self.text[offset..];
+        let key_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-')))
+            .unwrap_or(rest.len());
+        let after = rest[key_len..].trim_start_matches([' ', '\t']);
+        (key_len > 0 && after.starts_with('=')).then(|| rest[..key_len].to_string())
     }
+}
+
+/// Byte offsets of `wanted` in `text` outside TOML strings, and whether a string is still
+/// open at the end of `text`.
+fn unquoted(text: &str, wanted: char) -> (Vec<usize>, bool) {
+    let mut out = Vec::new();
+    let mut quote = None;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        match quote {
+            Some(q) => {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' && q == '"' {
+                    escaped = true;
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None if c == wanted => out.push(i),
+            None => {}
+        }
+    }
+    (out, quote.is_some())
+}
+
+/// Whether `value` (the text after a `=`) is still open at its end: a string not closed, or
+/// more `{`/`[` than `}`/`]` outside strings.
+fn still_open(value: &str) -> bool {
+    let (_, in_string) = unquoted(value, '"');
+    let count = |c: char| unquoted(value, c).0.len();
+    in_string || count('{') + count('[') > count('}') + count(']')
 }
 
 #[cfg(test)]
@@ -133,7 +178,37 @@ mod tests {
             other => panic!("{other}"),
         }
         assert_eq!(m.key_before(11).as_deref(), Some("bb"));
+        assert_eq!(m.key_before(6).as_deref(), Some("bb"), "at a key: that key");
         let e = m.error_at(11, "bad").to_string();
         assert!(e.starts_with("s.toml:2:6: bad"), "{e}");
+        let nested = "a = { b = { c = 1, d = 2 } }";
+        let m = SourceMap {
+            path: std::path::Path::new("s.toml"),
+            text: nested,
+        };
+        let d = nested.find('d').unwrap_or_default();
+        assert_eq!(
+            m.key_before(d).as_deref(),
+            Some("b"),
+            "in `b`, not after `c =`"
+        );
+        let m = SourceMap {
+            path: std::path::Path::new("s.toml"),
+            text: "x = [{ e = \"a == {\" }, 5]",
+        };
+        assert_eq!(
+            m.key_before(23).as_deref(),
+            Some("x"),
+            "strings are skipped"
+        );
+        let m = SourceMap {
+            path: std::path::Path::new("s.toml"),
+            text: "a = 1\nb = \"x = y",
+        };
+        assert_eq!(
+            m.key_before(15).as_deref(),
+            Some("b"),
+            "in an unclosed string"
+        );
     }
 }

@@ -54,14 +54,20 @@ pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_00
 
 /// Read and validate the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-    let bytes = std::fs::read(path).map_err(|source| ScenarioError::Read {
+    let bytes = std::fs::read(path).map_err(|error| ScenarioError::Read {
         path: path.to_path_buf(),
-        source,
+        error,
     })?;
     let text = String::from_utf8(bytes).map_err(|e| {
         let offset = e.utf8_error().valid_up_to();
+        let byte = e.as_bytes()[offset];
         let text = String::from_utf8_lossy(e.as_bytes()).into_owned();
-        SourceMap { path, text: &text }.error_at(offset, "the file is not valid UTF-8")
+        SourceMap { path, text: &text }.error_at(
+            offset,
+            format!(
+                "found the byte 0x{byte:02X}, which is not valid UTF-8; expected a UTF-8 text file"
+            ),
+        )
     })?;
     load_str(path, &text)
 }
@@ -71,9 +77,9 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let map = SourceMap { path, text };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        let msg = e.message().trim().to_string();
+        let msg = plain(e.message().trim());
         let msg = match map.key_before(offset) {
-            Some(k) if !msg.contains(&format!("`{k}`")) && !msg.starts_with("unknown field") => {
+            Some(k) if !msg.contains(&format!("`{k}`")) => {
                 format!("field `{k}`: {msg}")
             }
             _ => msg,
@@ -407,8 +413,10 @@ impl Validator<'_> {
         let trace = match &raw.trace {
             Some(t) => {
                 let p = resolve(path, t.get_ref());
-                if let Err(e) = std::fs::metadata(&p) {
-                    return Err(self.err(t.span(), format!("`workload.trace`: cannot open `{}`: {e}; expected a CSV trace file (relative paths are relative to the scenario)", p.display())));
+                match std::fs::metadata(&p) {
+                    Err(e) => return Err(self.err(t.span(), format!("`workload.trace`: cannot open `{}`: {e}; expected a CSV trace file (relative paths are relative to the scenario)", p.display()))),
+                    Ok(m) if m.is_dir() => return Err(self.err(t.span(), format!("`workload.trace`: `{}` is a folder; expected a CSV trace file", p.display()))),
+                    Ok(_) => {}
                 }
                 Some(p)
             }
@@ -926,6 +934,26 @@ impl Validator<'_> {
             instance_launch_latency,
         })
     }
+}
+
+/// A message from the TOML parser with serde's Rust type names (`i64`, `struct RawArm`,
+/// `a sequence`) put in the scenario's terms.
+fn plain(msg: &str) -> String {
+    let mut m = msg
+        .replace(
+            "` as i128, expected i64",
+            "`, expected an integer that fits in 64 bits",
+        )
+        .replace("expected i64", "expected an integer")
+        .replace("expected u32", "expected an integer in 0..=4294967295")
+        .replace("expected f64", "expected a number")
+        .replace("expected a sequence", "expected an array")
+        .replace("expected a map", "expected a table");
+    if let Some(i) = m.find("expected struct ") {
+        m.truncate(i);
+        m.push_str("expected a table");
+    }
+    m
 }
 
 /// `path` relative to the scenario file's folder (absolute paths unchanged).

@@ -97,8 +97,7 @@ pub struct RawJob {
 }
 
 /// An arrival process.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
+#[derive(Debug)]
 pub enum RawArrival {
     /// `{ poisson = { per_hour = 120 } }`
     Poisson {
@@ -116,6 +115,91 @@ pub enum RawArrival {
         /// Time of day of the peak.
         peak_at: DurationValue,
     },
+}
+
+const ARRIVAL_FORMS: &str = "{ poisson = { per_hour = 120 } }, { fixed_interval = \"5m\" } or \
+{ diurnal = { mean_per_hour = 120, peak_ratio = 3.0, peak_at = \"14h\" } }";
+
+impl<'de> Deserialize<'de> for RawArrival {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        parse_arrival(&v).map_err(de::Error::custom)
+    }
+}
+
+fn parse_arrival(v: &toml::Value) -> Result<RawArrival, String> {
+    let (kind, value) = match v {
+        toml::Value::Table(t) if t.len() == 1 => t
+            .iter()
+            .next()
+            .ok_or_else(|| format!("expected {ARRIVAL_FORMS}"))?,
+        other => {
+            return Err(format!(
+                "found {}; expected {ARRIVAL_FORMS}",
+                describe(other)
+            ));
+        }
+    };
+    if kind == "fixed_interval" {
+        return duration_from_value(value)
+            .map(|d| RawArrival::FixedInterval(DurationValue(d)))
+            .map_err(|e| format!("`fixed_interval`: {e}"));
+    }
+    let allowed: &[&str] = match kind.as_str() {
+        "poisson" => &["per_hour"],
+        "diurnal" => &["mean_per_hour", "peak_ratio", "peak_at"],
+        other => {
+            return Err(format!(
+                "unknown arrival process `{other}`; expected {ARRIVAL_FORMS}"
+            ));
+        }
+    };
+    let toml::Value::Table(params) = value else {
+        return Err(format!(
+            "`{kind}`: found {}; expected {ARRIVAL_FORMS}",
+            describe(value)
+        ));
+    };
+    let list = || {
+        allowed
+            .iter()
+            .map(|a| format!("`{a}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if let Some(k) = params.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err(format!(
+            "unknown field `{k}` in `{kind}`, expected {}",
+            list()
+        ));
+    }
+    let get = |k: &str| {
+        params
+            .get(k)
+            .ok_or_else(|| format!("`{kind}` needs `{k}` (it takes {})", list()))
+    };
+    let number = |k: &str| -> Result<f64, String> {
+        match get(k)? {
+            toml::Value::Float(f) => Ok(*f),
+            toml::Value::Integer(i) => Ok(*i as f64),
+            other => Err(format!(
+                "`{kind}.{k}`: found {}; expected a number",
+                describe(other)
+            )),
+        }
+    };
+    if kind == "poisson" {
+        return Ok(RawArrival::Poisson {
+            per_hour: number("per_hour")?,
+        });
+    }
+    Ok(RawArrival::Diurnal {
+        mean_per_hour: number("mean_per_hour")?,
+        peak_ratio: number("peak_ratio")?,
+        peak_at: duration_from_value(get("peak_at")?)
+            .map(DurationValue)
+            .map_err(|e| format!("`diurnal.peak_at`: {e}"))?,
+    })
 }
 
 /// A distribution of durations as written: a duration, or one of the named shapes.
@@ -301,6 +385,63 @@ mod tests {
             dist("{ uniform = { min = \"1m\", max = \"5m\" } }"),
             Ok(RawDistribution::Uniform { .. })
         ));
+    }
+
+    fn arrival(src: &str) -> Result<RawArrival, String> {
+        #[derive(Deserialize)]
+        struct W {
+            a: RawArrival,
+        }
+        toml::from_str::<W>(&format!("a = {src}"))
+            .map(|w| w.a)
+            .map_err(|e| e.message().to_string())
+    }
+
+    #[test]
+    fn arrivals_in_every_form_and_malformed() {
+        assert!(matches!(
+            arrival("{ poisson = { per_hour = 120 } }"),
+            Ok(RawArrival::Poisson { per_hour }) if per_hour == 120.0
+        ));
+        assert!(matches!(
+            arrival("{ fixed_interval = \"5m\" }"),
+            Ok(RawArrival::FixedInterval(DurationValue(d))) if d.as_ms() == 300_000
+        ));
+        assert!(matches!(
+            arrival("{ diurnal = { mean_per_hour = 1, peak_ratio = 3.0, peak_at = \"14h\" } }"),
+            Ok(RawArrival::Diurnal { .. })
+        ));
+        for (src, msg) in [
+            ("5", "found the integer 5; expected { poisson"),
+            ("{}", "expected { poisson"),
+            (
+                "{ bursty = { per_hour = 1 } }",
+                "unknown arrival process `bursty`",
+            ),
+            (
+                "{ poisson = 5 }",
+                "`poisson`: found the integer 5; expected",
+            ),
+            (
+                "{ poisson = { per_hour = 1, burst = 2 } }",
+                "unknown field `burst` in `poisson`, expected `per_hour`",
+            ),
+            (
+                "{ poisson = { per_hour = \"x\" } }",
+                "`poisson.per_hour`: found the string \"x\"; expected a number",
+            ),
+            (
+                "{ diurnal = { mean_per_hour = 1, peak_ratio = 2 } }",
+                "`diurnal` needs `peak_at`",
+            ),
+            (
+                "{ fixed_interval = \"5q\" }",
+                "`fixed_interval`: `5q` is not a duration",
+            ),
+        ] {
+            let e = arrival(src).unwrap_err();
+            assert!(e.contains(msg), "{src}: {e}");
+        }
     }
 
     #[test]

@@ -174,19 +174,29 @@ impl<'a> ArmSim<'a> {
     /// types (earlier types get the remainder), launched type by type, each instance to the
     /// zone with the fewest instances, so every type is balanced over the zones.
     fn launch_fixed_fleet(&mut self) {
-        let Mode::Ec2(ec2) = &mut self.mode else { return };
-        let ArmKind::Ec2(spec) = &self.arm.kind else { return };
-        let reserved: &[u16] = if ec2.ports_conflict { &AGENT_RESERVED_PORTS } else { &[] };
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        let ArmKind::Ec2(spec) = &self.arm.kind else {
+            return;
+        };
+        let reserved: &[u16] = if ec2.ports_conflict {
+            &AGENT_RESERVED_PORTS
+        } else {
+            &[]
+        };
         let n_types = ec2.types.len() as u32;
         for ti in 0..ec2.types.len() {
-            let count = spec.fixed_instances / n_types + u32::from((ti as u32) < spec.fixed_instances % n_types);
+            let count = spec.fixed_instances / n_types
+                + u32::from((ti as u32) < spec.fixed_instances % n_types);
             if count > 0 {
                 ec2.present[ti] = true;
             }
             for _ in 0..count {
                 let (cpu, mem, slots) = ec2.capacity[ti];
                 let zone: ZoneId = ec2.cluster.next_zone();
-                ec2.cluster.add_instance(ti as u16, zone, cpu, mem, slots, reserved);
+                ec2.cluster
+                    .add_instance(ti as u16, zone, cpu, mem, slots, reserved);
                 ec2.launched.push(SimTime::ZERO);
                 self.meter.open(SimTime::ZERO, ec2.types[ti].price_per_hour);
             }
@@ -243,7 +253,10 @@ impl<'a> ArmSim<'a> {
                 self.check()?;
             }
             if self.samples.len() as u64 > MAX_SAMPLES {
-                return Err(SimError::TooManySamples { arm: self.arm.name.clone(), limit: MAX_SAMPLES });
+                return Err(SimError::TooManySamples {
+                    arm: self.arm.name.clone(),
+                    limit: MAX_SAMPLES,
+                });
             }
         }
         let end = self.horizon.unwrap_or(self.now);

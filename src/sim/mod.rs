@@ -36,7 +36,9 @@ pub enum SimError {
     Trace(#[from] TraceError),
     /// The run would produce more timeseries samples than sim keeps (a workload without a
     /// horizon that lasts far longer than its `metrics_interval`).
-    #[error("arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval` or a `horizon`")]
+    #[error(
+        "arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval` or a `horizon`"
+    )]
     TooManySamples {
         /// The arm.
         arm: String,

@@ -28,6 +28,7 @@ pub struct CsvTrace {
     path: PathBuf,
     reader: csv::Reader<Box<dyn std::io::Read + Send>>,
     columns: Columns,
+    header: csv::StringRecord,
     record: csv::StringRecord,
     row: u64,
     last_arrival_s: f64,
@@ -61,7 +62,10 @@ impl CsvTrace {
             .has_headers(true)
             .flexible(false)
             .from_reader(input);
-        let header = reader.headers().map_err(|e| csv_error(path, 0, e))?.clone();
+        let header = reader
+            .headers()
+            .map_err(|e| csv_error(path, 0, None, e))?
+            .clone();
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let need = |name: &'static str| {
             find(name).ok_or_else(|| TraceError::MissingColumn {
@@ -84,6 +88,7 @@ impl CsvTrace {
             path: path.to_path_buf(),
             reader,
             columns,
+            header,
             record: csv::StringRecord::new(),
             row: 0,
             last_arrival_s: 0.0,
@@ -94,14 +99,23 @@ impl CsvTrace {
         TraceError::BadValue {
             path: self.path.clone(),
             row: self.row,
-            line: self.row + 1,
+            // Where the row starts: quoted line breaks make lines differ from rows.
+            line: self
+                .record
+                .position()
+                .map_or(self.row + 1, csv::Position::line),
             column: column.to_string(),
             message,
         }
     }
 
+    /// The text of field `idx` of the current row, trimmed.
+    fn raw(&self, idx: usize) -> &str {
+        self.record.get(idx).unwrap_or("").trim()
+    }
+
     fn number(&self, idx: usize, column: &str, positive: bool) -> Result<f64, TraceError> {
-        let raw = self.record.get(idx).unwrap_or("").trim();
+        let raw = self.raw(idx);
         if raw.is_empty() {
             return Err(self.bad(column, "missing value; expected a number".to_string()));
         }
@@ -134,7 +148,7 @@ impl CsvTrace {
         if v > f64::from(u32::MAX) {
             return Err(self.bad(
                 column,
-                format!("found `{v}`; expected at most {}", u32::MAX),
+                format!("found `{}`; expected at most {}", self.raw(idx), u32::MAX),
             ));
         }
         // ECS units are integers: a fractional request is rounded up.
@@ -147,13 +161,54 @@ fn secs_to_ms(s: f64) -> u64 {
     (s * 1000.0).round() as u64
 }
 
-fn csv_error(path: &Path, row: u64, e: csv::Error) -> TraceError {
+/// A CSV-level error (unequal field counts, invalid UTF-8, I/O) at data row `row` (0: the
+/// header), naming the column from `header` where the parser says which field is at fault.
+fn csv_error(
+    path: &Path,
+    row: u64,
+    header: Option<&csv::StringRecord>,
+    e: csv::Error,
+) -> TraceError {
     let line = e.position().map_or(row + 1, |p| p.line());
+    let message = match e.kind() {
+        csv::ErrorKind::UnequalLengths {
+            expected_len, len, ..
+        } => {
+            let missing = header
+                .and_then(|h| h.get(*len as usize))
+                .filter(|_| len < expected_len)
+                .map_or(String::new(), |c| format!(" (no value for `{c}`)"));
+            format!("found {len} fields{missing}; expected {expected_len}, one per header column")
+        }
+        csv::ErrorKind::Utf8 { err, .. } => {
+            let field = err.field();
+            match header.and_then(|h| h.get(field)) {
+                Some(column) => {
+                    return TraceError::BadValue {
+                        path: path.to_path_buf(),
+                        row,
+                        line,
+                        column: column.trim().to_string(),
+                        message: "the value is not valid UTF-8; expected UTF-8 text".to_string(),
+                    };
+                }
+                None if row == 0 => format!(
+                    "header field {} is not valid UTF-8; expected UTF-8 text",
+                    field + 1
+                ),
+                None => format!(
+                    "field {} is not valid UTF-8; expected UTF-8 text",
+                    field + 1
+                ),
+            }
+        }
+        _ => e.to_string(),
+    };
     TraceError::Malformed {
         path: path.to_path_buf(),
         row,
         line,
-        message: e.to_string(),
+        message,
     }
 }
 
@@ -168,7 +223,7 @@ impl TraceSource for CsvTrace {
         let more = self
             .reader
             .read_record(&mut self.record)
-            .map_err(|e| csv_error(&self.path, self.row + 1, e))?;
+            .map_err(|e| csv_error(&self.path, self.row + 1, Some(&self.header), e))?;
         if !more {
             return Ok(None);
         }
@@ -178,7 +233,10 @@ impl TraceSource for CsvTrace {
         if arrival_s > MAX_TRACE_SECONDS {
             return Err(self.bad(
                 "arrival_s",
-                format!("found `{arrival_s}`; expected at most {MAX_TRACE_SECONDS} (100 years)"),
+                format!(
+                    "found `{}`; expected at most {MAX_TRACE_SECONDS} (100 years)",
+                    self.raw(c.arrival)
+                ),
             ));
         }
         if arrival_s < self.last_arrival_s {
@@ -195,7 +253,10 @@ impl TraceSource for CsvTrace {
         if duration_s > MAX_TRACE_SECONDS {
             return Err(self.bad(
                 "duration_s",
-                format!("found `{duration_s}`; expected at most {MAX_TRACE_SECONDS} (100 years)"),
+                format!(
+                    "found `{}`; expected at most {MAX_TRACE_SECONDS} (100 years)",
+                    self.raw(c.duration)
+                ),
             ));
         }
         let cpu_units = self.units(c.cpu, "cpu_units")?;
@@ -206,7 +267,10 @@ impl TraceSource for CsvTrace {
             Some(s) if s > 100_000.0 => {
                 return Err(self.bad(
                     "storage_gib",
-                    format!("found `{s}`; expected at most 100000"),
+                    format!(
+                        "found `{}`; expected at most 100000",
+                        self.raw(c.storage.unwrap_or_default())
+                    ),
                 ));
             }
             Some(s) => s.ceil() as u32,
@@ -287,7 +351,15 @@ mod tests {
         assert!(err(&format!("{h}0,0,512,1024\n")).contains("expected a number > 0"));
         assert!(err(&format!("{h}-1,5,512,1024\n")).contains("expected a number >= 0"));
         assert!(err(&format!("{h}0,5,,1024\n")).contains("column `cpu_units`: missing value"));
-        assert!(err(&format!("{h}0,5,512\n")).contains("row 1 (line 2)"));
+        assert_eq!(
+            err(&format!("{h}0,5,512\n")),
+            "t.csv: row 1 (line 2): found 3 fields (no value for `memory_mib`); expected 4, one per header column"
+        );
+        assert!(
+            err("arrival_s,duration_s,cpu_units,memory_mib,task_id\n0,5,512,1024,\"a\nb\"\n1,5,x,1024,c\n")
+                .contains("row 2 (line 4), column `cpu_units`"),
+            "a quoted line break counts in lines, not rows"
+        );
         assert!(
             err("arrival_s,cpu_units,memory_mib\n")
                 .contains("missing required column `duration_s`")

@@ -38,8 +38,12 @@ pub fn load(dir: &Path, text: &str) -> sim::scenario::Scenario {
 /// Simulate every arm of `scenario` with every accounting check on after every event.
 pub fn run_checked(scenario: &sim::scenario::Scenario, seed: u64) -> sim::sim::Outcome {
     let arms: Vec<usize> = (0..scenario.arms.len()).collect();
-    let opts = sim::sim::RunOptions { record_tasks: true, check_invariants: true };
-    let out = sim::sim::run(scenario, &arms, seed, opts, &|_, _| {}).unwrap_or_else(|e| panic!("run failed: {e}"));
+    let opts = sim::sim::RunOptions {
+        record_tasks: true,
+        check_invariants: true,
+    };
+    let out = sim::sim::run(scenario, &arms, seed, opts, &|_, _| {})
+        .unwrap_or_else(|e| panic!("run failed: {e}"));
     for a in &out.arms {
         assert_conserved(a);
     }
@@ -52,23 +56,45 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
     let s = &a.summary;
     assert_eq!(
         s.tasks_arrived,
-        s.tasks_completed + s.tasks_rejected + s.tasks_lost + s.tasks_running_at_end + s.tasks_pending_at_end,
+        s.tasks_completed
+            + s.tasks_rejected
+            + s.tasks_lost
+            + s.tasks_running_at_end
+            + s.tasks_pending_at_end,
         "arm {}: tasks not conserved: {s:?}",
         a.arm
     );
     if let Some(tasks) = &a.tasks {
-        assert_eq!(tasks.len() as u64, s.tasks_arrived, "arm {}: one record per task", a.arm);
+        assert_eq!(
+            tasks.len() as u64,
+            s.tasks_arrived,
+            "arm {}: one record per task",
+            a.arm
+        );
     }
     assert!(s.cost_usd >= 0.0);
-    for u in [s.cpu_reserved_util, s.mem_reserved_util].into_iter().flatten() {
-        assert!((0.0..=1.0 + 1e-12).contains(&u), "arm {}: utilisation {u} out of [0, 1]", a.arm);
+    for u in [s.cpu_reserved_util, s.mem_reserved_util]
+        .into_iter()
+        .flatten()
+    {
+        assert!(
+            (0.0..=1.0 + 1e-12).contains(&u),
+            "arm {}: utilisation {u} out of [0, 1]",
+            a.arm
+        );
     }
     for w in a.timeseries.windows(2) {
         assert!(w[0].time < w[1].time, "samples in time order");
-        assert!(w[0].cost_cum_usd <= w[1].cost_cum_usd + 1e-9, "cumulative cost never falls");
+        assert!(
+            w[0].cost_cum_usd <= w[1].cost_cum_usd + 1e-9,
+            "cumulative cost never falls"
+        );
     }
     for x in &a.timeseries {
-        assert!(x.cpu_reserved <= x.cpu_registered && x.mem_reserved <= x.mem_registered, "no over-commit in {x:?}");
+        assert!(
+            x.cpu_reserved <= x.cpu_registered && x.mem_reserved <= x.mem_registered,
+            "no over-commit in {x:?}"
+        );
     }
 }
 
@@ -77,15 +103,28 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
 pub fn assert_summary_file_conserved(path: &Path) {
     let mut r = csv::Reader::from_path(path).expect("summary.csv readable");
     let h = r.headers().expect("header").clone();
-    let col = |name: &str| h.iter().position(|c| c == name).unwrap_or_else(|| panic!("column {name}"));
+    let col = |name: &str| {
+        h.iter()
+            .position(|c| c == name)
+            .unwrap_or_else(|| panic!("column {name}"))
+    };
     let mut rows = 0;
     for rec in r.records() {
         let rec = rec.expect("row");
         let n = |name: &str| rec[col(name)].parse::<u64>().expect("count");
         let arrived = n("tasks_arrived");
-        let sum = n("tasks_completed") + n("tasks_rejected") + n("tasks_lost") + n("tasks_running_at_end") + n("tasks_pending_at_end");
+        let sum = n("tasks_completed")
+            + n("tasks_rejected")
+            + n("tasks_lost")
+            + n("tasks_running_at_end")
+            + n("tasks_pending_at_end");
         assert_eq!(arrived, sum, "arm {}: tasks not conserved", &rec[0]);
-        for u in ["cpu_reserved_util", "mem_reserved_util", "cpu_used_util", "mem_used_util"] {
+        for u in [
+            "cpu_reserved_util",
+            "mem_reserved_util",
+            "cpu_used_util",
+            "mem_used_util",
+        ] {
             if let Ok(v) = rec[col(u)].parse::<f64>() {
                 assert!((0.0..=1.0).contains(&v), "arm {}: {u} = {v}", &rec[0]);
             }

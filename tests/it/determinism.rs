@@ -13,9 +13,16 @@ fn run(out: &Path, extra: &[&str], threads: &str) -> Vec<Vec<u8>> {
     args[1] = s.to_str().unwrap();
     args[3] = out.to_str().unwrap();
     args.extend_from_slice(extra);
-    sim().env("RAYON_NUM_THREADS", threads).args(&args).assert().success();
+    sim()
+        .env("RAYON_NUM_THREADS", threads)
+        .args(&args)
+        .assert()
+        .success();
     crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
-    FILES.iter().map(|f| std::fs::read(out.join(f)).unwrap()).collect()
+    FILES
+        .iter()
+        .map(|f| std::fs::read(out.join(f)).unwrap())
+        .collect()
 }
 
 #[test]
@@ -24,7 +31,10 @@ fn same_seed_same_bytes_and_another_seed_differs() {
     let a = run(&dir.path().join("a"), &[], "2");
     let b = run(&dir.path().join("b"), &[], "1");
     for (i, f) in FILES.iter().enumerate() {
-        assert!(a[i] == b[i], "{f} differs between two runs of one seed (2 threads vs 1)");
+        assert!(
+            a[i] == b[i],
+            "{f} differs between two runs of one seed (2 threads vs 1)"
+        );
     }
     let c = run(&dir.path().join("c"), &["--seed", "7"], "2");
     for (i, f) in FILES.iter().enumerate() {

@@ -36,17 +36,41 @@ capacity = {{ fixed = 1 }}
 fn m5_large_holds_2_awsvpc_tasks_10_with_trunking_and_is_unlimited_by_enis_in_bridge() {
     // reference/ecs-facts.md §2.3-§2.4: m5.large 3 ENIs -> 2 tasks; trunking -> 10.
     let a = density("awsvpc", false, 20);
-    assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (2, 18));
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (2, 18)
+    );
     assert_eq!(a.summary.eni_blocked_placements, 18);
     let a = density("awsvpc", true, 20);
-    assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (10, 10));
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (10, 10)
+    );
     // Bridge: 20 tasks of 64 CPU fit in 2048 CPU units; ENIs play no part.
     let a = density("bridge", false, 20);
-    assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (20, 0));
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (20, 0)
+    );
     assert_eq!(a.summary.eni_blocked_placements, 0);
     // CPU is then the limit: 2048 / 64 = 32.
     let a = density("host", false, 40);
-    assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (32, 8));
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (32, 8)
+    );
 }
 
 fn ports(network: &str, port: u16) -> ArmOutcome {
@@ -83,14 +107,27 @@ fn static_host_ports_conflict_per_instance() {
     // three on one instance; the port forces one per instance and leaves the third waiting.
     for mode in ["bridge", "host"] {
         let a = ports(mode, 80);
-        assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (2, 1), "{mode}");
+        assert_eq!(
+            (
+                a.summary.tasks_running_at_end,
+                a.summary.tasks_pending_at_end
+            ),
+            (2, 1),
+            "{mode}"
+        );
         let tasks = a.tasks.unwrap();
         let on: Vec<_> = tasks.iter().filter_map(|t| t.instance_id.clone()).collect();
         assert_eq!(on, ["i-00000000", "i-00000001"], "{mode}");
     }
     // awsvpc: each task has its own ENI, so ports do not conflict (2 ENI slots per instance).
     let a = ports("awsvpc", 80);
-    assert_eq!((a.summary.tasks_running_at_end, a.summary.tasks_pending_at_end), (3, 0));
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (3, 0)
+    );
     // Port 22 is reserved by the agent (ECS_RESERVED_PORTS): such a task can never run there.
     let a = ports("bridge", 22);
     assert_eq!(a.summary.tasks_rejected, 3);
@@ -140,7 +177,10 @@ capacity = { fixed = 2 }
     assert_eq!((last.cpu_reserved, last.mem_reserved), (10_240, 20_480));
     let cpu = 100.0 * last.cpu_reserved as f64 / last.cpu_registered as f64;
     let mem = 100.0 * last.mem_reserved as f64 / last.mem_registered as f64;
-    assert_eq!((format!("{cpu:.2}"), format!("{mem:.2}")), ("55.56".to_string(), "60.37".to_string()));
+    assert_eq!(
+        (format!("{cpu:.2}"), format!("{mem:.2}")),
+        ("55.56".to_string(), "60.37".to_string())
+    );
     // The AWS text shows whole numbers, truncated: 55% and 60%.
     assert_eq!((cpu.floor(), mem.floor()), (55.0, 60.0));
 }
@@ -175,10 +215,17 @@ fn fargate_rounds_up_and_bills_from_pull_start_with_a_one_minute_minimum() {
     // 10 s start + 30 s run = 40 s, billed as the 60 s minimum (§1.3).
     let a = fargate(1024, 10240, "10s", "30s", "X86_64");
     let t = &a.tasks.as_ref().unwrap()[0];
-    assert_eq!((t.fargate_cpu, t.fargate_memory_mib), (Some(2048), Some(10240)));
+    assert_eq!(
+        (t.fargate_cpu, t.fargate_memory_mib),
+        (Some(2048), Some(10240))
+    );
     let hourly = 2.0 * 0.04048 + 10.0 * 0.004445;
     let expected = 60.0 * hourly / 3600.0;
-    assert!((a.summary.cost_usd - expected).abs() < 1e-12, "{} vs {expected}", a.summary.cost_usd);
+    assert!(
+        (a.summary.cost_usd - expected).abs() < 1e-12,
+        "{} vs {expected}",
+        a.summary.cost_usd
+    );
     assert_eq!(t.cost_usd, Some(a.summary.cost_usd));
     assert_eq!(t.outcome, TaskOutcome::Completed);
     // Waiting includes the start latency: arrival to RUNNING.
@@ -199,7 +246,10 @@ fn fargate_rounds_up_and_bills_from_pull_start_with_a_one_minute_minimum() {
 fn tasks_that_fit_nothing_are_rejected_at_once() {
     // 17 vCPU exceeds every Fargate size and an m5.xlarge.
     let a = fargate(17 * 1024, 4096, "0s", "1m", "X86_64");
-    assert_eq!((a.summary.tasks_rejected, a.summary.tasks_completed), (1, 0));
+    assert_eq!(
+        (a.summary.tasks_rejected, a.summary.tasks_completed),
+        (1, 0)
+    );
     assert_eq!(a.summary.cost_usd, 0.0);
 }
 
@@ -261,9 +311,21 @@ capacity = { fixed = 1 }
     );
     let a = run_checked(&s, 1).arms.remove(0);
     let tasks = a.tasks.unwrap();
-    let start = |id: &str| tasks.iter().find(|t| t.task_id == id).unwrap().start.unwrap().as_ms();
+    let start = |id: &str| {
+        tasks
+            .iter()
+            .find(|t| t.task_id == id)
+            .unwrap()
+            .start
+            .unwrap()
+            .as_ms()
+    };
     assert_eq!((start("A"), start("X")), (0, 0));
-    assert_eq!(start("C"), 60_000, "C fits when X ends and passes the blocked B");
+    assert_eq!(
+        start("C"),
+        60_000,
+        "C fits when X ends and passes the blocked B"
+    );
     assert_eq!(start("B"), 600_000, "B waits for A");
     assert_eq!(a.summary.tasks_completed, 4);
     assert_eq!(a.summary.wait_max_s, Some(599.0));
@@ -291,5 +353,12 @@ on_no_capacity = "fail"
 "#,
     );
     let a = run_checked(&s, 1).arms.remove(0);
-    assert_eq!((a.summary.tasks_completed, a.summary.tasks_rejected, a.summary.tasks_pending_at_end), (2, 3, 0));
+    assert_eq!(
+        (
+            a.summary.tasks_completed,
+            a.summary.tasks_rejected,
+            a.summary.tasks_pending_at_end
+        ),
+        (2, 3, 0)
+    );
 }

@@ -2,7 +2,12 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-const SCENARIOS: [&str; 4] = ["quickstart.toml", "awsvpc-vs-bridge.toml", "memberof-constraint.toml", "trace-replay.toml"];
+const SCENARIOS: [&str; 4] = [
+    "quickstart.toml",
+    "awsvpc-vs-bridge.toml",
+    "memberof-constraint.toml",
+    "trace-replay.toml",
+];
 
 #[test]
 fn every_shipped_scenario_conserves_tasks_and_never_overcommits() {
@@ -14,13 +19,20 @@ fn every_shipped_scenario_conserves_tasks_and_never_overcommits() {
     found.sort();
     let mut listed: Vec<String> = SCENARIOS.iter().map(|s| s.to_string()).collect();
     listed.sort();
-    assert_eq!(found, listed, "every scenario in scenarios/ is exercised here");
+    assert_eq!(
+        found, listed,
+        "every scenario in scenarios/ is exercised here"
+    );
     for name in SCENARIOS {
         let s = sim::scenario::load(&scenario(name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         let out = run_checked(&s, s.seed);
         for a in &out.arms {
             assert!(a.summary.tasks_arrived > 0, "{name}/{}: no work", a.arm);
-            assert!(a.summary.tasks_completed > 0, "{name}/{}: nothing completed", a.arm);
+            assert!(
+                a.summary.tasks_completed > 0,
+                "{name}/{}: nothing completed",
+                a.arm
+            );
         }
     }
 }
@@ -30,12 +42,22 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let assert = sim()
-        .args(["run", scenario("quickstart.toml").to_str().unwrap(), "--out", out.to_str().unwrap(), "--tasks-csv", "--quiet"])
+        .args([
+            "run",
+            scenario("quickstart.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--tasks-csv",
+            "--quiet",
+        ])
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(stdout.contains("cheapest: "), "{stdout}");
-    assert!(stdout.contains("ec2-m5") && stdout.contains("fargate"), "{stdout}");
+    assert!(
+        stdout.contains("ec2-m5") && stdout.contains("fargate"),
+        "{stdout}"
+    );
     for f in ["summary.csv", "timeseries.csv", "tasks.csv", "run.json"] {
         assert!(out.join(f).is_file(), "{f} written");
     }
@@ -61,12 +83,17 @@ interruptions,eni_blocked_placements"
         tasks.lines().next().unwrap(),
         "arm,task_id,group,arrival_s,start_s,end_s,wait_s,capacity_provider,instance_id,instance_type,fargate_cpu,fargate_memory_mib,cost_usd,outcome"
     );
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("run.json")).unwrap()).unwrap();
     assert_eq!(json["seed"], 42);
     assert_eq!(json["scenario"], "quickstart");
     assert_eq!(json["scenario_sha256"].as_str().unwrap().len(), 64);
     // No temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&out).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name().to_string_lossy().starts_with('.')).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
+        .collect();
     assert!(leftovers.is_empty());
 }
 
@@ -75,22 +102,45 @@ fn only_runs_the_named_arms() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     sim()
-        .args(["run", scenario("quickstart.toml").to_str().unwrap(), "--out", out.to_str().unwrap(), "--only", "fargate", "--quiet"])
+        .args([
+            "run",
+            scenario("quickstart.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--only",
+            "fargate",
+            "--quiet",
+        ])
         .assert()
         .success();
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     assert_eq!(summary.lines().count(), 2);
-    assert!(summary.lines().nth(1).unwrap().starts_with("fargate,FARGATE,"));
+    assert!(
+        summary
+            .lines()
+            .nth(1)
+            .unwrap()
+            .starts_with("fargate,FARGATE,")
+    );
 }
 
 #[test]
 fn validate_summarises_every_shipped_scenario() {
     for name in SCENARIOS {
-        let out = sim().args(["validate", scenario(name).to_str().unwrap()]).assert().success();
+        let out = sim()
+            .args(["validate", scenario(name).to_str().unwrap()])
+            .assert()
+            .success();
         let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-        assert!(text.contains("is valid") && text.contains("arms"), "{name}: {text}");
+        assert!(
+            text.contains("is valid") && text.contains("arms"),
+            "{name}: {text}"
+        );
     }
-    let out = sim().args(["validate", scenario("trace-replay.toml").to_str().unwrap()]).assert().success();
+    let out = sim()
+        .args(["validate", scenario("trace-replay.toml").to_str().unwrap()])
+        .assert()
+        .success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
     assert!(text.contains("sample.csv (1642 rows)"), "{text}");
 }
@@ -99,10 +149,20 @@ fn validate_summarises_every_shipped_scenario() {
 fn catalog_prints_the_embedded_reference_data() {
     let out = sim().args(["catalog", "instance-types"]).assert().success();
     let text = String::from_utf8_lossy(&out.get_output().stdout).to_string();
-    assert_eq!(text.lines().filter(|l| l.contains('.') && l.contains("x86_64") || l.contains("arm64")).count(), 39);
+    assert_eq!(
+        text.lines()
+            .filter(|l| l.contains('.') && l.contains("x86_64") || l.contains("arm64"))
+            .count(),
+        39
+    );
     assert!(text.contains("m5.large") && text.contains("0.0960"));
     let out = sim().args(["catalog", "fargate-sizes"]).assert().success();
-    assert_eq!(String::from_utf8_lossy(&out.get_output().stdout).lines().count(), 1 + 74);
+    assert_eq!(
+        String::from_utf8_lossy(&out.get_output().stdout)
+            .lines()
+            .count(),
+        1 + 74
+    );
     let out = sim().args(["catalog", "prices"]).assert().success();
     assert!(String::from_utf8_lossy(&out.get_output().stdout).contains("0.04048"));
     sim().args(["catalog", "nothing"]).assert().code(2);
