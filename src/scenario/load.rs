@@ -172,6 +172,10 @@ impl Validator<'_> {
         }
         let pricing = self.pricing(raw.pricing.as_ref())?;
         let mut catalog = Catalog::builtin();
+        for it in &raw.instance_type {
+            let t = self.instance_type(it, &catalog)?;
+            catalog.upsert(t);
+        }
         if let Some(p) = &raw.pricing {
             for (ty, price) in &p.ec2 {
                 let v = *price.get_ref();
@@ -187,10 +191,6 @@ impl Validator<'_> {
                     None => return Err(self.err(price.span(), format!("`pricing.ec2`: unknown instance type `{ty}`; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]"))),
                 }
             }
-        }
-        for it in &raw.instance_type {
-            let t = self.instance_type(it, &catalog)?;
-            catalog.upsert(t);
         }
         let workload = match &raw.workload {
             Some(w) => self.workload(w, path, horizon.as_ref().map(|h| h.0))?,
@@ -217,6 +217,24 @@ impl Validator<'_> {
                         arm.name
                     ),
                 ));
+            }
+            if let ArmKind::Ec2(e) = &arm.kind {
+                for j in &workload.jobs {
+                    let n = e.constraints.len() + j.constraints.len();
+                    if n > MAX_CONSTRAINTS {
+                        return Err(self.err(a.get_ref().name.span(), format!(
+                            "arm `{}` and job `{}` together give {n} placement constraints; ECS allows at most {MAX_CONSTRAINTS} per task (task definition and RunTask combined)",
+                            arm.name, j.name
+                        )));
+                    }
+                }
+            } else {
+                for j in workload.jobs.iter().filter(|j| !j.constraints.is_empty()) {
+                    self.warnings.push(format!(
+                        "arm `{}`: the placement constraints of job `{}` do not apply on Fargate (reference/ecs-facts.md §1.7)",
+                        arm.name, j.name
+                    ));
+                }
             }
             arms.push(arm);
         }
@@ -647,7 +665,7 @@ impl Validator<'_> {
                             self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: {q}"))
                         })?;
                         if let Some(subject) = e.unsupported_subject() {
-                            return Err(self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: subject `{subject}` is not modelled by sim; expected attribute:ecs.instance-type, attribute:ecs.availability-zone, attribute:ecs.cpu-architecture, attribute:ecs.os-type, ec2InstanceId, task:group or runningTasksCount")));
+                            return Err(self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: subject `{subject}` is not modelled by sim; expected `attribute:<name>` (ecs.instance-type, ecs.availability-zone, ecs.cpu-architecture, ecs.os-type, ecs.os-family, ecs.awsvpc-trunk-id, or a custom one, which no instance has), `ec2InstanceId`, `task:group`, `runningTasksCount` or `agentConnected`")));
                         }
                         Ok(PlacementConstraint::MemberOf(e))
                     }

@@ -46,9 +46,9 @@ impl std::fmt::Debug for CsvTrace {
 impl CsvTrace {
     /// Open `path` and check its header.
     pub fn open(path: &Path) -> Result<CsvTrace, TraceError> {
-        let file = File::open(path).map_err(|source| TraceError::Io {
+        let file = File::open(path).map_err(|error| TraceError::Io {
             path: path.to_path_buf(),
-            source,
+            error,
         })?;
         CsvTrace::from_reader(path, Box::new(BufReader::with_capacity(1 << 16, file)))
     }

@@ -6,12 +6,12 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum TraceError {
     /// The file could not be opened or read.
-    #[error("cannot read trace `{}`: {source}", path.display())]
+    #[error("cannot read trace `{}`: {error}", path.display())]
     Io {
         /// The trace file.
         path: PathBuf,
         /// What the OS said.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// The header lacks a required column.
     #[error("{}: line 1 (header): missing required column `{column}`; expected a header with arrival_s, duration_s, cpu_units, memory_mib", path.display())]

@@ -572,7 +572,23 @@ const CASES: &[Case] = &[
         expect: &[
             "s.toml:13:26:",
             "subject `agentVersion` is not modelled",
-            "expected attribute:ecs.instance-type",
+            "expected `attribute:<name>` (ecs.instance-type",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "more than 10 constraints per task, arm and job combined",
+        scenario: concat!(
+            head!(),
+            job!(),
+            "placement_constraints = [{ type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }]\n",
+            ec2!(),
+            "placement_constraints = [{ type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }]\n"
+        ),
+        expect: &[
+            "s.toml:10:8:",
+            "arm `ec2` and job `etl` together give 11 placement constraints",
+            "at most 10 per task",
         ],
         ..BASE
     },

@@ -362,3 +362,47 @@ on_no_capacity = "fail"
         (2, 3, 0)
     );
 }
+
+#[test]
+fn custom_types_take_pricing_overrides_and_fargate_warns_about_constraints() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = load(
+        dir.path(),
+        r#"
+horizon = "1h"
+[pricing]
+ec2 = { "x1.custom" = 1.0 }
+[[instance_type]]
+name = "x1.custom"
+vcpu = 4
+memory_mib = 8192
+max_enis = 4
+price_per_hour = 0.5
+[[workload.jobs]]
+name = "pinned"
+arrival = { fixed_interval = "10m" }
+duration = "1m"
+cpu = 256
+memory = 512
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type == x1.custom" }]
+[[arm]]
+name = "custom"
+launch_type = "EC2"
+instance_types = ["x1.custom"]
+capacity = { fixed = 1 }
+[[arm]]
+name = "fg"
+launch_type = "FARGATE"
+"#,
+    );
+    assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
+    assert!(
+        s.warnings[0].contains("placement constraints of job `pinned` do not apply on Fargate")
+    );
+    let out = run_checked(&s, 1);
+    // [pricing] ec2 wins over the type's own price: 1 instance × 1 h × $1.
+    assert!((out.arms[0].summary.cost_usd - 1.0).abs() < 1e-12);
+    // 7817/8192 of 8192 MiB registered by the default rule.
+    assert_eq!(out.arms[0].timeseries[0].mem_registered, 7817);
+    assert_eq!(out.arms[0].summary.tasks_completed, 6);
+}
