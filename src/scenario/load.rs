@@ -229,10 +229,17 @@ impl Validator<'_> {
                     }
                 }
             } else {
-                for j in workload.jobs.iter().filter(|j| !j.constraints.is_empty()) {
+                let constrained: Vec<String> = workload
+                    .jobs
+                    .iter()
+                    .filter(|j| !j.constraints.is_empty())
+                    .map(|j| format!("`{}`", j.name))
+                    .collect();
+                if !constrained.is_empty() {
                     self.warnings.push(format!(
-                        "arm `{}`: the placement constraints of job `{}` do not apply on Fargate (reference/ecs-facts.md §1.7)",
-                        arm.name, j.name
+                        "arm `{}`: the placement constraints of job(s) {} do not apply on Fargate (reference/ecs-facts.md §1.7)",
+                        arm.name,
+                        constrained.join(", ")
                     ));
                 }
             }

@@ -397,7 +397,7 @@ launch_type = "FARGATE"
     );
     assert_eq!(s.warnings.len(), 1, "{:?}", s.warnings);
     assert!(
-        s.warnings[0].contains("placement constraints of job `pinned` do not apply on Fargate")
+        s.warnings[0].contains("placement constraints of job(s) `pinned` do not apply on Fargate")
     );
     let out = run_checked(&s, 1);
     // [pricing] ec2 wins over the type's own price: 1 instance × 1 h × $1.

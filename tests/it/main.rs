@@ -4,4 +4,5 @@ mod bad_input;
 mod common;
 mod determinism;
 mod ecs_behaviour;
+mod properties;
 mod runs;
