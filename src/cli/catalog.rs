@@ -13,29 +13,8 @@ pub enum What {
     Prices,
 }
 
-/// Render rows as an aligned table (first row is the header; text columns left, numbers right).
-pub fn table(rows: &[Vec<String>], left: usize) -> String {
-    let cols = rows.first().map_or(0, Vec::len);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| rows.iter().map(|r| r[c].chars().count()).max().unwrap_or(0))
-        .collect();
-    let mut out = String::new();
-    for r in rows {
-        let cells: Vec<String> = r
-            .iter()
-            .enumerate()
-            .map(|(c, v)| {
-                if c < left {
-                    format!("{v:<w$}", w = widths[c])
-                } else {
-                    format!("{v:>w$}", w = widths[c])
-                }
-            })
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    out
+fn table(rows: &[Vec<String>], left: usize) -> String {
+    crate::report::text_table::render(rows, left, false)
 }
 
 /// Print the chosen table.

@@ -4,6 +4,7 @@
 pub mod comparison;
 pub mod csv_out;
 pub mod run_json;
+pub mod text_table;
 pub mod writer;
 
 pub use comparison::comparison_table;
