@@ -36,6 +36,8 @@
 //! `engine`, `model` and `placement` do no I/O, read no clock or environment and never iterate
 //! a hash map. Modelling rules and their sources are in `docs/model.md`.
 
+#![forbid(unsafe_code)]
+
 pub mod cli;
 pub mod engine;
 pub mod ids;
