@@ -68,6 +68,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                     idx.push(i);
                 }
             }
+            // Outputs keep the scenario's arm order, whatever the order given.
+            idx.sort_unstable();
             idx
         }
     };

@@ -65,6 +65,7 @@ pub struct Cluster {
     free_cpu: Vec<u32>,
     free_mem: Vec<u32>,
     free_eni: Vec<u32>,
+    eni_slots: Vec<u32>,
     ports: Vec<Vec<u16>>,
     task_count: Vec<u32>,
     group_counts: Vec<Vec<(GroupId, u32)>>,
@@ -109,6 +110,7 @@ impl Cluster {
         self.free_cpu.push(cpu_units);
         self.free_mem.push(memory_mib);
         self.free_eni.push(eni_slots);
+        self.eni_slots.push(eni_slots);
         self.ports.push(reserved_ports.to_vec());
         self.task_count.push(0);
         self.group_counts.push(Vec::new());
@@ -184,10 +186,11 @@ impl Cluster {
     /// Give back what [`Cluster::reserve`] took for `req` on instance `i`.
     pub fn release(&mut self, i: InstanceId, req: &ResourceRequest<'_>) {
         let k = i.index();
-        self.free_cpu[k] = (self.free_cpu[k] + req.cpu_units).min(self.registered_cpu[k]);
-        self.free_mem[k] = (self.free_mem[k] + req.memory_mib).min(self.registered_mem[k]);
+        // Not clamped: releasing what was never reserved shows up in `check_invariants`.
+        self.free_cpu[k] = self.free_cpu[k].saturating_add(req.cpu_units);
+        self.free_mem[k] = self.free_mem[k].saturating_add(req.memory_mib);
         if req.needs_eni {
-            self.free_eni[k] += 1;
+            self.free_eni[k] = self.free_eni[k].saturating_add(1);
         }
         for p in req.host_ports {
             if let Some(pos) = self.ports[k].iter().position(|x| x == p) {
@@ -293,6 +296,9 @@ impl Cluster {
     pub fn check_invariants(&self) -> Result<(), String> {
         let (mut rc, mut rm) = (0u64, 0u64);
         for k in 0..self.len() {
+            if self.free_eni[k] > self.eni_slots[k] {
+                return Err(format!("instance {k}: more ENI slots free than it has"));
+            }
             if self.free_cpu[k] > self.registered_cpu[k]
                 || self.free_mem[k] > self.registered_mem[k]
             {
@@ -389,6 +395,16 @@ mod tests {
         assert_eq!(before, (c.free_cpu()[0], c.free_mem()[0], c.free_eni()[0]));
         assert_eq!(c.total_reserved_cpu(), 0);
         assert_eq!(c.group_count(i, GroupId(0)), 0);
+    }
+
+    #[test]
+    fn releasing_what_was_never_reserved_is_caught() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        assert!(c.reserve(i, &req(&[])));
+        c.release(i, &req(&[]));
+        c.release(i, &req(&[]));
+        assert!(c.check_invariants().is_err());
     }
 
     #[test]

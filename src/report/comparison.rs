@@ -50,6 +50,12 @@ pub fn verdict(outcome: &Outcome) -> String {
     arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
     let mut s = String::new();
     match (arms.first(), arms.get(1)) {
+        (Some(best), Some(next)) if best.summary.cost_usd == next.summary.cost_usd => {
+            s.push_str(&format!(
+                "cheapest: {} and {} tie at ${:.2}\n",
+                best.arm, next.arm, best.summary.cost_usd
+            ));
+        }
         (Some(best), Some(next)) => {
             let saving = next.summary.cost_usd - best.summary.cost_usd;
             let rel = if next.summary.cost_usd > 0.0 {

@@ -71,8 +71,9 @@ fn opt(v: Option<f64>, decimals: usize) -> String {
     v.map_or_else(String::new, |x| format!("{x:.decimals$}"))
 }
 
+/// Seconds with three decimals, from the integer milliseconds (exact at any magnitude).
 fn secs(t: SimTime) -> String {
-    format!("{:.3}", t.as_secs_f64())
+    format!("{}.{:03}", t.as_ms() / 1000, t.as_ms() % 1000)
 }
 
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {

@@ -27,9 +27,15 @@ use crate::trace::ArrivalProcess;
 pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
 /// Default seed when the scenario gives none.
 pub const DEFAULT_SEED: u64 = 1;
-/// Most timeseries samples a run may produce per arm (a 10-year horizon sampled every second
-/// would be absurd, not useful).
-pub const MAX_SAMPLES: u64 = 10_000_000;
+/// Most timeseries samples a run may keep per arm (about 160 MB); a year sampled every minute
+/// is 525,601 samples.
+pub const MAX_SAMPLES: u64 = 2_000_000;
+
+/// Samples a run of `horizon` takes every `interval`: at 0, every interval, and at the end.
+pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
+    let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
+    h / i + 1 + u64::from(!h.is_multiple_of(i))
+}
 /// ECS limits (reference/ecs-facts.md §7.2): strategies and constraints per task.
 pub const MAX_STRATEGIES: usize = 5;
 /// See [`MAX_STRATEGIES`].
@@ -163,7 +169,7 @@ impl Validator<'_> {
             None => DEFAULT_METRICS_INTERVAL,
         };
         if let Some((h, span)) = &horizon
-            && h.as_ms() / metrics_interval.as_ms() > MAX_SAMPLES
+            && samples_for(*h, metrics_interval) > MAX_SAMPLES
         {
             return Err(self.err(
                 span.clone(),
@@ -887,7 +893,9 @@ impl Validator<'_> {
             }
         }
         let strategy = match &a.placement_strategy {
+            // An empty list means no strategy given: ECS's default applies.
             None => None,
+            Some(list) if list.get_ref().is_empty() => None,
             Some(list) => {
                 if let Some(extra) = list.get_ref().get(MAX_STRATEGIES) {
                     return Err(self.err(extra.span(), format!("`arm.placement_strategy`: more than {MAX_STRATEGIES} strategies; ECS allows at most {MAX_STRATEGIES}")));
@@ -1019,4 +1027,19 @@ fn edit_distance(a: &str, b: &str) -> usize {
         prev = cur;
     }
     prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_count_both_ends() {
+        assert_eq!(
+            samples_for(SimDuration(86_400_000), SimDuration(60_000)),
+            1441
+        );
+        assert_eq!(samples_for(SimDuration(90_000), SimDuration(60_000)), 3);
+        assert_eq!(samples_for(SimDuration(10), SimDuration(60_000)), 2);
+    }
 }

@@ -85,6 +85,9 @@ pub struct ArmSim<'a> {
     integrals: Integrals,
     meter: CostMeter,
     has_usage: bool,
+    /// Time of the last placement, start or finish of a task, and the integrals then.
+    last_activity: SimTime,
+    integrals_at_activity: Integrals,
     usage_missing: bool,
     waits_ms: Vec<u64>,
     task_run_ms: u128,
@@ -157,6 +160,8 @@ impl<'a> ArmSim<'a> {
             integrals: Integrals::default(),
             meter: CostMeter::default(),
             has_usage: false,
+            last_activity: SimTime::ZERO,
+            integrals_at_activity: Integrals::default(),
             usage_missing: false,
             waits_ms: Vec::new(),
             task_run_ms: 0,
@@ -244,7 +249,7 @@ impl<'a> ArmSim<'a> {
                 match self.queue.pop() {
                     Some((_, Event::TaskFinished(s))) => self.on_task_finished(s),
                     Some((_, Event::TaskRunning(s))) => self.on_task_running(s),
-                    Some((_, Event::MetricSample)) | None => {}
+                    None => {}
                 }
             } else {
                 self.on_metric_sample();
@@ -259,7 +264,16 @@ impl<'a> ArmSim<'a> {
                 });
             }
         }
-        let end = self.horizon.unwrap_or(self.now);
+        let end = match self.horizon {
+            Some(h) => h,
+            None => {
+                // A finite workload ends when the last task finished (DESIGN.md §2); later
+                // arrivals that were rejected or could never be placed do not extend the run.
+                self.integrals = self.integrals_at_activity.clone();
+                self.samples.retain(|s| s.time <= self.last_activity);
+                self.last_activity
+            }
+        };
         self.integrals.advance(end, &self.levels);
         self.now = end;
         if self.samples.last().is_none_or(|s| s.time < end) {
@@ -314,6 +328,7 @@ impl<'a> ArmSim<'a> {
     }
 
     fn on_task_running(&mut self, slot: TaskSlot) {
+        self.touch();
         let now = self.now;
         let Some(t) = self.tasks.get_mut(slot) else {
             return;
@@ -334,6 +349,7 @@ impl<'a> ArmSim<'a> {
     }
 
     fn on_task_finished(&mut self, slot: TaskSlot) {
+        self.touch();
         let now = self.now;
         let Some(t) = self.tasks.remove(slot) else {
             return;
@@ -351,6 +367,14 @@ impl<'a> ArmSim<'a> {
         self.record(&t, Some(now), cost, TaskOutcome::Completed);
         if matches!(self.mode, Mode::Ec2(_)) {
             self.walk_pending();
+        }
+    }
+
+    /// Note task activity now (the integrals are already advanced to now).
+    fn touch(&mut self) {
+        if self.horizon.is_none() && self.last_activity < self.now {
+            self.last_activity = self.now;
+            self.integrals_at_activity = self.integrals.clone();
         }
     }
 
@@ -431,6 +455,7 @@ impl<'a> ArmSim<'a> {
                 }
             }
         }
+        self.touch();
         let latency = self.arm.task_start_latency.sample(&mut self.start_rng);
         self.queue.schedule(
             now.after(latency),

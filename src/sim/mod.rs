@@ -37,7 +37,7 @@ pub enum SimError {
     /// The run would produce more timeseries samples than sim keeps (a workload without a
     /// horizon that lasts far longer than its `metrics_interval`).
     #[error(
-        "arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval` or a `horizon`"
+        "arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval`"
     )]
     TooManySamples {
         /// The arm.

@@ -99,9 +99,4 @@ impl Arrivals {
         self.clip(i);
         Ok(out)
     }
-
-    /// Whether every source is exhausted.
-    pub fn is_done(&self) -> bool {
-        self.heads.iter().all(Option::is_none)
-    }
 }

@@ -143,6 +143,20 @@ impl CsvTrace {
         }
     }
 
+    /// An optional usage figure, at most `u32::MAX` (like requests), so sums stay finite.
+    fn usage(&self, idx: Option<usize>, column: &str) -> Result<Option<f64>, TraceError> {
+        let v = self.optional(idx, column)?;
+        if let (Some(x), Some(i)) = (v, idx)
+            && x > f64::from(u32::MAX)
+        {
+            return Err(self.bad(
+                column,
+                format!("found `{}`; expected at most {}", self.raw(i), u32::MAX),
+            ));
+        }
+        Ok(v)
+    }
+
     fn units(&self, idx: usize, column: &str) -> Result<u32, TraceError> {
         let v = self.number(idx, column, true)?;
         if v > f64::from(u32::MAX) {
@@ -261,8 +275,8 @@ impl TraceSource for CsvTrace {
         }
         let cpu_units = self.units(c.cpu, "cpu_units")?;
         let memory_mib = self.units(c.memory, "memory_mib")?;
-        let cpu_used_units = self.optional(c.cpu_used, "cpu_used_units")?;
-        let memory_used_mib = self.optional(c.memory_used, "memory_used_mib")?;
+        let cpu_used_units = self.usage(c.cpu_used, "cpu_used_units")?;
+        let memory_used_mib = self.usage(c.memory_used, "memory_used_mib")?;
         let storage_gib = match self.optional(c.storage, "storage_gib")? {
             Some(s) if s > 100_000.0 => {
                 return Err(self.bad(

@@ -6,6 +6,7 @@ use crate::ids::GroupId;
 use crate::model::task_spec::TaskSource;
 use crate::model::{GroupTable, TaskSpec};
 use crate::scenario::JobSpec;
+use crate::scenario::duration::MAX_DURATION_MS;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{TraceError, TraceSource};
 
@@ -60,8 +61,11 @@ impl TraceSource for JobStream {
         } else {
             u64::MAX
         });
-        let past_end =
-            self.spec.end.is_some_and(|e| t >= e) || self.horizon.is_some_and(|h| t >= h);
+        // No arrival beyond 100 years (the longest duration a scenario may state), so a stream
+        // bounded only by `max_tasks` cannot run off to absurd times.
+        let past_end = self.spec.end.is_some_and(|e| t >= e)
+            || self.horizon.is_some_and(|h| t >= h)
+            || t.as_ms() > MAX_DURATION_MS;
         if past_end || !self.t_ms.is_finite() {
             self.done = true;
             return Ok(None);

@@ -1441,6 +1441,31 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "trace usage beyond u32",
+        scenario: concat!(with_trace!(), fargate!()),
+        trace: Some(
+            "arrival_s,duration_s,cpu_units,memory_mib,cpu_used_units\n0,10,512,1024,1e308\n",
+        ),
+        expect: &[
+            "trace.csv: row 1 (line 2), column `cpu_used_units`: found `1e308`; expected at most 4294967295",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "more timeseries samples than sim keeps",
+        scenario: concat!(
+            "horizon = \"30d\"\nmetrics_interval = \"1s\"\n",
+            job!(),
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:1:11:",
+            "gives more than 2000000 samples",
+            "expected a longer metrics_interval",
+        ],
+        ..BASE
+    },
+    Case {
         name: "trace is a folder",
         scenario: "[workload]\ntrace = \".\"\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
         expect: &[

@@ -406,3 +406,47 @@ launch_type = "FARGATE"
     assert_eq!(out.arms[0].timeseries[0].mem_registered, 7817);
     assert_eq!(out.arms[0].summary.tasks_completed, 6);
 }
+
+#[test]
+fn a_finite_workload_ends_when_the_last_task_finishes() {
+    // No horizon: the run ends when the last task has finished (DESIGN.md §2). A later task
+    // that can never run here is rejected and does not stretch the EC2 bill to its arrival.
+    let dir = tempfile::tempdir().unwrap();
+    crate::common::write(
+        dir.path(),
+        "t.csv",
+        "arrival_s,duration_s,cpu_units,memory_mib\n0,60,256,512\n36000,60,999999,512\n",
+    );
+    let s = load(
+        dir.path(),
+        r#"
+metrics_interval = "1m"
+[workload]
+trace = "t.csv"
+[[arm]]
+name = "e"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+task_start_latency = "2s"
+placement_strategy = []
+capacity = { fixed = 1 }
+"#,
+    );
+    // An empty strategy list means "none given": ECS's default.
+    match &s.arms[0].kind {
+        sim::scenario::ArmKind::Ec2(e) => assert!(e.strategy.is_none()),
+        sim::scenario::ArmKind::Fargate(_) => panic!("EC2 arm"),
+    }
+    let a = run_checked(&s, 1).arms.remove(0);
+    assert_eq!(
+        (a.summary.tasks_completed, a.summary.tasks_rejected),
+        (1, 1)
+    );
+    assert_eq!(a.end.as_ms(), 62_000);
+    assert!((a.summary.cost_usd - 62.0 * 0.096 / 3600.0).abs() < 1e-12);
+    let times: Vec<u64> = a.timeseries.iter().map(|x| x.time.as_ms()).collect();
+    assert_eq!(times, [0, 60_000, 62_000]);
+    // Reserved 256 of 2048 CPU units from placement (0 s) to the finish (62 s): the whole run.
+    let expected = 256.0 / 2048.0;
+    assert!((a.summary.cpu_reserved_util.unwrap() - expected).abs() < 1e-12);
+}
