@@ -133,3 +133,11 @@ pub fn assert_summary_file_conserved(path: &Path) {
     }
     assert!(rows > 0, "summary.csv has rows");
 }
+
+/// Load scenario `text` (from a temporary folder), run it checked with seed 1, and return the
+/// first arm's outcome.
+pub fn first_arm(text: &str) -> sim::sim::ArmOutcome {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let s = load(dir.path(), text);
+    run_checked(&s, 1).arms.remove(0)
+}

@@ -1,16 +1,13 @@
 //! ECS and Fargate behaviour pinned with hand-built scenarios: ENI density, host ports, the
 //! CloudWatch reservation example, Fargate rounding and billing, rejection, pending order.
 
-use crate::common::{load, run_checked};
+use crate::common::{first_arm, load, run_checked};
 use sim::sim::{ArmOutcome, TaskOutcome};
 
 /// One m5.large, `n` tasks of 64 CPU / 128 MiB arriving at once, running an hour.
 fn density(network: &str, trunking: bool, n: u32) -> ArmOutcome {
-    let dir = tempfile::tempdir().unwrap();
-    let s = load(
-        dir.path(),
-        &format!(
-            r#"
+    first_arm(&format!(
+        r#"
 horizon = "30m"
 [[workload.jobs]]
 name = "small"
@@ -27,9 +24,7 @@ network_mode = "{network}"
 eni_trunking = {trunking}
 capacity = {{ fixed = 1 }}
 "#
-        ),
-    );
-    run_checked(&s, 1).arms.remove(0)
+    ))
 }
 
 #[test]
@@ -74,11 +69,8 @@ fn m5_large_holds_2_awsvpc_tasks_10_with_trunking_and_is_unlimited_by_enis_in_br
 }
 
 fn ports(network: &str, port: u16) -> ArmOutcome {
-    let dir = tempfile::tempdir().unwrap();
-    let s = load(
-        dir.path(),
-        &format!(
-            r#"
+    first_arm(&format!(
+        r#"
 horizon = "10m"
 [[workload.jobs]]
 name = "web"
@@ -96,9 +88,7 @@ network_mode = "{network}"
 placement_strategy = [{{ type = "binpack", field = "memory" }}]
 capacity = {{ fixed = 2 }}
 "#
-        ),
-    );
-    run_checked(&s, 1).arms.remove(0)
+    ))
 }
 
 #[test]
@@ -256,9 +246,7 @@ fn tasks_that_fit_nothing_are_rejected_at_once() {
 #[test]
 fn ec2_billing_is_per_second_from_launch_to_the_end() {
     // Two m5.large for a 90-minute horizon: 2 × 1.5 h × $0.096.
-    let dir = tempfile::tempdir().unwrap();
-    let s = load(
-        dir.path(),
+    let a = first_arm(
         r#"
 horizon = "90m"
 [[workload.jobs]]
@@ -274,7 +262,6 @@ instance_types = ["m5.large"]
 capacity = { fixed = 2 }
 "#,
     );
-    let a = run_checked(&s, 1).arms.remove(0);
     assert!((a.summary.cost_usd - 2.0 * 1.5 * 0.096).abs() < 1e-12);
     assert!((a.summary.instance_hours - 3.0).abs() < 1e-12);
     assert_eq!(a.summary.peak_instances, 2);
@@ -333,9 +320,7 @@ capacity = { fixed = 1 }
 
 #[test]
 fn on_no_capacity_fail_rejects_instead_of_queueing() {
-    let dir = tempfile::tempdir().unwrap();
-    let s = load(
-        dir.path(),
+    let a = first_arm(
         r#"
 [[workload.jobs]]
 name = "j"
@@ -352,7 +337,6 @@ capacity = { fixed = 1 }
 on_no_capacity = "fail"
 "#,
     );
-    let a = run_checked(&s, 1).arms.remove(0);
     assert_eq!(
         (
             a.summary.tasks_completed,
