@@ -4,6 +4,7 @@
 
 use crate::ids::{GroupId, InstanceId, ZoneId};
 use crate::model::Architecture;
+use crate::model::capacity_index::{Free, IdTree, KeyForest};
 
 /// Host ports the ECS agent reserves on every instance by default (`ECS_RESERVED_PORTS`,
 /// reference/ecs-facts.md §2.5, agent README: `[22, 2375, 2376, 51678, 51679]`).
@@ -62,9 +63,7 @@ pub struct Cluster {
     instance_names: Vec<String>,
     registered_cpu: Vec<u32>,
     registered_mem: Vec<u32>,
-    free_cpu: Vec<u32>,
-    free_mem: Vec<u32>,
-    free_eni: Vec<u32>,
+    free: Vec<Free>,
     eni_slots: Vec<u32>,
     ports: Vec<Vec<u16>>,
     task_count: Vec<u32>,
@@ -73,6 +72,11 @@ pub struct Cluster {
     total_registered_mem: u64,
     total_reserved_cpu: u64,
     total_reserved_mem: u64,
+    by_id: IdTree,
+    by_cpu: KeyForest,
+    by_mem: KeyForest,
+    /// Per task group, tasks per zone.
+    zone_group_counts: Vec<Vec<u32>>,
 }
 
 impl Cluster {
@@ -80,6 +84,8 @@ impl Cluster {
     pub fn new(types: Vec<ClusterType>, zones: Vec<String>) -> Cluster {
         let zone_counts = vec![0; zones.len().max(1)];
         Cluster {
+            by_cpu: KeyForest::new(0, zones.len()),
+            by_mem: KeyForest::new(1, zones.len()),
             types,
             zones,
             zone_counts,
@@ -107,10 +113,17 @@ impl Cluster {
         self.instance_names.push(id.to_string());
         self.registered_cpu.push(cpu_units);
         self.registered_mem.push(memory_mib);
-        self.free_cpu.push(cpu_units);
-        self.free_mem.push(memory_mib);
-        self.free_eni.push(eni_slots);
+        self.free.push([cpu_units, memory_mib, eni_slots]);
         self.eni_slots.push(eni_slots);
+        let n = self.free.len();
+        if n > self.by_id.capacity() {
+            self.by_id.grow(n.next_power_of_two(), &self.free);
+        } else {
+            self.by_id.set(n - 1, self.free[n - 1]);
+        }
+        let z = usize::from(zone.0).min(self.zone_counts.len() - 1);
+        self.by_cpu.push(id.0, z, &self.free);
+        self.by_mem.push(id.0, z, &self.free);
         self.ports.push(reserved_ports.to_vec());
         self.task_count.push(0);
         self.group_counts.push(Vec::new());
@@ -142,16 +155,17 @@ impl Cluster {
     /// Whether `req` fits instance `i` by resources (step 1 of ECS placement).
     pub fn fit(&self, i: InstanceId, req: &ResourceRequest<'_>) -> Fit {
         let k = i.index();
-        if self.free_cpu[k] < req.cpu_units {
+        let f = &self.free[k];
+        if f[0] < req.cpu_units {
             return Fit::NotEnoughCpu;
         }
-        if self.free_mem[k] < req.memory_mib {
+        if f[1] < req.memory_mib {
             return Fit::NotEnoughMemory;
         }
-        if req.host_ports.iter().any(|p| self.ports[k].contains(p)) {
+        if !self.ports_free(k, req.host_ports) {
             return Fit::PortConflict;
         }
-        if req.needs_eni && self.free_eni[k] == 0 {
+        if req.needs_eni && f[2] == 0 {
             return Fit::NoEniSlot;
         }
         Fit::Fits
@@ -164,11 +178,13 @@ impl Cluster {
             return false;
         }
         let k = i.index();
-        self.free_cpu[k] -= req.cpu_units;
-        self.free_mem[k] -= req.memory_mib;
+        self.free[k][0] -= req.cpu_units;
+        self.free[k][1] -= req.memory_mib;
         if req.needs_eni {
-            self.free_eni[k] -= 1;
+            self.free[k][2] -= 1;
         }
+        self.reindex(k);
+        self.count_zone_group(k, req.group, true);
         self.ports[k].extend_from_slice(req.host_ports);
         self.task_count[k] += 1;
         match self.group_counts[k]
@@ -187,11 +203,13 @@ impl Cluster {
     pub fn release(&mut self, i: InstanceId, req: &ResourceRequest<'_>) {
         let k = i.index();
         // Not clamped: releasing what was never reserved shows up in `check_invariants`.
-        self.free_cpu[k] = self.free_cpu[k].saturating_add(req.cpu_units);
-        self.free_mem[k] = self.free_mem[k].saturating_add(req.memory_mib);
+        self.free[k][0] = self.free[k][0].saturating_add(req.cpu_units);
+        self.free[k][1] = self.free[k][1].saturating_add(req.memory_mib);
         if req.needs_eni {
-            self.free_eni[k] = self.free_eni[k].saturating_add(1);
+            self.free[k][2] = self.free[k][2].saturating_add(1);
         }
+        self.reindex(k);
+        self.count_zone_group(k, req.group, false);
         for p in req.host_ports {
             if let Some(pos) = self.ports[k].iter().position(|x| x == p) {
                 self.ports[k].swap_remove(pos);
@@ -215,17 +233,57 @@ impl Cluster {
             .saturating_sub(u64::from(req.memory_mib));
     }
 
-    /// Free CPU units per instance.
-    pub fn free_cpu(&self) -> &[u32] {
-        &self.free_cpu
+    /// Whether none of `ports` is taken on instance `k`.
+    pub fn ports_free(&self, k: usize, ports: &[u16]) -> bool {
+        ports.is_empty() || !ports.iter().any(|p| self.ports[k].contains(p))
     }
-    /// Free memory (MiB) per instance.
-    pub fn free_mem(&self) -> &[u32] {
-        &self.free_mem
+
+    fn reindex(&mut self, k: usize) {
+        self.by_id.set(k, self.free[k]);
+        let z = usize::from(self.zone_of[k].0).min(self.zone_counts.len() - 1);
+        self.by_cpu.update(k as u32, z, &self.free);
+        self.by_mem.update(k as u32, z, &self.free);
     }
-    /// Free ENI slots per instance (`u32::MAX` when the network mode does not use them).
-    pub fn free_eni(&self) -> &[u32] {
-        &self.free_eni
+
+    fn count_zone_group(&mut self, k: usize, group: GroupId, add: bool) {
+        let g = group.0 as usize;
+        if self.zone_group_counts.len() <= g {
+            self.zone_group_counts.resize(g + 1, Vec::new());
+        }
+        let per_zone = &mut self.zone_group_counts[g];
+        if per_zone.is_empty() {
+            per_zone.resize(self.zone_counts.len(), 0);
+        }
+        let z = usize::from(self.zone_of[k].0).min(per_zone.len() - 1);
+        per_zone[z] = if add {
+            per_zone[z] + 1
+        } else {
+            per_zone[z].saturating_sub(1)
+        };
+    }
+
+    /// Free CPU units, memory (MiB) and ENI slots per instance (ENI slots are `u32::MAX` when
+    /// the network mode does not use them).
+    pub fn free(&self) -> &[Free] {
+        &self.free
+    }
+    /// Tasks of `group` per zone (empty if the group has never had a task here).
+    pub fn zone_group_counts(&self, group: GroupId) -> &[u32] {
+        self.zone_group_counts
+            .get(group.0 as usize)
+            .map_or(&[], Vec::as_slice)
+    }
+    /// The id-ordered index of free capacity.
+    pub fn by_id(&self) -> &IdTree {
+        &self.by_id
+    }
+    /// Per zone, instances ordered by (free CPU, id).
+    pub fn by_cpu(&self) -> &KeyForest {
+        &self.by_cpu
+    }
+    /// Per zone, instances ordered by (free memory, id).
+    pub fn by_mem(&self) -> &KeyForest {
+        &self.by_mem
     }
     /// Registered CPU units per instance.
     pub fn registered_cpu(&self) -> &[u32] {
@@ -296,16 +354,18 @@ impl Cluster {
     pub fn check_invariants(&self) -> Result<(), String> {
         let (mut rc, mut rm) = (0u64, 0u64);
         for k in 0..self.len() {
-            if self.free_eni[k] > self.eni_slots[k] {
+            let f = self.free[k];
+            if f[2] > self.eni_slots[k] {
                 return Err(format!("instance {k}: more ENI slots free than it has"));
             }
-            if self.free_cpu[k] > self.registered_cpu[k]
-                || self.free_mem[k] > self.registered_mem[k]
-            {
+            if f[0] > self.registered_cpu[k] || f[1] > self.registered_mem[k] {
                 return Err(format!("instance {k}: free exceeds registered"));
             }
-            rc += u64::from(self.registered_cpu[k] - self.free_cpu[k]);
-            rm += u64::from(self.registered_mem[k] - self.free_mem[k]);
+            rc += u64::from(self.registered_cpu[k] - f[0]);
+            rm += u64::from(self.registered_mem[k] - f[1]);
+            if self.by_id.leaf(k) != f {
+                return Err(format!("instance {k}: id index is stale"));
+            }
             let groups: u32 = self.group_counts[k].iter().map(|(_, n)| n).sum();
             if groups != self.task_count[k] {
                 return Err(format!(
@@ -321,6 +381,17 @@ impl Cluster {
         }
         if rc != self.total_reserved_cpu || rm != self.total_reserved_mem {
             return Err("reserved totals disagree with instances".to_string());
+        }
+        for (name, forest) in [("cpu", &self.by_cpu), ("memory", &self.by_mem)] {
+            let n = forest
+                .check(&self.free)
+                .map_err(|e| format!("{name} index: {e}"))?;
+            if n != self.len() {
+                return Err(format!(
+                    "{name} index holds {n} of {} instances",
+                    self.len()
+                ));
+            }
         }
         Ok(())
     }
@@ -389,10 +460,10 @@ mod tests {
     fn release_restores_exactly() {
         let mut c = cluster();
         let i = InstanceId(0);
-        let before = (c.free_cpu()[0], c.free_mem()[0], c.free_eni()[0]);
+        let before = c.free()[0];
         assert!(c.reserve(i, &req(&[])));
         c.release(i, &req(&[]));
-        assert_eq!(before, (c.free_cpu()[0], c.free_mem()[0], c.free_eni()[0]));
+        assert_eq!(before, c.free()[0]);
         assert_eq!(c.total_reserved_cpu(), 0);
         assert_eq!(c.group_count(i, GroupId(0)), 0);
     }

@@ -54,12 +54,17 @@ pub fn place_by_scan(
         }
         match s {
             PlacementStrategy::Binpack(field) => {
-                let free = match field {
-                    BinpackField::Cpu => cluster.free_cpu(),
-                    BinpackField::Memory => cluster.free_mem(),
+                let f = match field {
+                    BinpackField::Cpu => 0,
+                    BinpackField::Memory => 1,
                 };
-                let least = cands.iter().map(|&k| free[k as usize]).min().unwrap_or(0);
-                cands.retain(|&k| free[k as usize] == least);
+                let free = cluster.free();
+                let least = cands
+                    .iter()
+                    .map(|&k| free[k as usize][f])
+                    .min()
+                    .unwrap_or(0);
+                cands.retain(|&k| free[k as usize][f] == least);
             }
             PlacementStrategy::Spread(SpreadField::InstanceId) => {
                 let count = |k: u32| cluster.group_count(InstanceId(k), res.group);

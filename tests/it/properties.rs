@@ -31,7 +31,7 @@ proptest! {
             }
             prop_assert!(c.check_invariants().is_ok(), "{:?}", c.check_invariants());
             for k in 0..4 {
-                prop_assert!(c.free_cpu()[k] <= 4096 && c.free_mem()[k] <= 15634 && c.free_eni()[k] <= 3);
+                prop_assert!(c.free()[k][0] <= 4096 && c.free()[k][1] <= 15634 && c.free()[k][2] <= 3);
             }
         }
         for (k, r) in held.drain(..) {
@@ -40,7 +40,7 @@ proptest! {
         prop_assert_eq!(c.total_reserved_cpu(), 0);
         prop_assert_eq!(c.total_reserved_mem(), 0);
         for k in 0..4 {
-            prop_assert_eq!((c.free_cpu()[k], c.free_mem()[k], c.free_eni()[k], c.task_count()[k]), (4096, 15634, 3, 0));
+            prop_assert_eq!((c.free()[k], c.task_count()[k]), ([4096, 15634, 3], 0));
             prop_assert_eq!(c.ports_on(InstanceId(k as u32)), &[22][..]);
         }
     }

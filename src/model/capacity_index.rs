@@ -1,0 +1,451 @@
+//! Indexes over the free capacity of a cluster's instances, kept in step with every reserve and
+//! release, so that placement can find "the first instance, in some order, that has at least
+//! this much CPU, memory and ENI slots" without looking at every instance:
+//!
+//! - [`IdTree`]: a segment tree over instance ids (launch order) with per-subtree maxima and
+//!   minima of free CPU, memory and ENI slots: first fit by id, and counting or selecting the
+//!   fitting instances in id order (for `random`).
+//! - [`KeyForest`]: per availability zone, a treap of the zone's instances ordered by
+//!   (free amount of one resource, id), with per-subtree maxima: "the least free memory (or CPU)
+//!   that still fits", ties to the lowest id — exactly `binpack`'s choice.
+//!
+//! Both live in fixed arenas indexed by instance id: updates allocate nothing; only adding
+//! instances grows them.
+
+/// "No node".
+const NIL: u32 = u32::MAX;
+
+/// Free capacity of one instance: CPU units, memory MiB, ENI slots.
+pub type Free = [u32; 3];
+
+/// Whether `have` covers `need` in every dimension.
+#[inline]
+pub fn covers(have: &Free, need: &Free) -> bool {
+    have[0] >= need[0] && have[1] >= need[1] && have[2] >= need[2]
+}
+
+#[inline]
+fn max3(a: Free, b: Free) -> Free {
+    [a[0].max(b[0]), a[1].max(b[1]), a[2].max(b[2])]
+}
+
+#[inline]
+fn min3(a: Free, b: Free) -> Free {
+    [a[0].min(b[0]), a[1].min(b[1]), a[2].min(b[2])]
+}
+
+/// A segment tree over instance ids with subtree maxima and minima of free capacity.
+#[derive(Debug, Clone, Default)]
+pub struct IdTree {
+    /// Leaves start at `size`; node `k` has children `2k` and `2k + 1`.
+    size: usize,
+    /// Real instances (leaves `len..size` are padding and never match).
+    len: usize,
+    max: Vec<Free>,
+    min: Vec<Free>,
+}
+
+impl IdTree {
+    /// Make room for `n` instances (rebuilding from `free` when the tree must grow).
+    pub fn grow(&mut self, n: usize, free: &[Free]) {
+        self.len = free.len();
+        if n <= self.size {
+            return;
+        }
+        let size = n.next_power_of_two().max(1);
+        self.size = size;
+        self.max = vec![[0; 3]; 2 * size];
+        self.min = vec![[0; 3]; 2 * size];
+        for (i, f) in free.iter().enumerate() {
+            self.max[size + i] = *f;
+            self.min[size + i] = *f;
+        }
+        for k in (1..size).rev() {
+            self.max[k] = max3(self.max[2 * k], self.max[2 * k + 1]);
+            self.min[k] = min3(self.min[2 * k], self.min[2 * k + 1]);
+        }
+    }
+
+    /// How many instances fit before the tree must grow.
+    pub fn capacity(&self) -> usize {
+        self.size
+    }
+
+    /// What leaf `i` holds (for checks).
+    pub fn leaf(&self, i: usize) -> Free {
+        self.max[self.size + i]
+    }
+
+    /// Instance `i` now has `f` free.
+    pub fn set(&mut self, i: usize, f: Free) {
+        self.len = self.len.max(i + 1);
+        let mut k = self.size + i;
+        self.max[k] = f;
+        self.min[k] = f;
+        while k > 1 {
+            k /= 2;
+            self.max[k] = max3(self.max[2 * k], self.max[2 * k + 1]);
+            self.min[k] = min3(self.min[2 * k], self.min[2 * k + 1]);
+        }
+    }
+
+    /// Whether some instance has at least `need` free.
+    pub fn any_covers(&self, need: &Free) -> bool {
+        self.size > 0 && covers(&self.max[1], need)
+    }
+
+    /// The lowest id with at least `need` free for which `accept` holds.
+    pub fn first(&self, need: &Free, accept: &mut dyn FnMut(u32) -> bool) -> Option<u32> {
+        if self.size == 0 {
+            return None;
+        }
+        self.first_in(1, need, accept)
+    }
+
+    fn first_in(&self, k: usize, need: &Free, accept: &mut dyn FnMut(u32) -> bool) -> Option<u32> {
+        if !covers(&self.max[k], need) {
+            return None;
+        }
+        if k >= self.size {
+            let id = k - self.size;
+            return (id < self.len && accept(id as u32)).then_some(id as u32);
+        }
+        self.first_in(2 * k, need, accept)
+            .or_else(|| self.first_in(2 * k + 1, need, accept))
+    }
+
+    /// Number of instances with at least `need` free for which `accept` holds. With
+    /// `accept_all` (accept is true for every instance), whole subtrees whose minimum covers
+    /// `need` are counted without a visit.
+    pub fn count(
+        &self,
+        need: &Free,
+        accept_all: bool,
+        accept: &mut dyn FnMut(u32) -> bool,
+    ) -> usize {
+        if self.size == 0 {
+            return 0;
+        }
+        self.count_in(1, self.size, need, accept_all, accept)
+    }
+
+    fn count_in(
+        &self,
+        k: usize,
+        width: usize,
+        need: &Free,
+        accept_all: bool,
+        accept: &mut dyn FnMut(u32) -> bool,
+    ) -> usize {
+        if !covers(&self.max[k], need) {
+            return 0;
+        }
+        if accept_all && covers(&self.min[k], need) {
+            // Every leaf of the subtree fits; count only the real ones.
+            let first_leaf = k * width - self.size;
+            return self.len.saturating_sub(first_leaf).min(width);
+        }
+        if k >= self.size {
+            let id = k - self.size;
+            return usize::from(id < self.len && accept(id as u32));
+        }
+        self.count_in(2 * k, width / 2, need, accept_all, accept)
+            + self.count_in(2 * k + 1, width / 2, need, accept_all, accept)
+    }
+
+    /// The `nth` (from 0) instance in id order with at least `need` free for which `accept`
+    /// holds.
+    pub fn select(
+        &self,
+        mut nth: usize,
+        need: &Free,
+        accept_all: bool,
+        accept: &mut dyn FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if self.size == 0 {
+            return None;
+        }
+        let (mut k, mut width) = (1, self.size);
+        while k < self.size {
+            let left = self.count_in(2 * k, width / 2, need, accept_all, accept);
+            width /= 2;
+            if nth < left {
+                k *= 2;
+            } else {
+                nth -= left;
+                k = 2 * k + 1;
+            }
+        }
+        let id = k - self.size;
+        (nth == 0 && id < self.len && covers(&self.max[k], need) && accept(id as u32))
+            .then_some(id as u32)
+    }
+}
+
+/// Treap priority of a node: a fixed hash of its id (deterministic, well spread).
+#[inline]
+fn priority(id: u32) -> u32 {
+    let mut x = id.wrapping_mul(0x9e37_79b9) ^ 0x85eb_ca6b;
+    x ^= x >> 16;
+    x = x.wrapping_mul(0x7feb_352d);
+    x ^= x >> 15;
+    x
+}
+
+/// Per zone, the zone's instances ordered by (key, id), where the key is the instance's free
+/// amount of one resource; subtrees carry the maxima of all three free amounts.
+#[derive(Debug, Clone, Default)]
+pub struct KeyForest {
+    /// Which resource is the key: 0 CPU, 1 memory.
+    field: usize,
+    roots: Vec<u32>,
+    left: Vec<u32>,
+    right: Vec<u32>,
+    key: Vec<u32>,
+    agg: Vec<Free>,
+}
+
+impl KeyForest {
+    /// A forest keyed on resource `field` (0 CPU, 1 memory) over `zones` zones.
+    pub fn new(field: usize, zones: usize) -> KeyForest {
+        KeyForest {
+            field,
+            roots: vec![NIL; zones.max(1)],
+            ..KeyForest::default()
+        }
+    }
+
+    /// Add instance `id` (the next id) in `zone`.
+    pub fn push(&mut self, id: u32, zone: usize, free: &[Free]) {
+        debug_assert_eq!(id as usize, self.key.len());
+        self.left.push(NIL);
+        self.right.push(NIL);
+        self.key.push(free[id as usize][self.field]);
+        self.agg.push(free[id as usize]);
+        self.insert(id, zone, free);
+    }
+
+    /// Instance `id` in `zone` changed its free amounts (already written to `free`).
+    pub fn update(&mut self, id: u32, zone: usize, free: &[Free]) {
+        self.remove(id, zone, free);
+        self.key[id as usize] = free[id as usize][self.field];
+        self.insert(id, zone, free);
+    }
+
+    fn pull(&mut self, t: u32, free: &[Free]) {
+        let t = t as usize;
+        let mut a = free[t];
+        if self.left[t] != NIL {
+            a = max3(a, self.agg[self.left[t] as usize]);
+        }
+        if self.right[t] != NIL {
+            a = max3(a, self.agg[self.right[t] as usize]);
+        }
+        self.agg[t] = a;
+    }
+
+    fn order(&self, t: u32) -> (u32, u32) {
+        (self.key[t as usize], t)
+    }
+
+    /// Split `t` into nodes ordered before `k` and the rest.
+    fn split(&mut self, t: u32, k: (u32, u32), free: &[Free]) -> (u32, u32) {
+        if t == NIL {
+            return (NIL, NIL);
+        }
+        if self.order(t) < k {
+            let (l, r) = self.split(self.right[t as usize], k, free);
+            self.right[t as usize] = l;
+            self.pull(t, free);
+            (t, r)
+        } else {
+            let (l, r) = self.split(self.left[t as usize], k, free);
+            self.left[t as usize] = r;
+            self.pull(t, free);
+            (l, t)
+        }
+    }
+
+    fn merge(&mut self, a: u32, b: u32, free: &[Free]) -> u32 {
+        if a == NIL {
+            return b;
+        }
+        if b == NIL {
+            return a;
+        }
+        if priority(a) > priority(b) {
+            self.right[a as usize] = self.merge(self.right[a as usize], b, free);
+            self.pull(a, free);
+            a
+        } else {
+            self.left[b as usize] = self.merge(a, self.left[b as usize], free);
+            self.pull(b, free);
+            b
+        }
+    }
+
+    fn insert(&mut self, id: u32, zone: usize, free: &[Free]) {
+        self.left[id as usize] = NIL;
+        self.right[id as usize] = NIL;
+        self.pull(id, free);
+        let (l, r) = self.split(self.roots[zone], self.order(id), free);
+        let l = self.merge(l, id, free);
+        self.roots[zone] = self.merge(l, r, free);
+    }
+
+    fn remove(&mut self, id: u32, zone: usize, free: &[Free]) {
+        let k = self.order(id);
+        let (l, r) = self.split(self.roots[zone], k, free);
+        let (_me, r) = self.split(r, (k.0, k.1.saturating_add(1)), free);
+        self.roots[zone] = self.merge(l, r, free);
+    }
+
+    /// In `zone`, the instance with the smallest (key, id) whose key is at least `need[field]`,
+    /// that has at least `need` free, and for which `accept` holds.
+    pub fn first(
+        &self,
+        zone: usize,
+        need: &Free,
+        free: &[Free],
+        accept: &mut dyn FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        self.first_in(self.roots[zone], need, free, accept)
+    }
+
+    fn first_in(
+        &self,
+        t: u32,
+        need: &Free,
+        free: &[Free],
+        accept: &mut dyn FnMut(u32) -> bool,
+    ) -> Option<u32> {
+        if t == NIL || !covers(&self.agg[t as usize], need) {
+            return None;
+        }
+        let i = t as usize;
+        if self.key[i] < need[self.field] {
+            return self.first_in(self.right[i], need, free, accept);
+        }
+        if let Some(x) = self.first_in(self.left[i], need, free, accept) {
+            return Some(x);
+        }
+        if covers(&free[i], need) && accept(t) {
+            return Some(t);
+        }
+        self.first_in(self.right[i], need, free, accept)
+    }
+
+    /// The key of instance `id`.
+    pub fn key_of(&self, id: u32) -> u32 {
+        self.key[id as usize]
+    }
+
+    /// Check the treap of every zone: order, heap property and aggregates (for tests).
+    pub fn check(&self, free: &[Free]) -> Result<usize, String> {
+        let mut total = 0;
+        for &root in &self.roots {
+            let mut prev: Option<(u32, u32)> = None;
+            total += self.check_node(root, free, &mut prev)?.1;
+        }
+        Ok(total)
+    }
+
+    fn check_node(
+        &self,
+        t: u32,
+        free: &[Free],
+        prev: &mut Option<(u32, u32)>,
+    ) -> Result<(Free, usize), String> {
+        if t == NIL {
+            return Ok(([0; 3], 0));
+        }
+        let i = t as usize;
+        for c in [self.left[i], self.right[i]] {
+            if c != NIL && priority(c) > priority(t) {
+                return Err(format!("node {t}: heap order broken"));
+            }
+        }
+        let (la, ln) = self.check_node(self.left[i], free, prev)?;
+        if self.key[i] != free[i][self.field] {
+            return Err(format!("node {t}: stale key"));
+        }
+        if prev.is_some_and(|p| p >= self.order(t)) {
+            return Err(format!("node {t}: out of order"));
+        }
+        *prev = Some(self.order(t));
+        let (ra, rn) = self.check_node(self.right[i], free, prev)?;
+        let agg = max3(max3(la, ra), free[i]);
+        if agg != self.agg[i] {
+            return Err(format!("node {t}: stale aggregate"));
+        }
+        Ok((agg, ln + rn + 1))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frees(n: u32) -> Vec<Free> {
+        (0..n)
+            .map(|i| [(i * 37) % 101, (i * 53) % 97, i % 3])
+            .collect()
+    }
+
+    #[test]
+    fn id_tree_first_count_select_match_a_scan() {
+        let mut f = frees(50);
+        let mut t = IdTree::default();
+        t.grow(f.len(), &f);
+        f[7] = [1000, 1000, 5];
+        t.set(7, f[7]);
+        for need in [
+            [0, 0, 0],
+            [50, 40, 1],
+            [90, 90, 2],
+            [1000, 1000, 5],
+            [1001, 0, 0],
+        ] {
+            let fit: Vec<u32> = (0..50u32)
+                .filter(|&i| covers(&f[i as usize], &need))
+                .collect();
+            assert_eq!(
+                t.first(&need, &mut |_| true),
+                fit.first().copied(),
+                "{need:?}"
+            );
+            assert_eq!(t.count(&need, true, &mut |_| true), fit.len());
+            assert_eq!(
+                t.count(&need, false, &mut |i| i % 2 == 0),
+                fit.iter().filter(|i| *i % 2 == 0).count()
+            );
+            for (n, &id) in fit.iter().enumerate() {
+                assert_eq!(t.select(n, &need, true, &mut |_| true), Some(id));
+            }
+            assert_eq!(t.select(fit.len(), &need, true, &mut |_| true), None);
+        }
+    }
+
+    #[test]
+    fn key_forest_finds_the_least_key_that_fits() {
+        let mut f = frees(60);
+        let mut k = KeyForest::new(1, 2);
+        for i in 0..60u32 {
+            k.push(i, (i % 2) as usize, &f);
+        }
+        k.check(&f).unwrap();
+        for step in 0..200u32 {
+            let i = (step * 7919) % 60;
+            f[i as usize] = [(step * 13) % 101, (step * 29) % 97, step % 4];
+            k.update(i, (i % 2) as usize, &f);
+            assert_eq!(k.check(&f).unwrap(), 60);
+            let need = [step % 50, step % 60, step % 3];
+            for zone in 0..2usize {
+                let best = (0..60u32)
+                    .filter(|&j| (j % 2) as usize == zone && covers(&f[j as usize], &need))
+                    .min_by_key(|&j| (f[j as usize][1], j));
+                assert_eq!(k.first(zone, &need, &f, &mut |_| true), best);
+            }
+        }
+    }
+}
