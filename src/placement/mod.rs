@@ -3,11 +3,13 @@
 //! then apply the strategies in order, each narrowing the candidates; remaining ties go to the
 //! lowest instance id. Pure: no I/O; the only randomness is the stream passed in.
 //!
-//! [`place`] is the one entry point the simulator calls; [`reference::place_by_scan`] is the
-//! specification (a plain scan). A faster index can replace the body of [`place`] as long as a
-//! differential test shows it decides exactly as the scan does.
+//! [`place`] is the one entry point the simulator calls. It answers through the cluster's
+//! capacity indexes ([`fast::place_indexed`]); [`reference::place_by_scan`] is the
+//! specification (a plain scan), and a differential property test requires both to decide
+//! exactly alike, random draws included.
 
 pub mod constraint;
+pub mod fast;
 pub mod instance_view;
 pub mod query;
 pub mod reference;
@@ -60,5 +62,5 @@ pub fn place(
     scratch: &mut PlacementScratch,
     rng: &mut RngStream,
 ) -> Placement {
-    reference::place_by_scan(cluster, group_names, request, scratch, rng)
+    fast::place_indexed(cluster, group_names, request, scratch, rng)
 }

@@ -5,5 +5,6 @@ mod bad_input;
 mod common;
 mod determinism;
 mod ecs_behaviour;
+mod placement_differential;
 mod properties;
 mod runs;

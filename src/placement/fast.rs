@@ -1,0 +1,180 @@
+//! The fast placement: the same decisions as [`crate::placement::reference`], found through the
+//! cluster's capacity indexes instead of a scan.
+//!
+//! Chains with a fast path (each exact, as the differential test checks):
+//! - no strategy: the lowest id that fits (id tree);
+//! - `binpack(f)`: per zone, the least free `f` that fits (treaps), the best over zones;
+//! - `spread(zone)` and `spread(zone), binpack(f)`: per zone whether anything fits and the best
+//!   by `f`, zone task counts kept by the cluster;
+//! - `spread(instanceId)` alone or followed by `binpack(f)`: the instances without a task of the
+//!   group, when any fits (otherwise the scan decides);
+//! - `random`: count the fitting instances and select the k-th in id order (id tree).
+//!
+//! Constraints (`distinctInstance`, `memberOf`) and host ports are checked on the instances the
+//! search visits. Every other chain goes to the reference scan.
+
+use rand::Rng;
+
+use crate::engine::RngStream;
+use crate::ids::InstanceId;
+use crate::model::Cluster;
+use crate::model::capacity_index::{Free, KeyForest};
+use crate::placement::instance_view::ClusterInstance;
+use crate::placement::reference::{place_by_scan, uniform_index};
+use crate::placement::{
+    BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
+    PlacementStrategy, SpreadField,
+};
+
+const AZ: &str = "ecs.availability-zone";
+
+/// The chains the indexes answer directly.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Chain {
+    LowestId,
+    Binpack(BinpackField),
+    SpreadZone(Option<BinpackField>),
+    SpreadInstance(Option<BinpackField>),
+    Random,
+    Other,
+}
+
+fn classify(strategy: &[PlacementStrategy]) -> Chain {
+    use PlacementStrategy::{Binpack, Random, Spread};
+    let zone = |f: &SpreadField| matches!(f, SpreadField::Attribute(a) if a == AZ);
+    match strategy {
+        [] => Chain::LowestId,
+        [Binpack(f)] => Chain::Binpack(*f),
+        [Spread(s)] if zone(s) => Chain::SpreadZone(None),
+        [Spread(s), Binpack(f)] if zone(s) => Chain::SpreadZone(Some(*f)),
+        [Spread(SpreadField::InstanceId)] => Chain::SpreadInstance(None),
+        [Spread(SpreadField::InstanceId), Binpack(f)] => Chain::SpreadInstance(Some(*f)),
+        [Random] => Chain::Random,
+        _ => Chain::Other,
+    }
+}
+
+fn forest(cluster: &Cluster, f: BinpackField) -> &KeyForest {
+    match f {
+        BinpackField::Cpu => cluster.by_cpu(),
+        BinpackField::Memory => cluster.by_mem(),
+    }
+}
+
+/// Place as [`place_by_scan`] would, using the indexes where the chain allows.
+pub fn place_indexed(
+    cluster: &Cluster,
+    group_names: &[String],
+    request: &PlacementRequest<'_>,
+    scratch: &mut PlacementScratch,
+    rng: &mut RngStream,
+) -> Placement {
+    let chain = classify(request.strategy);
+    if chain == Chain::Other {
+        return place_by_scan(cluster, group_names, request, scratch, rng);
+    }
+    let res = &request.resources;
+    let need: Free = [res.cpu_units, res.memory_mib, u32::from(res.needs_eni)];
+    let group = res.group;
+    let free = cluster.free();
+    let simple = res.host_ports.is_empty() && request.constraints.is_empty();
+    // Ports and constraints, checked on each instance a search reaches.
+    let holds = |k: u32| {
+        cluster.ports_free(k as usize, res.host_ports)
+            && request.constraints.iter().all(|c| match c {
+                PlacementConstraint::DistinctInstance => {
+                    cluster.group_count(InstanceId(k), group) == 0
+                }
+                PlacementConstraint::MemberOf(e) => e.eval(&ClusterInstance {
+                    cluster,
+                    id: InstanceId(k),
+                    group_names,
+                }),
+            })
+    };
+    let zones = cluster.zones().len().max(1);
+    let zone_of = |k: u32| usize::from(cluster.zone_of()[k as usize].0);
+    // The best (key, id) over zones for which `pick_zone` holds.
+    let best_by =
+        |f: BinpackField, pick_zone: &dyn Fn(usize) -> bool, extra: &dyn Fn(u32) -> bool| {
+            let forest = forest(cluster, f);
+            let mut best: Option<(u32, u32)> = None;
+            for z in (0..zones).filter(|&z| pick_zone(z)) {
+                if let Some(id) = forest.first(z, &need, free, &mut |k| extra(k) && holds(k)) {
+                    let key = (forest.key_of(id), id);
+                    if best.is_none_or(|b| key < b) {
+                        best = Some(key);
+                    }
+                }
+            }
+            best.map(|(_, id)| id)
+        };
+
+    let found = match chain {
+        Chain::LowestId => cluster.by_id().first(&need, &mut |k| holds(k)),
+        Chain::Binpack(f) => best_by(f, &|_| true, &|_| true),
+        Chain::SpreadZone(then) => {
+            // Zones with a candidate, and the fewest tasks of the group among them.
+            let counts = cluster.zone_group_counts(group);
+            let count = |z: usize| counts.get(z).copied().unwrap_or(0);
+            let mut least: Option<u32> = None;
+            for z in 0..zones {
+                let any = cluster
+                    .by_mem()
+                    .first(z, &need, free, &mut |k| holds(k))
+                    .is_some();
+                if any && least.is_none_or(|l| count(z) < l) {
+                    least = Some(count(z));
+                }
+            }
+            match (least, then) {
+                (None, _) => None,
+                (Some(l), Some(f)) => best_by(f, &|z| count(z) == l, &|_| true),
+                (Some(l), None) => cluster
+                    .by_id()
+                    .first(&need, &mut |k| count(zone_of(k)) == l && holds(k)),
+            }
+        }
+        Chain::SpreadInstance(then) => {
+            let none_yet = |k: u32| cluster.group_count(InstanceId(k), group) == 0;
+            let found = match then {
+                Some(f) => best_by(f, &|_| true, &none_yet),
+                None => cluster
+                    .by_id()
+                    .first(&need, &mut |k| none_yet(k) && holds(k)),
+            };
+            if found.is_none() {
+                // Every candidate already runs the group: the scan finds the least loaded.
+                return place_by_scan(cluster, group_names, request, scratch, rng);
+            }
+            found
+        }
+        Chain::Random => {
+            let ids = cluster.by_id();
+            let n = ids.count(&need, simple, &mut |k| holds(k));
+            match n {
+                0 => None,
+                1 => ids.select(0, &need, simple, &mut |k| holds(k)),
+                _ => {
+                    let nth = uniform_index(rng.next_u64(), n);
+                    ids.select(nth, &need, simple, &mut |k| holds(k))
+                }
+            }
+        }
+        Chain::Other => None,
+    };
+    match found {
+        Some(id) => Placement::Placed(InstanceId(id)),
+        None => {
+            // As the scan reports it: some instance had the CPU, memory and ports, not the ENI.
+            let eni_blocked = res.needs_eni
+                && cluster
+                    .by_id()
+                    .first(&[need[0], need[1], 0], &mut |k| {
+                        free[k as usize][2] == 0 && cluster.ports_free(k as usize, res.host_ports)
+                    })
+                    .is_some();
+            Placement::NoInstance { eni_blocked }
+        }
+    }
+}
