@@ -1,23 +1,31 @@
-//! Placement and whole-run benchmarks. Run: `cargo bench --bench placement`.
+//! Placement, event-queue and whole-run benchmarks. Run: `cargo bench --bench placement`.
 //!
-//! - `place/<strategy>/<instances>`: one placement decision on a cluster filled to 90% memory
-//!   (the reference scan, which `placement::place` uses today).
+//! - `place/<strategy>/<fill>/<impl>/<instances>`: one placement decision for a 256-CPU /
+//!   1024-MiB task on a cluster of m5.xlarge-like instances in three zones, filled to 50% or 90%
+//!   of memory; `fast` is `placement::place` (indexed), `reference` the scan.
+//! - `event_queue/schedule+pop`: events through the (time, kind, sequence) queue.
 //! - `run/quickstart`: a whole 24-hour quickstart run (both arms), for tasks per second.
 
 use std::hint::black_box;
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
+use sim::engine::EventQueue;
 use sim::engine::rng::{StreamPurpose, stream};
 use sim::ids::{GroupId, InstanceId, ZoneId};
 use sim::model::cluster::{ClusterType, ResourceRequest};
 use sim::model::{Architecture, Cluster};
+use sim::placement::reference::place_by_scan;
 use sim::placement::{
-    BinpackField, PlacementRequest, PlacementScratch, PlacementStrategy, SpreadField, place,
+    BinpackField, PlacementConstraint, PlacementRequest, PlacementScratch, PlacementStrategy,
+    SpreadField, place,
 };
+use sim::time::SimTime;
 
-/// `n` m5.xlarge-like instances over three zones, filled to about 90% of memory with tasks of
-/// varied sizes and two groups, deterministically.
-fn filled_cluster(n: u32) -> Cluster {
+/// `n` m5.xlarge-like instances (4096 CPU, 15634 MiB) over three zones, filled to about `fill`
+/// of memory with tasks of 128 CPU and 256..2304 MiB in groups 0 and 1, deterministically; one
+/// instance in five (spread over the zones) also runs a task of group 2, the group
+/// `distinctInstance` and `spread(instanceId)` are asked for.
+fn filled_cluster(n: u32, fill: f64) -> Cluster {
     let t = ClusterType {
         name: "m5.xlarge".into(),
         architecture: Architecture::X86_64,
@@ -28,20 +36,28 @@ fn filled_cluster(n: u32) -> Cluster {
         let z = c.next_zone();
         c.add_instance(0, ZoneId(z.0), 4096, 15634, u32::MAX, &[]);
     }
+    let target = (15634.0 * fill) as u32;
     let mut x: u64 = 0x2545_f491_4f6c_dd1d;
     for i in 0..n {
         let mut used = 0;
-        while used < 14_000 {
+        let mut first = true;
+        while used < target {
             x ^= x << 13;
             x ^= x >> 7;
             x ^= x << 17;
-            let mem = 256 + (x % 2048) as u32;
+            let mem = (256 + (x % 2048) as u32).min(target - used).max(1);
+            let group = if first && i % 5 == 0 {
+                2
+            } else {
+                (x % 2) as u32
+            };
+            first = false;
             let r = ResourceRequest {
                 cpu_units: 128,
                 memory_mib: mem,
                 needs_eni: false,
                 host_ports: &[],
-                group: GroupId((x % 2) as u32),
+                group: GroupId(group),
             };
             if !c.reserve(InstanceId(i), &r) {
                 break;
@@ -53,47 +69,84 @@ fn filled_cluster(n: u32) -> Cluster {
 }
 
 fn placement(cr: &mut Criterion) {
-    let strategies: [(&str, Vec<PlacementStrategy>); 4] = [
+    let az = || PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into()));
+    let binpack = || PlacementStrategy::Binpack(BinpackField::Memory);
+    let cases: [(&str, Vec<PlacementStrategy>, Vec<PlacementConstraint>); 5] = [
+        ("binpack-memory", vec![binpack()], vec![]),
+        ("spread-zone+binpack", vec![az(), binpack()], vec![]),
         (
-            "binpack-memory",
-            vec![PlacementStrategy::Binpack(BinpackField::Memory)],
-        ),
-        (
-            "spread-zone+binpack",
-            vec![
-                PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
-                PlacementStrategy::Binpack(BinpackField::Memory),
-            ],
+            "distinctInstance+binpack",
+            vec![binpack()],
+            vec![PlacementConstraint::DistinctInstance],
         ),
         (
             "spread-instance",
             vec![PlacementStrategy::Spread(SpreadField::InstanceId)],
+            vec![],
         ),
-        ("random", vec![PlacementStrategy::Random]),
+        ("random", vec![PlacementStrategy::Random], vec![]),
     ];
-    let groups = vec!["g0".to_string(), "g1".to_string()];
+    let groups: Vec<String> = ["g0", "g1", "g2"].iter().map(|s| s.to_string()).collect();
     let mut g = cr.benchmark_group("place");
-    for n in [100u32, 1_000, 5_000] {
-        let c = filled_cluster(n);
-        for (name, strategy) in &strategies {
-            let req = PlacementRequest {
-                resources: ResourceRequest {
-                    cpu_units: 256,
-                    memory_mib: 1024,
-                    needs_eni: false,
-                    host_ports: &[],
-                    group: GroupId(0),
-                },
-                constraints: &[],
-                strategy,
-            };
-            let mut scratch = PlacementScratch::default();
-            let mut rng = stream(1, StreamPurpose::Placement(0));
-            g.bench_with_input(BenchmarkId::new(*name, n), &n, |b, _| {
-                b.iter(|| black_box(place(&c, &groups, &req, &mut scratch, &mut rng)))
-            });
+    for fill in [0.5, 0.9] {
+        for n in [100u32, 1_000, 5_000, 20_000] {
+            let c = filled_cluster(n, fill);
+            for (name, strategy, constraints) in &cases {
+                let req = PlacementRequest {
+                    resources: ResourceRequest {
+                        cpu_units: 256,
+                        memory_mib: 1024,
+                        needs_eni: false,
+                        host_ports: &[],
+                        group: GroupId(2),
+                    },
+                    constraints,
+                    strategy,
+                };
+                let mut scratch = PlacementScratch::default();
+                let mut rng = stream(1, StreamPurpose::Placement(0));
+                let pct = (fill * 100.0) as u32;
+                g.bench_with_input(
+                    BenchmarkId::new(format!("{name}/{pct}%/fast"), n),
+                    &n,
+                    |b, _| b.iter(|| black_box(place(&c, &groups, &req, &mut scratch, &mut rng))),
+                );
+                g.bench_with_input(
+                    BenchmarkId::new(format!("{name}/{pct}%/reference"), n),
+                    &n,
+                    |b, _| {
+                        b.iter(|| {
+                            black_box(place_by_scan(&c, &groups, &req, &mut scratch, &mut rng))
+                        })
+                    },
+                );
+            }
         }
     }
+    g.finish();
+}
+
+fn event_queue(cr: &mut Criterion) {
+    let mut g = cr.benchmark_group("event_queue");
+    const N: u64 = 100_000;
+    g.throughput(Throughput::Elements(N));
+    g.bench_function("schedule+pop/100k", |b| {
+        b.iter(|| {
+            let mut q = EventQueue::new();
+            let mut x: u64 = 88_172_645_463_325_252;
+            for i in 0..N {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                q.schedule(SimTime(x % 86_400_000), (i % 4) as u8, i);
+            }
+            let mut sum = 0u64;
+            while let Some((_, e)) = q.pop() {
+                sum = sum.wrapping_add(e);
+            }
+            black_box(sum)
+        })
+    });
     g.finish();
 }
 
@@ -115,5 +168,5 @@ fn whole_run(cr: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, placement, whole_run);
+criterion_group!(benches, placement, event_queue, whole_run);
 criterion_main!(benches);
