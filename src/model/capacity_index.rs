@@ -192,17 +192,35 @@ fn priority(id: u32) -> u32 {
     x
 }
 
+/// A node of a [`KeyForest`]: one instance, with its key, its own free amounts and the maxima
+/// over its subtree, together so that a visit touches one cache line.
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    left: u32,
+    right: u32,
+    key: u32,
+    own: Free,
+    agg: Free,
+}
+
+const EMPTY: Node = Node {
+    left: NIL,
+    right: NIL,
+    key: 0,
+    own: [0; 3],
+    agg: [0; 3],
+};
+
 /// Per zone, the zone's instances ordered by (key, id), where the key is the instance's free
 /// amount of one resource; subtrees carry the maxima of all three free amounts.
 #[derive(Debug, Clone, Default)]
 pub struct KeyForest {
     /// Which resource is the key: 0 CPU, 1 memory.
     field: usize,
+    /// Whether the forest is kept at all (a cluster keeps only those its strategies use).
+    enabled: bool,
     roots: Vec<u32>,
-    left: Vec<u32>,
-    right: Vec<u32>,
-    key: Vec<u32>,
-    agg: Vec<Free>,
+    nodes: Vec<Node>,
 }
 
 impl KeyForest {
@@ -210,63 +228,90 @@ impl KeyForest {
     pub fn new(field: usize, zones: usize) -> KeyForest {
         KeyForest {
             field,
+            enabled: true,
             roots: vec![NIL; zones.max(1)],
-            ..KeyForest::default()
+            nodes: Vec::new(),
         }
     }
 
-    /// Add instance `id` (the next id) in `zone`.
-    pub fn push(&mut self, id: u32, zone: usize, free: &[Free]) {
-        debug_assert_eq!(id as usize, self.key.len());
-        self.left.push(NIL);
-        self.right.push(NIL);
-        self.key.push(free[id as usize][self.field]);
-        self.agg.push(free[id as usize]);
-        self.insert(id, zone, free);
+    /// Whether the forest is kept (and can answer queries).
+    pub fn is_enabled(&self) -> bool {
+        self.enabled
     }
 
-    /// Instance `id` in `zone` changed its free amounts (already written to `free`).
-    pub fn update(&mut self, id: u32, zone: usize, free: &[Free]) {
-        self.remove(id, zone, free);
-        self.key[id as usize] = free[id as usize][self.field];
-        self.insert(id, zone, free);
+    /// Stop keeping the forest (before any instance is added).
+    pub fn disable(&mut self) {
+        self.enabled = false;
     }
 
-    fn pull(&mut self, t: u32, free: &[Free]) {
-        let t = t as usize;
-        let mut a = free[t];
-        if self.left[t] != NIL {
-            a = max3(a, self.agg[self.left[t] as usize]);
+    /// Add instance `id` (the next id) in `zone` with `free` amounts.
+    pub fn push(&mut self, id: u32, zone: usize, free: Free) {
+        if !self.enabled {
+            return;
         }
-        if self.right[t] != NIL {
-            a = max3(a, self.agg[self.right[t] as usize]);
-        }
-        self.agg[t] = a;
+        debug_assert_eq!(id as usize, self.nodes.len());
+        self.nodes.push(EMPTY);
+        self.set_own(id, free);
+        self.roots[zone] = self.insert_at(self.roots[zone], id);
     }
 
+    /// Instance `id` in `zone` now has `free` amounts: take it out along its path and put it
+    /// back under its new key, refreshing the maxima on the way.
+    pub fn update(&mut self, id: u32, zone: usize, free: Free) {
+        if !self.enabled {
+            return;
+        }
+        let root = self.erase(self.roots[zone], id);
+        self.set_own(id, free);
+        self.roots[zone] = self.insert_at(root, id);
+    }
+
+    fn set_own(&mut self, id: u32, free: Free) {
+        let n = &mut self.nodes[id as usize];
+        n.left = NIL;
+        n.right = NIL;
+        n.key = free[self.field];
+        n.own = free;
+        n.agg = free;
+    }
+
+    #[inline]
+    fn pull(&mut self, t: u32) {
+        let n = self.nodes[t as usize];
+        let mut a = n.own;
+        if n.left != NIL {
+            a = max3(a, self.nodes[n.left as usize].agg);
+        }
+        if n.right != NIL {
+            a = max3(a, self.nodes[n.right as usize].agg);
+        }
+        self.nodes[t as usize].agg = a;
+    }
+
+    #[inline]
     fn order(&self, t: u32) -> (u32, u32) {
-        (self.key[t as usize], t)
+        (self.nodes[t as usize].key, t)
     }
 
     /// Split `t` into nodes ordered before `k` and the rest.
-    fn split(&mut self, t: u32, k: (u32, u32), free: &[Free]) -> (u32, u32) {
+    fn split(&mut self, t: u32, k: (u32, u32)) -> (u32, u32) {
         if t == NIL {
             return (NIL, NIL);
         }
         if self.order(t) < k {
-            let (l, r) = self.split(self.right[t as usize], k, free);
-            self.right[t as usize] = l;
-            self.pull(t, free);
+            let (l, r) = self.split(self.nodes[t as usize].right, k);
+            self.nodes[t as usize].right = l;
+            self.pull(t);
             (t, r)
         } else {
-            let (l, r) = self.split(self.left[t as usize], k, free);
-            self.left[t as usize] = r;
-            self.pull(t, free);
+            let (l, r) = self.split(self.nodes[t as usize].left, k);
+            self.nodes[t as usize].left = r;
+            self.pull(t);
             (l, t)
         }
     }
 
-    fn merge(&mut self, a: u32, b: u32, free: &[Free]) -> u32 {
+    fn merge(&mut self, a: u32, b: u32) -> u32 {
         if a == NIL {
             return b;
         }
@@ -274,30 +319,61 @@ impl KeyForest {
             return a;
         }
         if priority(a) > priority(b) {
-            self.right[a as usize] = self.merge(self.right[a as usize], b, free);
-            self.pull(a, free);
+            let r = self.merge(self.nodes[a as usize].right, b);
+            self.nodes[a as usize].right = r;
+            self.pull(a);
             a
         } else {
-            self.left[b as usize] = self.merge(a, self.left[b as usize], free);
-            self.pull(b, free);
+            let l = self.merge(a, self.nodes[b as usize].left);
+            self.nodes[b as usize].left = l;
+            self.pull(b);
             b
         }
     }
 
-    fn insert(&mut self, id: u32, zone: usize, free: &[Free]) {
-        self.left[id as usize] = NIL;
-        self.right[id as usize] = NIL;
-        self.pull(id, free);
-        let (l, r) = self.split(self.roots[zone], self.order(id), free);
-        let l = self.merge(l, id, free);
-        self.roots[zone] = self.merge(l, r, free);
+    /// `t` without node `id` (which it holds).
+    fn erase(&mut self, t: u32, id: u32) -> u32 {
+        if t == NIL {
+            return NIL;
+        }
+        let n = self.nodes[t as usize];
+        if t == id {
+            return self.merge(n.left, n.right);
+        }
+        if self.order(id) < self.order(t) {
+            let l = self.erase(n.left, id);
+            self.nodes[t as usize].left = l;
+        } else {
+            let r = self.erase(n.right, id);
+            self.nodes[t as usize].right = r;
+        }
+        self.pull(t);
+        t
     }
 
-    fn remove(&mut self, id: u32, zone: usize, free: &[Free]) {
-        let k = self.order(id);
-        let (l, r) = self.split(self.roots[zone], k, free);
-        let (_me, r) = self.split(r, (k.0, k.1.saturating_add(1)), free);
-        self.roots[zone] = self.merge(l, r, free);
+    /// `t` with the detached node `id` inserted where its key and priority put it.
+    fn insert_at(&mut self, t: u32, id: u32) -> u32 {
+        if t == NIL {
+            self.pull(id);
+            return id;
+        }
+        if priority(id) > priority(t) {
+            let (l, r) = self.split(t, self.order(id));
+            self.nodes[id as usize].left = l;
+            self.nodes[id as usize].right = r;
+            self.pull(id);
+            return id;
+        }
+        let n = self.nodes[t as usize];
+        if self.order(id) < self.order(t) {
+            let l = self.insert_at(n.left, id);
+            self.nodes[t as usize].left = l;
+        } else {
+            let r = self.insert_at(n.right, id);
+            self.nodes[t as usize].right = r;
+        }
+        self.pull(t);
+        t
     }
 
     /// In `zone`, the instance with the smallest (key, id) whose key is at least `need[field]`,
@@ -306,42 +382,42 @@ impl KeyForest {
         &self,
         zone: usize,
         need: &Free,
-        free: &[Free],
         accept: &mut dyn FnMut(u32) -> bool,
     ) -> Option<u32> {
-        self.first_in(self.roots[zone], need, free, accept)
+        self.first_in(self.roots[zone], need, accept)
     }
 
-    fn first_in(
-        &self,
-        t: u32,
-        need: &Free,
-        free: &[Free],
-        accept: &mut dyn FnMut(u32) -> bool,
-    ) -> Option<u32> {
-        if t == NIL || !covers(&self.agg[t as usize], need) {
+    fn first_in(&self, t: u32, need: &Free, accept: &mut dyn FnMut(u32) -> bool) -> Option<u32> {
+        if t == NIL {
             return None;
         }
-        let i = t as usize;
-        if self.key[i] < need[self.field] {
-            return self.first_in(self.right[i], need, free, accept);
+        let n = &self.nodes[t as usize];
+        if !covers(&n.agg, need) {
+            return None;
         }
-        if let Some(x) = self.first_in(self.left[i], need, free, accept) {
+        if n.key < need[self.field] {
+            return self.first_in(n.right, need, accept);
+        }
+        if let Some(x) = self.first_in(n.left, need, accept) {
             return Some(x);
         }
-        if covers(&free[i], need) && accept(t) {
+        if covers(&n.own, need) && accept(t) {
             return Some(t);
         }
-        self.first_in(self.right[i], need, free, accept)
+        self.first_in(n.right, need, accept)
     }
 
     /// The key of instance `id`.
     pub fn key_of(&self, id: u32) -> u32 {
-        self.key[id as usize]
+        self.nodes[id as usize].key
     }
 
-    /// Check the treap of every zone: order, heap property and aggregates (for tests).
+    /// Check the treap of every zone against `free`: order, heap property, keys and maxima
+    /// (for tests); returns the number of instances held.
     pub fn check(&self, free: &[Free]) -> Result<usize, String> {
+        if !self.enabled {
+            return Ok(free.len());
+        }
         let mut total = 0;
         for &root in &self.roots {
             let mut prev: Option<(u32, u32)> = None;
@@ -359,24 +435,24 @@ impl KeyForest {
         if t == NIL {
             return Ok(([0; 3], 0));
         }
-        let i = t as usize;
-        for c in [self.left[i], self.right[i]] {
+        let n = &self.nodes[t as usize];
+        for c in [n.left, n.right] {
             if c != NIL && priority(c) > priority(t) {
                 return Err(format!("node {t}: heap order broken"));
             }
         }
-        let (la, ln) = self.check_node(self.left[i], free, prev)?;
-        if self.key[i] != free[i][self.field] {
-            return Err(format!("node {t}: stale key"));
+        let (la, ln) = self.check_node(n.left, free, prev)?;
+        if n.own != free[t as usize] || n.key != free[t as usize][self.field] {
+            return Err(format!("node {t}: stale key or amounts"));
         }
         if prev.is_some_and(|p| p >= self.order(t)) {
             return Err(format!("node {t}: out of order"));
         }
         *prev = Some(self.order(t));
-        let (ra, rn) = self.check_node(self.right[i], free, prev)?;
-        let agg = max3(max3(la, ra), free[i]);
-        if agg != self.agg[i] {
-            return Err(format!("node {t}: stale aggregate"));
+        let (ra, rn) = self.check_node(n.right, free, prev)?;
+        let agg = max3(max3(la, ra), n.own);
+        if agg != n.agg {
+            return Err(format!("node {t}: stale maxima"));
         }
         Ok((agg, ln + rn + 1))
     }
@@ -431,20 +507,20 @@ mod tests {
         let mut f = frees(60);
         let mut k = KeyForest::new(1, 2);
         for i in 0..60u32 {
-            k.push(i, (i % 2) as usize, &f);
+            k.push(i, (i % 2) as usize, f[i as usize]);
         }
         k.check(&f).unwrap();
         for step in 0..200u32 {
             let i = (step * 7919) % 60;
             f[i as usize] = [(step * 13) % 101, (step * 29) % 97, step % 4];
-            k.update(i, (i % 2) as usize, &f);
+            k.update(i, (i % 2) as usize, f[i as usize]);
             assert_eq!(k.check(&f).unwrap(), 60);
             let need = [step % 50, step % 60, step % 3];
             for zone in 0..2usize {
                 let best = (0..60u32)
                     .filter(|&j| (j % 2) as usize == zone && covers(&f[j as usize], &need))
                     .min_by_key(|&j| (f[j as usize][1], j));
-                assert_eq!(k.first(zone, &need, &f, &mut |_| true), best);
+                assert_eq!(k.first(zone, &need, &mut |_| true), best);
             }
         }
     }

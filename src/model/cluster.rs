@@ -93,6 +93,18 @@ impl Cluster {
         }
     }
 
+    /// Keep only the ordered indexes placement will use: by free CPU (`binpack(cpu)`) and by
+    /// free memory (`binpack(memory)`, `spread` by zone). Call before adding instances; a
+    /// placement that would need a dropped index falls back to the scan.
+    pub fn keep_indexes(&mut self, by_cpu: bool, by_mem: bool) {
+        if !by_cpu {
+            self.by_cpu.disable();
+        }
+        if !by_mem {
+            self.by_mem.disable();
+        }
+    }
+
     /// Register a new container instance; ids are handed out in launch order. `reserved_ports`
     /// are host ports taken from the start (the agent's, in bridge/host modes).
     pub fn add_instance(
@@ -122,8 +134,8 @@ impl Cluster {
             self.by_id.set(n - 1, self.free[n - 1]);
         }
         let z = usize::from(zone.0).min(self.zone_counts.len() - 1);
-        self.by_cpu.push(id.0, z, &self.free);
-        self.by_mem.push(id.0, z, &self.free);
+        self.by_cpu.push(id.0, z, self.free[n - 1]);
+        self.by_mem.push(id.0, z, self.free[n - 1]);
         self.ports.push(reserved_ports.to_vec());
         self.task_count.push(0);
         self.group_counts.push(Vec::new());
@@ -241,8 +253,8 @@ impl Cluster {
     fn reindex(&mut self, k: usize) {
         self.by_id.set(k, self.free[k]);
         let z = usize::from(self.zone_of[k].0).min(self.zone_counts.len() - 1);
-        self.by_cpu.update(k as u32, z, &self.free);
-        self.by_mem.update(k as u32, z, &self.free);
+        self.by_cpu.update(k as u32, z, self.free[k]);
+        self.by_mem.update(k as u32, z, self.free[k]);
     }
 
     fn count_zone_group(&mut self, k: usize, group: GroupId, add: bool) {

@@ -70,7 +70,14 @@ pub fn place_indexed(
     rng: &mut RngStream,
 ) -> Placement {
     let chain = classify(request.strategy);
-    if chain == Chain::Other {
+    let kept = |f: BinpackField| forest(cluster, f).is_enabled();
+    let indexed = match chain {
+        Chain::Other => false,
+        Chain::Binpack(f) | Chain::SpreadZone(Some(f)) | Chain::SpreadInstance(Some(f)) => kept(f),
+        Chain::SpreadZone(None) => kept(BinpackField::Memory) || kept(BinpackField::Cpu),
+        Chain::LowestId | Chain::SpreadInstance(None) | Chain::Random => true,
+    };
+    if !indexed {
         return place_by_scan(cluster, group_names, request, scratch, rng);
     }
     let res = &request.resources;
@@ -100,7 +107,7 @@ pub fn place_indexed(
             let forest = forest(cluster, f);
             let mut best: Option<(u32, u32)> = None;
             for z in (0..zones).filter(|&z| pick_zone(z)) {
-                if let Some(id) = forest.first(z, &need, free, &mut |k| extra(k) && holds(k)) {
+                if let Some(id) = forest.first(z, &need, &mut |k| extra(k) && holds(k)) {
                     let key = (forest.key_of(id), id);
                     if best.is_none_or(|b| key < b) {
                         best = Some(key);
@@ -114,23 +121,31 @@ pub fn place_indexed(
         Chain::LowestId => cluster.by_id().first(&need, &mut |k| holds(k)),
         Chain::Binpack(f) => best_by(f, &|_| true, &|_| true),
         Chain::SpreadZone(then) => {
-            // Zones with a candidate, and the fewest tasks of the group among them.
+            // Per zone, the first candidate in the order of the forest used (with binpack, its
+            // field: so the candidate is also the zone's binpack choice).
             let counts = cluster.zone_group_counts(group);
             let count = |z: usize| counts.get(z).copied().unwrap_or(0);
-            let mut least: Option<u32> = None;
+            let f = then.unwrap_or(if kept(BinpackField::Memory) {
+                BinpackField::Memory
+            } else {
+                BinpackField::Cpu
+            });
+            let order = forest(cluster, f);
+            // (zone count, key, id) of the best candidate over zones.
+            let mut best: Option<(u32, u32, u32)> = None;
             for z in 0..zones {
-                let any = cluster
-                    .by_mem()
-                    .first(z, &need, free, &mut |k| holds(k))
-                    .is_some();
-                if any && least.is_none_or(|l| count(z) < l) {
-                    least = Some(count(z));
+                if let Some(id) = order.first(z, &need, &mut |k| holds(k)) {
+                    let cand = (count(z), order.key_of(id), id);
+                    if best.is_none_or(|b| cand < b) {
+                        best = Some(cand);
+                    }
                 }
             }
-            match (least, then) {
+            match (best, then) {
                 (None, _) => None,
-                (Some(l), Some(f)) => best_by(f, &|z| count(z) == l, &|_| true),
-                (Some(l), None) => cluster
+                (Some((_, _, id)), Some(_)) => Some(id),
+                // Spread alone: the lowest id among the zones with the fewest tasks.
+                (Some((l, _, _)), None) => cluster
                     .by_id()
                     .first(&need, &mut |k| count(zone_of(k)) == l && holds(k)),
             }

@@ -9,7 +9,8 @@ use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest};
 use crate::model::task_spec::TaskSource;
 use crate::model::{Cluster, FargateRates, FargateSizes, GroupTable, InstanceType, TaskSpec};
 use crate::placement::{
-    self, Placement, PlacementConstraint, PlacementRequest, PlacementScratch, PlacementStrategy,
+    self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
+    PlacementStrategy, SpreadField,
 };
 use crate::scenario::load::MAX_SAMPLES;
 use crate::scenario::{Arm, ArmKind, Ec2Arm, OnNoCapacity, Scenario};
@@ -689,17 +690,27 @@ impl Ec2State {
                 host_ports,
             });
         }
+        // ECS's default for one-off tasks (RunTask) is random (reference/ecs-facts.md §4.3).
+        let strategy = spec
+            .strategy
+            .clone()
+            .unwrap_or_else(|| vec![PlacementStrategy::Random]);
+        let mut cluster = Cluster::new(cluster_types, spec.zones.clone());
+        let binpacks = |f: BinpackField| strategy.contains(&PlacementStrategy::Binpack(f));
+        let spreads_zone = strategy.iter().any(|s| {
+            matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
+        });
+        cluster.keep_indexes(
+            binpacks(BinpackField::Cpu),
+            binpacks(BinpackField::Memory) || spreads_zone,
+        );
         Ec2State {
-            cluster: Cluster::new(cluster_types, spec.zones.clone()),
+            cluster,
             types,
             capacity,
             needs_eni,
             ports_conflict,
-            // ECS's default for one-off tasks (RunTask) is random (reference/ecs-facts.md §4.3).
-            strategy: spec
-                .strategy
-                .clone()
-                .unwrap_or_else(|| vec![PlacementStrategy::Random]),
+            strategy,
             rules,
             scratch: PlacementScratch::default(),
             rng,
