@@ -81,7 +81,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let bars = Bars::new(show_progress(args.quiet), &scenario, &arms);
     let opts = RunOptions {
         record_tasks: args.tasks_csv,
-        check_invariants: false,
+        ..RunOptions::default()
     };
     let outcome = crate::sim::run(&scenario, &arms, seed, opts, &|arm, t| {
         bars.tick(arm, t.as_ms())

@@ -19,11 +19,10 @@ use crate::engine::RngStream;
 use crate::ids::InstanceId;
 use crate::model::Cluster;
 use crate::model::capacity_index::{Free, KeyForest};
-use crate::placement::instance_view::ClusterInstance;
+use crate::placement::constraints_hold;
 use crate::placement::reference::{place_by_scan, uniform_index};
 use crate::placement::{
-    BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
-    PlacementStrategy, SpreadField,
+    BinpackField, Placement, PlacementRequest, PlacementScratch, PlacementStrategy, SpreadField,
 };
 
 const AZ: &str = "ecs.availability-zone";
@@ -88,16 +87,7 @@ pub fn place_indexed(
     // Ports and constraints, checked on each instance a search reaches.
     let holds = |k: u32| {
         cluster.ports_free(k as usize, res.host_ports)
-            && request.constraints.iter().all(|c| match c {
-                PlacementConstraint::DistinctInstance => {
-                    cluster.group_count(InstanceId(k), group) == 0
-                }
-                PlacementConstraint::MemberOf(e) => e.eval(&ClusterInstance {
-                    cluster,
-                    id: InstanceId(k),
-                    group_names,
-                }),
-            })
+            && constraints_hold(cluster, group_names, request, k)
     };
     let zones = cluster.zones().len().max(1);
     let zone_of = |k: u32| usize::from(cluster.zone_of()[k as usize].0);

@@ -53,6 +53,26 @@ pub struct PlacementScratch {
     pub(crate) counts: Vec<u32>,
 }
 
+/// Whether every constraint of `request` holds on instance `k` (resources aside).
+pub fn constraints_hold(
+    cluster: &Cluster,
+    group_names: &[String],
+    request: &PlacementRequest<'_>,
+    k: u32,
+) -> bool {
+    let id = InstanceId(k);
+    request.constraints.iter().all(|c| match c {
+        PlacementConstraint::DistinctInstance => {
+            cluster.group_count(id, request.resources.group) == 0
+        }
+        PlacementConstraint::MemberOf(e) => e.eval(&instance_view::ClusterInstance {
+            cluster,
+            id,
+            group_names,
+        }),
+    })
+}
+
 /// Choose the instance for a task, as ECS would. `group_names` resolves task groups for
 /// `memberOf` expressions on `task:group`.
 pub fn place(

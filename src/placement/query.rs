@@ -163,6 +163,13 @@ impl Expression {
     pub fn unsupported_subject(&self) -> Option<&'static str> {
         self.root.unsupported_subject()
     }
+
+    /// Whether the expression reads the tasks on an instance (`task:group`,
+    /// `runningTasksCount`), so that placing a task can make it true on an instance where it
+    /// was false.
+    pub fn reads_task_state(&self) -> bool {
+        self.root.reads_task_state()
+    }
 }
 
 impl fmt::Display for Expression {
@@ -851,6 +858,16 @@ impl Node {
             },
         }
     }
+
+    fn reads_task_state(&self) -> bool {
+        match self {
+            Node::Or(items) | Node::And(items) => items.iter().any(Node::reads_task_state),
+            Node::Not(inner) => inner.reads_task_state(),
+            Node::Condition(c) => {
+                matches!(c.subject, Subject::TaskGroup | Subject::RunningTasksCount)
+            }
+        }
+    }
 }
 
 impl Condition {
@@ -1260,6 +1277,18 @@ mod tests {
             assert!(ev(&format!("attribute:missing {op}"), &i), "{op}");
             assert!(ev(&format!("task:group {op}"), &i), "{op}");
         }
+    }
+
+    #[test]
+    fn knows_which_expressions_read_task_state() {
+        let r = |s: &str| Expression::parse(s).unwrap().reads_task_state();
+        assert!(r("task:group == db"));
+        assert!(r(
+            "attribute:ecs.instance-type == m5.large or not(runningTasksCount > 2)"
+        ));
+        assert!(!r(
+            "attribute:ecs.availability-zone in [a, b] and ec2InstanceId != i-1"
+        ));
     }
 
     #[test]

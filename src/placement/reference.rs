@@ -6,10 +6,9 @@ use rand::Rng;
 use crate::engine::RngStream;
 use crate::ids::InstanceId;
 use crate::model::{Cluster, Fit};
-use crate::placement::instance_view::ClusterInstance;
+use crate::placement::constraints_hold;
 use crate::placement::{
-    BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
-    PlacementStrategy, SpreadField,
+    BinpackField, Placement, PlacementRequest, PlacementScratch, PlacementStrategy, SpreadField,
 };
 
 /// Place by scanning every instance (see the module doc).
@@ -35,17 +34,7 @@ pub fn place_by_scan(
     }
 
     // 2. Constraints: every one must hold.
-    cands.retain(|&k| {
-        let id = InstanceId(k);
-        request.constraints.iter().all(|c| match c {
-            PlacementConstraint::DistinctInstance => cluster.group_count(id, res.group) == 0,
-            PlacementConstraint::MemberOf(e) => e.eval(&ClusterInstance {
-                cluster,
-                id,
-                group_names,
-            }),
-        })
-    });
+    cands.retain(|&k| constraints_hold(cluster, group_names, request, k));
 
     // 3. Strategies, each narrowing the candidates.
     for s in request.strategy {

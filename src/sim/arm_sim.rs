@@ -1,13 +1,14 @@
 //! One arm's run: the event loop and one handler per event.
 
-use std::collections::VecDeque;
-
 use crate::engine::rng::{StreamPurpose, stream};
 use crate::engine::{EventQueue, RngStream};
-use crate::ids::ZoneId;
+use crate::ids::{InstanceId, ZoneId};
+use crate::model::Fit;
 use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest};
 use crate::model::task_spec::TaskSource;
 use crate::model::{Cluster, FargateRates, FargateSizes, GroupTable, InstanceType, TaskSpec};
+use crate::placement::constraints_hold;
+use crate::placement::reference::place_by_scan;
 use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
     PlacementStrategy, SpreadField,
@@ -20,6 +21,7 @@ use crate::sim::billing::{
 use crate::sim::events::{Event, KIND_ARRIVAL, KIND_CONTROL};
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, TaskOutcome, TaskRecord};
+use crate::sim::pending_queue::PendingQueue;
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
 use crate::sim::workload::Arrivals;
 use crate::sim::{RunOptions, SimError};
@@ -33,6 +35,23 @@ const FARGATE_MAX_STORAGE_GIB: u32 = 200;
 struct SourceRules {
     constraints: Vec<PlacementConstraint>,
     host_ports: Vec<u16>,
+    /// A constraint reads the tasks on an instance, so a placement can make it true.
+    dynamic: bool,
+}
+
+/// Where a placement attempt may put a task.
+#[derive(Debug, Clone, Copy)]
+enum Target {
+    /// Wherever the strategy chooses.
+    Anywhere,
+    /// On this instance or nowhere (the pending-queue walk after a release there).
+    Only(InstanceId),
+}
+
+fn reads_task_state(constraints: &[PlacementConstraint]) -> bool {
+    constraints
+        .iter()
+        .any(|c| matches!(c, PlacementConstraint::MemberOf(e) if e.reads_task_state()))
 }
 
 /// EC2-mode state.
@@ -78,7 +97,7 @@ pub struct ArmSim<'a> {
     next_sample: Option<SimTime>,
     groups: GroupTable,
     tasks: TaskTable,
-    pending: VecDeque<TaskSlot>,
+    pending: PendingQueue,
     mode: Mode,
     start_rng: RngStream,
     now: SimTime,
@@ -153,7 +172,7 @@ impl<'a> ArmSim<'a> {
             next_sample: Some(SimTime::ZERO),
             groups,
             tasks: TaskTable::default(),
-            pending: VecDeque::new(),
+            pending: PendingQueue::default(),
             mode,
             start_rng: stream(seed, StreamPurpose::TaskStart(n)),
             now: SimTime::ZERO,
@@ -316,7 +335,7 @@ impl<'a> ArmSim<'a> {
             return;
         }
         let slot = self.tasks.insert(task);
-        if self.try_place(slot) {
+        if self.try_place(slot, Target::Anywhere, true) {
             return;
         }
         if self.arm.on_no_capacity == OnNoCapacity::Fail {
@@ -324,7 +343,11 @@ impl<'a> ArmSim<'a> {
                 self.reject(&t);
             }
         } else {
-            self.pending.push_back(slot);
+            let dynamic = self.is_dynamic(slot);
+            if let Some(t) = self.tasks.get(slot) {
+                self.pending
+                    .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
+            }
         }
     }
 
@@ -366,8 +389,8 @@ impl<'a> ArmSim<'a> {
         }
         let cost = self.release(&t, now, true);
         self.record(&t, Some(now), cost, TaskOutcome::Completed);
-        if matches!(self.mode, Mode::Ec2(_)) {
-            self.walk_pending();
+        if let (Mode::Ec2(_), Some(i)) = (&self.mode, t.instance) {
+            self.walk_pending(i);
         }
     }
 
@@ -403,8 +426,18 @@ impl<'a> ArmSim<'a> {
 
     // ---- placement ------------------------------------------------------------------------
 
-    /// Try to place the task in `slot` now; true if placed.
-    fn try_place(&mut self, slot: TaskSlot) -> bool {
+    /// Whether the task in `slot` has a constraint that a placement can make true (so a walk
+    /// must try it everywhere, see [`PendingQueue`]).
+    fn is_dynamic(&self, slot: TaskSlot) -> bool {
+        match (&self.mode, self.tasks.get(slot)) {
+            (Mode::Ec2(ec2), Some(t)) => ec2.rules[source_index(t.spec.source)].dynamic,
+            _ => false,
+        }
+    }
+
+    /// Try to place the task in `slot` now, anywhere or only on one instance; true if placed.
+    /// `first_attempt` is the attempt at arrival, the one that counts ENI-blocked tasks.
+    fn try_place(&mut self, slot: TaskSlot, target: Target, first_attempt: bool) -> bool {
         let now = self.now;
         let Some(task) = self.tasks.get_mut(slot) else {
             return false;
@@ -432,13 +465,33 @@ impl<'a> ArmSim<'a> {
                     constraints: &rules.constraints,
                     strategy: &ec2.strategy,
                 };
-                match placement::place(
-                    &ec2.cluster,
-                    self.groups.names(),
-                    &request,
-                    &mut ec2.scratch,
-                    &mut ec2.rng,
-                ) {
+                let names = self.groups.names();
+                let decision = match target {
+                    Target::Only(i) => {
+                        let fits = ec2.cluster.fit(i, &request.resources) == Fit::Fits
+                            && constraints_hold(&ec2.cluster, names, &request, i.0);
+                        if fits {
+                            Placement::Placed(i)
+                        } else {
+                            Placement::NoInstance { eni_blocked: false }
+                        }
+                    }
+                    Target::Anywhere if self.opts.reference_placement => place_by_scan(
+                        &ec2.cluster,
+                        names,
+                        &request,
+                        &mut ec2.scratch,
+                        &mut ec2.rng,
+                    ),
+                    Target::Anywhere => placement::place(
+                        &ec2.cluster,
+                        names,
+                        &request,
+                        &mut ec2.scratch,
+                        &mut ec2.rng,
+                    ),
+                };
+                match decision {
                     Placement::Placed(i) => {
                         if !ec2.cluster.reserve(i, &request.resources) {
                             return false;
@@ -447,7 +500,7 @@ impl<'a> ArmSim<'a> {
                         task.placed_at = Some(now);
                     }
                     Placement::NoInstance { eni_blocked } => {
-                        if eni_blocked && !task.eni_blocked {
+                        if eni_blocked && first_attempt && !task.eni_blocked {
                             task.eni_blocked = true;
                             self.summary.eni_blocked_placements += 1;
                         }
@@ -467,14 +520,39 @@ impl<'a> ArmSim<'a> {
         true
     }
 
-    /// Walk the pending queue in arrival order, placing every task that now fits.
-    fn walk_pending(&mut self) {
-        for _ in 0..self.pending.len() {
-            let Some(slot) = self.pending.pop_front() else {
+    /// After a release on instance `released`, walk the pending queue in arrival order and
+    /// place every task that now fits (DESIGN.md §3). Only `released` has changed, so a waiting
+    /// task can now fit only there: the queue's index yields, in order, the tasks whose CPU and
+    /// memory fit what it has free, plus the dynamic ones, which are tried everywhere (see
+    /// [`PendingQueue`]). With `reference_placement`, every waiting task is tried everywhere.
+    fn walk_pending(&mut self, released: InstanceId) {
+        if self.opts.reference_placement {
+            let waiting: Vec<(usize, TaskSlot)> = self.pending.iter().collect();
+            for (pos, slot) in waiting {
+                if self.try_place(slot, Target::Anywhere, false) {
+                    self.pending.remove(pos);
+                }
+            }
+            return;
+        }
+        let mut from = 0;
+        loop {
+            let Mode::Ec2(ec2) = &self.mode else { return };
+            let free = ec2.cluster.free()[released.index()];
+            let Some(pos) = self.pending.next_candidate(from, free[0], free[1]) else {
                 break;
             };
-            if !self.try_place(slot) {
-                self.pending.push_back(slot);
+            from = pos + 1;
+            let Some((slot, dynamic)) = self.pending.at(pos) else {
+                continue;
+            };
+            let target = if dynamic {
+                Target::Anywhere
+            } else {
+                Target::Only(released)
+            };
+            if self.try_place(slot, target, false) {
+                self.pending.remove(pos);
             }
         }
     }
@@ -558,7 +636,8 @@ impl<'a> ArmSim<'a> {
         // Tasks still alive, in arrival order: running (placed) or pending.
         let mut alive: Vec<(u64, TaskSlot)> = self.tasks.iter().map(|(s, t)| (t.seq, s)).collect();
         alive.sort_unstable();
-        let pending: std::collections::BTreeSet<TaskSlot> = self.pending.iter().copied().collect();
+        let pending: std::collections::BTreeSet<TaskSlot> =
+            self.pending.iter().map(|(_, s)| s).collect();
         for (_, slot) in alive {
             let Some(t) = self.tasks.remove(slot) else {
                 continue;
@@ -674,6 +753,7 @@ impl Ec2State {
             .collect();
         let ports_conflict = spec.network_mode.ports_conflict();
         let mut rules = vec![SourceRules {
+            dynamic: reads_task_state(&spec.constraints),
             constraints: spec.constraints.clone(),
             host_ports: Vec::new(),
         }];
@@ -686,6 +766,7 @@ impl Ec2State {
                 Vec::new()
             };
             rules.push(SourceRules {
+                dynamic: reads_task_state(&constraints),
                 constraints,
                 host_ports,
             });

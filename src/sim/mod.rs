@@ -7,6 +7,7 @@ pub mod billing;
 pub mod events;
 pub mod metrics;
 pub mod outcome;
+pub mod pending_queue;
 pub mod task_table;
 pub mod workload;
 
@@ -26,6 +27,9 @@ pub struct RunOptions {
     pub record_tasks: bool,
     /// Check resource accounting after every event (tests; slower).
     pub check_invariants: bool,
+    /// Decide placements with the reference scan and walk the whole pending queue after each
+    /// release: the specification the indexed path is tested against (slow).
+    pub reference_placement: bool,
 }
 
 /// Why a run failed.

@@ -35,17 +35,31 @@ pub fn load(dir: &Path, text: &str) -> sim::scenario::Scenario {
     sim::scenario::load(&p).unwrap_or_else(|e| panic!("scenario should load: {e}"))
 }
 
-/// Simulate every arm of `scenario` with every accounting check on after every event.
+/// Simulate every arm of `scenario` with every accounting check on after every event, once
+/// with the indexed placement and once with the reference scan and full queue walks, and
+/// require the two outcomes to be identical.
 pub fn run_checked(scenario: &sim::scenario::Scenario, seed: u64) -> sim::sim::Outcome {
     let arms: Vec<usize> = (0..scenario.arms.len()).collect();
     let opts = sim::sim::RunOptions {
         record_tasks: true,
         check_invariants: true,
+        reference_placement: false,
     };
     let out = sim::sim::run(scenario, &arms, seed, opts, &|_, _| {})
         .unwrap_or_else(|e| panic!("run failed: {e}"));
-    for a in &out.arms {
+    let reference = sim::sim::RunOptions {
+        reference_placement: true,
+        ..opts
+    };
+    let spec = sim::sim::run(scenario, &arms, seed, reference, &|_, _| {})
+        .unwrap_or_else(|e| panic!("reference run failed: {e}"));
+    for (a, b) in out.arms.iter().zip(&spec.arms) {
         assert_conserved(a);
+        assert!(
+            a == b,
+            "arm {}: the indexed run differs from the reference run",
+            a.arm
+        );
     }
     out
 }

@@ -434,3 +434,51 @@ capacity = { fixed = 1 }
     let expected = 256.0 / 2048.0;
     assert!((a.summary.cpu_reserved_util.unwrap() - expected).abs() < 1e-12);
 }
+
+#[test]
+fn a_waiting_task_whose_constraint_a_placement_made_true_is_placed_at_the_next_walk() {
+    // Two m5.large. `x` fills instance 0 (2048 CPU) from 0 s to 600 s. `follower` (1 s) must run
+    // beside a `db` task: none exists yet, so it waits. `db` (2 s) lands on instance 1. Nothing
+    // walks the queue until `x` ends on instance 0 at 600 s; that walk must try the follower
+    // everywhere (its constraint reads the tasks on an instance) and place it on instance 1,
+    // although the capacity that appeared is on instance 0.
+    let a = first_arm(
+        r#"
+[[workload.jobs]]
+name = "x"
+arrival = { fixed_interval = "1h" }
+max_tasks = 1
+duration = "600s"
+cpu = 2048
+memory = 1024
+[[workload.jobs]]
+name = "follower"
+arrival = { fixed_interval = "1h" }
+start = "1s"
+max_tasks = 1
+duration = "60s"
+cpu = 256
+memory = 256
+placement_constraints = [{ type = "memberOf", expression = "task:group == db" }]
+[[workload.jobs]]
+name = "db"
+arrival = { fixed_interval = "1h" }
+start = "2s"
+max_tasks = 1
+duration = "3000s"
+cpu = 256
+memory = 256
+[[arm]]
+name = "e"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+placement_strategy = [{ type = "binpack", field = "memory" }]
+task_start_latency = "0s"
+capacity = { fixed = 2 }
+"#,
+    );
+    let tasks = a.tasks.unwrap();
+    let follower = tasks.iter().find(|t| t.group == "follower").unwrap();
+    assert_eq!(follower.start.map(|s| s.as_ms()), Some(600_000));
+    assert_eq!(follower.instance_id.as_deref(), Some("i-00000001"));
+}

@@ -58,8 +58,22 @@ fn scenario_text(
         s.push_str(&format!(
             "[[workload.jobs]]\nname = \"j{i}\"\narrival = {{ poisson = {{ per_hour = {rate} }} }}\nduration = {{ exponential = {{ mean = \"{dur}s\" }} }}\ncpu = {cpu}\nmemory = {mem}\n"
         ));
-        if i % 2 == 1 {
-            s.push_str("placement_constraints = [{ type = \"distinctInstance\" }]\n");
+        // Constraints of every kind, dynamic ones (reading the tasks on an instance) included.
+        let constraint = match i % 5 {
+            1 => "{ type = \"distinctInstance\" }",
+            2 => {
+                "{ type = \"memberOf\", expression = \"task:group == j0 or runningTasksCount < 2\" }"
+            }
+            3 => {
+                "{ type = \"memberOf\", expression = \"attribute:ecs.availability-zone != us-east-1b\" }"
+            }
+            _ => "",
+        };
+        if !constraint.is_empty() {
+            s.push_str(&format!("placement_constraints = [{constraint}]\n"));
+        }
+        if i % 3 == 2 {
+            s.push_str("host_ports = [8080]\n");
         }
     }
     s.push_str(&format!(
@@ -78,7 +92,7 @@ proptest! {
     /// the same seed is identical.
     #[test]
     fn random_scenarios_conserve_tasks(
-        jobs in prop::collection::vec((1u32..400, 1u32..5000, 1u32..12000, 1u32..3600), 1..4),
+        jobs in prop::collection::vec((1u32..600, 1u32..5000, 1u32..12000, 1u32..3600), 1..6),
         network in prop::sample::select(vec!["awsvpc", "bridge", "host"]),
         strategy in prop::sample::select(vec![
             "{ type = \"random\" }",
