@@ -48,12 +48,8 @@ impl PendingQueue {
         if self.next == self.size {
             self.make_room();
         }
-        let pos = self.next;
-        self.next += 1;
-        self.slots[pos] = Some(slot);
-        if dynamic {
-            self.dynamic.insert(pos);
-        } else {
+        let pos = self.append(slot, dynamic, [cpu, mem]);
+        if !dynamic {
             self.set(pos, [cpu, mem]);
         }
         self.len += 1;
@@ -119,6 +115,19 @@ impl PendingQueue {
             .or_else(|| self.first_fit(2 * k + 1, lo + half, half, from, cpu, mem))
     }
 
+    /// Put a task at the next position; the leaf is written, the nodes above are not.
+    fn append(&mut self, slot: TaskSlot, dynamic: bool, req: [u32; 2]) -> usize {
+        let pos = self.next;
+        self.next += 1;
+        self.slots[pos] = Some(slot);
+        if dynamic {
+            self.dynamic.insert(pos);
+        } else {
+            self.min[self.size + pos] = req;
+        }
+        pos
+    }
+
     fn set(&mut self, pos: usize, v: [u32; 2]) {
         let mut k = self.size + pos;
         self.min[k] = v;
@@ -149,14 +158,7 @@ impl PendingQueue {
         self.dynamic.clear();
         self.next = 0;
         for (slot, dynamic, req) in live {
-            let pos = self.next;
-            self.next += 1;
-            self.slots[pos] = Some(slot);
-            if dynamic {
-                self.dynamic.insert(pos);
-            } else {
-                self.min[size + pos] = req;
-            }
+            self.append(slot, dynamic, req);
         }
         for k in (1..size).rev() {
             let (a, b) = (self.min[2 * k], self.min[2 * k + 1]);
