@@ -91,25 +91,25 @@ pub fn place_indexed(
     };
     let zones = cluster.zones().len().max(1);
     let zone_of = |k: u32| usize::from(cluster.zone_of()[k as usize].0);
-    // The best (key, id) over zones for which `pick_zone` holds.
-    let best_by =
-        |f: BinpackField, pick_zone: &dyn Fn(usize) -> bool, extra: &dyn Fn(u32) -> bool| {
-            let forest = forest(cluster, f);
-            let mut best: Option<(u32, u32)> = None;
-            for z in (0..zones).filter(|&z| pick_zone(z)) {
-                if let Some(id) = forest.first(z, &need, &mut |k| extra(k) && holds(k)) {
-                    let key = (forest.key_of(id), id);
-                    if best.is_none_or(|b| key < b) {
-                        best = Some(key);
-                    }
+    // The instance with the least (free `f`, id) over all zones that fits, holds and passes
+    // `extra`: binpack's choice.
+    let best_by = |f: BinpackField, extra: &dyn Fn(u32) -> bool| {
+        let forest = forest(cluster, f);
+        let mut best: Option<(u32, u32)> = None;
+        for z in 0..zones {
+            if let Some(id) = forest.first(z, &need, &mut |k| extra(k) && holds(k)) {
+                let key = (forest.key_of(id), id);
+                if best.is_none_or(|b| key < b) {
+                    best = Some(key);
                 }
             }
-            best.map(|(_, id)| id)
-        };
+        }
+        best.map(|(_, id)| id)
+    };
 
     let found = match chain {
         Chain::LowestId => cluster.by_id().first(&need, &mut |k| holds(k)),
-        Chain::Binpack(f) => best_by(f, &|_| true, &|_| true),
+        Chain::Binpack(f) => best_by(f, &|_| true),
         Chain::SpreadZone(then) => {
             // Per zone, the first candidate in the order of the forest used (with binpack, its
             // field: so the candidate is also the zone's binpack choice).
@@ -143,7 +143,7 @@ pub fn place_indexed(
         Chain::SpreadInstance(then) => {
             let none_yet = |k: u32| cluster.group_count(InstanceId(k), group) == 0;
             let found = match then {
-                Some(f) => best_by(f, &|_| true, &none_yet),
+                Some(f) => best_by(f, &none_yet),
                 None => cluster
                     .by_id()
                     .first(&need, &mut |k| none_yet(k) && holds(k)),
