@@ -1,5 +1,6 @@
 //! Placement is allocation-free in steady state: after a warm-up, placing on a cluster (with
-//! constraints, strategy chains and random draws) allocates nothing.
+//! constraints, indexed and scanned strategy chains, random draws) and reserving and releasing
+//! the task (which updates the capacity indexes) allocate nothing.
 
 // A counting global allocator needs `unsafe`; the library itself forbids it (src/lib.rs).
 #![allow(unsafe_code)]
@@ -13,8 +14,8 @@ use sim::model::cluster::{ClusterType, ResourceRequest};
 use sim::model::{Architecture, Cluster};
 use sim::placement::query::Expression;
 use sim::placement::{
-    BinpackField, PlacementConstraint, PlacementRequest, PlacementScratch, PlacementStrategy,
-    SpreadField, place,
+    BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
+    PlacementStrategy, SpreadField, place,
 };
 
 /// Counts allocations made by the current thread (other test threads do not interfere).
@@ -50,7 +51,7 @@ fn allocations() -> u64 {
 }
 
 #[test]
-fn placement_allocates_nothing_after_warm_up() {
+fn placement_and_index_updates_allocate_nothing_after_warm_up() {
     let types = vec![
         ClusterType {
             name: "m5.xlarge".into(),
@@ -86,38 +87,59 @@ fn placement_allocates_nothing_after_warm_up() {
                 .expect("valid"),
         ),
     ];
-    let strategy = [
-        PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into())),
-        PlacementStrategy::Binpack(BinpackField::Memory),
-        PlacementStrategy::Random,
+    let az = || PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into()));
+    let chains = [
+        // Answered by the scan.
+        vec![
+            az(),
+            PlacementStrategy::Binpack(BinpackField::Memory),
+            PlacementStrategy::Random,
+        ],
+        // Answered by the indexes.
+        vec![az(), PlacementStrategy::Binpack(BinpackField::Memory)],
+        vec![PlacementStrategy::Binpack(BinpackField::Cpu)],
+        vec![PlacementStrategy::Spread(SpreadField::InstanceId)],
+        vec![PlacementStrategy::Random],
+        vec![],
     ];
-    let req = PlacementRequest {
-        resources: ResourceRequest {
-            cpu_units: 256,
-            memory_mib: 512,
-            needs_eni: false,
-            host_ports: &[],
-            group: GroupId(1),
-        },
-        constraints: &constraints,
-        strategy: &strategy,
-    };
     let mut scratch = PlacementScratch::default();
     let mut rng = stream(1, StreamPurpose::Placement(0));
-    for _ in 0..10 {
-        std::hint::black_box(place(&c, &groups, &req, &mut scratch, &mut rng));
+    // One placement, then the task is reserved and released again: the steady state of a run.
+    let mut cycle = |c: &mut Cluster, strategy: &[PlacementStrategy]| {
+        let req = PlacementRequest {
+            resources: ResourceRequest {
+                cpu_units: 256,
+                memory_mib: 512,
+                needs_eni: false,
+                host_ports: &[],
+                group: GroupId(1),
+            },
+            constraints: &constraints,
+            strategy,
+        };
+        if let Placement::Placed(i) = place(c, &groups, &req, &mut scratch, &mut rng) {
+            assert!(c.reserve(i, &req.resources));
+            c.release(i, &req.resources);
+        }
+    };
+    for chain in &chains {
+        for _ in 0..10 {
+            cycle(&mut c, chain);
+        }
     }
     // The counter does count (so a zero below means something).
     let probe = allocations();
     std::hint::black_box(vec![0u8; 16]);
     assert!(allocations() > probe, "the counting allocator counts");
     let before = allocations();
-    for _ in 0..1000 {
-        std::hint::black_box(place(&c, &groups, &req, &mut scratch, &mut rng));
+    for chain in &chains {
+        for _ in 0..1000 {
+            cycle(&mut c, chain);
+        }
     }
     assert_eq!(
         allocations() - before,
         0,
-        "placement allocated in steady state"
+        "placement, reserve and release allocated in steady state"
     );
 }
