@@ -46,6 +46,14 @@ pub struct IdTree {
 }
 
 impl IdTree {
+    /// A tree over no instance.
+    pub const EMPTY: IdTree = IdTree {
+        size: 0,
+        len: 0,
+        max: Vec::new(),
+        min: Vec::new(),
+    };
+
     /// Make room for `n` instances (rebuilding from `free` when the tree must grow).
     pub fn grow(&mut self, n: usize, free: &[Free]) {
         self.len = free.len();

@@ -73,6 +73,7 @@ pub struct Cluster {
     total_reserved_cpu: u64,
     total_reserved_mem: u64,
     by_id: IdTree,
+    keep_by_id: bool,
     by_cpu: KeyForest,
     by_mem: KeyForest,
     /// Per task group, tasks per zone.
@@ -84,6 +85,7 @@ impl Cluster {
     pub fn new(types: Vec<ClusterType>, zones: Vec<String>) -> Cluster {
         let zone_counts = vec![0; zones.len().max(1)];
         Cluster {
+            keep_by_id: true,
             by_cpu: KeyForest::new(0, zones.len()),
             by_mem: KeyForest::new(1, zones.len()),
             types,
@@ -93,10 +95,11 @@ impl Cluster {
         }
     }
 
-    /// Keep only the ordered indexes placement will use: by free CPU (`binpack(cpu)`) and by
-    /// free memory (`binpack(memory)`, `spread` by zone). Call before adding instances; a
-    /// placement that would need a dropped index falls back to the scan.
-    pub fn keep_indexes(&mut self, by_cpu: bool, by_mem: bool) {
+    /// Keep only the indexes placement will use: by id (first fit, `random`, the ENI check), by
+    /// free CPU (`binpack(cpu)`) and by free memory (`binpack(memory)`, `spread` by zone). Call
+    /// before adding instances; a placement that would need a dropped index uses the scan.
+    pub fn keep_indexes(&mut self, by_id: bool, by_cpu: bool, by_mem: bool) {
+        self.keep_by_id = by_id;
         if !by_cpu {
             self.by_cpu.disable();
         }
@@ -128,10 +131,12 @@ impl Cluster {
         self.free.push([cpu_units, memory_mib, eni_slots]);
         self.eni_slots.push(eni_slots);
         let n = self.free.len();
-        if n > self.by_id.capacity() {
-            self.by_id.grow(n.next_power_of_two(), &self.free);
-        } else {
-            self.by_id.set(n - 1, self.free[n - 1]);
+        if self.keep_by_id {
+            if n > self.by_id.capacity() {
+                self.by_id.grow(n.next_power_of_two(), &self.free);
+            } else {
+                self.by_id.set(n - 1, self.free[n - 1]);
+            }
         }
         let z = usize::from(zone.0).min(self.zone_counts.len() - 1);
         self.by_cpu.push(id.0, z, self.free[n - 1]);
@@ -251,7 +256,9 @@ impl Cluster {
     }
 
     fn reindex(&mut self, k: usize) {
-        self.by_id.set(k, self.free[k]);
+        if self.keep_by_id {
+            self.by_id.set(k, self.free[k]);
+        }
         let z = usize::from(self.zone_of[k].0).min(self.zone_counts.len() - 1);
         self.by_cpu.update(k as u32, z, self.free[k]);
         self.by_mem.update(k as u32, z, self.free[k]);
@@ -285,9 +292,9 @@ impl Cluster {
             .get(group.0 as usize)
             .map_or(&[], Vec::as_slice)
     }
-    /// The id-ordered index of free capacity.
-    pub fn by_id(&self) -> &IdTree {
-        &self.by_id
+    /// The id-ordered index of free capacity, if kept.
+    pub fn by_id(&self) -> Option<&IdTree> {
+        self.keep_by_id.then_some(&self.by_id)
     }
     /// Per zone, instances ordered by (free CPU, id).
     pub fn by_cpu(&self) -> &KeyForest {
@@ -375,7 +382,7 @@ impl Cluster {
             }
             rc += u64::from(self.registered_cpu[k] - f[0]);
             rm += u64::from(self.registered_mem[k] - f[1]);
-            if self.by_id.leaf(k) != f {
+            if self.keep_by_id && self.by_id.leaf(k) != f {
                 return Err(format!("instance {k}: id index is stale"));
             }
             let groups: u32 = self.group_counts[k].iter().map(|(_, n)| n).sum();

@@ -18,7 +18,7 @@ use rand::Rng;
 use crate::engine::RngStream;
 use crate::ids::InstanceId;
 use crate::model::Cluster;
-use crate::model::capacity_index::{Free, KeyForest};
+use crate::model::capacity_index::{Free, IdTree, KeyForest};
 use crate::placement::constraints_hold;
 use crate::placement::reference::{place_by_scan, uniform_index};
 use crate::placement::{
@@ -26,6 +26,9 @@ use crate::placement::{
 };
 
 const AZ: &str = "ecs.availability-zone";
+
+/// Stands in for a dropped id index (never searched).
+static EMPTY_IDS: IdTree = IdTree::EMPTY;
 
 /// The chains the indexes answer directly.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,11 +73,17 @@ pub fn place_indexed(
 ) -> Placement {
     let chain = classify(request.strategy);
     let kept = |f: BinpackField| forest(cluster, f).is_enabled();
+    let (ids, has_ids) = match cluster.by_id() {
+        Some(ids) => (ids, true),
+        None => (&EMPTY_IDS, false),
+    };
     let indexed = match chain {
         Chain::Other => false,
         Chain::Binpack(f) | Chain::SpreadZone(Some(f)) | Chain::SpreadInstance(Some(f)) => kept(f),
-        Chain::SpreadZone(None) => kept(BinpackField::Memory) || kept(BinpackField::Cpu),
-        Chain::LowestId | Chain::SpreadInstance(None) | Chain::Random => true,
+        Chain::SpreadZone(None) => {
+            (kept(BinpackField::Memory) || kept(BinpackField::Cpu)) && has_ids
+        }
+        Chain::LowestId | Chain::SpreadInstance(None) | Chain::Random => has_ids,
     };
     if !indexed {
         return place_by_scan(cluster, group_names, request, scratch, rng);
@@ -108,7 +117,7 @@ pub fn place_indexed(
     };
 
     let found = match chain {
-        Chain::LowestId => cluster.by_id().first(&need, &mut |k| holds(k)),
+        Chain::LowestId => ids.first(&need, &mut |k| holds(k)),
         Chain::Binpack(f) => best_by(f, &|_| true),
         Chain::SpreadZone(then) => {
             // Per zone, the first candidate in the order of the forest used (with binpack, its
@@ -135,18 +144,16 @@ pub fn place_indexed(
                 (None, _) => None,
                 (Some((_, _, id)), Some(_)) => Some(id),
                 // Spread alone: the lowest id among the zones with the fewest tasks.
-                (Some((l, _, _)), None) => cluster
-                    .by_id()
-                    .first(&need, &mut |k| count(zone_of(k)) == l && holds(k)),
+                (Some((l, _, _)), None) => {
+                    ids.first(&need, &mut |k| count(zone_of(k)) == l && holds(k))
+                }
             }
         }
         Chain::SpreadInstance(then) => {
             let none_yet = |k: u32| cluster.group_count(InstanceId(k), group) == 0;
             let found = match then {
                 Some(f) => best_by(f, &none_yet),
-                None => cluster
-                    .by_id()
-                    .first(&need, &mut |k| none_yet(k) && holds(k)),
+                None => ids.first(&need, &mut |k| none_yet(k) && holds(k)),
             };
             if found.is_none() {
                 // Every candidate already runs the group: the scan finds the least loaded.
@@ -155,7 +162,6 @@ pub fn place_indexed(
             found
         }
         Chain::Random => {
-            let ids = cluster.by_id();
             let n = ids.count(&need, simple, &mut |k| holds(k));
             match n {
                 0 => None,
@@ -172,13 +178,20 @@ pub fn place_indexed(
         Some(id) => Placement::Placed(InstanceId(id)),
         None => {
             // As the scan reports it: some instance had the CPU, memory and ports, not the ENI.
+            let blocks = |k: u32| {
+                let f = free[k as usize];
+                f[0] >= need[0]
+                    && f[1] >= need[1]
+                    && f[2] == 0
+                    && cluster.ports_free(k as usize, res.host_ports)
+            };
             let eni_blocked = res.needs_eni
-                && cluster
-                    .by_id()
-                    .first(&[need[0], need[1], 0], &mut |k| {
-                        free[k as usize][2] == 0 && cluster.ports_free(k as usize, res.host_ports)
-                    })
-                    .is_some();
+                && if has_ids {
+                    ids.first(&[need[0], need[1], 0], &mut |k| blocks(k))
+                        .is_some()
+                } else {
+                    (0..cluster.len() as u32).any(blocks)
+                };
             Placement::NoInstance { eni_blocked }
         }
     }

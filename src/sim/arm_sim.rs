@@ -781,7 +781,19 @@ impl Ec2State {
         let spreads_zone = strategy.iter().any(|s| {
             matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
         });
+        // The id index serves first fit, `random`, `spread` alone and the ENI check (awsvpc);
+        // `spread(zone), binpack` in bridge or host mode never needs it.
+        let by_id = needs_eni
+            || !matches!(
+                strategy.as_slice(),
+                [PlacementStrategy::Binpack(_)]
+                    | [
+                        PlacementStrategy::Spread(SpreadField::Attribute(_)),
+                        PlacementStrategy::Binpack(_)
+                    ]
+            );
         cluster.keep_indexes(
+            by_id,
             binpacks(BinpackField::Cpu),
             binpacks(BinpackField::Memory) || spreads_zone,
         );
