@@ -111,7 +111,7 @@ impl CsvTrace {
 
     /// The text of field `idx` of the current row, trimmed.
     fn raw(&self, idx: usize) -> &str {
-        self.record.get(idx).unwrap_or("").trim()
+        self.record.get(idx).unwrap_or("").trim_ascii()
     }
 
     fn number(&self, idx: usize, column: &str, positive: bool) -> Result<f64, TraceError> {
@@ -119,9 +119,12 @@ impl CsvTrace {
         if raw.is_empty() {
             return Err(self.bad(column, "missing value; expected a number".to_string()));
         }
-        let v: f64 = raw
-            .parse()
-            .map_err(|_| self.bad(column, format!("found `{raw}`; expected a number")))?;
+        let v = match plain_decimal(raw) {
+            Some(v) => v,
+            None => raw
+                .parse()
+                .map_err(|_| self.bad(column, format!("found `{raw}`; expected a number")))?,
+        };
         if !v.is_finite() {
             return Err(self.bad(column, format!("found `{raw}`; expected a finite number")));
         }
@@ -136,9 +139,7 @@ impl CsvTrace {
 
     fn optional(&self, idx: Option<usize>, column: &str) -> Result<Option<f64>, TraceError> {
         match idx {
-            Some(i) if !self.record.get(i).unwrap_or("").trim().is_empty() => {
-                self.number(i, column, false).map(Some)
-            }
+            Some(i) if !self.raw(i).is_empty() => self.number(i, column, false).map(Some),
             _ => Ok(None),
         }
     }
@@ -168,6 +169,34 @@ impl CsvTrace {
         // ECS units are integers: a fractional request is rounded up.
         Ok(v.ceil() as u32)
     }
+}
+
+/// The value of a plain decimal such as `123` or `4.567` (at most 15 significant digits),
+/// computed exactly as `str::parse::<f64>` would: the digits form an integer below 2^53 and the
+/// power of ten is exact, so one correctly rounded division gives the correctly rounded value
+/// (the fast path of every correct decimal parser). Anything else returns `None` (the caller
+/// falls back to `str::parse`).
+fn plain_decimal(s: &str) -> Option<f64> {
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
+    let b = s.as_bytes();
+    let (mut mantissa, mut digits, mut fraction) = (0u64, 0usize, None::<usize>);
+    for (i, &c) in b.iter().enumerate() {
+        match c {
+            b'0'..=b'9' => {
+                mantissa = mantissa * 10 + u64::from(c - b'0');
+                digits += 1;
+            }
+            b'.' if fraction.is_none() && i > 0 && i + 1 < b.len() => fraction = Some(i + 1),
+            _ => return None,
+        }
+        if digits > 15 {
+            return None;
+        }
+    }
+    let decimals = fraction.map_or(0, |start| b.len() - start);
+    (digits > 0).then(|| mantissa as f64 / POW10[decimals])
 }
 
 /// Seconds to ms, rounded to the nearest millisecond (DESIGN.md §3).
@@ -345,6 +374,69 @@ mod tests {
 
     fn err(text: &str) -> String {
         read(text).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn plain_decimals_parse_exactly_as_std_does() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut cases: Vec<String> = [
+            "0",
+            "0.5",
+            "1.000",
+            "123456789012345",
+            "0.001",
+            "100146.159",
+            "9.999999999999999",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for _ in 0..200_000 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            let int = x % 1_000_000_000;
+            let frac_digits = (x >> 40) % 7;
+            let frac = (x >> 20) % 10u64.pow(frac_digits as u32);
+            cases.push(if frac_digits == 0 {
+                int.to_string()
+            } else {
+                format!("{int}.{frac:0width$}", width = frac_digits as usize)
+            });
+        }
+        let mut fast = 0;
+        for c in &cases {
+            let std: f64 = c.parse().unwrap();
+            // Either the fast path gives the very same bits, or it declines (and std parses).
+            if let Some(v) = plain_decimal(c) {
+                assert_eq!(v.to_bits(), std.to_bits(), "{c}");
+                fast += 1;
+            }
+        }
+        assert!(
+            fast >= cases.len() - 1,
+            "the fast path takes plain decimals"
+        );
+        assert_eq!(
+            plain_decimal("9.999999999999999"),
+            None,
+            "16 digits: declined"
+        );
+        for odd in [
+            "",
+            ".",
+            "1.",
+            ".5",
+            "1e3",
+            "-1",
+            "+1",
+            "1.2.3",
+            "1234567890123456",
+            "NaN",
+            " 1",
+        ] {
+            assert_eq!(plain_decimal(odd), None, "{odd:?}");
+        }
     }
 
     #[test]
