@@ -229,6 +229,8 @@ pub struct KeyForest {
     enabled: bool,
     roots: Vec<u32>,
     nodes: Vec<Node>,
+    /// The path from a root down to a node, reused by updates (no allocation once grown).
+    path: Vec<u32>,
 }
 
 impl KeyForest {
@@ -239,6 +241,7 @@ impl KeyForest {
             enabled: true,
             roots: vec![NIL; zones.max(1)],
             nodes: Vec::new(),
+            path: Vec::new(),
         }
     }
 
@@ -260,7 +263,7 @@ impl KeyForest {
         debug_assert_eq!(id as usize, self.nodes.len());
         self.nodes.push(EMPTY);
         self.set_own(id, free);
-        self.roots[zone] = self.insert_at(self.roots[zone], id);
+        self.attach(zone, id);
     }
 
     /// Instance `id` in `zone` now has `free` amounts: take it out along its path and put it
@@ -269,9 +272,74 @@ impl KeyForest {
         if !self.enabled {
             return;
         }
-        let root = self.erase(self.roots[zone], id);
+        self.detach(zone, id);
         self.set_own(id, free);
-        self.roots[zone] = self.insert_at(root, id);
+        self.attach(zone, id);
+    }
+
+    /// Make `with` the child of `parent` on the side where `id` belongs (or the root of `zone`
+    /// when `parent` is NIL).
+    fn relink(&mut self, zone: usize, parent: u32, id: u32, with: u32) {
+        if parent == NIL {
+            self.roots[zone] = with;
+        } else if self.order(id) < self.order(parent) {
+            self.nodes[parent as usize].left = with;
+        } else {
+            self.nodes[parent as usize].right = with;
+        }
+    }
+
+    /// Refresh the maxima of the nodes on `self.path`, deepest first.
+    fn pull_path(&mut self) {
+        while let Some(t) = self.path.pop() {
+            self.pull(t);
+        }
+    }
+
+    /// Take node `id` out of the treap of `zone`: walk down to it, put the merge of its
+    /// children in its place, refresh the maxima on the way back up.
+    fn detach(&mut self, zone: usize, id: u32) {
+        self.path.clear();
+        let mut t = self.roots[zone];
+        while t != id && t != NIL {
+            self.path.push(t);
+            let n = self.nodes[t as usize];
+            t = if self.order(id) < self.order(t) {
+                n.left
+            } else {
+                n.right
+            };
+        }
+        if t == NIL {
+            return;
+        }
+        let n = self.nodes[id as usize];
+        let merged = self.merge(n.left, n.right);
+        let parent = self.path.last().copied().unwrap_or(NIL);
+        self.relink(zone, parent, id, merged);
+        self.pull_path();
+    }
+
+    /// Put the detached node `id` into the treap of `zone` where its key and priority place it.
+    fn attach(&mut self, zone: usize, id: u32) {
+        self.path.clear();
+        let mut t = self.roots[zone];
+        while t != NIL && priority(id) <= priority(t) {
+            self.path.push(t);
+            let n = self.nodes[t as usize];
+            t = if self.order(id) < self.order(t) {
+                n.left
+            } else {
+                n.right
+            };
+        }
+        let (l, r) = self.split(t, self.order(id));
+        self.nodes[id as usize].left = l;
+        self.nodes[id as usize].right = r;
+        self.pull(id);
+        let parent = self.path.last().copied().unwrap_or(NIL);
+        self.relink(zone, parent, id, id);
+        self.pull_path();
     }
 
     fn set_own(&mut self, id: u32, free: Free) {
@@ -337,51 +405,6 @@ impl KeyForest {
             self.pull(b);
             b
         }
-    }
-
-    /// `t` without node `id` (which it holds).
-    fn erase(&mut self, t: u32, id: u32) -> u32 {
-        if t == NIL {
-            return NIL;
-        }
-        let n = self.nodes[t as usize];
-        if t == id {
-            return self.merge(n.left, n.right);
-        }
-        if self.order(id) < self.order(t) {
-            let l = self.erase(n.left, id);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.erase(n.right, id);
-            self.nodes[t as usize].right = r;
-        }
-        self.pull(t);
-        t
-    }
-
-    /// `t` with the detached node `id` inserted where its key and priority put it.
-    fn insert_at(&mut self, t: u32, id: u32) -> u32 {
-        if t == NIL {
-            self.pull(id);
-            return id;
-        }
-        if priority(id) > priority(t) {
-            let (l, r) = self.split(t, self.order(id));
-            self.nodes[id as usize].left = l;
-            self.nodes[id as usize].right = r;
-            self.pull(id);
-            return id;
-        }
-        let n = self.nodes[t as usize];
-        if self.order(id) < self.order(t) {
-            let l = self.insert_at(n.left, id);
-            self.nodes[t as usize].left = l;
-        } else {
-            let r = self.insert_at(n.right, id);
-            self.nodes[t as usize].right = r;
-        }
-        self.pull(t);
-        t
     }
 
     /// In `zone`, the instance with the smallest (key, id) whose key is at least `need[field]`,
