@@ -22,4 +22,4 @@ pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;
 pub use pricing::{FargateRates, Pricing};
-pub use task_spec::TaskSpec;
+pub use task_spec::{TaskLabel, TaskSpec};

@@ -13,11 +13,33 @@ pub enum TaskSource {
     Job(u16),
 }
 
+/// How a task is named in outputs; built only when a record is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TaskLabel {
+    /// The trace gave no `task_id`: the data row number (1-based).
+    Row(u64),
+    /// The trace's `task_id`.
+    Given(String),
+    /// The `n`-th task (from 0) of the task's job stream: `<job>-<n>`.
+    Job(u64),
+}
+
+impl TaskLabel {
+    /// The label as written in tasks.csv; `job` is the name of the task's job stream.
+    pub fn render(&self, job: &str) -> String {
+        match self {
+            TaskLabel::Row(n) => n.to_string(),
+            TaskLabel::Given(s) => s.clone(),
+            TaskLabel::Job(n) => format!("{job}-{n}"),
+        }
+    }
+}
+
 /// One task as the workload submits it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct TaskSpec {
     /// Identifier in outputs (`task_id` column of the trace, or `<job>-<n>`).
-    pub label: String,
+    pub label: TaskLabel,
     /// Where the task came from.
     pub source: TaskSource,
     /// Task group (for `spread`, `distinctInstance` and reports).

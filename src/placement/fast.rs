@@ -79,7 +79,10 @@ pub fn place_indexed(
     };
     let indexed = match chain {
         Chain::Other => false,
-        Chain::Binpack(f) | Chain::SpreadZone(Some(f)) | Chain::SpreadInstance(Some(f)) => kept(f),
+        Chain::Binpack(f) | Chain::SpreadInstance(Some(f)) => kept(f),
+        // Spread over more than 64 zones (scenarios allow at most 64) goes to the scan.
+        Chain::SpreadZone(_) if cluster.zones().len() > 64 => false,
+        Chain::SpreadZone(Some(f)) => kept(f),
         Chain::SpreadZone(None) => {
             (kept(BinpackField::Memory) || kept(BinpackField::Cpu)) && has_ids
         }
@@ -130,11 +133,22 @@ pub fn place_indexed(
                 BinpackField::Cpu
             });
             let order = forest(cluster, f);
+            // Zones in order of their task count (at most 64 zones: on the stack); once a zone
+            // with a candidate is found, zones with more tasks cannot win and are not searched.
+            let mut by_count = [(0u32, 0usize); 64];
+            let n = zones.min(by_count.len());
+            for (z, slot) in by_count.iter_mut().enumerate().take(n) {
+                *slot = (count(z), z);
+            }
+            by_count[..n].sort_unstable();
             // (zone count, key, id) of the best candidate over zones.
             let mut best: Option<(u32, u32, u32)> = None;
-            for z in 0..zones {
+            for &(c, z) in &by_count[..n] {
+                if best.is_some_and(|b| c > b.0) {
+                    break;
+                }
                 if let Some(id) = order.first(z, &need, &mut |k| holds(k)) {
-                    let cand = (count(z), order.key_of(id), id);
+                    let cand = (c, order.key_of(id), id);
                     if best.is_none_or(|b| cand < b) {
                         best = Some(cand);
                     }

@@ -89,6 +89,8 @@ enum Mode {
 /// The simulation of one arm.
 pub struct ArmSim<'a> {
     arm: &'a Arm,
+    /// Job stream names, for task labels.
+    job_names: Vec<String>,
     horizon: Option<SimTime>,
     interval: SimDuration,
     opts: RunOptions,
@@ -164,6 +166,12 @@ impl<'a> ArmSim<'a> {
         };
         let mut sim = ArmSim {
             arm,
+            job_names: scenario
+                .workload
+                .jobs
+                .iter()
+                .map(|j| j.name.clone())
+                .collect(),
             horizon: scenario.horizon.map(|h| SimTime(h.as_ms())),
             interval: scenario.metrics_interval,
             opts,
@@ -614,7 +622,16 @@ impl<'a> ArmSim<'a> {
             Mode::Fargate(_) => (None, None, "FARGATE".to_string()),
         };
         records.push(TaskRecord {
-            task_id: t.spec.label.clone(),
+            task_id: {
+                let job = match t.spec.source {
+                    TaskSource::Job(i) => self
+                        .job_names
+                        .get(usize::from(i))
+                        .map_or("", String::as_str),
+                    TaskSource::Trace => "",
+                };
+                t.spec.label.render(job)
+            },
             group: self.groups.name(t.spec.group).to_string(),
             arrival: t.arrival,
             start: t.running_at,

@@ -5,7 +5,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 use crate::model::task_spec::TaskSource;
-use crate::model::{GroupTable, TaskSpec};
+use crate::model::{GroupTable, TaskLabel, TaskSpec};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{TraceError, TraceSource};
 
@@ -324,7 +324,9 @@ impl TraceSource for CsvTrace {
                 .map(str::trim)
                 .filter(|s| !s.is_empty())
         };
-        let label = text(c.task_id).map_or_else(|| self.row.to_string(), str::to_string);
+        let label = text(c.task_id).map_or(TaskLabel::Row(self.row), |s| {
+            TaskLabel::Given(s.to_string())
+        });
         let group = groups.intern(text(c.group).unwrap_or("default"));
         let task = TaskSpec {
             label,
@@ -363,12 +365,12 @@ mod tests {
         let rows = read("arrival_s,duration_s,cpu_units,memory_mib,task_id,group,cpu_used_units,extra\n0.0004,10,512,1024,a,web,300,x\n1.5,0.25,256.2,512,,,,\n").unwrap();
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[0].0, SimTime(0));
-        assert_eq!(rows[0].1.label, "a");
+        assert_eq!(rows[0].1.label, TaskLabel::Given("a".into()));
         assert_eq!(rows[0].1.cpu_used_units, Some(300.0));
         assert_eq!(rows[1].0, SimTime(1500));
         assert_eq!(rows[1].1.duration, SimDuration(250));
         assert_eq!(rows[1].1.cpu_units, 257);
-        assert_eq!(rows[1].1.label, "2");
+        assert_eq!(rows[1].1.label, TaskLabel::Row(2));
         assert_eq!(rows[1].1.storage_gib, 20);
     }
 

@@ -4,7 +4,7 @@ use crate::engine::RngStream;
 use crate::engine::rng::{StreamPurpose, stream};
 use crate::ids::GroupId;
 use crate::model::task_spec::TaskSource;
-use crate::model::{GroupTable, TaskSpec};
+use crate::model::{GroupTable, TaskLabel, TaskSpec};
 use crate::scenario::JobSpec;
 use crate::scenario::duration::MAX_DURATION_MS;
 use crate::time::{SimDuration, SimTime};
@@ -80,7 +80,7 @@ impl TraceSource for JobStream {
             .as_ms()
             .max(1);
         let task = TaskSpec {
-            label: format!("{}-{}", self.spec.name, self.emitted),
+            label: TaskLabel::Job(self.emitted),
             source: TaskSource::Job(self.index),
             group,
             cpu_units: self.spec.cpu_units,
