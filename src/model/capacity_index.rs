@@ -289,10 +289,13 @@ impl KeyForest {
         }
     }
 
-    /// Refresh the maxima of the nodes on `self.path`, deepest first.
+    /// Refresh the maxima of the nodes on `self.path`, deepest first, after one change below
+    /// the deepest: once a node's maxima come out unchanged, those above cannot change either.
     fn pull_path(&mut self) {
         while let Some(t) = self.path.pop() {
-            self.pull(t);
+            if !self.pull(t) {
+                break;
+            }
         }
     }
 
@@ -351,8 +354,9 @@ impl KeyForest {
         n.agg = free;
     }
 
+    /// Recompute the maxima of `t` from its own amounts and its children; whether they changed.
     #[inline]
-    fn pull(&mut self, t: u32) {
+    fn pull(&mut self, t: u32) -> bool {
         let n = self.nodes[t as usize];
         let mut a = n.own;
         if n.left != NIL {
@@ -362,6 +366,7 @@ impl KeyForest {
             a = max3(a, self.nodes[n.right as usize].agg);
         }
         self.nodes[t as usize].agg = a;
+        a != n.agg
     }
 
     #[inline]
