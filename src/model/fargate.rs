@@ -77,6 +77,38 @@ impl FargateSizes {
         }
         best.map(|(_, s)| s)
     }
+
+    /// The sizes in the order [`FargateSizes::round_up`] prefers them at `rates` (cheapest
+    /// first, ties to the smaller CPU), so that rounding is a search for the first that covers.
+    pub fn ranked(&self, rates: FargateRates) -> RankedSizes {
+        let mut sizes: Vec<(f64, usize, FargateSize)> = self
+            .sizes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (rates.per_hour(s.cpu_units, s.memory_mib), i, *s))
+            .collect();
+        sizes.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        RankedSizes {
+            sizes: sizes.into_iter().map(|(_, _, s)| s).collect(),
+        }
+    }
+}
+
+/// Fargate sizes cheapest first at one set of rates (see [`FargateSizes::ranked`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RankedSizes {
+    sizes: Vec<FargateSize>,
+}
+
+impl RankedSizes {
+    /// The cheapest size covering both requests: the same answer as
+    /// [`FargateSizes::round_up`] at the rates it was ranked for.
+    pub fn round_up(&self, cpu_units: u32, memory_mib: u32) -> Option<FargateSize> {
+        self.sizes
+            .iter()
+            .find(|s| s.cpu_units >= cpu_units && s.memory_mib >= memory_mib)
+            .copied()
+    }
 }
 
 #[cfg(test)]
@@ -86,6 +118,30 @@ mod tests {
 
     fn x86() -> FargateRates {
         Pricing::us_east_1().fargate(Architecture::X86_64)
+    }
+
+    #[test]
+    fn ranked_rounding_agrees_with_the_direct_search() {
+        let f = FargateSizes::builtin();
+        for rates in [
+            x86(),
+            Pricing::us_east_1().fargate(Architecture::Arm64),
+            FargateRates {
+                vcpu_hour: 1.0,
+                gb_hour: 0.0,
+            },
+        ] {
+            let ranked = f.ranked(rates);
+            for cpu in (0..17_000).step_by(97) {
+                for mem in (0..125_000).step_by(613) {
+                    assert_eq!(
+                        ranked.round_up(cpu, mem),
+                        f.round_up(cpu, mem, rates),
+                        "{cpu}/{mem}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

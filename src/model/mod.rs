@@ -17,7 +17,7 @@ pub use architecture::Architecture;
 pub use catalog::Catalog;
 pub use cluster::{Cluster, Fit};
 pub use distribution::Distribution;
-pub use fargate::{FargateSize, FargateSizes};
+pub use fargate::{FargateSize, FargateSizes, RankedSizes};
 pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;

@@ -6,7 +6,9 @@ use crate::ids::{InstanceId, ZoneId};
 use crate::model::Fit;
 use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest};
 use crate::model::task_spec::TaskSource;
-use crate::model::{Cluster, FargateRates, FargateSizes, GroupTable, InstanceType, TaskSpec};
+use crate::model::{
+    Cluster, FargateRates, FargateSizes, GroupTable, InstanceType, RankedSizes, TaskSpec,
+};
 use crate::placement::constraints_hold;
 use crate::placement::reference::place_by_scan;
 use crate::placement::{
@@ -75,7 +77,8 @@ struct Ec2State {
 /// Fargate state.
 #[derive(Debug)]
 struct FargateState {
-    sizes: FargateSizes,
+    /// Valid sizes, cheapest first at this arm's rates.
+    sizes: RankedSizes,
     rates: FargateRates,
     storage_gb_hour: f64,
 }
@@ -159,7 +162,7 @@ impl<'a> ArmSim<'a> {
                 stream(seed, StreamPurpose::Placement(n)),
             ))),
             ArmKind::Fargate(f) => Mode::Fargate(FargateState {
-                sizes: FargateSizes::builtin(),
+                sizes: FargateSizes::builtin().ranked(scenario.pricing.fargate(f.architecture)),
                 rates: scenario.pricing.fargate(f.architecture),
                 storage_gb_hour: scenario.pricing.fargate_storage_gb_hour,
             }),
@@ -860,7 +863,6 @@ impl FargateState {
         if spec.storage_gib > FARGATE_MAX_STORAGE_GIB {
             return None;
         }
-        self.sizes
-            .round_up(spec.cpu_units, spec.memory_mib, self.rates)
+        self.sizes.round_up(spec.cpu_units, spec.memory_mib)
     }
 }
