@@ -99,7 +99,10 @@ impl Cluster {
     /// free CPU (`binpack(cpu)`) and by free memory (`binpack(memory)`, `spread` by zone). Call
     /// before adding instances; a placement that would need a dropped index uses the scan.
     pub fn keep_indexes(&mut self, by_id: bool, by_cpu: bool, by_mem: bool) {
-        debug_assert!(self.is_empty(), "indexes are chosen before instances are added");
+        debug_assert!(
+            self.is_empty(),
+            "indexes are chosen before instances are added"
+        );
         self.keep_by_id = by_id;
         if !by_cpu {
             self.by_cpu.disable();
@@ -120,7 +123,10 @@ impl Cluster {
         eni_slots: u32,
         reserved_ports: &[u16],
     ) -> InstanceId {
-        debug_assert!(usize::from(zone.0) < self.zone_counts.len(), "zone out of range");
+        debug_assert!(
+            usize::from(zone.0) < self.zone_counts.len(),
+            "zone out of range"
+        );
         let id = InstanceId(self.type_of.len() as u32);
         self.type_of.push(type_index);
         self.zone_of.push(zone);

@@ -52,14 +52,26 @@ fn scenario_text(
     strategy: &str,
     fixed: u32,
     fail: bool,
+    zone_count: usize,
 ) -> String {
+    let zones = [
+        "us-east-1a",
+        "us-east-1b",
+        "us-east-1c",
+        "us-east-1d",
+        "us-east-1e",
+    ][..zone_count]
+        .iter()
+        .map(|z| format!("\"{z}\""))
+        .collect::<Vec<_>>()
+        .join(", ");
     let mut s = String::from("horizon = \"3h\"\nmetrics_interval = \"5m\"\n");
     for (i, (rate, cpu, mem, dur)) in jobs.iter().enumerate() {
         s.push_str(&format!(
             "[[workload.jobs]]\nname = \"j{i}\"\narrival = {{ poisson = {{ per_hour = {rate} }} }}\nduration = {{ exponential = {{ mean = \"{dur}s\" }} }}\ncpu = {cpu}\nmemory = {mem}\n"
         ));
         // Constraints of every kind, dynamic ones (reading the tasks on an instance) included.
-        let constraint = match i % 5 {
+        let constraint = match i % 6 {
             1 => "{ type = \"distinctInstance\" }",
             2 => {
                 "{ type = \"memberOf\", expression = \"task:group == j0 or runningTasksCount < 2\" }"
@@ -67,6 +79,7 @@ fn scenario_text(
             3 => {
                 "{ type = \"memberOf\", expression = \"attribute:ecs.availability-zone != us-east-1b\" }"
             }
+            4 => "{ type = \"memberOf\", expression = \"not(task:group == j1)\" }",
             _ => "",
         };
         if !constraint.is_empty() {
@@ -77,7 +90,7 @@ fn scenario_text(
         }
     }
     s.push_str(&format!(
-        "[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\", \"c5.xlarge\"]\nnetwork_mode = \"{network}\"\nplacement_strategy = [{strategy}]\ncapacity = {{ fixed = {fixed} }}\non_no_capacity = \"{}\"\n",
+        "[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\", \"c5.xlarge\"]\navailability_zones = [{zones}]\nnetwork_mode = \"{network}\"\nplacement_strategy = [{strategy}]\ncapacity = {{ fixed = {fixed} }}\non_no_capacity = \"{}\"\n",
         if fail { "fail" } else { "queue" }
     ));
     s.push_str("[[arm]]\nname = \"fg\"\nlaunch_type = \"FARGATE\"\n");
@@ -100,12 +113,13 @@ proptest! {
             "{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"binpack\", field = \"cpu\" }",
             "{ type = \"spread\", field = \"instanceId\" }",
         ]),
-        fixed in 1u32..6,
+        fixed in 1u32..9,
+        zone_count in 1usize..6,
         fail in any::<bool>(),
         seed in 0u64..1000,
     ) {
         let dir = tempfile::tempdir().unwrap();
-        let s = crate::common::load(dir.path(), &scenario_text(&jobs, network, strategy, fixed, fail));
+        let s = crate::common::load(dir.path(), &scenario_text(&jobs, network, strategy, fixed, fail, zone_count));
         let a = crate::common::run_checked(&s, seed);
         let b = crate::common::run_checked(&s, seed);
         prop_assert_eq!(&a, &b);
