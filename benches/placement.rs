@@ -5,6 +5,8 @@
 //!   of memory; `fast` is `placement::place` (indexed), `reference` the scan.
 //! - `event_queue/schedule+pop`: events through the (time, kind, sequence) queue.
 //! - `run/quickstart`: a whole 24-hour quickstart run (both arms), for tasks per second.
+//! - `run/generated-trace-100k`: a generated 100,000-task CSV trace read and replayed end to end
+//!   on 2,000 m5.xlarge and on Fargate (tasks per second through both arms).
 
 use std::hint::black_box;
 
@@ -168,5 +170,69 @@ fn whole_run(cr: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, placement, event_queue, whole_run);
+/// A 100,000-task trace (Poisson arrivals, exponential run times, six sizes; about 3,000 tasks
+/// running at once) and a scenario replaying it on 2,000 m5.xlarge (spread by zone, binpack
+/// memory) and on Fargate, written once under `target/`.
+fn generated_trace_scenario() -> Option<std::path::PathBuf> {
+    use std::fmt::Write as _;
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench-data");
+    std::fs::create_dir_all(&dir).ok()?;
+    let trace = dir.join("trace-100k.csv");
+    if !trace.exists() {
+        let mut x: u64 = 0x853c_49e6_748f_ea9b;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            (x >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let sizes = [
+            (256, 512),
+            (512, 1024),
+            (1024, 2048),
+            (1024, 4096),
+            (2048, 4096),
+            (4096, 8192),
+        ];
+        let mut text = String::from("arrival_s,duration_s,cpu_units,memory_mib,group\n");
+        let mut t = 0.0;
+        for i in 0..100_000u32 {
+            t += -(1.0 - next()).ln() / 5.0;
+            let d = (-(1.0 - next()).ln() * 600.0).max(0.001);
+            let (c, m) = sizes[(next() * 6.0) as usize % 6];
+            let _ = writeln!(text, "{t:.3},{d:.3},{c},{m},g{}", i % 7);
+        }
+        std::fs::write(&trace, text).ok()?;
+    }
+    let scenario = dir.join("bench-100k.toml");
+    std::fs::write(
+        &scenario,
+        "name = \"bench-100k\"\nmetrics_interval = \"10m\"\n[workload]\ntrace = \"trace-100k.csv\"\n\
+         [[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.xlarge\"]\nnetwork_mode = \"bridge\"\n\
+         placement_strategy = [{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"binpack\", field = \"memory\" }]\n\
+         capacity = { fixed = 2000 }\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+    )
+    .ok()?;
+    Some(scenario)
+}
+
+fn generated_run(cr: &mut Criterion) {
+    let Some(path) = generated_trace_scenario() else {
+        return;
+    };
+    let Ok(s) = sim::scenario::load(&path) else {
+        return;
+    };
+    let arms: Vec<usize> = (0..s.arms.len()).collect();
+    let opts = sim::sim::RunOptions::default();
+    let mut g = cr.benchmark_group("run");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(100_000));
+    g.bench_function("generated-trace-100k", |b| {
+        b.iter(|| black_box(sim::sim::run(&s, &arms, s.seed, opts, &|_, _| {}).is_ok()))
+    });
+    g.finish();
+}
+
+criterion_group!(benches, placement, event_queue, whole_run, generated_run);
 criterion_main!(benches);
