@@ -299,12 +299,12 @@ impl KeyForest {
         }
     }
 
-    /// Take node `id` out of the treap of `zone`: walk down to it, put the merge of its
-    /// children in its place, refresh the maxima on the way back up.
-    fn detach(&mut self, zone: usize, id: u32) {
+    /// Walk down the treap of `zone` the way `id`'s order leads, recording the path in
+    /// `self.path`, until `stop(node)` holds or the walk falls off; returns where it stopped.
+    fn walk_down(&mut self, zone: usize, id: u32, stop: impl Fn(u32) -> bool) -> u32 {
         self.path.clear();
         let mut t = self.roots[zone];
-        while t != id && t != NIL {
+        while t != NIL && !stop(t) {
             self.path.push(t);
             let n = self.nodes[t as usize];
             t = if self.order(id) < self.order(t) {
@@ -313,7 +313,13 @@ impl KeyForest {
                 n.right
             };
         }
-        if t == NIL {
+        t
+    }
+
+    /// Take node `id` out of the treap of `zone`: walk down to it, put the merge of its
+    /// children in its place, refresh the maxima on the way back up.
+    fn detach(&mut self, zone: usize, id: u32) {
+        if self.walk_down(zone, id, |t| t == id) == NIL {
             return;
         }
         let n = self.nodes[id as usize];
@@ -325,17 +331,7 @@ impl KeyForest {
 
     /// Put the detached node `id` into the treap of `zone` where its key and priority place it.
     fn attach(&mut self, zone: usize, id: u32) {
-        self.path.clear();
-        let mut t = self.roots[zone];
-        while t != NIL && priority(id) <= priority(t) {
-            self.path.push(t);
-            let n = self.nodes[t as usize];
-            t = if self.order(id) < self.order(t) {
-                n.left
-            } else {
-                n.right
-            };
-        }
+        let t = self.walk_down(zone, id, |t| priority(id) > priority(t));
         let (l, r) = self.split(t, self.order(id));
         self.nodes[id as usize].left = l;
         self.nodes[id as usize].right = r;

@@ -4,6 +4,14 @@
 use crate::common::{first_arm, load, run_checked};
 use sim::sim::{ArmOutcome, TaskOutcome};
 
+/// Tasks running (or starting) and tasks waiting at the end of an arm's run.
+fn running_pending(a: &ArmOutcome) -> (u64, u64) {
+    (
+        a.summary.tasks_running_at_end,
+        a.summary.tasks_pending_at_end,
+    )
+}
+
 /// One m5.large, `n` tasks of 64 CPU / 128 MiB arriving at once, running an hour.
 fn density(network: &str, trunking: bool, n: u32) -> ArmOutcome {
     first_arm(&format!(
@@ -31,41 +39,17 @@ capacity = {{ fixed = 1 }}
 fn m5_large_holds_2_awsvpc_tasks_10_with_trunking_and_is_unlimited_by_enis_in_bridge() {
     // reference/ecs-facts.md §2.3-§2.4: m5.large 3 ENIs -> 2 tasks; trunking -> 10.
     let a = density("awsvpc", false, 20);
-    assert_eq!(
-        (
-            a.summary.tasks_running_at_end,
-            a.summary.tasks_pending_at_end
-        ),
-        (2, 18)
-    );
+    assert_eq!(running_pending(&a), (2, 18));
     assert_eq!(a.summary.eni_blocked_placements, 18);
     let a = density("awsvpc", true, 20);
-    assert_eq!(
-        (
-            a.summary.tasks_running_at_end,
-            a.summary.tasks_pending_at_end
-        ),
-        (10, 10)
-    );
+    assert_eq!(running_pending(&a), (10, 10));
     // Bridge: 20 tasks of 64 CPU fit in 2048 CPU units; ENIs play no part.
     let a = density("bridge", false, 20);
-    assert_eq!(
-        (
-            a.summary.tasks_running_at_end,
-            a.summary.tasks_pending_at_end
-        ),
-        (20, 0)
-    );
+    assert_eq!(running_pending(&a), (20, 0));
     assert_eq!(a.summary.eni_blocked_placements, 0);
     // CPU is then the limit: 2048 / 64 = 32.
     let a = density("host", false, 40);
-    assert_eq!(
-        (
-            a.summary.tasks_running_at_end,
-            a.summary.tasks_pending_at_end
-        ),
-        (32, 8)
-    );
+    assert_eq!(running_pending(&a), (32, 8));
 }
 
 fn ports(network: &str, port: u16) -> ArmOutcome {
@@ -97,27 +81,14 @@ fn static_host_ports_conflict_per_instance() {
     // three on one instance; the port forces one per instance and leaves the third waiting.
     for mode in ["bridge", "host"] {
         let a = ports(mode, 80);
-        assert_eq!(
-            (
-                a.summary.tasks_running_at_end,
-                a.summary.tasks_pending_at_end
-            ),
-            (2, 1),
-            "{mode}"
-        );
+        assert_eq!(running_pending(&a), (2, 1), "{mode}");
         let tasks = a.tasks.unwrap();
         let on: Vec<_> = tasks.iter().filter_map(|t| t.instance_id.clone()).collect();
         assert_eq!(on, ["i-00000000", "i-00000001"], "{mode}");
     }
     // awsvpc: each task has its own ENI, so ports do not conflict (2 ENI slots per instance).
     let a = ports("awsvpc", 80);
-    assert_eq!(
-        (
-            a.summary.tasks_running_at_end,
-            a.summary.tasks_pending_at_end
-        ),
-        (3, 0)
-    );
+    assert_eq!(running_pending(&a), (3, 0));
     // Port 22 is reserved by the agent (ECS_RESERVED_PORTS): such a task can never run there.
     let a = ports("bridge", 22);
     assert_eq!(a.summary.tasks_rejected, 3);
