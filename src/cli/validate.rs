@@ -81,7 +81,12 @@ pub fn describe(s: &Scenario, trace_rows: Option<u64>) -> String {
     for a in &s.arms {
         match &a.kind {
             ArmKind::Ec2(e) => {
-                let types: Vec<&str> = e.instance_types.iter().map(|t| t.name.as_str()).collect();
+                let p = &e.providers[0];
+                let types: Vec<&str> = p.instance_types.iter().map(|t| t.name.as_str()).collect();
+                let fleet = match &p.capacity {
+                    crate::scenario::Capacity::Fixed(n) => n.to_string(),
+                    crate::scenario::Capacity::Managed { min, max, .. } => format!("{min}..{max}"),
+                };
                 let strategy = e.strategy.as_ref().map_or_else(
                     || "random (ECS default for tasks)".to_string(),
                     |v| {
@@ -94,9 +99,9 @@ pub fn describe(s: &Scenario, trace_rows: Option<u64>) -> String {
                 o.push_str(&format!(
                     "  {} EC2: {} × [{}] in {}, {}{}, strategy {strategy}",
                     a.name,
-                    e.fixed_instances,
+                    fleet,
                     types.join(", "),
-                    e.zones.join("/"),
+                    a.zones.join("/"),
                     e.network_mode,
                     if e.eni_trunking { " + trunking" } else { "" },
                 ));

@@ -18,7 +18,8 @@ use crate::scenario::raw::{
     RawScenario, Unsupported,
 };
 use crate::scenario::{
-    Arm, ArmKind, Ec2Arm, FargateArm, JobSpec, OnNoCapacity, Scenario, ScenarioError, Workload,
+    Arm, ArmKind, Capacity, Ec2Arm, Ec2Provider, FargateArm, JobSpec, OnInterruption, OnNoCapacity,
+    ProviderShare, Purchase, Scenario, ScenarioError, Workload,
 };
 use crate::time::{SimDuration, SimTime};
 use crate::trace::ArrivalProcess;
@@ -55,6 +56,8 @@ pub const FARGATE_TASK_START: Distribution = Distribution::LogNormal {
     median_ms: 45_000.0,
     sigma: 0.3,
 };
+/// Default Fargate Spot discount: "up to a 70% discount" (reference/ecs-facts.md §1.4).
+pub const DEFAULT_FARGATE_SPOT_DISCOUNT: f64 = 0.7;
 /// Default instance launch to registration: 1–3 minutes (§7.1, unconfirmed): 2 minutes.
 pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_000));
 
@@ -474,7 +477,11 @@ impl Validator<'_> {
             }
             jobs.push(job);
         }
-        Ok(Workload { trace, jobs })
+        Ok(Workload {
+            trace,
+            jobs,
+            services: Vec::new(),
+        })
     }
 
     fn int_in(&self, v: &Spanned<i64>, key: &str, lo: i64, hi: i64) -> R<u32> {
@@ -735,6 +742,7 @@ impl Validator<'_> {
             },
         };
         let launch_type = a.launch_type.get_ref().as_str();
+        let zones = self.zones(a, pricing)?;
         let (kind, default_start) = match launch_type {
             "EC2" => {
                 let ec2 = self.ec2(a, &name, catalog, pricing)?;
@@ -754,6 +762,14 @@ impl Validator<'_> {
             kind,
             task_start_latency,
             on_no_capacity,
+            provider_strategy: vec![ProviderShare {
+                provider: 0,
+                base: 0,
+                weight: 1,
+            }],
+            on_interruption: OnInterruption::Restart,
+            zones,
+            subnet_ips: None,
         })
     }
 
@@ -805,10 +821,47 @@ impl Validator<'_> {
                     )),
                 },
             };
-        Ok(FargateArm { architecture })
+        Ok(FargateArm {
+            architecture,
+            spot_discount: DEFAULT_FARGATE_SPOT_DISCOUNT,
+            spot_interruptions_per_hour: 0.0,
+            vcpu_quota: None,
+        })
     }
 
-    fn ec2(&mut self, a: &RawArm, name: &str, catalog: &Catalog, pricing: &Pricing) -> R<Ec2Arm> {
+    /// The arm's availability zones (default: the region's zones a, b and c).
+    fn zones(&self, a: &RawArm, pricing: &Pricing) -> R<Vec<String>> {
+        let zones = match &a.availability_zones {
+            Some(z) => {
+                let list: Vec<String> = z
+                    .get_ref()
+                    .iter()
+                    .map(|s| s.get_ref().trim().to_string())
+                    .collect();
+                if list.is_empty() || list.len() > 64 || list.iter().any(String::is_empty) {
+                    return Err(self.err(
+                        z.span(),
+                        "`arm.availability_zones`: expected 1 to 64 non-empty zone names",
+                    ));
+                }
+                let uniq: BTreeSet<&String> = list.iter().collect();
+                if uniq.len() != list.len() {
+                    return Err(self.err(
+                        z.span(),
+                        "`arm.availability_zones`: a zone is listed twice; expected distinct zones",
+                    ));
+                }
+                list
+            }
+            None => ["a", "b", "c"]
+                .iter()
+                .map(|s| format!("{}{s}", pricing.region))
+                .collect(),
+        };
+        Ok(zones)
+    }
+
+    fn ec2(&mut self, a: &RawArm, name: &str, catalog: &Catalog, _pricing: &Pricing) -> R<Ec2Arm> {
         if let Some(c) = &a.cpu_architecture {
             return Err(self.err(c.span(), "`arm.cpu_architecture` applies to FARGATE arms; an EC2 arm's architecture comes from its instance types"));
         }
@@ -838,33 +891,6 @@ impl Validator<'_> {
             }
             instance_types.push(it.clone());
         }
-        let zones = match &a.availability_zones {
-            Some(z) => {
-                let list: Vec<String> = z
-                    .get_ref()
-                    .iter()
-                    .map(|s| s.get_ref().trim().to_string())
-                    .collect();
-                if list.is_empty() || list.len() > 64 || list.iter().any(String::is_empty) {
-                    return Err(self.err(
-                        z.span(),
-                        "`arm.availability_zones`: expected 1 to 64 non-empty zone names",
-                    ));
-                }
-                let uniq: BTreeSet<&String> = list.iter().collect();
-                if uniq.len() != list.len() {
-                    return Err(self.err(
-                        z.span(),
-                        "`arm.availability_zones`: a zone is listed twice; expected distinct zones",
-                    ));
-                }
-                list
-            }
-            None => ["a", "b", "c"]
-                .iter()
-                .map(|s| format!("{}{s}", pricing.region))
-                .collect(),
-        };
         let network_mode = match &a.network_mode {
             None => NetworkMode::Bridge,
             Some(m) => match m.get_ref().as_str() {
@@ -956,15 +982,18 @@ impl Validator<'_> {
             None => INSTANCE_LAUNCH,
         };
         Ok(Ec2Arm {
-            instance_types,
-            zones,
+            providers: vec![Ec2Provider {
+                name: name.to_string(),
+                instance_types,
+                capacity: Capacity::Fixed(fixed_instances),
+                purchase: Purchase::OnDemand,
+                instance_launch_latency,
+            }],
             network_mode,
             eni_trunking,
             strategy,
             constraints,
-            fixed_instances,
             reserved_memory_mib,
-            instance_launch_latency,
         })
     }
 }

@@ -2,17 +2,24 @@
 //! whose every value is in range and every name resolved. Errors name the file, line, column,
 //! field, what was found and what was expected.
 
+pub mod capacity;
 pub mod duration;
 pub mod error;
 pub mod load;
 pub mod raw;
+pub mod service_spec;
 
 use std::path::PathBuf;
 
+pub use capacity::{
+    Capacity, Ec2Provider, FARGATE, FARGATE_SPOT, ManagedScaling, OnInterruption, ProviderShare,
+    Purchase,
+};
 pub use error::ScenarioError;
 pub use load::{load, load_str};
+pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
-use crate::model::{Architecture, Catalog, Distribution, InstanceType, NetworkMode, Pricing};
+use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::ArrivalProcess;
@@ -51,6 +58,8 @@ pub struct Workload {
     pub trace: Option<PathBuf>,
     /// Generated one-off task streams, in scenario order.
     pub jobs: Vec<JobSpec>,
+    /// Long-running services, in scenario order.
+    pub services: Vec<ServiceSpec>,
 }
 
 /// A generated stream of one-off tasks (RunTask-like).
@@ -100,6 +109,16 @@ pub struct Arm {
     pub task_start_latency: Distribution,
     /// What an unplaceable task does.
     pub on_no_capacity: OnNoCapacity,
+    /// How tasks are split between the arm's capacity providers (never empty; some weight > 0).
+    pub provider_strategy: Vec<ProviderShare>,
+    /// What a Spot interruption does to the tasks it stops.
+    pub on_interruption: OnInterruption,
+    /// Availability zones (EC2: instances are balanced over them; Fargate: tasks are spread
+    /// over them, which matters only with `subnet_ips`).
+    pub zones: Vec<String>,
+    /// IP addresses free per zone's subnet (same order as `zones`); `None`: unlimited. Every
+    /// awsvpc task on EC2 and every Fargate task takes one.
+    pub subnet_ips: Option<Vec<u32>>,
 }
 
 /// The launch type of an arm.
@@ -114,10 +133,8 @@ pub enum ArmKind {
 /// An EC2-mode cluster.
 #[derive(Debug, Clone)]
 pub struct Ec2Arm {
-    /// Instance types, in launch-priority order.
-    pub instance_types: Vec<InstanceType>,
-    /// Availability zones the instances are balanced over.
-    pub zones: Vec<String>,
+    /// The Auto Scaling group capacity providers (at least one).
+    pub providers: Vec<Ec2Provider>,
     /// Task networking.
     pub network_mode: NetworkMode,
     /// ENI trunking on (awsvpc only; per type where supported).
@@ -126,12 +143,8 @@ pub struct Ec2Arm {
     pub strategy: Option<Vec<PlacementStrategy>>,
     /// Constraints applied to every task on this arm.
     pub constraints: Vec<PlacementConstraint>,
-    /// Number of container instances (fixed capacity).
-    pub fixed_instances: u32,
     /// `ECS_RESERVED_MEMORY`: MiB each instance holds back from ECS.
     pub reserved_memory_mib: u32,
-    /// Launch request to registered, for instances launched during the run.
-    pub instance_launch_latency: Distribution,
 }
 
 /// The Fargate pool.
@@ -139,6 +152,12 @@ pub struct Ec2Arm {
 pub struct FargateArm {
     /// Task CPU architecture (prices differ).
     pub architecture: Architecture,
+    /// Fargate Spot price = on-demand × (1 − this) (`[pricing] fargate_spot_discount`).
+    pub spot_discount: f64,
+    /// FARGATE_SPOT interruptions per task-hour (Poisson), 2-minute notice.
+    pub spot_interruptions_per_hour: f64,
+    /// Account quota of vCPUs running on Fargate at once (`fargate_vcpu_quota`), if any.
+    pub vcpu_quota: Option<u32>,
 }
 
 impl Arm {
@@ -154,9 +173,11 @@ impl Arm {
 impl Scenario {
     /// Whether the workload ends by itself (so `horizon` may be left out).
     pub fn workload_is_finite(&self) -> bool {
-        self.workload
-            .jobs
-            .iter()
-            .all(|j| j.end.is_some() || j.max_tasks.is_some())
+        self.workload.services.is_empty()
+            && self
+                .workload
+                .jobs
+                .iter()
+                .all(|j| j.end.is_some() || j.max_tasks.is_some())
     }
 }

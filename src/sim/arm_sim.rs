@@ -158,6 +158,7 @@ impl<'a> ArmSim<'a> {
         let mode = match &arm.kind {
             ArmKind::Ec2(e) => Mode::Ec2(Box::new(Ec2State::new(
                 scenario,
+                arm,
                 e,
                 stream(seed, StreamPurpose::Placement(n)),
             ))),
@@ -221,10 +222,13 @@ impl<'a> ArmSim<'a> {
         } else {
             &[]
         };
+        let fixed = match spec.providers[0].capacity {
+            crate::scenario::Capacity::Fixed(n) => n,
+            crate::scenario::Capacity::Managed { min, .. } => min,
+        };
         let n_types = ec2.types.len() as u32;
         for ti in 0..ec2.types.len() {
-            let count = spec.fixed_instances / n_types
-                + u32::from((ti as u32) < spec.fixed_instances % n_types);
+            let count = fixed / n_types + u32::from((ti as u32) < fixed % n_types);
             if count > 0 {
                 ec2.present[ti] = true;
             }
@@ -744,9 +748,9 @@ impl<'a> ArmSim<'a> {
 }
 
 impl Ec2State {
-    fn new(scenario: &Scenario, spec: &Ec2Arm, rng: RngStream) -> Ec2State {
+    fn new(scenario: &Scenario, arm: &Arm, spec: &Ec2Arm, rng: RngStream) -> Ec2State {
         let needs_eni = spec.network_mode.needs_eni();
-        let types = spec.instance_types.clone();
+        let types = spec.providers[0].instance_types.clone();
         let capacity = types
             .iter()
             .map(|t| {
@@ -796,7 +800,7 @@ impl Ec2State {
             .strategy
             .clone()
             .unwrap_or_else(|| vec![PlacementStrategy::Random]);
-        let mut cluster = Cluster::new(cluster_types, spec.zones.clone());
+        let mut cluster = Cluster::new(cluster_types, arm.zones.clone());
         let binpacks = |f: BinpackField| strategy.contains(&PlacementStrategy::Binpack(f));
         let spreads_zone = strategy.iter().any(|s| {
             matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
@@ -817,6 +821,7 @@ impl Ec2State {
             binpacks(BinpackField::Cpu),
             binpacks(BinpackField::Memory) || spreads_zone,
         );
+        let types_len = types.len();
         Ec2State {
             cluster,
             types,
@@ -828,7 +833,7 @@ impl Ec2State {
             scratch: PlacementScratch::default(),
             rng,
             launched: Vec::new(),
-            present: vec![false; spec.instance_types.len()],
+            present: vec![false; types_len],
         }
     }
 
