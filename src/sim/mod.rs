@@ -4,11 +4,16 @@
 
 pub mod arm_sim;
 pub mod billing;
+pub mod deployment;
 pub mod events;
+pub mod managed_scaling;
 pub mod metrics;
 pub mod outcome;
 pub mod pending_queue;
+pub mod provider_split;
+pub mod service_scaling;
 pub mod task_table;
+pub mod token_bucket;
 pub mod workload;
 
 use rayon::prelude::*;

@@ -1,0 +1,1 @@
+//! ECS managed scaling of an Auto Scaling group capacity provider: the CapacityProviderReservation metric, the instances-needed estimate and the target-tracking decision (reference/ecs-facts.md §5.2–§5.3).

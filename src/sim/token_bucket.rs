@@ -1,0 +1,1 @@
+//! A token bucket in integer milliseconds: Fargate's task launch rate (reference/ecs-facts.md §7.2).
