@@ -39,6 +39,18 @@ pub enum Fit {
     PortConflict,
     /// CPU, memory and ports fit, but no ENI slot is free.
     NoEniSlot,
+    /// The instance takes no new task (draining, terminated, or its zone's subnet is full).
+    Unavailable,
+}
+
+/// Why an instance takes no new task (bits of [`Cluster::set_unavailable`]).
+pub mod unavailable {
+    /// DRAINING (a Spot interruption notice).
+    pub const DRAINING: u8 = 1;
+    /// Terminated: gone for good.
+    pub const TERMINATED: u8 = 2;
+    /// The subnet of its zone has no free address (awsvpc).
+    pub const SUBNET_FULL: u8 = 4;
 }
 
 /// Per-type facts a cluster needs (the arm's instance types, by local index).
@@ -64,6 +76,14 @@ pub struct Cluster {
     registered_cpu: Vec<u32>,
     registered_mem: Vec<u32>,
     free: Vec<Free>,
+    /// Per instance, the reasons it takes no new task (bits of [`unavailable`]); 0 = ACTIVE.
+    hidden: Vec<u8>,
+    /// What a hidden instance really has free (its `free` entry reads zero so that no index
+    /// offers it).
+    parked: Vec<Free>,
+    /// Instances not terminated.
+    live: usize,
+    name_prefix: String,
     eni_slots: Vec<u32>,
     ports: Vec<Vec<u16>>,
     task_count: Vec<u32>,
@@ -112,6 +132,12 @@ impl Cluster {
         }
     }
 
+    /// Name instances `<prefix>i-00000000` (to tell apart the instances of several capacity
+    /// providers). Call before adding instances.
+    pub fn set_name_prefix(&mut self, prefix: &str) {
+        self.name_prefix = prefix.to_string();
+    }
+
     /// Register a new container instance; ids are handed out in launch order. `reserved_ports`
     /// are host ports taken from the start (the agent's, in bridge/host modes).
     pub fn add_instance(
@@ -133,7 +159,11 @@ impl Cluster {
         if let Some(c) = self.zone_counts.get_mut(usize::from(zone.0)) {
             *c += 1;
         }
-        self.instance_names.push(id.to_string());
+        self.instance_names
+            .push(format!("{}{id}", self.name_prefix));
+        self.hidden.push(0);
+        self.parked.push([0; 3]);
+        self.live += 1;
         self.registered_cpu.push(cpu_units);
         self.registered_mem.push(memory_mib);
         self.free.push([cpu_units, memory_mib, eni_slots]);
@@ -157,9 +187,66 @@ impl Cluster {
         id
     }
 
-    /// Number of container instances.
+    /// Number of container instances ever registered (ids run from 0 to this), terminated
+    /// ones included.
     pub fn len(&self) -> usize {
         self.type_of.len()
+    }
+
+    /// Number of instances not terminated.
+    pub fn live(&self) -> usize {
+        self.live
+    }
+
+    /// The reasons instance `i` takes no new task (bits of [`unavailable`]; 0: ACTIVE).
+    pub fn unavailable(&self, i: InstanceId) -> u8 {
+        self.hidden[i.index()]
+    }
+
+    /// Set (`on`) or clear the reason `why` (a bit of [`unavailable`]) for instance `i` to
+    /// take no new task. Tasks already there keep running and release normally.
+    pub fn set_unavailable(&mut self, i: InstanceId, why: u8, on: bool) {
+        let k = i.index();
+        let before = self.hidden[k];
+        let after = if on { before | why } else { before & !why };
+        if (before == 0) == (after == 0) {
+            self.hidden[k] = after;
+            return;
+        }
+        if after != 0 {
+            self.parked[k] = self.free[k];
+            self.free[k] = [0; 3];
+        } else {
+            self.free[k] = self.parked[k];
+        }
+        self.hidden[k] = after;
+        self.reindex(k);
+    }
+
+    /// Terminate instance `i`, which must run no task: it leaves the registered totals and
+    /// its zone's count for good. Returns false (and does nothing) if a task is still there.
+    pub fn terminate(&mut self, i: InstanceId) -> bool {
+        let k = i.index();
+        if self.task_count[k] > 0 || self.hidden[k] & unavailable::TERMINATED != 0 {
+            return false;
+        }
+        self.set_unavailable(i, unavailable::TERMINATED, true);
+        self.total_registered_cpu -= u64::from(self.registered_cpu[k]);
+        self.total_registered_mem -= u64::from(self.registered_mem[k]);
+        if let Some(c) = self.zone_counts.get_mut(usize::from(self.zone_of[k].0)) {
+            *c = c.saturating_sub(1);
+        }
+        self.live -= 1;
+        true
+    }
+
+    /// What instance `k` really has free (hidden or not).
+    fn actual_free(&self, k: usize) -> Free {
+        if self.hidden[k] == 0 {
+            self.free[k]
+        } else {
+            self.parked[k]
+        }
     }
 
     /// Whether the cluster has no instance.
@@ -180,6 +267,9 @@ impl Cluster {
     /// Whether `req` fits instance `i` by resources (step 1 of ECS placement).
     pub fn fit(&self, i: InstanceId, req: &ResourceRequest<'_>) -> Fit {
         let k = i.index();
+        if self.hidden[k] != 0 {
+            return Fit::Unavailable;
+        }
         let f = &self.free[k];
         if f[0] < req.cpu_units {
             return Fit::NotEnoughCpu;
@@ -228,12 +318,20 @@ impl Cluster {
     pub fn release(&mut self, i: InstanceId, req: &ResourceRequest<'_>) {
         let k = i.index();
         // Not clamped: releasing what was never reserved shows up in `check_invariants`.
-        self.free[k][0] = self.free[k][0].saturating_add(req.cpu_units);
-        self.free[k][1] = self.free[k][1].saturating_add(req.memory_mib);
+        let hidden = self.hidden[k] != 0;
+        let f = if hidden {
+            &mut self.parked[k]
+        } else {
+            &mut self.free[k]
+        };
+        f[0] = f[0].saturating_add(req.cpu_units);
+        f[1] = f[1].saturating_add(req.memory_mib);
         if req.needs_eni {
-            self.free[k][2] = self.free[k][2].saturating_add(1);
+            f[2] = f[2].saturating_add(1);
         }
-        self.reindex(k);
+        if !hidden {
+            self.reindex(k);
+        }
         self.count_zone_group(k, req.group, false);
         for p in req.host_ports {
             if let Some(pos) = self.ports[k].iter().position(|x| x == p) {
@@ -380,8 +478,18 @@ impl Cluster {
     /// state; `Err` says what is wrong. Used by tests and debug runs.
     pub fn check_invariants(&self) -> Result<(), String> {
         let (mut rc, mut rm) = (0u64, 0u64);
+        let (mut regc, mut regm) = (0u64, 0u64);
         for k in 0..self.len() {
-            let f = self.free[k];
+            let f = self.actual_free(k);
+            if self.hidden[k] != 0 && self.free[k] != [0; 3] {
+                return Err(format!("instance {k}: unavailable but offered"));
+            }
+            if self.hidden[k] & unavailable::TERMINATED == 0 {
+                regc += u64::from(self.registered_cpu[k]);
+                regm += u64::from(self.registered_mem[k]);
+            } else if self.task_count[k] > 0 {
+                return Err(format!("instance {k}: terminated with tasks on it"));
+            }
             if f[2] > self.eni_slots[k] {
                 return Err(format!("instance {k}: more ENI slots free than it has"));
             }
@@ -390,7 +498,7 @@ impl Cluster {
             }
             rc += u64::from(self.registered_cpu[k] - f[0]);
             rm += u64::from(self.registered_mem[k] - f[1]);
-            if self.keep_by_id && self.by_id.leaf(k) != f {
+            if self.keep_by_id && self.by_id.leaf(k) != self.free[k] {
                 return Err(format!("instance {k}: id index is stale"));
             }
             let groups: u32 = self.group_counts[k].iter().map(|(_, n)| n).sum();
@@ -408,6 +516,9 @@ impl Cluster {
         }
         if rc != self.total_reserved_cpu || rm != self.total_reserved_mem {
             return Err("reserved totals disagree with instances".to_string());
+        }
+        if regc != self.total_registered_cpu || regm != self.total_registered_mem {
+            return Err("registered totals disagree with instances".to_string());
         }
         for (name, forest) in [("cpu", &self.by_cpu), ("memory", &self.by_mem)] {
             let n = forest
@@ -503,6 +614,40 @@ mod tests {
         c.release(i, &req(&[]));
         c.release(i, &req(&[]));
         assert!(c.check_invariants().is_err());
+    }
+
+    #[test]
+    fn unavailable_instances_take_nothing_and_come_back_whole() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        assert!(c.reserve(i, &req(&[])));
+        c.set_unavailable(i, unavailable::DRAINING, true);
+        assert_eq!(c.fit(i, &req(&[])), Fit::Unavailable);
+        assert_eq!(c.free()[0], [0; 3]);
+        c.check_invariants().unwrap();
+        // A release while hidden is kept aside, not offered.
+        c.release(i, &req(&[]));
+        assert_eq!(c.free()[0], [0; 3]);
+        c.check_invariants().unwrap();
+        c.set_unavailable(i, unavailable::SUBNET_FULL, true);
+        c.set_unavailable(i, unavailable::DRAINING, false);
+        assert_eq!(c.fit(i, &req(&[])), Fit::Unavailable);
+        c.set_unavailable(i, unavailable::SUBNET_FULL, false);
+        assert_eq!(c.free()[0], [2048, 7817, 2]);
+        c.check_invariants().unwrap();
+    }
+
+    #[test]
+    fn terminated_instances_leave_the_totals() {
+        let mut c = cluster();
+        let i = InstanceId(0);
+        assert!(c.reserve(i, &req(&[])));
+        assert!(!c.terminate(i), "a task is still there");
+        c.release(i, &req(&[]));
+        assert!(c.terminate(i));
+        assert_eq!((c.total_registered_cpu(), c.live(), c.len()), (0, 0, 1));
+        assert_eq!(c.fit(i, &req(&[])), Fit::Unavailable);
+        c.check_invariants().unwrap();
     }
 
     #[test]
