@@ -88,3 +88,89 @@ pub enum LoadCurve {
     /// (the first value also before its time).
     Steps(Vec<(SimTime, f64)>),
 }
+
+impl LoadCurve {
+    /// The load at time `t`: the offered CPU behind service auto scaling (reference/ecs-facts.md §6.2–§6.3):
+    /// - `Constant(v)` → `v`;
+    /// - `Diurnal` → `mean × (1 + a·cos(2π(t − peak_at)/24h))` with `a = (r − 1)/(r + 1)`: the
+    ///   shape of the `diurnal` arrival process ([`crate::trace::ArrivalProcess::Diurnal`]), so
+    ///   peak ÷ trough = `peak_ratio` and the daily mean is `mean`; `t` = 0 is midnight;
+    /// - `Steps` → the value of the last step whose time is ≤ `t`, the first value before the
+    ///   first time; the steps are sorted by time (an empty list is load 0).
+    pub fn at(&self, t: SimTime) -> f64 {
+        match self {
+            LoadCurve::Constant(v) => *v,
+            LoadCurve::Diurnal {
+                mean,
+                peak_ratio,
+                peak_at,
+            } => {
+                let a = (peak_ratio - 1.0) / (peak_ratio + 1.0);
+                let phase =
+                    2.0 * std::f64::consts::PI * (t.as_ms() as f64 - peak_at.as_ms() as f64)
+                        / crate::trace::arrival::DAY_MS;
+                mean * (1.0 + a * phase.cos())
+            }
+            LoadCurve::Steps(steps) => {
+                let i = steps.partition_point(|&(at, _)| at <= t);
+                match steps.get(i.saturating_sub(1)) {
+                    Some(&(_, v)) => v,
+                    None => 0.0,
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HOUR: u64 = 3_600_000;
+
+    #[test]
+    fn constant_load() {
+        assert_eq!(LoadCurve::Constant(0.7).at(SimTime(0)), 0.7);
+        assert_eq!(LoadCurve::Constant(0.7).at(SimTime(123 * HOUR)), 0.7);
+    }
+
+    #[test]
+    fn diurnal_peak_trough_and_mean() {
+        let c = LoadCurve::Diurnal {
+            mean: 0.6,
+            peak_ratio: 3.0,
+            peak_at: SimDuration::from_ms(14 * HOUR),
+        };
+        let peak = c.at(SimTime(14 * HOUR));
+        let trough = c.at(SimTime(2 * HOUR));
+        assert!((peak / trough - 3.0).abs() < 1e-12);
+        assert!((peak - 0.9).abs() < 1e-12); // 0.6 × (1 + 0.5)
+        assert!((c.at(SimTime(38 * HOUR)) - peak).abs() < 1e-12); // next day
+        assert!((c.at(SimTime(20 * HOUR)) - 0.6).abs() < 1e-12); // quarter day off the peak
+        let mean = (0..24 * 60).map(|m| c.at(SimTime(m * 60_000))).sum::<f64>() / 1440.0;
+        assert!((mean - 0.6).abs() < 1e-12);
+        let flat = LoadCurve::Diurnal {
+            mean: 0.4,
+            peak_ratio: 1.0,
+            peak_at: SimDuration::ZERO,
+        };
+        assert_eq!(flat.at(SimTime(5 * HOUR)), 0.4);
+    }
+
+    #[test]
+    fn steps_hold_until_the_next() {
+        let c = LoadCurve::Steps(vec![
+            (SimTime(10_000), 0.5),
+            (SimTime(20_000), 1.5),
+            (SimTime(30_000), 0.25),
+        ]);
+        assert_eq!(c.at(SimTime(0)), 0.5); // before the first time: the first value
+        assert_eq!(c.at(SimTime(10_000)), 0.5);
+        assert_eq!(c.at(SimTime(19_999)), 0.5);
+        assert_eq!(c.at(SimTime(20_000)), 1.5);
+        assert_eq!(c.at(SimTime(29_999)), 1.5);
+        assert_eq!(c.at(SimTime(30_000)), 0.25);
+        assert_eq!(c.at(SimTime(1_000_000)), 0.25);
+        assert_eq!(LoadCurve::Steps(Vec::new()).at(SimTime(5)), 0.0);
+    }
+}
