@@ -10,7 +10,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::ArmInfo;
 use crate::report::{
-    RunInfo, comparison_table, run_json, summary_csv, tasks_csv, timeseries_csv, write_atomic,
+    RunInfo, comparison_table, run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv,
+    write_atomic,
 };
 use crate::sim::RunOptions;
 
@@ -92,13 +93,19 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
     write("summary.csv", &summary_csv(&outcome))?;
     write("timeseries.csv", &timeseries_csv(&outcome))?;
-    let tasks_path = out_dir.join("tasks.csv");
-    if args.tasks_csv {
-        write("tasks.csv", &tasks_csv(&outcome))?;
-    } else if tasks_path.exists() {
-        // A tasks.csv from an earlier run would not match this run's other files.
-        std::fs::remove_file(&tasks_path)
-            .with_context(|| format!("removing stale `{}`", tasks_path.display()))?;
+    let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
+    for (name, wanted, render) in [
+        ("tasks.csv", args.tasks_csv, tasks_csv as fn(&_) -> Vec<u8>),
+        ("scaling.csv", scales, scaling_csv),
+    ] {
+        let path = out_dir.join(name);
+        if wanted {
+            write(name, &render(&outcome))?;
+        } else if path.exists() {
+            // A file from an earlier run would not match this run's other files.
+            std::fs::remove_file(&path)
+                .with_context(|| format!("removing stale `{}`", path.display()))?;
+        }
     }
     let info = RunInfo {
         sim_version: env!("CARGO_PKG_VERSION").to_string(),
@@ -126,6 +133,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let mut files = vec!["summary.csv", "timeseries.csv"];
     if args.tasks_csv {
         files.push("tasks.csv");
+    }
+    if scales {
+        files.push("scaling.csv");
     }
     files.push("run.json");
     println!("wrote {} in {}/", files.join(", "), out_dir.display());

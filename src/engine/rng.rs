@@ -20,6 +20,9 @@ pub enum StreamPurpose {
     InstanceLaunch(u32),
     /// `random` placement draws on arm `n`.
     Placement(u32),
+    /// Spot interruption times on arm `n` (EC2 instances of a Spot provider, or FARGATE_SPOT
+    /// tasks).
+    SpotInterruptions(u32),
 }
 
 impl StreamPurpose {
@@ -30,6 +33,7 @@ impl StreamPurpose {
             StreamPurpose::TaskStart(n) => ("task-start", n),
             StreamPurpose::InstanceLaunch(n) => ("instance-launch", n),
             StreamPurpose::Placement(n) => ("placement", n),
+            StreamPurpose::SpotInterruptions(n) => ("spot-interruptions", n),
         }
     }
 }

@@ -240,6 +240,17 @@ impl Cluster {
         true
     }
 
+    /// Whether `req` would fit instance `i` by resources if it were available (to tell a task
+    /// blocked only by an unavailable instance, such as a full subnet).
+    pub fn would_fit_if_available(&self, i: InstanceId, req: &ResourceRequest<'_>) -> bool {
+        let k = i.index();
+        let f = self.actual_free(k);
+        f[0] >= req.cpu_units
+            && f[1] >= req.memory_mib
+            && self.ports_free(k, req.host_ports)
+            && (!req.needs_eni || f[2] > 0)
+    }
+
     /// What instance `k` really has free (hidden or not).
     fn actual_free(&self, k: usize) -> Free {
         if self.hidden[k] == 0 {

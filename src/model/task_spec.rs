@@ -11,6 +11,8 @@ pub enum TaskSource {
     Trace,
     /// Generated job stream `n` (`[[workload.jobs]]`, in scenario order).
     Job(u16),
+    /// Service `n` (`[[workload.services]]`, in scenario order).
+    Service(u16),
 }
 
 /// How a task is named in outputs; built only when a record is written.
@@ -20,7 +22,7 @@ pub enum TaskLabel {
     Row(u64),
     /// The trace's `task_id`.
     Given(String),
-    /// The `n`-th task (from 0) of the task's job stream: `<job>-<n>`.
+    /// The `n`-th task (from 0) of the task's job stream or service: `<name>-<n>`.
     Job(u64),
 }
 

@@ -1,4 +1,4 @@
-//! summary.csv, timeseries.csv and tasks.csv (DESIGN.md §5), rendered to bytes.
+//! summary.csv, timeseries.csv, tasks.csv and scaling.csv (DESIGN.md §5), rendered to bytes.
 //!
 //! Numbers are printed with fixed decimals (money 6, utilisation 6, seconds 3) so that the bytes
 //! are identical for identical results; a value that does not exist is an empty cell.
@@ -7,7 +7,7 @@ use crate::sim::{Outcome, TaskRecord};
 use crate::time::SimTime;
 
 /// summary.csv columns, in order.
-pub const SUMMARY_COLUMNS: [&str; 24] = [
+pub const SUMMARY_COLUMNS: [&str; 25] = [
     "arm",
     "launch_type",
     "tasks_arrived",
@@ -32,10 +32,11 @@ pub const SUMMARY_COLUMNS: [&str; 24] = [
     "eni_blocked_placements",
     "wait_max_s",
     "task_hours",
+    "subnet_blocked_placements",
 ];
 
 /// timeseries.csv columns, in order.
-pub const TIMESERIES_COLUMNS: [&str; 11] = [
+pub const TIMESERIES_COLUMNS: [&str; 12] = [
     "arm",
     "time_s",
     "instances",
@@ -47,6 +48,12 @@ pub const TIMESERIES_COLUMNS: [&str; 11] = [
     "tasks_pending",
     "cost_rate_usd_h",
     "cost_cum_usd",
+    "instances_launching",
+];
+
+/// scaling.csv columns, in order.
+pub const SCALING_COLUMNS: [&str; 8] = [
+    "time_s", "arm", "provider", "metric", "target", "desired", "running", "action",
 ];
 
 /// tasks.csv columns, in order.
@@ -81,8 +88,8 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// summary.csv: one row per arm. The DESIGN.md columns come first, in order; `wait_max_s` and
-/// `task_hours` are added after them.
+/// summary.csv: one row per arm. The DESIGN.md columns come first, in order; `wait_max_s`,
+/// `task_hours` and `subnet_blocked_placements` are added after them.
 pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(SUMMARY_COLUMNS);
@@ -113,6 +120,7 @@ pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
             s.eni_blocked_placements.to_string(),
             opt(s.wait_max_s, 3),
             format!("{:.6}", s.task_hours),
+            s.subnet_blocked_placements.to_string(),
         ]);
     }
     finish(w)
@@ -136,6 +144,7 @@ pub fn timeseries_csv(outcome: &Outcome) -> Vec<u8> {
                 s.tasks_pending.to_string(),
                 format!("{:.6}", s.cost_rate_usd_h),
                 format!("{:.6}", s.cost_cum_usd),
+                s.instances_launching.to_string(),
             ]);
         }
     }
@@ -175,6 +184,28 @@ pub fn tasks_csv(outcome: &Outcome) -> Vec<u8> {
     for a in &outcome.arms {
         for r in a.tasks.iter().flatten() {
             let _ = w.write_record(task_row(&a.arm, r));
+        }
+    }
+    finish(w)
+}
+
+/// scaling.csv: every scaling evaluation of every arm (managed scaling of each capacity
+/// provider and service auto scaling, once a minute), arms in order, each in time order.
+pub fn scaling_csv(outcome: &Outcome) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record(SCALING_COLUMNS);
+    for a in &outcome.arms {
+        for r in &a.scaling {
+            let _ = w.write_record([
+                secs(r.time),
+                a.arm.clone(),
+                r.provider.clone(),
+                opt(r.metric, 3),
+                format!("{:.3}", r.target),
+                r.desired.to_string(),
+                r.running.to_string(),
+                r.action.to_string(),
+            ]);
         }
     }
     finish(w)

@@ -2,12 +2,12 @@
 
 use crate::engine::rng::{StreamPurpose, stream};
 use crate::engine::{EventQueue, RngStream};
-use crate::ids::{InstanceId, ZoneId};
+use crate::ids::{GroupId, InstanceId};
 use crate::model::Fit;
-use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest};
-use crate::model::task_spec::TaskSource;
+use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest, unavailable};
+use crate::model::task_spec::{TaskLabel, TaskSource};
 use crate::model::{
-    Cluster, FargateRates, FargateSizes, GroupTable, InstanceType, RankedSizes, TaskSpec,
+    Distribution, FargateRates, FargateSize, FargateSizes, GroupTable, RankedSizes, TaskSpec,
 };
 use crate::placement::constraints_hold;
 use crate::placement::reference::place_by_scan;
@@ -16,26 +16,40 @@ use crate::placement::{
     PlacementStrategy, SpreadField,
 };
 use crate::scenario::load::MAX_SAMPLES;
-use crate::scenario::{Arm, ArmKind, Ec2Arm, OnNoCapacity, Scenario};
-use crate::sim::billing::{
-    EC2_MINIMUM_SECS, FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly,
+use crate::scenario::{
+    Arm, ArmKind, Capacity, Ec2Arm, FARGATE_SPOT, OnInterruption, OnNoCapacity, Scenario,
+    ServiceSpec,
 };
-use crate::sim::events::{Event, KIND_ARRIVAL, KIND_CONTROL};
+use crate::sim::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
+use crate::sim::deployment::{self, DeploymentState};
+use crate::sim::ec2_pool::{Ec2Pool, TypeCapacity};
+use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
+use crate::sim::managed_scaling::{ScalingAction, capacity_provider_reservation, instances_needed};
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
-use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, TaskOutcome, TaskRecord};
-use crate::sim::pending_queue::PendingQueue;
+use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
+use crate::sim::provider_split::choose_provider;
+use crate::sim::service_scaling::{ServiceScaler, ServiceScalingAction};
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
+use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, TokenBucket};
 use crate::sim::workload::Arrivals;
 use crate::sim::{RunOptions, SimError};
 use crate::time::{SimDuration, SimTime};
 
 /// Fargate's largest ephemeral storage, GiB (reference/ecs-facts.md §1.2).
 const FARGATE_MAX_STORAGE_GIB: u32 = 200;
+/// Spot interruption notice (reference/ecs-facts.md §1.6, §6.1): two minutes.
+const SPOT_NOTICE: SimDuration = SimDuration(120_000);
+/// Without a load balancer or health checks a task counts as healthy 40 s after RUNNING
+/// (reference/ecs-facts.md §6.1).
+const HEALTH_GRACE: SimDuration = SimDuration(40_000);
+/// Managed scaling and service auto scaling evaluate once a minute (reference/ecs-facts.md §7.1).
+const SCALING_PERIOD: SimDuration = SimDuration(60_000);
 
-/// Per-source placement inputs on an EC2 arm: constraints and host ports.
+/// Per-source placement inputs on an EC2 arm: constraints, strategy and host ports.
 #[derive(Debug)]
 struct SourceRules {
     constraints: Vec<PlacementConstraint>,
+    strategy: Vec<PlacementStrategy>,
     host_ports: Vec<u16>,
     /// A constraint reads the tasks on an instance, so a placement can make it true.
     dynamic: bool,
@@ -56,22 +70,18 @@ fn reads_task_state(constraints: &[PlacementConstraint]) -> bool {
         .any(|c| matches!(c, PlacementConstraint::MemberOf(e) if e.reads_task_state()))
 }
 
-/// EC2-mode state.
+/// EC2-mode state: one pool per capacity provider.
 #[derive(Debug)]
 struct Ec2State {
-    cluster: Cluster,
-    types: Vec<InstanceType>,
-    /// Per local type: CPU, memory (after reserved memory) and task slots an instance offers.
-    capacity: Vec<(u32, u32, u32)>,
+    pools: Vec<Ec2Pool>,
     needs_eni: bool,
     ports_conflict: bool,
-    strategy: Vec<PlacementStrategy>,
+    /// Per source (trace, jobs, services).
     rules: Vec<SourceRules>,
     scratch: PlacementScratch,
     rng: RngStream,
-    launched: Vec<SimTime>,
-    /// Per local type: whether the fleet has (or can get) instances of it.
-    present: Vec<bool>,
+    /// Per pool, per instance: the tasks on it (kept only for pools that can be interrupted).
+    tasks_on: Vec<Option<Vec<Vec<TaskSlot>>>>,
 }
 
 /// Fargate state.
@@ -81,30 +91,66 @@ struct FargateState {
     sizes: RankedSizes,
     rates: FargateRates,
     storage_gb_hour: f64,
+    /// FARGATE_SPOT price ÷ FARGATE price.
+    spot_factor: f64,
+    /// Launch-rate buckets: on-demand and Spot (reference/ecs-facts.md §7.2).
+    buckets: [TokenBucket; 2],
+    /// Account vCPU quota, in CPU units.
+    quota_units: Option<u64>,
+    /// CPU units of the Fargate sizes placed.
+    in_use_units: u64,
+    /// Tasks waiting (quota, launch rate or subnet), in arrival order.
+    waiting: Vec<TaskSlot>,
+    /// A retry is scheduled at this time (launch rate).
+    retry_at: Option<SimTime>,
+    /// Time to interruption of a FARGATE_SPOT task.
+    interruption: Option<Distribution>,
+    spot_rng: RngStream,
 }
 
 #[derive(Debug)]
 enum Mode {
     Ec2(Box<Ec2State>),
-    Fargate(FargateState),
+    Fargate(Box<FargateState>),
+}
+
+/// A service during the run.
+#[derive(Debug)]
+struct ServiceState {
+    group: GroupId,
+    desired: u32,
+    revision: u32,
+    deploying: bool,
+    /// Live tasks the service counts (not those being replaced), in start order.
+    tasks: Vec<TaskSlot>,
+    next_label: u64,
+    scaler: Option<ServiceScaler>,
 }
 
 /// The simulation of one arm.
 pub struct ArmSim<'a> {
+    scenario: &'a Scenario,
     arm: &'a Arm,
-    /// Job stream names, for task labels.
+    /// Job stream and service names, for task labels.
     job_names: Vec<String>,
+    service_names: Vec<String>,
     horizon: Option<SimTime>,
     interval: SimDuration,
     opts: RunOptions,
     queue: EventQueue<Event>,
     arrivals: Arrivals,
     next_sample: Option<SimTime>,
+    next_tick: Option<SimTime>,
     groups: GroupTable,
     tasks: TaskTable,
-    pending: PendingQueue,
+    /// Per group, live tasks per strategy entry (only with several entries).
+    live_by_group: Vec<Vec<u32>>,
     mode: Mode,
+    services: Vec<ServiceState>,
+    /// Free subnet addresses per zone, if limited.
+    subnet_free: Option<Vec<u32>>,
     start_rng: RngStream,
+    next_attempt: u32,
     now: SimTime,
     levels: Levels,
     integrals: Integrals,
@@ -118,6 +164,7 @@ pub struct ArmSim<'a> {
     task_run_ms: u128,
     summary: ArmSummary,
     samples: Vec<Sample>,
+    scaling: Vec<ScalingRecord>,
     records: Option<Vec<TaskRecord>>,
     events: u64,
 }
@@ -136,13 +183,6 @@ fn used(t: &LiveTask) -> (Option<f64>, Option<f64>) {
     }
 }
 
-fn source_index(s: TaskSource) -> usize {
-    match s {
-        TaskSource::Trace => 0,
-        TaskSource::Job(i) => usize::from(i) + 1,
-    }
-}
-
 impl<'a> ArmSim<'a> {
     /// Prepare arm `arm_index` of `scenario` under `seed`.
     pub fn new(
@@ -156,19 +196,73 @@ impl<'a> ArmSim<'a> {
         let arrivals = Arrivals::open(scenario, seed, &mut groups)?;
         let n = arm_index as u32;
         let mode = match &arm.kind {
-            ArmKind::Ec2(e) => Mode::Ec2(Box::new(Ec2State::new(
-                scenario,
-                arm,
-                e,
-                stream(seed, StreamPurpose::Placement(n)),
-            ))),
-            ArmKind::Fargate(f) => Mode::Fargate(FargateState {
-                sizes: FargateSizes::builtin().ranked(scenario.pricing.fargate(f.architecture)),
-                rates: scenario.pricing.fargate(f.architecture),
-                storage_gb_hour: scenario.pricing.fargate_storage_gb_hour,
-            }),
+            ArmKind::Ec2(e) => Mode::Ec2(Box::new(Ec2State::new(scenario, arm, e, seed, n))),
+            ArmKind::Fargate(f) => {
+                let rates = scenario.pricing.fargate(f.architecture);
+                let bucket = TokenBucket::new(FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND);
+                Mode::Fargate(Box::new(FargateState {
+                    sizes: FargateSizes::builtin().ranked(rates),
+                    rates,
+                    storage_gb_hour: scenario.pricing.fargate_storage_gb_hour,
+                    spot_factor: 1.0 - f.spot_discount,
+                    buckets: [bucket.clone(), bucket],
+                    quota_units: f.vcpu_quota.map(|q| u64::from(q) * 1024),
+                    in_use_units: 0,
+                    waiting: Vec::new(),
+                    retry_at: None,
+                    interruption: (f.spot_interruptions_per_hour > 0.0).then(|| {
+                        Distribution::Exponential {
+                            mean_ms: 3_600_000.0 / f.spot_interruptions_per_hour,
+                        }
+                    }),
+                    spot_rng: stream(seed, StreamPurpose::SpotInterruptions(n << 8)),
+                }))
+            }
         };
+        let services = scenario
+            .workload
+            .services
+            .iter()
+            .map(|s| ServiceState {
+                group: groups.intern(&format!("service:{}", s.name)),
+                desired: s.desired,
+                revision: 0,
+                deploying: false,
+                tasks: Vec::new(),
+                next_label: 0,
+                scaler: s.autoscaling.as_ref().map(|a| {
+                    ServiceScaler::new(
+                        a.target_cpu_percent,
+                        a.min,
+                        a.max,
+                        a.scale_in_cooldown,
+                        a.scale_out_cooldown,
+                    )
+                }),
+            })
+            .collect::<Vec<_>>();
+        let managed = match &arm.kind {
+            ArmKind::Ec2(e) => e
+                .providers
+                .iter()
+                .any(|p| matches!(p.capacity, Capacity::Managed { .. })),
+            ArmKind::Fargate(_) => false,
+        };
+        let ticks = managed
+            || scenario
+                .workload
+                .services
+                .iter()
+                .any(|s| s.autoscaling.is_some());
+        let mut queue = EventQueue::new();
+        for (i, s) in scenario.workload.services.iter().enumerate() {
+            for &t in &s.deployments {
+                let e = Event::Deployment(i as u16);
+                queue.schedule(t, e.kind(), e);
+            }
+        }
         let mut sim = ArmSim {
+            scenario,
             arm,
             job_names: scenario
                 .workload
@@ -176,17 +270,27 @@ impl<'a> ArmSim<'a> {
                 .iter()
                 .map(|j| j.name.clone())
                 .collect(),
+            service_names: scenario
+                .workload
+                .services
+                .iter()
+                .map(|s| s.name.clone())
+                .collect(),
             horizon: scenario.horizon.map(|h| SimTime(h.as_ms())),
             interval: scenario.metrics_interval,
             opts,
-            queue: EventQueue::new(),
+            queue,
             arrivals,
             next_sample: Some(SimTime::ZERO),
+            next_tick: ticks.then_some(SimTime::ZERO),
             groups,
             tasks: TaskTable::default(),
-            pending: PendingQueue::default(),
+            live_by_group: Vec::new(),
             mode,
+            services,
+            subnet_free: arm.subnet_ips.clone(),
             start_rng: stream(seed, StreamPurpose::TaskStart(n)),
+            next_attempt: 0,
             now: SimTime::ZERO,
             levels: Levels::default(),
             integrals: Integrals::default(),
@@ -199,18 +303,29 @@ impl<'a> ArmSim<'a> {
             task_run_ms: 0,
             summary: ArmSummary::default(),
             samples: Vec::new(),
+            scaling: Vec::new(),
             records: opts.record_tasks.then(Vec::new),
             events: 0,
         };
-        sim.launch_fixed_fleet();
+        sim.launch_initial_fleet();
+        if let Some(free) = sim.subnet_free.clone() {
+            for (z, &n) in free.iter().enumerate() {
+                if n == 0 {
+                    sim.set_zone_full(z, true);
+                }
+            }
+        }
+        for i in 0..sim.services.len() {
+            sim.reconcile_service(i);
+        }
         Ok(sim)
     }
 
-    /// The fixed fleet exists from time 0 (it was running before the simulated window):
-    /// registered at once and billed from time 0. `fixed = N` is split evenly over the arm's
-    /// types (earlier types get the remainder), launched type by type, each instance to the
-    /// zone with the fewest instances, so every type is balanced over the zones.
-    fn launch_fixed_fleet(&mut self) {
+    /// The instances each provider has at time 0 (a fixed fleet, or a managed group's `min`)
+    /// existed before the simulated window: registered at once and billed from time 0. The
+    /// count is split evenly over the provider's types (earlier types get the remainder),
+    /// launched type by type, each instance to the zone with the fewest instances.
+    fn launch_initial_fleet(&mut self) {
         let Mode::Ec2(ec2) = &mut self.mode else {
             return;
         };
@@ -222,36 +337,56 @@ impl<'a> ArmSim<'a> {
         } else {
             &[]
         };
-        let fixed = match spec.providers[0].capacity {
-            crate::scenario::Capacity::Fixed(n) => n,
-            crate::scenario::Capacity::Managed { min, .. } => min,
-        };
-        let n_types = ec2.types.len() as u32;
-        for ti in 0..ec2.types.len() {
-            let count = fixed / n_types + u32::from((ti as u32) < fixed % n_types);
-            if count > 0 {
-                ec2.present[ti] = true;
-            }
-            for _ in 0..count {
-                let (cpu, mem, slots) = ec2.capacity[ti];
-                let zone: ZoneId = ec2.cluster.next_zone();
-                ec2.cluster
-                    .add_instance(ti as u16, zone, cpu, mem, slots, reserved);
-                ec2.launched.push(SimTime::ZERO);
-                self.meter.open(SimTime::ZERO, ec2.types[ti].price_per_hour);
+        let mut notices = Vec::new();
+        for (p, (pool, provider)) in ec2.pools.iter_mut().zip(&spec.providers).enumerate() {
+            let count = match provider.capacity {
+                Capacity::Fixed(n) => n,
+                Capacity::Managed { min, .. } => min,
+            };
+            let n_types = pool.types.len() as u32;
+            for ti in 0..pool.types.len() {
+                let k = count / n_types + u32::from((ti as u32) < count % n_types);
+                for _ in 0..k {
+                    let (m, _) = pool.request(ti as u16, SimTime::ZERO, &mut self.meter);
+                    let (id, notice) = pool.register(m, SimTime::ZERO, reserved);
+                    if let Some(t) = notice {
+                        notices.push((t, p as u8, id.0));
+                    }
+                    if let Some(on) = &mut ec2.tasks_on[p] {
+                        on.push(Vec::new());
+                    }
+                }
             }
         }
-        self.summary.peak_instances = self.summary.peak_instances.max(ec2.cluster.len() as u32);
+        for (t, p, i) in notices {
+            let e = Event::SpotNotice(p, i);
+            self.queue.schedule(t, e.kind(), e);
+        }
+        self.note_instances();
         self.refresh_cluster_levels();
+    }
+
+    fn note_instances(&mut self) {
+        if let Mode::Ec2(ec2) = &self.mode {
+            let n: u32 = ec2.pools.iter().map(Ec2Pool::instances).sum();
+            self.summary.peak_instances = self.summary.peak_instances.max(n);
+        }
     }
 
     fn refresh_cluster_levels(&mut self) {
         if let Mode::Ec2(ec2) = &self.mode {
-            let c = &ec2.cluster;
-            self.levels.cpu_registered = c.total_registered_cpu();
-            self.levels.mem_registered = c.total_registered_mem();
-            self.levels.cpu_reserved = c.total_reserved_cpu();
-            self.levels.mem_reserved = c.total_reserved_mem();
+            let l = &mut self.levels;
+            l.cpu_registered = 0;
+            l.mem_registered = 0;
+            l.cpu_reserved = 0;
+            l.mem_reserved = 0;
+            for p in &ec2.pools {
+                let c = &p.cluster;
+                l.cpu_registered += c.total_registered_cpu();
+                l.mem_registered += c.total_registered_mem();
+                l.cpu_reserved += c.total_reserved_cpu();
+                l.mem_reserved += c.total_reserved_mem();
+            }
         }
     }
 
@@ -260,11 +395,12 @@ impl<'a> ArmSim<'a> {
         loop {
             let arrival = self.arrivals.peek_time().map(|t| (t, KIND_ARRIVAL));
             let event = self.queue.peek_key();
+            let tick = self.next_tick.map(|t| (t, KIND_CONTROL));
             let sample = self.next_sample.map(|t| (t, KIND_CONTROL));
             if self.horizon.is_none() && event.is_none() && arrival.is_none() {
                 break; // the finite workload is done
             }
-            let Some((t, kind)) = [arrival, event, sample].into_iter().flatten().min() else {
+            let Some((t, kind)) = [arrival, event, tick, sample].into_iter().flatten().min() else {
                 break;
             };
             if self.horizon.is_some_and(|h| t > h) {
@@ -278,14 +414,14 @@ impl<'a> ArmSim<'a> {
             }
             if Some((t, kind)) == arrival && event.is_none_or(|e| (t, kind) < e) {
                 if let Some((at, spec)) = self.arrivals.pop(&mut self.groups)? {
-                    self.on_task_arrived(at, spec);
+                    let _ = self.on_task_arrived(at, spec);
                 }
             } else if Some((t, kind)) == event {
-                match self.queue.pop() {
-                    Some((_, Event::TaskFinished(s))) => self.on_task_finished(s),
-                    Some((_, Event::TaskRunning(s))) => self.on_task_running(s),
-                    None => {}
+                if let Some((_, e)) = self.queue.pop() {
+                    self.on_event(e);
                 }
+            } else if Some((t, kind)) == tick {
+                self.on_scaling_tick();
             } else {
                 self.on_metric_sample();
             }
@@ -306,6 +442,7 @@ impl<'a> ArmSim<'a> {
                 // arrivals that were rejected or could never be placed do not extend the run.
                 self.integrals = self.integrals_at_activity.clone();
                 self.samples.retain(|s| s.time <= self.last_activity);
+                self.scaling.retain(|s| s.time <= self.last_activity);
                 self.last_activity
             }
         };
@@ -317,21 +454,49 @@ impl<'a> ArmSim<'a> {
         self.finish(end)
     }
 
+    fn on_event(&mut self, e: Event) {
+        match e {
+            Event::TaskFinished(a) => self.on_task_finished(a),
+            Event::TaskRunning(a) => self.on_task_running(a),
+            Event::TaskHealthy(a) => self.on_task_healthy(a),
+            Event::InstanceRegistered(p, m) => self.on_instance_registered(usize::from(p), m),
+            Event::FargateRetry => self.on_fargate_retry(),
+            Event::SpotNotice(p, i) => self.on_spot_notice(usize::from(p), InstanceId(i)),
+            Event::SpotReclaimed(p, i) => self.on_spot_reclaimed(usize::from(p), InstanceId(i)),
+            Event::FargateSpotNotice(a) => self.on_fargate_spot_notice(a),
+            Event::FargateSpotReclaimed(a) => self.on_fargate_spot_reclaimed(a),
+            Event::Deployment(s) => self.on_deployment(usize::from(s)),
+        }
+    }
+
     fn check(&self) -> Result<(), SimError> {
         if let Mode::Ec2(ec2) = &self.mode {
-            ec2.cluster
-                .check_invariants()
-                .map_err(|m| SimError::Invariant(format!("arm `{}`: {m}", self.arm.name)))?;
+            for p in &ec2.pools {
+                p.cluster.check_invariants().map_err(|m| {
+                    SimError::Invariant(format!(
+                        "arm `{}` provider `{}`: {m}",
+                        self.arm.name, p.name
+                    ))
+                })?;
+            }
         }
         Ok(())
     }
 
-    // ---- handlers -------------------------------------------------------------------------
+    /// The live task of placement `a`, if that placement is still current.
+    fn current(&self, a: Attempt) -> bool {
+        self.tasks
+            .get(a.0)
+            .is_some_and(|t| t.attempt == a.1 && t.placed_at.is_some())
+    }
 
-    fn on_task_arrived(&mut self, at: SimTime, spec: TaskSpec) {
-        let seq = self.summary.tasks_arrived;
+    // ---- arrivals and providers -----------------------------------------------------------
+
+    /// A task arrives; returns its slot while it is alive (placed or waiting).
+    fn on_task_arrived(&mut self, at: SimTime, spec: TaskSpec) -> Option<TaskSlot> {
         self.summary.tasks_arrived += 1;
-        let task = LiveTask {
+        let seq = self.summary.tasks_arrived - 1;
+        let mut task = LiveTask {
             spec,
             seq,
             arrival: at,
@@ -340,60 +505,235 @@ impl<'a> ArmSim<'a> {
             instance: None,
             fargate: None,
             eni_blocked: false,
+            subnet_blocked: false,
+            entry: 0,
+            attempt: 0,
+            subnet_zone: None,
+            started_before: false,
+            revision: 0,
+            healthy: false,
         };
-        let fits = match &self.mode {
-            Mode::Ec2(ec2) => ec2.fits_some_type(&task.spec),
-            Mode::Fargate(f) => f.size_for(&task.spec).is_some(),
-        };
-        if !fits {
+        let Some(entry) = self.choose_entry(task.spec.group) else {
             self.reject(&task);
-            return;
+            return None;
+        };
+        task.entry = entry as u8;
+        if !self.can_ever_run(&task) {
+            self.reject(&task);
+            return None;
         }
+        self.count_live(task.spec.group, entry, true);
+        let service = matches!(task.spec.source, TaskSource::Service(_));
         let slot = self.tasks.insert(task);
         if self.try_place(slot, Target::Anywhere, true) {
-            return;
+            return Some(slot);
         }
-        if self.arm.on_no_capacity == OnNoCapacity::Fail {
+        // Services keep trying (the service scheduler retries); one-off tasks may fail at once.
+        if self.arm.on_no_capacity == OnNoCapacity::Fail && !service {
             if let Some(t) = self.tasks.remove(slot) {
+                self.count_live(t.spec.group, usize::from(t.entry), false);
                 self.reject(&t);
             }
+            None
         } else {
-            let dynamic = self.is_dynamic(slot);
-            if let Some(t) = self.tasks.get(slot) {
-                self.pending
-                    .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
-            }
+            self.enqueue(slot);
+            Some(slot)
         }
     }
 
-    fn on_task_running(&mut self, slot: TaskSlot) {
-        self.touch();
-        let now = self.now;
-        let Some(t) = self.tasks.get_mut(slot) else {
-            return;
-        };
-        t.running_at = Some(now);
-        self.waits_ms.push(now.since(t.arrival).as_ms());
-        let (cpu_used, mem_used) = used(t);
-        self.has_usage |= cpu_used.is_some() || mem_used.is_some();
-        self.usage_missing |= cpu_used.is_none() || mem_used.is_none();
-        self.levels.cpu_used += cpu_used.unwrap_or(0.0);
-        self.levels.mem_used += mem_used.unwrap_or(0.0);
-        let done = now.after(t.spec.duration);
-        self.queue.schedule(
-            done,
-            Event::TaskFinished(slot).kind(),
-            Event::TaskFinished(slot),
-        );
+    /// The strategy entry the next task of `group` runs on (reference/ecs-facts.md §5.1).
+    fn choose_entry(&mut self, group: GroupId) -> Option<usize> {
+        let strategy = &self.arm.provider_strategy;
+        if strategy.len() == 1 {
+            return (strategy[0].weight > 0 || strategy[0].base > 0).then_some(0);
+        }
+        let g = group.0 as usize;
+        if self.live_by_group.len() <= g {
+            self.live_by_group.resize(g + 1, Vec::new());
+        }
+        let live = &mut self.live_by_group[g];
+        if live.is_empty() {
+            live.resize(strategy.len(), 0);
+        }
+        choose_provider(strategy, live)
     }
 
-    fn on_task_finished(&mut self, slot: TaskSlot) {
+    fn count_live(&mut self, group: GroupId, entry: usize, add: bool) {
+        if let Some(v) = self
+            .live_by_group
+            .get_mut(group.0 as usize)
+            .and_then(|l| l.get_mut(entry))
+        {
+            *v = if add { *v + 1 } else { v.saturating_sub(1) };
+        }
+    }
+
+    /// Whether the task could ever run on its provider (else it is rejected at once).
+    fn can_ever_run(&self, t: &LiveTask) -> bool {
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        match &self.mode {
+            Mode::Ec2(ec2) => {
+                let ports = &ec2.rules[self.source_index(t.spec.source)].host_ports;
+                if ec2.ports_conflict && ports.iter().any(|p| AGENT_RESERVED_PORTS.contains(p)) {
+                    return false;
+                }
+                ec2.pools[provider].fits_some_type(&t.spec)
+            }
+            Mode::Fargate(f) => f
+                .size_for(&t.spec)
+                .is_some_and(|size| f.quota_units.is_none_or(|q| u64::from(size.cpu_units) <= q)),
+        }
+    }
+
+    fn source_index(&self, s: TaskSource) -> usize {
+        match s {
+            TaskSource::Trace => 0,
+            TaskSource::Job(i) => usize::from(i) + 1,
+            TaskSource::Service(i) => 1 + self.job_names.len() + usize::from(i),
+        }
+    }
+
+    /// Put a task that could not be placed in its provider's waiting line.
+    fn enqueue(&mut self, slot: TaskSlot) {
+        let dynamic = self.is_dynamic(slot);
+        let Some(t) = self.tasks.get(slot) else {
+            return;
+        };
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        match &mut self.mode {
+            Mode::Ec2(ec2) => {
+                let pool = &mut ec2.pools[provider];
+                pool.pending
+                    .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
+                pool.count_provisioning(&t.spec, true);
+            }
+            Mode::Fargate(f) => f.waiting.push(slot),
+        }
+    }
+
+    /// Take a waiting task out of its line (it is placed, withdrawn or stopped).
+    fn dequeue(&mut self, slot: TaskSlot) -> bool {
+        let Some(t) = self.tasks.get(slot) else {
+            return false;
+        };
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        match &mut self.mode {
+            Mode::Ec2(ec2) => {
+                let pool = &mut ec2.pools[provider];
+                if pool.pending.remove_slot(slot) {
+                    pool.count_provisioning(&t.spec, false);
+                    return true;
+                }
+                false
+            }
+            Mode::Fargate(f) => match f.waiting.iter().position(|&s| s == slot) {
+                Some(p) => {
+                    f.waiting.remove(p);
+                    true
+                }
+                None => false,
+            },
+        }
+    }
+
+    // ---- task lifecycle -------------------------------------------------------------------
+
+    fn on_task_running(&mut self, a: Attempt) {
+        if !self.current(a) {
+            return;
+        }
         self.touch();
         let now = self.now;
+        let slot = a.0;
+        let (spot, service) = {
+            let Some(t) = self.tasks.get_mut(slot) else {
+                return;
+            };
+            t.running_at = Some(now);
+            if !t.started_before {
+                t.started_before = true;
+                self.waits_ms.push(now.since(t.arrival).as_ms());
+            }
+            let (cpu_used, mem_used) = used(t);
+            self.has_usage |= cpu_used.is_some() || mem_used.is_some();
+            self.usage_missing |= cpu_used.is_none() || mem_used.is_none();
+            self.levels.cpu_used += cpu_used.unwrap_or(0.0);
+            self.levels.mem_used += mem_used.unwrap_or(0.0);
+            let service = matches!(t.spec.source, TaskSource::Service(_));
+            if !service {
+                let e = Event::TaskFinished(a);
+                self.queue.schedule(now.after(t.spec.duration), e.kind(), e);
+            }
+            (
+                self.arm.provider_strategy[usize::from(t.entry)].provider == FARGATE_SPOT,
+                service,
+            )
+        };
+        if service {
+            let e = Event::TaskHealthy(a);
+            self.queue.schedule(now.after(HEALTH_GRACE), e.kind(), e);
+        }
+        if spot
+            && let Mode::Fargate(f) = &mut self.mode
+            && let Some(d) = &f.interruption
+        {
+            let at = now.after(d.sample(&mut f.spot_rng));
+            let e = Event::FargateSpotNotice(a);
+            self.queue.schedule(at, e.kind(), e);
+        }
+    }
+
+    fn on_task_healthy(&mut self, a: Attempt) {
+        if !self.current(a) {
+            return;
+        }
+        let Some(t) = self.tasks.get_mut(a.0) else {
+            return;
+        };
+        t.healthy = true;
+        if let TaskSource::Service(i) = t.spec.source
+            && self.services[usize::from(i)].deploying
+        {
+            self.reconcile_service(usize::from(i));
+        }
+    }
+
+    fn on_task_finished(&mut self, a: Attempt) {
+        if !self.current(a) {
+            return;
+        }
+        self.end_task(a.0, TaskOutcome::Completed);
+    }
+
+    /// A placed or waiting task stops for good with `outcome` (completed, lost, or rejected
+    /// when withdrawn before it ran): free what it held, count it, and let waiting tasks use
+    /// the room.
+    fn end_task(&mut self, slot: TaskSlot, outcome: TaskOutcome) {
+        let now = self.now;
+        let waiting = self.tasks.get(slot).is_some_and(|t| t.placed_at.is_none());
+        if waiting {
+            self.dequeue(slot);
+        }
         let Some(t) = self.tasks.remove(slot) else {
             return;
         };
-        self.summary.tasks_completed += 1;
+        self.touch();
+        self.count_live(t.spec.group, usize::from(t.entry), false);
+        if let TaskSource::Service(i) = t.spec.source {
+            let s = &mut self.services[usize::from(i)];
+            if let Some(p) = s.tasks.iter().position(|&x| x == slot) {
+                s.tasks.remove(p);
+            }
+        }
+        match outcome {
+            TaskOutcome::Completed => self.summary.tasks_completed += 1,
+            TaskOutcome::Lost => self.summary.tasks_lost += 1,
+            _ => self.summary.tasks_rejected += 1,
+        }
+        if waiting {
+            self.record(&t, None, None, outcome);
+            return;
+        }
         if t.running_at.is_some() {
             let (cpu_used, mem_used) = used(&t);
             self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
@@ -402,10 +742,26 @@ impl<'a> ArmSim<'a> {
         if let Some(r) = t.running_at {
             self.task_run_ms += u128::from(now.since(r).as_ms());
         }
-        let cost = self.release(&t, now, true);
-        self.record(&t, Some(now), cost, TaskOutcome::Completed);
-        if let (Mode::Ec2(_), Some(i)) = (&self.mode, t.instance) {
-            self.walk_pending(i);
+        let cost = self.release(slot, &t, now, true);
+        self.record(&t, Some(now), cost, outcome);
+        self.after_release(&t);
+    }
+
+    /// Capacity freed by task `t`: walk the waiting tasks that might use it.
+    fn after_release(&mut self, t: &LiveTask) {
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        let zone_reopened = self.free_subnet_address(t);
+        if zone_reopened {
+            self.walk_everything();
+            return;
+        }
+        match &self.mode {
+            Mode::Ec2(_) => {
+                if let Some(i) = t.instance {
+                    self.walk_pending(provider, i);
+                }
+            }
+            Mode::Fargate(_) => self.walk_fargate(),
         }
     }
 
@@ -419,11 +775,14 @@ impl<'a> ArmSim<'a> {
 
     fn on_metric_sample(&mut self) {
         let now = self.now;
-        let instances = match &self.mode {
-            Mode::Ec2(e) => e.cluster.len() as u32,
-            Mode::Fargate(_) => 0,
+        let (instances, launching, pending) = match &self.mode {
+            Mode::Ec2(e) => (
+                e.pools.iter().map(Ec2Pool::instances).sum(),
+                e.pools.iter().map(|p| p.launching).sum(),
+                e.pools.iter().map(|p| p.pending.len() as u64).sum(),
+            ),
+            Mode::Fargate(f) => (0, 0, f.waiting.len() as u64),
         };
-        let pending = self.pending.len() as u64;
         self.samples.push(Sample {
             time: now,
             instances,
@@ -433,6 +792,7 @@ impl<'a> ArmSim<'a> {
             mem_reserved: self.levels.mem_reserved,
             tasks_running: self.tasks.len() as u64 - pending,
             tasks_pending: pending,
+            instances_launching: launching,
             cost_rate_usd_h: self.meter.rate_per_hour(),
             cost_cum_usd: self.meter.accrued(now),
         });
@@ -443,48 +803,105 @@ impl<'a> ArmSim<'a> {
 
     /// Whether the task in `slot` has a constraint that a placement can make true (so a walk
     /// must try it everywhere, see [`PendingQueue`]).
+    ///
+    /// [`PendingQueue`]: crate::sim::pending_queue::PendingQueue
     fn is_dynamic(&self, slot: TaskSlot) -> bool {
         match (&self.mode, self.tasks.get(slot)) {
-            (Mode::Ec2(ec2), Some(t)) => ec2.rules[source_index(t.spec.source)].dynamic,
+            (Mode::Ec2(ec2), Some(t)) => ec2.rules[self.source_index(t.spec.source)].dynamic,
             _ => false,
         }
     }
 
+    fn next_attempt(&mut self) -> u32 {
+        self.next_attempt = self.next_attempt.wrapping_add(1);
+        self.next_attempt
+    }
+
     /// Try to place the task in `slot` now, anywhere or only on one instance; true if placed.
-    /// `first_attempt` is the attempt at arrival, the one that counts ENI-blocked tasks.
+    /// `first_attempt` is the attempt at arrival, the one that counts blocked tasks.
     fn try_place(&mut self, slot: TaskSlot, target: Target, first_attempt: bool) -> bool {
         let now = self.now;
+        let attempt = self.next_attempt();
+        let source = match self.tasks.get(slot) {
+            Some(t) => self.source_index(t.spec.source),
+            None => return false,
+        };
         let Some(task) = self.tasks.get_mut(slot) else {
             return false;
         };
+        let provider = self.arm.provider_strategy[usize::from(task.entry)].provider;
         match &mut self.mode {
             Mode::Fargate(f) => {
                 let Some(size) = f.size_for(&task.spec) else {
                     return false;
                 };
+                if f.quota_units
+                    .is_some_and(|q| f.in_use_units + u64::from(size.cpu_units) > q)
+                {
+                    return false;
+                }
+                // Fargate spreads tasks over the zones: with limited subnets, the zone with the
+                // most free addresses (ties to the earlier zone).
+                let zone = match &self.subnet_free {
+                    None => None,
+                    Some(free) => {
+                        let best = (0..free.len()).max_by_key(|&z| (free[z], std::cmp::Reverse(z)));
+                        match best {
+                            Some(z) if free[z] > 0 => Some(z as u8),
+                            _ => {
+                                if first_attempt && !task.subnet_blocked {
+                                    task.subnet_blocked = true;
+                                    self.summary.subnet_blocked_placements += 1;
+                                }
+                                return false;
+                            }
+                        }
+                    }
+                };
+                let b = usize::from(provider == FARGATE_SPOT);
+                if let Err(at) = f.buckets[b].try_take(now) {
+                    if f.retry_at.is_none_or(|r| at < r) {
+                        f.retry_at = Some(at);
+                        self.queue
+                            .schedule(at, Event::FargateRetry.kind(), Event::FargateRetry);
+                    }
+                    return false;
+                }
+                let hourly =
+                    fargate_hourly(size, task.spec.storage_gib, f.rates, f.storage_gb_hour)
+                        * if b == 1 { f.spot_factor } else { 1.0 };
+                f.in_use_units += u64::from(size.cpu_units);
                 task.fargate = Some(size);
                 task.placed_at = Some(now);
+                task.subnet_zone = zone;
                 self.levels.cpu_registered += u64::from(size.cpu_units);
                 self.levels.mem_registered += u64::from(size.memory_mib);
                 self.levels.cpu_reserved += u64::from(task.spec.cpu_units);
                 self.levels.mem_reserved += u64::from(task.spec.memory_mib);
-                self.meter.open(
-                    now,
-                    fargate_hourly(size, task.spec.storage_gib, f.rates, f.storage_gb_hour),
-                );
+                self.meter.open(now, hourly);
+                if let (Some(z), Some(free)) = (zone, &mut self.subnet_free) {
+                    free[usize::from(z)] -= 1;
+                }
             }
             Mode::Ec2(ec2) => {
-                let rules = &ec2.rules[source_index(task.spec.source)];
+                let rules = &ec2.rules[source];
+                let pool = &mut ec2.pools[provider];
                 let request = PlacementRequest {
-                    resources: ec2.request(&task.spec, &rules.host_ports),
+                    resources: ResourceRequest {
+                        cpu_units: task.spec.cpu_units,
+                        memory_mib: task.spec.memory_mib,
+                        needs_eni: ec2.needs_eni,
+                        host_ports: &rules.host_ports,
+                        group: task.spec.group,
+                    },
                     constraints: &rules.constraints,
-                    strategy: &ec2.strategy,
+                    strategy: &rules.strategy,
                 };
                 let names = self.groups.names();
                 let decision = match target {
                     Target::Only(i) => {
-                        let fits = ec2.cluster.fit(i, &request.resources) == Fit::Fits
-                            && constraints_hold(&ec2.cluster, names, &request, i.0);
+                        let fits = pool.cluster.fit(i, &request.resources) == Fit::Fits
+                            && constraints_hold(&pool.cluster, names, &request, i.0);
                         if fits {
                             Placement::Placed(i)
                         } else {
@@ -492,14 +909,14 @@ impl<'a> ArmSim<'a> {
                         }
                     }
                     Target::Anywhere if self.opts.reference_placement => place_by_scan(
-                        &ec2.cluster,
+                        &pool.cluster,
                         names,
                         &request,
                         &mut ec2.scratch,
                         &mut ec2.rng,
                     ),
                     Target::Anywhere => placement::place(
-                        &ec2.cluster,
+                        &pool.cluster,
                         names,
                         &request,
                         &mut ec2.scratch,
@@ -508,57 +925,115 @@ impl<'a> ArmSim<'a> {
                 };
                 match decision {
                     Placement::Placed(i) => {
-                        if !ec2.cluster.reserve(i, &request.resources) {
+                        if !pool.cluster.reserve(i, &request.resources) {
                             return false;
                         }
                         task.instance = Some(i);
                         task.placed_at = Some(now);
+                        if let Some(on) = &mut ec2.tasks_on[provider] {
+                            on[i.index()].push(slot);
+                        }
+                        if ec2.needs_eni && self.subnet_free.is_some() {
+                            task.subnet_zone = Some(pool.cluster.zone_of()[i.index()].0);
+                        }
                     }
                     Placement::NoInstance { eni_blocked } => {
-                        if eni_blocked && first_attempt && !task.eni_blocked {
+                        if first_attempt && eni_blocked && !task.eni_blocked {
                             task.eni_blocked = true;
                             self.summary.eni_blocked_placements += 1;
+                        }
+                        if first_attempt
+                            && !task.subnet_blocked
+                            && subnet_blocks(pool, &request.resources)
+                        {
+                            task.subnet_blocked = true;
+                            self.summary.subnet_blocked_placements += 1;
                         }
                         return false;
                     }
                 }
             }
         }
+        if let Some(t) = self.tasks.get_mut(slot) {
+            t.attempt = attempt;
+        }
+        let zone = self.tasks.get(slot).and_then(|t| t.subnet_zone);
+        if let (Some(z), Mode::Ec2(_)) = (zone, &self.mode)
+            && let Some(free) = &mut self.subnet_free
+        {
+            free[usize::from(z)] -= 1;
+            if free[usize::from(z)] == 0 {
+                self.set_zone_full(usize::from(z), true);
+            }
+        }
         self.touch();
         let latency = self.arm.task_start_latency.sample(&mut self.start_rng);
-        self.queue.schedule(
-            now.after(latency),
-            Event::TaskRunning(slot).kind(),
-            Event::TaskRunning(slot),
-        );
+        let e = Event::TaskRunning((slot, attempt));
+        self.queue.schedule(now.after(latency), e.kind(), e);
         self.refresh_cluster_levels();
         true
     }
 
-    /// After a release on instance `released`, walk the pending queue in arrival order and
-    /// place every task that now fits (DESIGN.md §3). Only `released` has changed, so a waiting
-    /// task can now fit only there: the queue's index yields, in order, the tasks whose CPU and
-    /// memory fit what it has free, plus the dynamic ones, which are tried everywhere (see
-    /// [`PendingQueue`]). With `reference_placement`, every waiting task is tried everywhere.
-    fn walk_pending(&mut self, released: InstanceId) {
-        if self.opts.reference_placement {
-            let waiting: Vec<(usize, TaskSlot)> = self.pending.iter().collect();
-            for (pos, slot) in waiting {
-                if self.try_place(slot, Target::Anywhere, false) {
-                    self.pending.remove(pos);
+    /// Give back the subnet address task `t` held; true if its zone was full and has room now.
+    fn free_subnet_address(&mut self, t: &LiveTask) -> bool {
+        let (Some(z), Some(free)) = (t.subnet_zone, &mut self.subnet_free) else {
+            return false;
+        };
+        let z = usize::from(z);
+        free[z] += 1;
+        if free[z] == 1 {
+            if let Mode::Ec2(_) = self.mode {
+                self.set_zone_full(z, false);
+            }
+            return true;
+        }
+        false
+    }
+
+    /// Mark the instances of zone `z` (every provider) as in a full subnet, or not.
+    fn set_zone_full(&mut self, z: usize, full: bool) {
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        if !ec2.needs_eni {
+            return;
+        }
+        for pool in &mut ec2.pools {
+            for k in 0..pool.cluster.len() {
+                if usize::from(pool.cluster.zone_of()[k].0) == z {
+                    pool.cluster.set_unavailable(
+                        InstanceId(k as u32),
+                        unavailable::SUBNET_FULL,
+                        full,
+                    );
                 }
             }
+        }
+    }
+
+    /// After a release on instance `released` of pool `p`, walk the pool's pending queue in
+    /// arrival order and place every task that now fits (DESIGN.md §3). Only `released` has
+    /// changed, so a waiting task can now fit only there: the queue's index yields, in order,
+    /// the tasks whose CPU and memory fit what it has free, plus the dynamic ones, which are
+    /// tried everywhere (see [`PendingQueue`]). With `reference_placement`, every waiting task
+    /// is tried everywhere.
+    ///
+    /// [`PendingQueue`]: crate::sim::pending_queue::PendingQueue
+    fn walk_pending(&mut self, p: usize, released: InstanceId) {
+        if self.opts.reference_placement {
+            self.walk_pool_everywhere(p);
             return;
         }
         let mut from = 0;
         loop {
             let Mode::Ec2(ec2) = &self.mode else { return };
-            let free = ec2.cluster.free()[released.index()];
-            let Some(pos) = self.pending.next_candidate(from, free[0], free[1]) else {
+            let pool = &ec2.pools[p];
+            let free = pool.cluster.free()[released.index()];
+            let Some(pos) = pool.pending.next_candidate(from, free[0], free[1]) else {
                 break;
             };
             from = pos + 1;
-            let Some((slot, dynamic)) = self.pending.at(pos) else {
+            let Some((slot, dynamic)) = pool.pending.at(pos) else {
                 continue;
             };
             let target = if dynamic {
@@ -567,30 +1042,108 @@ impl<'a> ArmSim<'a> {
                 Target::Only(released)
             };
             if self.try_place(slot, target, false) {
-                self.pending.remove(pos);
+                self.placed_from_queue(p, pos, slot);
             }
         }
     }
 
+    fn placed_from_queue(&mut self, p: usize, pos: usize, slot: TaskSlot) {
+        if let (Mode::Ec2(ec2), Some(t)) = (&mut self.mode, self.tasks.get(slot)) {
+            let pool = &mut ec2.pools[p];
+            pool.pending.remove(pos);
+            pool.count_provisioning(&t.spec, false);
+        }
+    }
+
+    /// Try every waiting task of pool `p` everywhere, in arrival order.
+    fn walk_pool_everywhere(&mut self, p: usize) {
+        let waiting: Vec<(usize, TaskSlot)> = match &self.mode {
+            Mode::Ec2(ec2) => ec2.pools[p].pending.iter().collect(),
+            Mode::Fargate(_) => return,
+        };
+        for (pos, slot) in waiting {
+            if self.try_place(slot, Target::Anywhere, false) {
+                self.placed_from_queue(p, pos, slot);
+            }
+        }
+    }
+
+    /// Try every waiting task everywhere (a zone's subnet has room again).
+    fn walk_everything(&mut self) {
+        match &self.mode {
+            Mode::Ec2(ec2) => {
+                for p in 0..ec2.pools.len() {
+                    self.walk_pool_everywhere(p);
+                }
+            }
+            Mode::Fargate(_) => self.walk_fargate(),
+        }
+    }
+
+    /// Try the waiting Fargate tasks in arrival order.
+    fn walk_fargate(&mut self) {
+        let waiting = match &mut self.mode {
+            Mode::Fargate(f) => std::mem::take(&mut f.waiting),
+            Mode::Ec2(_) => return,
+        };
+        let mut still = Vec::new();
+        for slot in waiting {
+            if !self.try_place(slot, Target::Anywhere, false) {
+                still.push(slot);
+            }
+        }
+        if let Mode::Fargate(f) = &mut self.mode {
+            still.append(&mut f.waiting);
+            f.waiting = still;
+        }
+    }
+
+    fn on_fargate_retry(&mut self) {
+        if let Mode::Fargate(f) = &mut self.mode {
+            if f.retry_at.is_some_and(|r| r > self.now) {
+                return; // a later retry replaced this one
+            }
+            f.retry_at = None;
+        }
+        self.walk_fargate();
+    }
+
     /// Free what task `t` held; returns its cost where it has its own (Fargate).
-    fn release(&mut self, t: &LiveTask, now: SimTime, ended: bool) -> Option<f64> {
+    fn release(&mut self, slot: TaskSlot, t: &LiveTask, now: SimTime, ended: bool) -> Option<f64> {
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        let source = self.source_index(t.spec.source);
         match &mut self.mode {
             Mode::Ec2(ec2) => {
                 if let Some(i) = t.instance {
-                    let rules = &ec2.rules[source_index(t.spec.source)];
-                    let req = ec2.request(&t.spec, &rules.host_ports);
-                    ec2.cluster.release(i, &req);
+                    let rules = &ec2.rules[source];
+                    let req = ResourceRequest {
+                        cpu_units: t.spec.cpu_units,
+                        memory_mib: t.spec.memory_mib,
+                        needs_eni: ec2.needs_eni,
+                        host_ports: &rules.host_ports,
+                        group: t.spec.group,
+                    };
+                    ec2.pools[provider].cluster.release(i, &req);
+                    if let Some(on) = &mut ec2.tasks_on[provider] {
+                        let list = &mut on[i.index()];
+                        if let Some(p) = list.iter().position(|&s| s == slot) {
+                            list.swap_remove(p);
+                        }
+                    }
                 }
                 self.refresh_cluster_levels();
                 None
             }
             Mode::Fargate(f) => {
                 let (size, placed) = (t.fargate?, t.placed_at?);
+                f.in_use_units -= u64::from(size.cpu_units);
                 self.levels.cpu_registered -= u64::from(size.cpu_units);
                 self.levels.mem_registered -= u64::from(size.memory_mib);
                 self.levels.cpu_reserved -= u64::from(t.spec.cpu_units);
                 self.levels.mem_reserved -= u64::from(t.spec.memory_mib);
-                let hourly = fargate_hourly(size, t.spec.storage_gib, f.rates, f.storage_gb_hour);
+                let spot = provider == FARGATE_SPOT;
+                let hourly = fargate_hourly(size, t.spec.storage_gib, f.rates, f.storage_gb_hour)
+                    * if spot { f.spot_factor } else { 1.0 };
                 let cost = cost_of(
                     billed_secs(now.since(placed), ended, FARGATE_MINIMUM_SECS),
                     hourly,
@@ -616,28 +1169,46 @@ impl<'a> ArmSim<'a> {
         let Some(records) = &mut self.records else {
             return;
         };
+        let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
         let (instance_id, instance_type, provider) = match &self.mode {
-            Mode::Ec2(ec2) => (
-                t.instance.map(|i| ec2.cluster.instance_name(i).to_string()),
-                t.instance.map(|i| {
-                    ec2.types[usize::from(ec2.cluster.type_of()[i.index()])]
-                        .name
-                        .clone()
-                }),
-                self.arm.name.clone(),
+            Mode::Ec2(ec2) => {
+                let pool = &ec2.pools[provider];
+                (
+                    t.instance
+                        .map(|i| pool.cluster.instance_name(i).to_string()),
+                    t.instance.map(|i| {
+                        pool.types[usize::from(pool.cluster.type_of()[i.index()])]
+                            .name
+                            .clone()
+                    }),
+                    pool.name.clone(),
+                )
+            }
+            Mode::Fargate(_) => (
+                None,
+                None,
+                if provider == FARGATE_SPOT {
+                    "FARGATE_SPOT"
+                } else {
+                    "FARGATE"
+                }
+                .to_string(),
             ),
-            Mode::Fargate(_) => (None, None, "FARGATE".to_string()),
         };
         records.push(TaskRecord {
             task_id: {
-                let job = match t.spec.source {
+                let name = match t.spec.source {
                     TaskSource::Job(i) => self
                         .job_names
                         .get(usize::from(i))
                         .map_or("", String::as_str),
+                    TaskSource::Service(i) => self
+                        .service_names
+                        .get(usize::from(i))
+                        .map_or("", String::as_str),
                     TaskSource::Trace => "",
                 };
-                t.spec.label.render(job)
+                t.spec.label.render(name)
             },
             group: self.groups.name(t.spec.group).to_string(),
             arrival: t.arrival,
@@ -653,6 +1224,417 @@ impl<'a> ArmSim<'a> {
         });
     }
 
+    // ---- capacity: instances ------------------------------------------------------------
+
+    /// Launch `count` instances of type `type_index` in pool `p` now.
+    fn launch(&mut self, p: usize, type_index: u16, count: u32) {
+        let now = self.now;
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        for _ in 0..count {
+            let (m, ready) = ec2.pools[p].request(type_index, now, &mut self.meter);
+            let e = Event::InstanceRegistered(p as u8, m);
+            self.queue.schedule(ready, e.kind(), e);
+        }
+        self.note_instances();
+    }
+
+    fn on_instance_registered(&mut self, p: usize, m: u32) {
+        let now = self.now;
+        let full_zones: Vec<usize> = self
+            .subnet_free
+            .as_ref()
+            .map(|f| (0..f.len()).filter(|&z| f[z] == 0).collect())
+            .unwrap_or_default();
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        let reserved: &[u16] = if ec2.ports_conflict {
+            &AGENT_RESERVED_PORTS
+        } else {
+            &[]
+        };
+        let (id, notice) = ec2.pools[p].register(m, now, reserved);
+        if let Some(on) = &mut ec2.tasks_on[p] {
+            on.push(Vec::new());
+        }
+        let zone = usize::from(ec2.pools[p].cluster.zone_of()[id.index()].0);
+        if ec2.needs_eni && full_zones.contains(&zone) {
+            ec2.pools[p]
+                .cluster
+                .set_unavailable(id, unavailable::SUBNET_FULL, true);
+        }
+        if let Some(t) = notice {
+            let e = Event::SpotNotice(p as u8, id.0);
+            self.queue.schedule(t, e.kind(), e);
+        }
+        self.refresh_cluster_levels();
+        // A new instance is capacity that appears: walk as after a release there.
+        if self.opts.reference_placement {
+            self.walk_pool_everywhere(p);
+        } else {
+            self.walk_pending(p, id);
+        }
+    }
+
+    fn on_spot_notice(&mut self, p: usize, i: InstanceId) {
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        let cluster = &mut ec2.pools[p].cluster;
+        if cluster.unavailable(i) & (unavailable::TERMINATED | unavailable::DRAINING) != 0 {
+            return;
+        }
+        // ECS drains the instance (ECS_ENABLE_SPOT_INSTANCE_DRAINING, reference/ecs-facts.md
+        // §6.1): no new task, and the services replace their tasks on it at once.
+        cluster.set_unavailable(i, unavailable::DRAINING, true);
+        self.summary.interruptions += 1;
+        let on = ec2.tasks_on[p]
+            .as_ref()
+            .map(|on| on[i.index()].clone())
+            .unwrap_or_default();
+        let e = Event::SpotReclaimed(p as u8, i.0);
+        self.queue
+            .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
+        for slot in on {
+            if let Some(TaskSource::Service(s)) = self.tasks.get(slot).map(|t| t.spec.source) {
+                let svc = &mut self.services[usize::from(s)];
+                if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
+                    svc.tasks.remove(pos);
+                }
+                self.reconcile_service(usize::from(s));
+            }
+        }
+        self.refresh_cluster_levels();
+    }
+
+    fn on_spot_reclaimed(&mut self, p: usize, i: InstanceId) {
+        let on = match &self.mode {
+            Mode::Ec2(ec2) => ec2.tasks_on[p]
+                .as_ref()
+                .map(|on| on[i.index()].clone())
+                .unwrap_or_default(),
+            Mode::Fargate(_) => return,
+        };
+        for slot in on {
+            self.interrupt(slot);
+        }
+        let now = self.now;
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        let pool = &mut ec2.pools[p];
+        let type_index = pool.cluster.type_of()[i.index()];
+        if pool.terminate(i, now, &mut self.meter) {
+            // The group keeps its desired capacity: it launches a replacement.
+            self.launch(p, type_index, 1);
+        }
+        self.refresh_cluster_levels();
+    }
+
+    /// A Spot interruption stops the task in `slot`: a service task is lost (its service has
+    /// replaced or will replace it); a one-off task starts again or is lost per
+    /// `on_interruption`.
+    fn interrupt(&mut self, slot: TaskSlot) {
+        let Some(t) = self.tasks.get(slot) else {
+            return;
+        };
+        let service = match t.spec.source {
+            TaskSource::Service(s) => Some(usize::from(s)),
+            _ => None,
+        };
+        if service.is_some() || self.arm.on_interruption == OnInterruption::Lose {
+            self.end_task(slot, TaskOutcome::Lost);
+            if let Some(s) = service {
+                self.reconcile_service(s);
+            }
+            return;
+        }
+        // Restart: this attempt ends (recorded as interrupted), the task waits again.
+        let now = self.now;
+        let old = t.clone();
+        if old.running_at.is_some() {
+            let (cpu_used, mem_used) = used(&old);
+            self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
+            self.levels.mem_used -= mem_used.unwrap_or(0.0);
+        }
+        if let Some(r) = old.running_at {
+            self.task_run_ms += u128::from(now.since(r).as_ms());
+        }
+        let cost = self.release(slot, &old, now, true);
+        self.record(&old, Some(now), cost, TaskOutcome::Interrupted);
+        if let Some(t) = self.tasks.get_mut(slot) {
+            t.placed_at = None;
+            t.running_at = None;
+            t.instance = None;
+            t.fargate = None;
+            t.subnet_zone = None;
+        }
+        self.after_release(&old);
+        if !self.try_place(slot, Target::Anywhere, false) {
+            self.enqueue(slot);
+        }
+    }
+
+    fn on_fargate_spot_notice(&mut self, a: Attempt) {
+        if !self.current(a) {
+            return;
+        }
+        self.summary.interruptions += 1;
+        let e = Event::FargateSpotReclaimed(a);
+        self.queue
+            .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
+    }
+
+    fn on_fargate_spot_reclaimed(&mut self, a: Attempt) {
+        if self.current(a) {
+            self.interrupt(a.0);
+        }
+    }
+
+    // ---- scaling ------------------------------------------------------------------------
+
+    /// Once a minute: managed scaling of every provider, then service auto scaling.
+    fn on_scaling_tick(&mut self) {
+        let now = self.now;
+        self.next_tick = Some(now.after(SCALING_PERIOD));
+        let pools = match &self.mode {
+            Mode::Ec2(ec2) => ec2.pools.len(),
+            Mode::Fargate(_) => 0,
+        };
+        for p in 0..pools {
+            self.scale_pool(p);
+        }
+        for s in 0..self.services.len() {
+            self.scale_service(s);
+        }
+    }
+
+    fn scale_pool(&mut self, p: usize) {
+        let now = self.now;
+        let Mode::Ec2(ec2) = &mut self.mode else {
+            return;
+        };
+        let pool = &mut ec2.pools[p];
+        if pool.scaler.is_none() {
+            return;
+        }
+        let n = pool.instances();
+        let m = instances_needed(pool.non_empty(), n, pool.provisioning_estimate());
+        let warm = pool.in_warmup(now);
+        let Some(scaler) = &mut pool.scaler else {
+            return;
+        };
+        let action = scaler.evaluate(m, n, warm);
+        let target = match &self.arm.kind {
+            ArmKind::Ec2(e) => match &e.providers[p].capacity {
+                Capacity::Managed { scaling, .. } => f64::from(scaling.target_capacity),
+                Capacity::Fixed(_) => 100.0,
+            },
+            ArmKind::Fargate(_) => 100.0,
+        };
+        let metric = capacity_provider_reservation(m, n);
+        let registered = pool.cluster.live() as u32;
+        let name = pool.name.clone();
+        let (desired, label) = match action {
+            ScalingAction::None => (n, "none"),
+            ScalingAction::ScaleOut { to } => {
+                self.launch(p, 0, to.saturating_sub(n));
+                (to.max(n), "scale-out")
+            }
+            ScalingAction::ScaleIn { by } => {
+                let Mode::Ec2(ec2) = &mut self.mode else {
+                    return;
+                };
+                let pool = &mut ec2.pools[p];
+                let victims = pool.scale_in_victims(by);
+                let mut gone = 0;
+                for i in victims {
+                    if pool.terminate(i, now, &mut self.meter) {
+                        gone += 1;
+                    }
+                }
+                self.refresh_cluster_levels();
+                (n - gone, if gone > 0 { "scale-in" } else { "none" })
+            }
+        };
+        self.scaling.push(ScalingRecord {
+            time: now,
+            provider: name,
+            metric: Some(metric),
+            target,
+            desired,
+            running: registered,
+            action: label,
+        });
+    }
+
+    fn scale_service(&mut self, s: usize) {
+        let now = self.now;
+        let spec: &ServiceSpec = &self.scenario.workload.services[s];
+        let Some(auto) = &spec.autoscaling else {
+            return;
+        };
+        let running = self.services[s]
+            .tasks
+            .iter()
+            .filter(|&&slot| self.tasks.get(slot).is_some_and(|t| t.running_at.is_some()))
+            .count() as u32;
+        // The offered load, as CPU units, over the running tasks; a task cannot use more than
+        // its task-level CPU (a hard limit), so utilisation is at most 100%.
+        let demand = auto.load.at(now) * f64::from(spec.desired) * f64::from(spec.cpu_units);
+        let utilisation = (running > 0).then(|| {
+            (demand / (f64::from(running) * f64::from(spec.cpu_units)) * 100.0).min(100.0)
+        });
+        let svc = &mut self.services[s];
+        let deploying = svc.deploying;
+        let desired = svc.desired;
+        let Some(scaler) = &mut svc.scaler else {
+            return;
+        };
+        let action = scaler.evaluate(now, utilisation, running, desired, deploying);
+        let (new, label) = match action {
+            ServiceScalingAction::None => (desired, "none"),
+            ServiceScalingAction::SetDesired(d) => {
+                (d, if d > desired { "scale-out" } else { "scale-in" })
+            }
+        };
+        svc.desired = new;
+        self.scaling.push(ScalingRecord {
+            time: now,
+            provider: format!("service:{}", spec.name),
+            metric: utilisation,
+            target: auto.target_cpu_percent,
+            desired: new,
+            running,
+            action: label,
+        });
+        if new != desired {
+            self.reconcile_service(s);
+        }
+    }
+
+    // ---- services -----------------------------------------------------------------------
+
+    fn on_deployment(&mut self, s: usize) {
+        let svc = &mut self.services[s];
+        svc.revision += 1;
+        svc.deploying = true;
+        self.reconcile_service(s);
+    }
+
+    /// Bring service `s` toward its desired count, or one step further in its deployment.
+    fn reconcile_service(&mut self, s: usize) {
+        if self.services[s].deploying {
+            let state = self.deployment_state(s);
+            if deployment::is_done(state) {
+                self.services[s].deploying = false;
+            } else {
+                let cfg = self.scenario.workload.services[s].deployment;
+                let step = deployment::next_step(state, cfg);
+                self.stop_service_tasks(s, step.stop_old, true);
+                for _ in 0..step.start_new {
+                    self.start_service_task(s);
+                }
+                return;
+            }
+        }
+        let live = self.services[s].tasks.len() as u32;
+        let desired = self.services[s].desired;
+        if live < desired {
+            for _ in 0..desired - live {
+                self.start_service_task(s);
+            }
+        } else if live > desired {
+            self.stop_service_tasks(s, live - desired, false);
+        }
+    }
+
+    fn deployment_state(&self, s: usize) -> DeploymentState {
+        let svc = &self.services[s];
+        let mut st = DeploymentState {
+            desired: svc.desired,
+            old_tasks: 0,
+            old_healthy: 0,
+            new_tasks: 0,
+            new_healthy: 0,
+        };
+        for &slot in &svc.tasks {
+            let Some(t) = self.tasks.get(slot) else {
+                continue;
+            };
+            if t.revision == svc.revision {
+                st.new_tasks += 1;
+                st.new_healthy += u32::from(t.healthy);
+            } else {
+                st.old_tasks += 1;
+                st.old_healthy += u32::from(t.healthy);
+            }
+        }
+        st
+    }
+
+    /// Stop `n` tasks of service `s` (only old-revision ones when `old_only`): waiting ones
+    /// first, then those not yet healthy, then the newest.
+    fn stop_service_tasks(&mut self, s: usize, n: u32, old_only: bool) {
+        let revision = self.services[s].revision;
+        let mut order: Vec<(u8, std::cmp::Reverse<usize>, TaskSlot)> = self.services[s]
+            .tasks
+            .iter()
+            .enumerate()
+            .filter_map(|(k, &slot)| {
+                let t = self.tasks.get(slot)?;
+                if old_only && t.revision == revision {
+                    return None;
+                }
+                let rank = if t.placed_at.is_none() {
+                    0
+                } else if !t.healthy {
+                    1
+                } else {
+                    2
+                };
+                Some((rank, std::cmp::Reverse(k), slot))
+            })
+            .collect();
+        order.sort_unstable();
+        for &(rank, _, slot) in order.iter().take(n as usize) {
+            let outcome = if rank == 0 {
+                TaskOutcome::Rejected
+            } else {
+                TaskOutcome::Completed
+            };
+            self.end_task(slot, outcome);
+        }
+    }
+
+    /// The service scheduler starts a task of service `s` (it arrives now).
+    fn start_service_task(&mut self, s: usize) {
+        let spec = &self.scenario.workload.services[s];
+        let svc = &mut self.services[s];
+        let label = svc.next_label;
+        svc.next_label += 1;
+        let task = TaskSpec {
+            label: TaskLabel::Job(label),
+            source: TaskSource::Service(s as u16),
+            group: svc.group,
+            cpu_units: spec.cpu_units,
+            memory_mib: spec.memory_mib,
+            duration: SimDuration(u64::MAX),
+            storage_gib: spec.storage_gib,
+            cpu_used_units: None,
+            memory_used_mib: None,
+        };
+        let revision = svc.revision;
+        if let Some(slot) = self.on_task_arrived(self.now, task) {
+            if let Some(t) = self.tasks.get_mut(slot) {
+                t.revision = revision;
+            }
+            self.services[s].tasks.push(slot);
+        }
+    }
+
     // ---- the end --------------------------------------------------------------------------
 
     fn finish(mut self, end: SimTime) -> Result<ArmOutcome, SimError> {
@@ -660,13 +1642,11 @@ impl<'a> ArmSim<'a> {
         // Tasks still alive, in arrival order: running (placed) or pending.
         let mut alive: Vec<(u64, TaskSlot)> = self.tasks.iter().map(|(s, t)| (t.seq, s)).collect();
         alive.sort_unstable();
-        let pending: std::collections::BTreeSet<TaskSlot> =
-            self.pending.iter().map(|(_, s)| s).collect();
         for (_, slot) in alive {
             let Some(t) = self.tasks.remove(slot) else {
                 continue;
             };
-            if pending.contains(&slot) {
+            if t.placed_at.is_none() {
                 self.summary.tasks_pending_at_end += 1;
                 self.record(&t, None, None, TaskOutcome::Pending);
             } else {
@@ -675,23 +1655,16 @@ impl<'a> ArmSim<'a> {
                     self.task_run_ms += u128::from(end.since(r).as_ms());
                 }
                 let cost = match self.mode {
-                    Mode::Fargate(_) => self.release(&t, end, false),
+                    Mode::Fargate(_) => self.release(slot, &t, end, false),
                     Mode::Ec2(_) => None,
                 };
                 self.record(&t, Some(end), cost, TaskOutcome::Running);
             }
         }
-        if let Mode::Ec2(ec2) = &self.mode {
+        if let Mode::Ec2(ec2) = &mut self.mode {
             let mut instance_ms: u128 = 0;
-            for (k, launched) in ec2.launched.iter().enumerate() {
-                let ty = &ec2.types[usize::from(ec2.cluster.type_of()[k])];
-                let elapsed = end.since(*launched);
-                instance_ms += u128::from(elapsed.as_ms());
-                let cost = cost_of(
-                    billed_secs(elapsed, false, EC2_MINIMUM_SECS),
-                    ty.price_per_hour,
-                );
-                self.meter.close(*launched, ty.price_per_hour, cost);
+            for pool in &mut ec2.pools {
+                instance_ms += pool.close_all(end, &mut self.meter);
             }
             self.summary.instance_hours = instance_ms as f64 / 3_600_000.0;
         }
@@ -741,130 +1714,165 @@ impl<'a> ArmSim<'a> {
             summary: self.summary,
             timeseries: self.samples,
             tasks: self.records,
+            scaling: self.scaling,
             events: self.events,
             end,
         })
     }
 }
 
+/// Whether a full subnet is all that keeps `req` off pool `p`: some instance whose only reason
+/// to be unavailable is its zone's full subnet has the room.
+fn subnet_blocks(pool: &Ec2Pool, req: &ResourceRequest<'_>) -> bool {
+    let c = &pool.cluster;
+    (0..c.len() as u32)
+        .map(InstanceId)
+        .any(|i| c.unavailable(i) == unavailable::SUBNET_FULL && c.would_fit_if_available(i, req))
+}
+
 impl Ec2State {
-    fn new(scenario: &Scenario, arm: &Arm, spec: &Ec2Arm, rng: RngStream) -> Ec2State {
+    fn new(scenario: &Scenario, arm: &Arm, spec: &Ec2Arm, seed: u64, n: u32) -> Ec2State {
         let needs_eni = spec.network_mode.needs_eni();
-        let types = spec.providers[0].instance_types.clone();
-        let capacity = types
-            .iter()
-            .map(|t| {
-                let slots = if needs_eni {
-                    t.awsvpc_task_slots(spec.eni_trunking)
-                } else {
-                    u32::MAX
-                };
-                (
-                    t.cpu_units(),
-                    t.registered_memory_mib
-                        .saturating_sub(spec.reserved_memory_mib),
-                    slots,
-                )
-            })
-            .collect();
-        let cluster_types = types
-            .iter()
-            .map(|t| ClusterType {
-                name: t.name.clone(),
-                architecture: t.architecture,
-                trunk: needs_eni && spec.eni_trunking && t.trunk_tasks.is_some(),
-            })
-            .collect();
         let ports_conflict = spec.network_mode.ports_conflict();
-        let mut rules = vec![SourceRules {
-            dynamic: reads_task_state(&spec.constraints),
-            constraints: spec.constraints.clone(),
-            host_ports: Vec::new(),
-        }];
-        for j in &scenario.workload.jobs {
-            let mut constraints = spec.constraints.clone();
-            constraints.extend(j.constraints.iter().cloned());
-            let host_ports = if ports_conflict {
-                j.host_ports.clone()
-            } else {
-                Vec::new()
-            };
-            rules.push(SourceRules {
-                dynamic: reads_task_state(&constraints),
-                constraints,
-                host_ports,
-            });
-        }
-        // ECS's default for one-off tasks (RunTask) is random (reference/ecs-facts.md §4.3).
-        let strategy = spec
+        // ECS's default for one-off tasks (RunTask) is random; for services, spread over
+        // zones (reference/ecs-facts.md §4.3).
+        let task_strategy = spec
             .strategy
             .clone()
             .unwrap_or_else(|| vec![PlacementStrategy::Random]);
-        let mut cluster = Cluster::new(cluster_types, arm.zones.clone());
-        let binpacks = |f: BinpackField| strategy.contains(&PlacementStrategy::Binpack(f));
-        let spreads_zone = strategy.iter().any(|s| {
-            matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
+        let mut rules = vec![SourceRules {
+            dynamic: reads_task_state(&spec.constraints),
+            constraints: spec.constraints.clone(),
+            strategy: task_strategy.clone(),
+            host_ports: Vec::new(),
+        }];
+        let ports = |p: &Vec<u16>| {
+            if ports_conflict {
+                p.clone()
+            } else {
+                Vec::new()
+            }
+        };
+        for j in &scenario.workload.jobs {
+            let mut constraints = spec.constraints.clone();
+            constraints.extend(j.constraints.iter().cloned());
+            rules.push(SourceRules {
+                dynamic: reads_task_state(&constraints),
+                constraints,
+                strategy: task_strategy.clone(),
+                host_ports: ports(&j.host_ports),
+            });
+        }
+        for s in &scenario.workload.services {
+            let mut constraints = spec.constraints.clone();
+            constraints.extend(s.constraints.iter().cloned());
+            let strategy = s
+                .strategy
+                .clone()
+                .or_else(|| spec.strategy.clone())
+                .unwrap_or_else(|| {
+                    vec![PlacementStrategy::Spread(SpreadField::Attribute(
+                        "ecs.availability-zone".to_string(),
+                    ))]
+                });
+            rules.push(SourceRules {
+                dynamic: reads_task_state(&constraints),
+                constraints,
+                strategy,
+                host_ports: ports(&s.host_ports),
+            });
+        }
+        // Keep only the indexes the strategies in use need (see `Cluster::keep_indexes`).
+        let binpacks = |f: BinpackField| {
+            rules
+                .iter()
+                .any(|r| r.strategy.contains(&PlacementStrategy::Binpack(f)))
+        };
+        let spreads_zone = rules.iter().any(|r| {
+            r.strategy.iter().any(|s| {
+                matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
+            })
         });
         // The id index serves first fit, `random`, `spread` alone and the ENI check (awsvpc);
         // `spread(zone), binpack` in bridge or host mode never needs it.
         let by_id = needs_eni
-            || !matches!(
-                strategy.as_slice(),
-                [PlacementStrategy::Binpack(_)]
-                    | [
-                        PlacementStrategy::Spread(SpreadField::Attribute(_)),
-                        PlacementStrategy::Binpack(_)
-                    ]
+            || rules.iter().any(|r| {
+                !matches!(
+                    r.strategy.as_slice(),
+                    [PlacementStrategy::Binpack(_)]
+                        | [
+                            PlacementStrategy::Spread(SpreadField::Attribute(_)),
+                            PlacementStrategy::Binpack(_)
+                        ]
+                )
+            });
+        let several = spec.providers.len() > 1;
+        let mut pools = Vec::new();
+        let mut tasks_on = Vec::new();
+        for (p, provider) in spec.providers.iter().enumerate() {
+            let types = &provider.instance_types;
+            let capacity = types
+                .iter()
+                .map(|t| TypeCapacity {
+                    cpu_units: t.cpu_units(),
+                    memory_mib: t
+                        .registered_memory_mib
+                        .saturating_sub(spec.reserved_memory_mib),
+                    task_slots: if needs_eni {
+                        t.awsvpc_task_slots(spec.eni_trunking)
+                    } else {
+                        u32::MAX
+                    },
+                })
+                .collect();
+            let cluster_types = types
+                .iter()
+                .map(|t| ClusterType {
+                    name: t.name.clone(),
+                    architecture: t.architecture,
+                    trunk: needs_eni && spec.eni_trunking && t.trunk_tasks.is_some(),
+                })
+                .collect();
+            let k = (n << 8) | p as u32;
+            let mut pool = Ec2Pool::new(
+                provider,
+                cluster_types,
+                capacity,
+                arm.zones.clone(),
+                (
+                    stream(seed, StreamPurpose::InstanceLaunch(k)),
+                    stream(seed, StreamPurpose::SpotInterruptions(k | 0x80)),
+                ),
             );
-        cluster.keep_indexes(
-            by_id,
-            binpacks(BinpackField::Cpu),
-            binpacks(BinpackField::Memory) || spreads_zone,
-        );
-        let types_len = types.len();
+            if several {
+                pool.cluster.set_name_prefix(&format!("{}:", provider.name));
+            }
+            pool.cluster.keep_indexes(
+                by_id,
+                binpacks(BinpackField::Cpu),
+                binpacks(BinpackField::Memory) || spreads_zone,
+            );
+            let interruptible = matches!(
+                provider.purchase,
+                crate::scenario::Purchase::Spot { interruptions_per_hour, .. } if interruptions_per_hour > 0.0
+            );
+            tasks_on.push(interruptible.then(Vec::new));
+            pools.push(pool);
+        }
         Ec2State {
-            cluster,
-            types,
-            capacity,
+            pools,
             needs_eni,
             ports_conflict,
-            strategy,
             rules,
             scratch: PlacementScratch::default(),
-            rng,
-            launched: Vec::new(),
-            present: vec![false; types_len],
+            rng: stream(seed, StreamPurpose::Placement(n)),
+            tasks_on,
         }
-    }
-
-    fn request<'p>(&self, spec: &TaskSpec, host_ports: &'p [u16]) -> ResourceRequest<'p> {
-        ResourceRequest {
-            cpu_units: spec.cpu_units,
-            memory_mib: spec.memory_mib,
-            needs_eni: self.needs_eni,
-            host_ports,
-            group: spec.group,
-        }
-    }
-
-    /// Whether an empty instance of some type the fleet has could hold the task (else it can
-    /// never run here and is rejected at once).
-    fn fits_some_type(&self, spec: &TaskSpec) -> bool {
-        let ports = &self.rules[source_index(spec.source)].host_ports;
-        if self.ports_conflict && ports.iter().any(|p| AGENT_RESERVED_PORTS.contains(p)) {
-            return false;
-        }
-        self.capacity
-            .iter()
-            .zip(&self.present)
-            .any(|(&(cpu, mem, slots), &present)| {
-                present && spec.cpu_units <= cpu && spec.memory_mib <= mem && slots > 0
-            })
     }
 }
 
 impl FargateState {
-    fn size_for(&self, spec: &TaskSpec) -> Option<crate::model::FargateSize> {
+    fn size_for(&self, spec: &TaskSpec) -> Option<FargateSize> {
         if spec.storage_gib > FARGATE_MAX_STORAGE_GIB {
             return None;
         }

@@ -5,6 +5,7 @@
 pub mod arm_sim;
 pub mod billing;
 pub mod deployment;
+pub mod ec2_pool;
 pub mod events;
 pub mod managed_scaling;
 pub mod metrics;
@@ -19,7 +20,9 @@ pub mod workload;
 use rayon::prelude::*;
 
 pub use arm_sim::ArmSim;
-pub use outcome::{ArmOutcome, ArmSummary, Outcome, Sample, TaskOutcome, TaskRecord};
+pub use outcome::{
+    ArmOutcome, ArmSummary, Outcome, Sample, ScalingRecord, TaskOutcome, TaskRecord,
+};
 
 use crate::scenario::Scenario;
 use crate::time::SimTime;

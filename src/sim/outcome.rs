@@ -68,7 +68,7 @@ pub struct TaskRecord {
 pub struct Sample {
     /// When.
     pub time: SimTime,
-    /// Container instances (0 on Fargate).
+    /// Container instances launching or registered, not terminated (0 on Fargate).
     pub instances: u32,
     /// Registered CPU units (Fargate: billed CPU of placed tasks).
     pub cpu_registered: u64,
@@ -82,10 +82,33 @@ pub struct Sample {
     pub tasks_running: u64,
     /// Tasks waiting for capacity.
     pub tasks_pending: u64,
+    /// Instances requested and not yet registered (included in `instances`).
+    pub instances_launching: u32,
     /// Spending rate at this instant, USD per hour.
     pub cost_rate_usd_h: f64,
     /// Cost accrued so far, USD.
     pub cost_cum_usd: f64,
+}
+
+/// One row of scaling.csv: a scaling evaluation of a capacity provider (managed scaling, once
+/// a minute) or of a service (service auto scaling), and what it did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingRecord {
+    /// When.
+    pub time: SimTime,
+    /// The capacity provider, or `service:<name>`.
+    pub provider: String,
+    /// The metric: CapacityProviderReservation (percent) for a provider, average CPU
+    /// utilisation (percent) for a service; `None` when there is no data.
+    pub metric: Option<f64>,
+    /// The metric's target.
+    pub target: f64,
+    /// Desired count after the evaluation (instances, or tasks).
+    pub desired: u32,
+    /// Registered instances, or running tasks, at the evaluation.
+    pub running: u32,
+    /// `scale-out`, `scale-in`, or `none`.
+    pub action: &'static str,
 }
 
 /// The summary.csv row of one arm.
@@ -135,6 +158,8 @@ pub struct ArmSummary {
     pub wait_max_s: Option<f64>,
     /// Hours of task run time (RUNNING to end, or to the end of the run).
     pub task_hours: f64,
+    /// Tasks whose placement was blocked only by a full subnet at least once.
+    pub subnet_blocked_placements: u64,
 }
 
 /// The result of simulating one arm.
@@ -150,6 +175,8 @@ pub struct ArmOutcome {
     pub timeseries: Vec<Sample>,
     /// Every task attempt, when asked for.
     pub tasks: Option<Vec<TaskRecord>>,
+    /// Every scaling evaluation, in time order.
+    pub scaling: Vec<ScalingRecord>,
     /// Events processed (arrivals included).
     pub events: u64,
     /// When the run ended.

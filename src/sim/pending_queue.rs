@@ -66,6 +66,16 @@ impl PendingQueue {
         Some(slot)
     }
 
+    /// Take task `slot` out of the queue wherever it is (a linear search: for the rare
+    /// withdrawal of a waiting task); false if it is not there.
+    pub fn remove_slot(&mut self, slot: TaskSlot) -> bool {
+        let found = self.iter().find(|&(_, s)| s == slot).map(|(pos, _)| pos);
+        match found {
+            Some(pos) => self.remove(pos).is_some(),
+            None => false,
+        }
+    }
+
     /// The task at `pos`, and whether it is dynamic.
     pub fn at(&self, pos: usize) -> Option<(TaskSlot, bool)> {
         let slot = (*self.slots.get(pos)?)?;

@@ -28,6 +28,21 @@ pub struct LiveTask {
     pub fargate: Option<FargateSize>,
     /// A placement attempt failed only for lack of an ENI slot.
     pub eni_blocked: bool,
+    /// A placement attempt failed only for lack of a subnet address.
+    pub subnet_blocked: bool,
+    /// Entry of the arm's capacity-provider strategy the task runs on.
+    pub entry: u8,
+    /// Placement serial: events about a placement carry it, so that an event about an
+    /// earlier placement of the task (or of an earlier task in the slot) is ignored.
+    pub attempt: u32,
+    /// Zone of the subnet address the task holds, if it holds one.
+    pub subnet_zone: Option<u8>,
+    /// Whether the task has been RUNNING before (a restarted task's wait counts once).
+    pub started_before: bool,
+    /// Service tasks: the deployment revision the task runs.
+    pub revision: u32,
+    /// Service tasks: healthy (40 s after RUNNING).
+    pub healthy: bool,
 }
 
 /// The live tasks of one run.

@@ -1,0 +1,366 @@
+//! One EC2 capacity provider during a run: its Auto Scaling group (instances launching,
+//! registered, draining and terminated, each billed from launch request to termination), its
+//! container instances and the tasks waiting for them (PROVISIONING).
+
+use crate::engine::RngStream;
+use crate::ids::{InstanceId, ZoneId};
+use crate::model::cluster::{ClusterType, unavailable};
+use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
+use crate::scenario::{Capacity, Ec2Provider, Purchase};
+use crate::sim::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
+use crate::sim::managed_scaling::{InstanceShape, ManagedScaler, instances_for};
+use crate::sim::metrics::CostMeter;
+use crate::sim::pending_queue::PendingQueue;
+use crate::time::{SimDuration, SimTime};
+
+/// An instance of the group from its launch request on.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    /// Local type index.
+    pub type_index: u16,
+    /// Zone it was launched in.
+    pub zone: ZoneId,
+    /// Launch request (billing starts).
+    pub requested: SimTime,
+    /// USD per hour (Spot: after the discount).
+    pub price_per_hour: f64,
+    /// Its container instance once registered.
+    pub instance: Option<InstanceId>,
+    /// Termination (billing ends).
+    pub ended: Option<SimTime>,
+}
+
+/// What the pool does with an instance type.
+#[derive(Debug, Clone, Copy)]
+pub struct TypeCapacity {
+    /// CPU units an instance registers.
+    pub cpu_units: u32,
+    /// Memory an instance registers, MiB (after `reserved_memory_mib`).
+    pub memory_mib: u32,
+    /// Tasks an instance holds by ENIs (`u32::MAX` outside awsvpc).
+    pub task_slots: u32,
+}
+
+/// Totals of the provisioning tasks the scaling estimate counts.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Provisioning {
+    /// CPU units.
+    pub cpu: u64,
+    /// Memory, MiB.
+    pub mem: u64,
+    /// Tasks.
+    pub tasks: u64,
+}
+
+/// One capacity provider's state.
+#[derive(Debug)]
+pub struct Ec2Pool {
+    /// Provider name (tasks.csv `capacity_provider`).
+    pub name: String,
+    /// Instance types in launch-priority order.
+    pub types: Vec<InstanceType>,
+    /// Per type, what an instance offers.
+    pub capacity: Vec<TypeCapacity>,
+    /// Per type, whether the group has or can launch instances of it.
+    pub present: Vec<bool>,
+    /// The registered container instances.
+    pub cluster: Cluster,
+    /// Tasks waiting for this provider, in arrival order.
+    pub pending: PendingQueue,
+    /// Every instance launched, in launch order.
+    pub machines: Vec<Machine>,
+    /// Per container instance id, its machine.
+    pub machine_of: Vec<u32>,
+    /// Per zone, instances launching or registered (how the group balances zones).
+    zone_load: Vec<u32>,
+    /// Instances requested and not yet registered.
+    pub launching: u32,
+    /// Managed scaling, if the group has it.
+    pub scaler: Option<ManagedScaler>,
+    /// `instanceWarmupPeriod`.
+    pub warmup: SimDuration,
+    launch_latency: Distribution,
+    launch_rng: RngStream,
+    /// Spot: time to interruption per instance; `None` on demand or at rate 0.
+    interruption: Option<Distribution>,
+    spot_rng: RngStream,
+    /// Fraction of the on-demand price paid (1 on demand).
+    price_factor: f64,
+    /// The smallest type: what the scaling estimate packs onto (reference/ecs-facts.md §5.3).
+    pub shape: InstanceShape,
+    /// Provisioning tasks that fit `shape`.
+    pub provisioning: Provisioning,
+    /// Most instances at once (launching and registered).
+    pub peak: u32,
+}
+
+impl Ec2Pool {
+    /// A pool for `provider` whose instances register `capacity` per type.
+    pub fn new(
+        provider: &Ec2Provider,
+        cluster_types: Vec<ClusterType>,
+        capacity: Vec<TypeCapacity>,
+        zones: Vec<String>,
+        rngs: (RngStream, RngStream),
+    ) -> Ec2Pool {
+        let zone_count = zones.len().max(1);
+        let cluster = Cluster::new(cluster_types, zones);
+        let (scaler, warmup) = match &provider.capacity {
+            Capacity::Fixed(_) => (None, SimDuration::ZERO),
+            Capacity::Managed { min, max, scaling } => (
+                Some(ManagedScaler::new(*scaling, *min, *max)),
+                scaling.instance_warmup_period,
+            ),
+        };
+        let (interruption, price_factor) = match provider.purchase {
+            Purchase::OnDemand => (None, 1.0),
+            Purchase::Spot {
+                discount,
+                interruptions_per_hour,
+            } => (
+                (interruptions_per_hour > 0.0).then(|| Distribution::Exponential {
+                    mean_ms: 3_600_000.0 / interruptions_per_hour,
+                }),
+                1.0 - discount,
+            ),
+        };
+        // The smallest type by CPU, then memory, then slots.
+        let shape = capacity
+            .iter()
+            .map(|c| InstanceShape {
+                cpu_units: c.cpu_units,
+                memory_mib: c.memory_mib,
+                task_slots: c.task_slots,
+            })
+            .min_by_key(|s| (s.cpu_units, s.memory_mib, s.task_slots))
+            .unwrap_or(InstanceShape {
+                cpu_units: 0,
+                memory_mib: 0,
+                task_slots: 0,
+            });
+        let mut present = vec![false; provider.instance_types.len()];
+        if let (Capacity::Managed { max, .. }, Some(first)) =
+            (&provider.capacity, present.first_mut())
+        {
+            // Prioritized allocation launches the first type.
+            *first = *max > 0;
+        }
+        Ec2Pool {
+            name: provider.name.clone(),
+            types: provider.instance_types.clone(),
+            capacity,
+            present,
+            cluster,
+            pending: PendingQueue::default(),
+            machines: Vec::new(),
+            machine_of: Vec::new(),
+            zone_load: vec![0; zone_count],
+            launching: 0,
+            scaler,
+            warmup,
+            launch_latency: provider.instance_launch_latency,
+            launch_rng: rngs.0,
+            interruption,
+            spot_rng: rngs.1,
+            price_factor,
+            shape,
+            provisioning: Provisioning::default(),
+            peak: 0,
+        }
+    }
+
+    /// Instances in the group: launching or registered, not terminated (N).
+    pub fn instances(&self) -> u32 {
+        self.launching + self.cluster.live() as u32
+    }
+
+    /// Registered instances that run at least one task.
+    pub fn non_empty(&self) -> u32 {
+        let tasks = self.cluster.task_count();
+        (0..self.cluster.len())
+            .filter(|&k| {
+                tasks[k] > 0
+                    && self.cluster.unavailable(InstanceId(k as u32)) & unavailable::TERMINATED == 0
+            })
+            .count() as u32
+    }
+
+    /// Whether some instance was launched less than the warm-up period ago.
+    pub fn in_warmup(&self, now: SimTime) -> bool {
+        self.machines
+            .iter()
+            .rev()
+            .take_while(|m| now.since(m.requested) < self.warmup)
+            .any(|m| m.ended.is_none())
+    }
+
+    /// The zone the next instance goes to: the fewest instances, ties to the earlier zone.
+    fn next_zone(&self) -> ZoneId {
+        let best = (0..self.zone_load.len())
+            .min_by_key(|&z| (self.zone_load[z], z))
+            .unwrap_or(0);
+        ZoneId(best as u8)
+    }
+
+    /// Request an instance of type `type_index` at `now` (billing starts); returns its machine
+    /// and when it registers.
+    pub fn request(
+        &mut self,
+        type_index: u16,
+        now: SimTime,
+        meter: &mut CostMeter,
+    ) -> (u32, SimTime) {
+        let zone = self.next_zone();
+        let price = self.types[usize::from(type_index)].price_per_hour * self.price_factor;
+        meter.open(now, price);
+        self.zone_load[usize::from(zone.0)] += 1;
+        self.machines.push(Machine {
+            type_index,
+            zone,
+            requested: now,
+            price_per_hour: price,
+            instance: None,
+            ended: None,
+        });
+        self.launching += 1;
+        self.present[usize::from(type_index)] = true;
+        self.peak = self.peak.max(self.instances());
+        let ready = now.after(self.launch_latency.sample(&mut self.launch_rng));
+        ((self.machines.len() - 1) as u32, ready)
+    }
+
+    /// Machine `m` registers as a container instance; returns it and, on Spot, when its
+    /// interruption notice comes.
+    pub fn register(
+        &mut self,
+        m: u32,
+        now: SimTime,
+        reserved_ports: &[u16],
+    ) -> (InstanceId, Option<SimTime>) {
+        let machine = &self.machines[m as usize];
+        let c = self.capacity[usize::from(machine.type_index)];
+        let id = self.cluster.add_instance(
+            machine.type_index,
+            machine.zone,
+            c.cpu_units,
+            c.memory_mib,
+            c.task_slots,
+            reserved_ports,
+        );
+        self.machines[m as usize].instance = Some(id);
+        self.machine_of.push(m);
+        self.launching -= 1;
+        let notice = self
+            .interruption
+            .as_ref()
+            .map(|d| now.after(d.sample(&mut self.spot_rng)));
+        (id, notice)
+    }
+
+    /// Terminate registered instance `i`, which runs no task; returns false if it still does.
+    pub fn terminate(&mut self, i: InstanceId, now: SimTime, meter: &mut CostMeter) -> bool {
+        if !self.cluster.terminate(i) {
+            return false;
+        }
+        let m = self.machine_of[i.index()] as usize;
+        self.zone_load[usize::from(self.machines[m].zone.0)] -= 1;
+        self.close(m, now, true, meter);
+        true
+    }
+
+    fn close(&mut self, m: usize, end: SimTime, ended: bool, meter: &mut CostMeter) -> f64 {
+        let machine = &mut self.machines[m];
+        machine.ended = Some(end);
+        let cost = cost_of(
+            billed_secs(end.since(machine.requested), ended, EC2_MINIMUM_SECS),
+            machine.price_per_hour,
+        );
+        meter.close(machine.requested, machine.price_per_hour, cost);
+        cost
+    }
+
+    /// Bill every instance still in the group up to `end`; returns instance-milliseconds of
+    /// the whole run.
+    pub fn close_all(&mut self, end: SimTime, meter: &mut CostMeter) -> u128 {
+        let mut ms: u128 = 0;
+        for m in 0..self.machines.len() {
+            if self.machines[m].ended.is_none() {
+                self.close(m, end, false, meter);
+            }
+            let machine = &self.machines[m];
+            ms += u128::from(
+                machine
+                    .ended
+                    .unwrap_or(end)
+                    .since(machine.requested)
+                    .as_ms(),
+            );
+        }
+        ms
+    }
+
+    /// Up to `n` registered instances that run no task, in the order the group terminates
+    /// them: from the zone with the most instances (ties to the earlier zone), the newest first.
+    pub fn scale_in_victims(&self, n: u32) -> Vec<InstanceId> {
+        let mut load = self.zone_load.clone();
+        let mut empty: Vec<InstanceId> = (0..self.cluster.len() as u32)
+            .map(InstanceId)
+            .filter(|&i| {
+                self.cluster.task_count()[i.index()] == 0 && self.cluster.unavailable(i) == 0
+            })
+            .collect();
+        let mut out = Vec::new();
+        while (out.len() as u32) < n && !empty.is_empty() {
+            let zone_of = |i: InstanceId| usize::from(self.cluster.zone_of()[i.index()].0);
+            let Some(pos) = (0..empty.len()).max_by_key(|&p| {
+                let i = empty[p];
+                let z = zone_of(i);
+                (load[z], std::cmp::Reverse(z), i.0)
+            }) else {
+                break;
+            };
+            let i = empty.swap_remove(pos);
+            load[zone_of(i)] -= 1;
+            out.push(i);
+        }
+        out
+    }
+
+    /// Count a provisioning task in the scaling estimate (if it fits the smallest type).
+    pub fn count_provisioning(&mut self, spec: &TaskSpec, add: bool) {
+        let s = self.shape;
+        if spec.cpu_units > s.cpu_units || spec.memory_mib > s.memory_mib || s.task_slots == 0 {
+            return;
+        }
+        let p = &mut self.provisioning;
+        if add {
+            p.cpu += u64::from(spec.cpu_units);
+            p.mem += u64::from(spec.memory_mib);
+            p.tasks += 1;
+        } else {
+            p.cpu -= u64::from(spec.cpu_units);
+            p.mem -= u64::from(spec.memory_mib);
+            p.tasks -= 1;
+        }
+    }
+
+    /// Instances the provisioning tasks need on fresh instances of the smallest type.
+    pub fn provisioning_estimate(&self) -> Option<u32> {
+        let p = self.provisioning;
+        (p.tasks > 0).then(|| instances_for(p.cpu, p.mem, p.tasks, self.shape))
+    }
+
+    /// Whether an empty instance of some type the group has or can launch could hold `spec`
+    /// (else the task can never run on this provider).
+    pub fn fits_some_type(&self, spec: &TaskSpec) -> bool {
+        self.capacity
+            .iter()
+            .zip(&self.present)
+            .any(|(c, &present)| {
+                present
+                    && spec.cpu_units <= c.cpu_units
+                    && spec.memory_mib <= c.memory_mib
+                    && c.task_slots > 0
+            })
+    }
+}
