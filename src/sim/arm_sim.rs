@@ -42,6 +42,9 @@ const SPOT_NOTICE: SimDuration = SimDuration(120_000);
 /// Without a load balancer or health checks a task counts as healthy 40 s after RUNNING
 /// (reference/ecs-facts.md §6.1).
 const HEALTH_GRACE: SimDuration = SimDuration(40_000);
+/// Without a horizon, a run whose remaining tasks have made no progress for this long ends
+/// (their instances could go on being replaced for ever).
+const STALL_LIMIT: SimDuration = SimDuration(7 * 24 * 3_600_000);
 /// Managed scaling and service auto scaling evaluate once a minute (reference/ecs-facts.md §7.1).
 const SCALING_PERIOD: SimDuration = SimDuration(60_000);
 
@@ -397,8 +400,15 @@ impl<'a> ArmSim<'a> {
             let event = self.queue.peek_key();
             let tick = self.next_tick.map(|t| (t, KIND_CONTROL));
             let sample = self.next_sample.map(|t| (t, KIND_CONTROL));
-            if self.horizon.is_none() && event.is_none() && arrival.is_none() {
-                break; // the finite workload is done
+            if self.horizon.is_none()
+                && arrival.is_none()
+                && (event.is_none()
+                    || self.tasks.is_empty()
+                    || self.now.since(self.last_activity) > STALL_LIMIT)
+            {
+                // The finite workload is done (or what is left of it can no longer progress,
+                // while only instance events, such as Spot replacements, would go on).
+                break;
             }
             let Some((t, kind)) = [arrival, event, tick, sample].into_iter().flatten().min() else {
                 break;
@@ -1527,24 +1537,34 @@ impl<'a> ArmSim<'a> {
     /// Bring service `s` toward its desired count, or one step further in its deployment.
     fn reconcile_service(&mut self, s: usize) {
         if self.services[s].deploying {
-            let state = self.deployment_state(s);
-            if deployment::is_done(state) {
-                self.services[s].deploying = false;
-            } else {
-                let cfg = self.scenario.workload.services[s].deployment;
+            // Stops take effect at once here, so take steps until one changes nothing (each
+            // step starts or stops at least one task, so this ends).
+            let cfg = self.scenario.workload.services[s].deployment;
+            loop {
+                let state = self.deployment_state(s);
+                if deployment::is_done(state) {
+                    self.services[s].deploying = false;
+                    break;
+                }
                 let step = deployment::next_step(state, cfg);
+                if step.start_new == 0 && step.stop_old == 0 {
+                    return; // wait for a new task to become healthy
+                }
                 self.stop_service_tasks(s, step.stop_old, true);
                 for _ in 0..step.start_new {
-                    self.start_service_task(s);
+                    if !self.start_service_task(s) {
+                        return; // the task cannot run here; nothing more to do now
+                    }
                 }
-                return;
             }
         }
         let live = self.services[s].tasks.len() as u32;
         let desired = self.services[s].desired;
         if live < desired {
             for _ in 0..desired - live {
-                self.start_service_task(s);
+                if !self.start_service_task(s) {
+                    break;
+                }
             }
         } else if live > desired {
             self.stop_service_tasks(s, live - desired, false);
@@ -1609,8 +1629,9 @@ impl<'a> ArmSim<'a> {
         }
     }
 
-    /// The service scheduler starts a task of service `s` (it arrives now).
-    fn start_service_task(&mut self, s: usize) {
+    /// The service scheduler starts a task of service `s` (it arrives now); false if the task
+    /// was rejected (it can never run on this arm).
+    fn start_service_task(&mut self, s: usize) -> bool {
         let spec = &self.scenario.workload.services[s];
         let svc = &mut self.services[s];
         let label = svc.next_label;
@@ -1627,11 +1648,15 @@ impl<'a> ArmSim<'a> {
             memory_used_mib: None,
         };
         let revision = svc.revision;
-        if let Some(slot) = self.on_task_arrived(self.now, task) {
-            if let Some(t) = self.tasks.get_mut(slot) {
-                t.revision = revision;
+        match self.on_task_arrived(self.now, task) {
+            Some(slot) => {
+                if let Some(t) = self.tasks.get_mut(slot) {
+                    t.revision = revision;
+                }
+                self.services[s].tasks.push(slot);
+                true
             }
-            self.services[s].tasks.push(slot);
+            None => false,
         }
     }
 
