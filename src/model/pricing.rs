@@ -22,6 +22,11 @@ pub struct Pricing {
     pub fargate_arm: FargateRates,
     /// Fargate ephemeral storage above 20 GiB, USD per GB-hour.
     pub fargate_storage_gb_hour: f64,
+    /// EC2 Spot price = on-demand × (1 − this) (`[pricing] spot_discount`); no reference
+    /// default exists, so `None` unless the scenario sets it.
+    pub ec2_spot_discount: Option<f64>,
+    /// Fargate Spot price = on-demand × (1 − this) (`[pricing] fargate_spot_discount`).
+    pub fargate_spot_discount: f64,
 }
 
 /// Regions with built-in prices.
@@ -29,7 +34,8 @@ pub const KNOWN_REGIONS: [&str; 1] = ["us-east-1"];
 
 impl Pricing {
     /// us-east-1 on-demand prices from reference/ecs-facts.md §1.4: x86 $0.04048 per vCPU-hour
-    /// and $0.004445 per GB-hour, ARM $0.03238 and $0.00356, storage $0.000111 per GB-hour.
+    /// and $0.004445 per GB-hour, ARM $0.03238 and $0.00356, storage $0.000111 per GB-hour;
+    /// Fargate Spot "up to a 70% discount" (§1.4); no EC2 Spot discount.
     pub fn us_east_1() -> Pricing {
         Pricing {
             region: "us-east-1".to_string(),
@@ -42,6 +48,8 @@ impl Pricing {
                 gb_hour: 0.00356,
             },
             fargate_storage_gb_hour: 0.000111,
+            ec2_spot_discount: None,
+            fargate_spot_discount: 0.7,
         }
     }
 

@@ -1,5 +1,8 @@
 //! Reading and validating a scenario file.
 
+mod arms;
+mod services;
+
 use std::collections::BTreeSet;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -9,18 +12,15 @@ use toml::Spanned;
 
 use crate::model::instance_type::default_registered_memory_mib;
 use crate::model::pricing::KNOWN_REGIONS;
-use crate::model::{Architecture, Catalog, Distribution, InstanceType, NetworkMode, Pricing};
+use crate::model::{Architecture, Catalog, Distribution, InstanceType, Pricing};
+use crate::placement::PlacementConstraint;
 use crate::placement::query::Expression;
-use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::scenario::error::SourceMap;
 use crate::scenario::raw::{
-    RawArm, RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing,
-    RawScenario, Unsupported,
+    RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing, RawScenario,
+    Unsupported,
 };
-use crate::scenario::{
-    Arm, ArmKind, Capacity, Ec2Arm, Ec2Provider, FargateArm, JobSpec, OnInterruption, OnNoCapacity,
-    ProviderShare, Purchase, Scenario, ScenarioError, Workload,
-};
+use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::ArrivalProcess;
 
@@ -205,8 +205,8 @@ impl Validator<'_> {
             Some(w) => self.workload(w, path, horizon.as_ref().map(|h| h.0))?,
             None => Workload::default(),
         };
-        if workload.trace.is_none() && workload.jobs.is_empty() {
-            return Err(self.map.error_at(raw.workload.as_ref().map_or(0, |w| w.span().start), "the workload is empty; expected `[workload]` with a `trace` or at least one `[[workload.jobs]]`"));
+        if workload.trace.is_none() && workload.jobs.is_empty() && workload.services.is_empty() {
+            return Err(self.map.error_at(raw.workload.as_ref().map_or(0, |w| w.span().start), "the workload is empty; expected `[workload]` with a `trace`, at least one `[[workload.jobs]]` or at least one `[[workload.services]]`"));
         }
         if raw.arm.is_empty() {
             return Err(self.map.error_at(
@@ -237,6 +237,15 @@ impl Validator<'_> {
                         )));
                     }
                 }
+                for sv in &workload.services {
+                    let n = e.constraints.len() + sv.constraints.len();
+                    if n > MAX_CONSTRAINTS {
+                        return Err(self.err(a.get_ref().name.span(), format!(
+                            "arm `{}` and service `{}` together give {n} placement constraints; ECS allows at most {MAX_CONSTRAINTS} per task (task definition and service combined)",
+                            arm.name, sv.name
+                        )));
+                    }
+                }
             } else {
                 let constrained: Vec<String> = workload
                     .jobs
@@ -249,6 +258,19 @@ impl Validator<'_> {
                         "arm `{}`: the placement constraints of job(s) {} do not apply on Fargate (reference/ecs-facts.md §1.7)",
                         arm.name,
                         constrained.join(", ")
+                    ));
+                }
+                let placed: Vec<String> = workload
+                    .services
+                    .iter()
+                    .filter(|s| !s.constraints.is_empty() || s.strategy.is_some())
+                    .map(|s| format!("`{}`", s.name))
+                    .collect();
+                if !placed.is_empty() {
+                    self.warnings.push(format!(
+                        "arm `{}`: the placement constraints and strategies of service(s) {} do not apply on Fargate (reference/ecs-facts.md §1.7)",
+                        arm.name,
+                        placed.join(", ")
                     ));
                 }
             }
@@ -267,6 +289,9 @@ impl Validator<'_> {
             arms,
             warnings: std::mem::take(&mut self.warnings),
         };
+        if scenario.horizon.is_none() && !scenario.workload.services.is_empty() {
+            return Err(self.map.error_at(0, "no `horizon`, and the workload has services: services run until the horizon, so the run would never end; expected `horizon = \"24h\"`"));
+        }
         if scenario.horizon.is_none() && !scenario.workload_is_finite() {
             return Err(self.map.error_at(0, "no `horizon`, and a job stream has neither `end` nor `max_tasks`: the run would never end; expected `horizon = \"24h\"` (or an end on every job)"));
         }
@@ -289,13 +314,24 @@ impl Validator<'_> {
 
     fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
         let mut p = Pricing::us_east_1();
+        p.fargate_spot_discount = DEFAULT_FARGATE_SPOT_DISCOUNT;
         let Some(raw) = raw else { return Ok(p) };
-        not_supported(
-            &raw.fargate_spot_discount,
-            "pricing.fargate_spot_discount",
-            &self.map,
-        )?;
-        not_supported(&raw.spot_discount, "pricing.spot_discount", &self.map)?;
+        let discount = |d: &Spanned<f64>, key: &str| -> R<f64> {
+            let v = *d.get_ref();
+            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
+                return Err(self.err(
+                    d.span(),
+                    format!("`pricing.{key}`: found {v}; expected the fraction off the on-demand price, 0 <= x < 1 (0.65 is 65% off)"),
+                ));
+            }
+            Ok(v)
+        };
+        if let Some(d) = &raw.spot_discount {
+            p.ec2_spot_discount = Some(discount(d, "spot_discount")?);
+        }
+        if let Some(d) = &raw.fargate_spot_discount {
+            p.fargate_spot_discount = discount(d, "fargate_spot_discount")?;
+        }
         if let Some(r) = &raw.region
             && !KNOWN_REGIONS.contains(&r.get_ref().as_str())
         {
@@ -426,14 +462,13 @@ impl Validator<'_> {
     }
 
     fn workload(
-        &self,
+        &mut self,
         w: &Spanned<crate::scenario::raw::RawWorkload>,
         path: &Path,
         horizon: Option<SimDuration>,
     ) -> R<Workload> {
         let raw = w.get_ref();
         for (v, key) in [
-            (&raw.services, "workload.services"),
             (&raw.task_definition, "workload.task_definition"),
             (&raw.time_scale, "workload.time_scale"),
             (&raw.start, "workload.start"),
@@ -477,10 +512,31 @@ impl Validator<'_> {
             }
             jobs.push(job);
         }
+        let mut services = Vec::new();
+        let mut names = BTreeSet::new();
+        for s in &raw.services {
+            if services.len() >= usize::from(u16::MAX) {
+                return Err(self.err(
+                    s.span(),
+                    "too many `[[workload.services]]`; expected at most 65535",
+                ));
+            }
+            let service = self.service(s.get_ref(), path, horizon)?;
+            if !names.insert(service.name.clone()) {
+                return Err(self.err(
+                    s.get_ref().name.span(),
+                    format!(
+                        "`workload.services.name`: `{}` is used by another service; expected unique names",
+                        service.name
+                    ),
+                ));
+            }
+            services.push(service);
+        }
         Ok(Workload {
             trace,
             jobs,
-            services: Vec::new(),
+            services,
         })
     }
 
@@ -695,307 +751,6 @@ impl Validator<'_> {
             })
             .collect()
     }
-
-    fn arm(&mut self, s: &Spanned<RawArm>, catalog: &Catalog, pricing: &Pricing) -> R<Arm> {
-        let a = s.get_ref();
-        let name = a.name.get_ref().trim().to_string();
-        if name.is_empty() || name.contains([',', '/', '\\']) {
-            return Err(self.err(
-                a.name.span(),
-                format!(
-                    "`arm.name`: found `{name}`; expected a non-empty name without `,`, `/` or `\\`"
-                ),
-            ));
-        }
-        not_supported(
-            &a.spot_interruptions_per_hour,
-            "arm.spot_interruptions_per_hour",
-            &self.map,
-        )?;
-        not_supported(&a.on_interruption, "arm.on_interruption", &self.map)?;
-        not_supported(
-            &a.capacity_provider_strategy,
-            "arm.capacity_provider_strategy",
-            &self.map,
-        )?;
-        not_supported(&a.fargate_vcpu_quota, "arm.fargate_vcpu_quota", &self.map)?;
-        if let Some(p) = &a.purchase {
-            match p.get_ref().as_str() {
-                "on-demand" => {}
-                "spot" => return Err(self.err(p.span(), "`arm.purchase = \"spot\"` is not supported yet in this version of sim; expected `on-demand`")),
-                other => return Err(self.err(p.span(), format!("`arm.purchase`: found `{other}`; expected `on-demand` or `spot`"))),
-            }
-        }
-        let on_no_capacity = match &a.on_no_capacity {
-            None => OnNoCapacity::Queue,
-            Some(v) => match v.get_ref().as_str() {
-                "queue" => OnNoCapacity::Queue,
-                "fail" => OnNoCapacity::Fail,
-                other => {
-                    return Err(self.err(
-                        v.span(),
-                        format!(
-                            "`arm.on_no_capacity`: found `{other}`; expected `queue` or `fail`"
-                        ),
-                    ));
-                }
-            },
-        };
-        let launch_type = a.launch_type.get_ref().as_str();
-        let zones = self.zones(a, pricing)?;
-        let (kind, default_start) = match launch_type {
-            "EC2" => {
-                let ec2 = self.ec2(a, &name, catalog, pricing)?;
-                let d = if ec2.network_mode == NetworkMode::Awsvpc { EC2_AWSVPC_TASK_START } else { EC2_TASK_START };
-                (ArmKind::Ec2(ec2), d)
-            }
-            "FARGATE" => (ArmKind::Fargate(self.fargate(a)?), FARGATE_TASK_START),
-            "FARGATE_SPOT" => return Err(self.err(a.launch_type.span(), "`arm.launch_type = \"FARGATE_SPOT\"` is not supported yet in this version of sim; expected `EC2` or `FARGATE`")),
-            other => return Err(self.err(a.launch_type.span(), format!("`arm.launch_type`: found `{other}`; expected `EC2` or `FARGATE`"))),
-        };
-        let task_start_latency = match &a.task_start_latency {
-            Some(d) => self.distribution(d, "arm.task_start_latency", false)?,
-            None => default_start,
-        };
-        Ok(Arm {
-            name,
-            kind,
-            task_start_latency,
-            on_no_capacity,
-            provider_strategy: vec![ProviderShare {
-                provider: 0,
-                base: 0,
-                weight: 1,
-            }],
-            on_interruption: OnInterruption::Restart,
-            zones,
-            subnet_ips: None,
-        })
-    }
-
-    fn fargate(&self, a: &RawArm) -> R<FargateArm> {
-        let ec2_only: [(&str, Option<Range<usize>>); 8] = [
-            (
-                "instance_types",
-                a.instance_types.as_ref().map(|x| x.span()),
-            ),
-            (
-                "availability_zones",
-                a.availability_zones.as_ref().map(|x| x.span()),
-            ),
-            ("network_mode", a.network_mode.as_ref().map(|x| x.span())),
-            ("eni_trunking", a.eni_trunking.as_ref().map(|x| x.span())),
-            (
-                "placement_strategy",
-                a.placement_strategy.as_ref().map(|x| x.span()),
-            ),
-            (
-                "placement_constraints",
-                a.placement_constraints.as_ref().map(|x| x.span()),
-            ),
-            ("capacity", a.capacity.as_ref().map(|x| x.span())),
-            (
-                "reserved_memory_mib",
-                a.reserved_memory_mib.as_ref().map(|x| x.span()),
-            ),
-        ];
-        for (key, span) in ec2_only {
-            if let Some(span) = span {
-                return Err(self.err(span, format!("`arm.{key}` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, reference/ecs-facts.md §1.7)")));
-            }
-        }
-        if let Some(l) = &a.instance_launch_latency {
-            return Err(self.err(l.span(), "`arm.instance_launch_latency` applies to EC2 arms only; use `task_start_latency` for Fargate"));
-        }
-        let architecture =
-            match &a.cpu_architecture {
-                None => Architecture::X86_64,
-                Some(v) => match v.get_ref().as_str() {
-                    "X86_64" => Architecture::X86_64,
-                    "ARM64" => Architecture::Arm64,
-                    other => return Err(self.err(
-                        v.span(),
-                        format!(
-                            "`arm.cpu_architecture`: found `{other}`; expected `X86_64` or `ARM64`"
-                        ),
-                    )),
-                },
-            };
-        Ok(FargateArm {
-            architecture,
-            spot_discount: DEFAULT_FARGATE_SPOT_DISCOUNT,
-            spot_interruptions_per_hour: 0.0,
-            vcpu_quota: None,
-        })
-    }
-
-    /// The arm's availability zones (default: the region's zones a, b and c).
-    fn zones(&self, a: &RawArm, pricing: &Pricing) -> R<Vec<String>> {
-        let zones = match &a.availability_zones {
-            Some(z) => {
-                let list: Vec<String> = z
-                    .get_ref()
-                    .iter()
-                    .map(|s| s.get_ref().trim().to_string())
-                    .collect();
-                if list.is_empty() || list.len() > 64 || list.iter().any(String::is_empty) {
-                    return Err(self.err(
-                        z.span(),
-                        "`arm.availability_zones`: expected 1 to 64 non-empty zone names",
-                    ));
-                }
-                let uniq: BTreeSet<&String> = list.iter().collect();
-                if uniq.len() != list.len() {
-                    return Err(self.err(
-                        z.span(),
-                        "`arm.availability_zones`: a zone is listed twice; expected distinct zones",
-                    ));
-                }
-                list
-            }
-            None => ["a", "b", "c"]
-                .iter()
-                .map(|s| format!("{}{s}", pricing.region))
-                .collect(),
-        };
-        Ok(zones)
-    }
-
-    fn ec2(&mut self, a: &RawArm, name: &str, catalog: &Catalog, _pricing: &Pricing) -> R<Ec2Arm> {
-        if let Some(c) = &a.cpu_architecture {
-            return Err(self.err(c.span(), "`arm.cpu_architecture` applies to FARGATE arms; an EC2 arm's architecture comes from its instance types"));
-        }
-        let types_raw = a.instance_types.as_ref().ok_or_else(|| {
-            self.err(a.name.span(), format!("arm `{name}`: `instance_types` is required for an EC2 arm; expected e.g. instance_types = [\"m5.xlarge\"]"))
-        })?;
-        if types_raw.get_ref().is_empty() {
-            return Err(self.err(
-                types_raw.span(),
-                "`arm.instance_types`: empty; expected at least one instance type",
-            ));
-        }
-        let mut instance_types: Vec<InstanceType> = Vec::new();
-        for t in types_raw.get_ref() {
-            let it = catalog.get(t.get_ref()).ok_or_else(|| {
-                let near = suggest(t.get_ref(), catalog.names());
-                self.err(t.span(), format!(
-                    "`arm.instance_types`: unknown instance type `{}`{near}; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]",
-                    t.get_ref()
-                ))
-            })?;
-            if instance_types.iter().any(|x| x.name == it.name) {
-                return Err(self.err(
-                    t.span(),
-                    format!("`arm.instance_types`: `{}` is listed twice", it.name),
-                ));
-            }
-            instance_types.push(it.clone());
-        }
-        let network_mode = match &a.network_mode {
-            None => NetworkMode::Bridge,
-            Some(m) => match m.get_ref().as_str() {
-                "awsvpc" => NetworkMode::Awsvpc,
-                "bridge" => NetworkMode::Bridge,
-                "host" => NetworkMode::Host,
-                other => return Err(self.err(
-                    m.span(),
-                    format!(
-                        "`arm.network_mode`: found `{other}`; expected `awsvpc`, `bridge` or `host`"
-                    ),
-                )),
-            },
-        };
-        let eni_trunking = a.eni_trunking.as_ref().is_some_and(|t| *t.get_ref());
-        if eni_trunking {
-            if network_mode != NetworkMode::Awsvpc {
-                self.warnings.push(format!("arm `{name}`: eni_trunking has no effect in {network_mode} network mode (it applies to awsvpc)"));
-            }
-            for t in instance_types.iter().filter(|t| t.trunk_tasks.is_none()) {
-                self.warnings.push(format!(
-                    "arm `{name}`: instance type `{}` does not support ENI trunking; it keeps {} awsvpc tasks per instance",
-                    t.name,
-                    t.awsvpc_task_slots(false)
-                ));
-            }
-        }
-        let strategy = match &a.placement_strategy {
-            // An empty list means no strategy given: ECS's default applies.
-            None => None,
-            Some(list) if list.get_ref().is_empty() => None,
-            Some(list) => {
-                if let Some(extra) = list.get_ref().get(MAX_STRATEGIES) {
-                    return Err(self.err(extra.span(), format!("`arm.placement_strategy`: more than {MAX_STRATEGIES} strategies; ECS allows at most {MAX_STRATEGIES}")));
-                }
-                let mut out = Vec::new();
-                for st in list.get_ref() {
-                    let r = st.get_ref();
-                    out.push(
-                        PlacementStrategy::from_api(&r.kind, r.field.as_deref()).map_err(|m| {
-                            self.err(st.span(), format!("`arm.placement_strategy`: {m}"))
-                        })?,
-                    );
-                }
-                Some(out)
-            }
-        };
-        let constraints = match &a.placement_constraints {
-            Some(c) => self.constraints(c.get_ref(), "arm.placement_constraints")?,
-            None => Vec::new(),
-        };
-        let cap = a.capacity.as_ref().ok_or_else(|| {
-            self.err(a.name.span(), format!("arm `{name}`: `capacity` is required for an EC2 arm; expected capacity = {{ fixed = N }}"))
-        })?;
-        let c = cap.get_ref();
-        not_supported(&c.min, "arm.capacity.min (managed scaling)", &self.map)?;
-        not_supported(&c.max, "arm.capacity.max (managed scaling)", &self.map)?;
-        not_supported(
-            &c.managed_scaling,
-            "arm.capacity.managed_scaling",
-            &self.map,
-        )?;
-        let fixed_instances = match &c.fixed {
-            Some(f) => self.int_in(f, "arm.capacity.fixed", 1, MAX_FIXED_INSTANCES)?,
-            None => {
-                return Err(self.err(
-                    cap.span(),
-                    "`arm.capacity`: expected { fixed = N } with N >= 1",
-                ));
-            }
-        };
-        let reserved_memory_mib = match &a.reserved_memory_mib {
-            Some(r) => self.int_in(r, "arm.reserved_memory_mib", 0, 1 << 20)?,
-            None => 0,
-        };
-        for t in &instance_types {
-            if reserved_memory_mib >= t.registered_memory_mib {
-                return Err(self.err(
-                    a.reserved_memory_mib.as_ref().map_or(a.name.span(), |r| r.span()),
-                    format!("`arm.reserved_memory_mib`: {reserved_memory_mib} MiB leaves nothing of `{}`'s {} MiB; expected less", t.name, t.registered_memory_mib),
-                ));
-            }
-        }
-        let instance_launch_latency = match &a.instance_launch_latency {
-            Some(d) => {
-                self.warnings.push(format!("arm `{name}`: instance_launch_latency has no effect with fixed capacity (the fleet is registered at time 0)"));
-                self.distribution(d, "arm.instance_launch_latency", false)?
-            }
-            None => INSTANCE_LAUNCH,
-        };
-        Ok(Ec2Arm {
-            providers: vec![Ec2Provider {
-                name: name.to_string(),
-                instance_types,
-                capacity: Capacity::Fixed(fixed_instances),
-                purchase: Purchase::OnDemand,
-                instance_launch_latency,
-            }],
-            network_mode,
-            eni_trunking,
-            strategy,
-            constraints,
-            reserved_memory_mib,
-        })
-    }
 }
 
 /// A message from the TOML parser with serde's Rust type names (`i64`, `struct RawArm`,
@@ -1061,6 +816,414 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::scenario::{
+        Capacity, FARGATE, FARGATE_SPOT, LoadCurve, ManagedScaling, OnInterruption, ProviderShare,
+        Purchase,
+    };
+
+    fn ok(text: &str) -> Scenario {
+        match load_str(Path::new("s.toml"), text) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        }
+    }
+
+    fn err(text: &str) -> String {
+        match load_str(Path::new("s.toml"), text) {
+            Ok(_) => panic!("expected an error"),
+            Err(e) => e.to_string(),
+        }
+    }
+
+    const JOB: &str = "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\n";
+
+    const FULL: &str = r#"
+horizon = "24h"
+[pricing]
+spot_discount = 0.65
+fargate_spot_discount = 0.6
+
+[[workload.services]]
+name = "web"
+cpu = 512
+memory = 1024
+desired = 6
+ephemeral_storage_gib = 30
+host_ports = [8080]
+placement_constraints = [{ type = "distinctInstance" }]
+placement_strategy = [{ type = "binpack", field = "memory" }]
+deployments = ["18h", "6h"]
+deployment = { minimum_healthy_percent = 50, maximum_percent = 150 }
+autoscaling = { target_cpu_percent = 60, min = 2, max = 40, scale_in_cooldown = "10m",
+                load = { diurnal = { mean = 0.45, peak_ratio = 2.0, peak_at = "14h" } } }
+
+[[workload.services]]
+name = "api"
+cpu = 256
+memory = 512
+desired = 1
+autoscaling = { target_cpu_percent = 50.5, min = 1, max = 4, load = 0.3, scale_out_cooldown = 60 }
+
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+availability_zones = ["us-east-1a", "us-east-1b"]
+network_mode = "awsvpc"
+subnet_ips = { "us-east-1b" = 100, "us-east-1a" = 250 }
+on_interruption = "lose"
+capacity_provider_strategy = [{ provider = "spot", weight = 3 }, { provider = "od", base = 2, weight = 1 }]
+
+[[arm.capacity_providers]]
+name = "od"
+instance_types = ["m5.xlarge"]
+capacity = { fixed = 4 }
+
+[[arm.capacity_providers]]
+name = "spot"
+instance_types = ["m5.large", "c5.large"]
+capacity = { min = 1, max = 50, managed_scaling = { target_capacity = 90, minimum_scaling_step_size = 2, maximum_scaling_step_size = 20, instance_warmup_period = "2m" } }
+purchase = "spot"
+spot_interruptions_per_hour = 0.05
+instance_launch_latency = "3m"
+
+[[arm]]
+name = "single"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+capacity = { max = 10 }
+purchase = "on-demand"
+instance_launch_latency = "1m"
+
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+capacity_provider_strategy = [{ provider = "FARGATE", base = 2, weight = 1 }, { provider = "FARGATE_SPOT", weight = 3 }]
+spot_interruptions_per_hour = 0.1
+fargate_vcpu_quota = 4000
+availability_zones = ["us-east-1a", "us-east-1b"]
+subnet_ips = 500
+
+[[arm]]
+name = "fspot"
+launch_type = "FARGATE_SPOT"
+"#;
+
+    #[test]
+    fn every_new_key_parses_into_its_value() {
+        let s = ok(FULL);
+        assert_eq!(s.pricing.ec2_spot_discount, Some(0.65));
+        assert_eq!(s.pricing.fargate_spot_discount, 0.6);
+
+        let ArmKind::Ec2(e) = &s.arms[0].kind else {
+            panic!("ec2 arm")
+        };
+        assert_eq!(e.providers.len(), 2);
+        let (od, spot) = (&e.providers[0], &e.providers[1]);
+        assert_eq!(od.name, "od");
+        assert_eq!(od.capacity, Capacity::Fixed(4));
+        assert_eq!(od.purchase, Purchase::OnDemand);
+        assert_eq!(od.instance_launch_latency, INSTANCE_LAUNCH);
+        assert_eq!(spot.name, "spot");
+        let names: Vec<&str> = spot
+            .instance_types
+            .iter()
+            .map(|t| t.name.as_str())
+            .collect();
+        assert_eq!(names, ["m5.large", "c5.large"]);
+        assert_eq!(
+            spot.capacity,
+            Capacity::Managed {
+                min: 1,
+                max: 50,
+                scaling: ManagedScaling {
+                    target_capacity: 90,
+                    minimum_scaling_step_size: 2,
+                    maximum_scaling_step_size: 20,
+                    instance_warmup_period: SimDuration::from_secs(120),
+                },
+            }
+        );
+        assert_eq!(
+            spot.purchase,
+            Purchase::Spot {
+                discount: 0.65,
+                interruptions_per_hour: 0.05
+            }
+        );
+        assert_eq!(
+            spot.instance_launch_latency,
+            Distribution::Fixed(SimDuration::from_secs(180))
+        );
+        let a = &s.arms[0];
+        assert_eq!(
+            a.provider_strategy,
+            [
+                ProviderShare {
+                    provider: 1,
+                    base: 0,
+                    weight: 3
+                },
+                ProviderShare {
+                    provider: 0,
+                    base: 2,
+                    weight: 1
+                },
+            ]
+        );
+        assert_eq!(a.on_interruption, OnInterruption::Lose);
+        assert_eq!(a.zones, ["us-east-1a", "us-east-1b"]);
+        assert_eq!(a.subnet_ips, Some(vec![250, 100]), "in zone order");
+
+        let single = &s.arms[1];
+        let ArmKind::Ec2(e) = &single.kind else {
+            panic!("ec2 arm")
+        };
+        assert_eq!(e.providers.len(), 1);
+        assert_eq!(e.providers[0].name, "single");
+        assert_eq!(
+            e.providers[0].capacity,
+            Capacity::Managed {
+                min: 0,
+                max: 10,
+                scaling: ManagedScaling::default()
+            }
+        );
+        assert_eq!(
+            single.provider_strategy,
+            [ProviderShare {
+                provider: 0,
+                base: 0,
+                weight: 1
+            }]
+        );
+        assert_eq!(single.on_interruption, OnInterruption::Restart);
+        assert_eq!(single.subnet_ips, None);
+
+        let f = &s.arms[2];
+        let ArmKind::Fargate(fa) = &f.kind else {
+            panic!("fargate arm")
+        };
+        assert_eq!(fa.spot_discount, 0.6);
+        assert_eq!(fa.spot_interruptions_per_hour, 0.1);
+        assert_eq!(fa.vcpu_quota, Some(4000));
+        assert_eq!(
+            f.provider_strategy,
+            [
+                ProviderShare {
+                    provider: FARGATE,
+                    base: 2,
+                    weight: 1
+                },
+                ProviderShare {
+                    provider: FARGATE_SPOT,
+                    base: 0,
+                    weight: 3
+                },
+            ]
+        );
+        assert_eq!(f.zones, ["us-east-1a", "us-east-1b"]);
+        assert_eq!(f.subnet_ips, Some(vec![500, 500]));
+        let fs = &s.arms[3];
+        assert_eq!(
+            fs.provider_strategy,
+            [ProviderShare {
+                provider: FARGATE_SPOT,
+                base: 0,
+                weight: 1
+            }]
+        );
+        assert_eq!(fs.launch_type(), "FARGATE");
+
+        let web = &s.workload.services[0];
+        assert_eq!(web.name, "web");
+        assert_eq!(
+            (web.cpu_units, web.memory_mib, web.storage_gib),
+            (512, 1024, 30)
+        );
+        assert_eq!(web.desired, 6);
+        assert_eq!(web.host_ports, [8080]);
+        assert_eq!(web.constraints.len(), 1);
+        assert_eq!(web.strategy.as_ref().map(Vec::len), Some(1));
+        assert_eq!(
+            web.deployments,
+            [SimTime(6 * 3_600_000), SimTime(18 * 3_600_000)],
+            "sorted"
+        );
+        assert_eq!(web.deployment.minimum_healthy_percent, 50);
+        assert_eq!(web.deployment.maximum_percent, 150);
+        let auto = web.autoscaling.as_ref().expect("autoscaling");
+        assert_eq!(auto.target_cpu_percent, 60.0);
+        assert_eq!((auto.min, auto.max), (2, 40));
+        assert_eq!(
+            auto.load,
+            LoadCurve::Diurnal {
+                mean: 0.45,
+                peak_ratio: 2.0,
+                peak_at: SimDuration::from_secs(14 * 3600)
+            }
+        );
+        assert_eq!(auto.scale_in_cooldown, SimDuration::from_secs(600));
+        assert_eq!(auto.scale_out_cooldown, SimDuration::from_secs(300));
+        let api = &s.workload.services[1];
+        assert!(api.deployments.is_empty() && api.strategy.is_none());
+        assert_eq!(api.deployment, crate::scenario::DeploymentConfig::default());
+        let auto = api.autoscaling.as_ref().expect("autoscaling");
+        assert_eq!(auto.load, LoadCurve::Constant(0.3));
+        assert_eq!(auto.target_cpu_percent, 50.5);
+        assert_eq!(auto.scale_in_cooldown, SimDuration::from_secs(300));
+        assert_eq!(auto.scale_out_cooldown, SimDuration::from_secs(60));
+        assert!(!s.workload_is_finite());
+        // The managed single-provider arm launches, so its instance_launch_latency matters.
+        assert!(
+            !s.warnings
+                .iter()
+                .any(|w| w.contains("instance_launch_latency")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn defaults_without_the_new_keys() {
+        let s = ok(&format!(
+            "horizon = \"1h\"\n{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = {{ fixed = 2 }}\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
+        ));
+        assert_eq!(s.pricing.ec2_spot_discount, None);
+        assert_eq!(
+            s.pricing.fargate_spot_discount,
+            DEFAULT_FARGATE_SPOT_DISCOUNT
+        );
+        assert_eq!(
+            Pricing::us_east_1().fargate_spot_discount,
+            DEFAULT_FARGATE_SPOT_DISCOUNT
+        );
+        let share = |provider| ProviderShare {
+            provider,
+            base: 0,
+            weight: 1,
+        };
+        assert_eq!(s.arms[0].provider_strategy, [share(0)]);
+        assert_eq!(s.arms[1].provider_strategy, [share(FARGATE)]);
+        for a in &s.arms {
+            assert_eq!(a.on_interruption, OnInterruption::Restart);
+            assert_eq!(a.subnet_ips, None);
+        }
+        let ArmKind::Fargate(f) = &s.arms[1].kind else {
+            panic!("fargate")
+        };
+        assert_eq!(f.spot_discount, DEFAULT_FARGATE_SPOT_DISCOUNT);
+        assert_eq!((f.spot_interruptions_per_hour, f.vcpu_quota), (0.0, None));
+        assert!(s.workload.services.is_empty());
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+    }
+
+    #[test]
+    fn launch_latency_warning_only_for_fixed_on_demand() {
+        let arm = |extra: &str| {
+            ok(&format!(
+                "horizon = \"1h\"\n[pricing]\nspot_discount = 0.5\n{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ninstance_launch_latency = \"1m\"\n{extra}"
+            ))
+            .warnings
+        };
+        let w = arm("capacity = { fixed = 2 }\n");
+        assert!(
+            w.iter()
+                .any(|w| w.contains("no effect with fixed on-demand capacity")),
+            "{w:?}"
+        );
+        assert!(arm("capacity = { fixed = 2 }\npurchase = \"spot\"\n").is_empty());
+        assert!(arm("capacity = { max = 2 }\n").is_empty());
+    }
+
+    #[test]
+    fn services_alone_are_a_workload_and_warn_when_odd() {
+        let s = ok(
+            "horizon = \"1h\"\n[[workload.services]]\nname = \"web\"\ncpu = 256\nmemory = 512\ndesired = 8\nautoscaling = { target_cpu_percent = 50, min = 1, max = 4, load = 1 }\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\non_interruption = \"lose\"\n",
+        );
+        assert_eq!(s.workload.services.len(), 1);
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("desired 8 is outside autoscaling min..max (1..4)")),
+            "{:?}",
+            s.warnings
+        );
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("on_interruption has no effect without Spot")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn unused_provider_is_warned_about() {
+        let s = ok(&format!(
+            "horizon = \"1h\"\n{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ncapacity_provider_strategy = [{{ provider = \"a\", weight = 1 }}, {{ provider = \"b\" }}]\n[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = {{ fixed = 1 }}\n[[arm.capacity_providers]]\nname = \"b\"\ninstance_types = [\"m5.large\"]\ncapacity = {{ max = 3 }}\n"
+        ));
+        assert!(
+            s.warnings
+                .iter()
+                .any(|w| w.contains("capacity provider `b`")),
+            "{:?}",
+            s.warnings
+        );
+    }
+
+    #[test]
+    fn stuck_deployments_follow_the_reference_cases() {
+        let service = |desired: u32, extra: &str| {
+            format!(
+                "horizon = \"1h\"\n[[workload.services]]\nname = \"web\"\ncpu = 256\nmemory = 512\ndesired = {desired}\n{extra}\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
+            )
+        };
+        let stuck = "deployments = [\"10m\"]\ndeployment = { minimum_healthy_percent = 100, maximum_percent = 125 }";
+        // §6.1: desired 3, max 125 -> floor(3.75) = 3, cannot start any; min 100 cannot stop any.
+        assert!(err(&service(3, stuck)).contains("a deployment can never progress"));
+        // desired 4, max 125 -> 5: one new task can start.
+        ok(&service(4, stuck));
+        // desired 0: nothing to replace.
+        ok(&service(0, stuck));
+        // Without deployments the bounds never matter.
+        ok(&service(
+            3,
+            "deployment = { minimum_healthy_percent = 100, maximum_percent = 125 }",
+        ));
+        // desired 2, min 75 -> ceil(1.5) = 2 cannot stop, but max 200 can start: fine.
+        ok(&service(
+            2,
+            "deployments = [\"10m\"]\ndeployment = { minimum_healthy_percent = 75 }",
+        ));
+    }
+
+    #[test]
+    fn load_csv_becomes_steps() {
+        let dir = tempfile::tempdir().expect("temporary folder");
+        std::fs::write(
+            dir.path().join("load.csv"),
+            "time_s,load,note\n0,0.2,night\n3600,0.8,day\n3600.5,0.5,x\n",
+        )
+        .expect("write csv");
+        let text = "horizon = \"1h\"\n[[workload.services]]\nname = \"web\"\ncpu = 256\nmemory = 512\ndesired = 2\nautoscaling = { target_cpu_percent = 50, min = 1, max = 4, load = { csv = \"load.csv\" } }\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n";
+        let s = match load_str(&dir.path().join("s.toml"), text) {
+            Ok(s) => s,
+            Err(e) => panic!("{e}"),
+        };
+        let auto = s.workload.services[0]
+            .autoscaling
+            .as_ref()
+            .expect("autoscaling");
+        assert_eq!(
+            auto.load,
+            LoadCurve::Steps(vec![
+                (SimTime(0), 0.2),
+                (SimTime(3_600_000), 0.8),
+                (SimTime(3_600_500), 0.5)
+            ])
+        );
+    }
 
     #[test]
     fn samples_count_both_ends() {

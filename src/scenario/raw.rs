@@ -1,6 +1,7 @@
 //! The scenario file as written: serde structs that mirror DESIGN.md §2 key for key. Unknown
-//! keys are errors (`deny_unknown_fields`); keys of later features are captured so that they get
-//! a "not supported yet" error instead of an "unknown field" one.
+//! keys are errors (`deny_unknown_fields`); keys of later features (`task_definition`, the
+//! trace transforms `time_scale`, `start`, `end`, `sample`, `cpu_scale`, `memory_scale`) are
+//! captured so that they get a "not supported yet" error instead of an "unknown field" one.
 
 // The fields mirror DESIGN.md §2 key for key; the schema there is their documentation.
 #![allow(missing_docs)]
@@ -41,8 +42,8 @@ pub struct RawPricing {
     pub fargate_arm_vcpu_hour: Option<Spanned<f64>>,
     pub fargate_arm_gb_hour: Option<Spanned<f64>>,
     pub fargate_storage_gb_hour: Option<Spanned<f64>>,
-    pub fargate_spot_discount: Unsupported,
-    pub spot_discount: Unsupported,
+    pub fargate_spot_discount: Option<Spanned<f64>>,
+    pub spot_discount: Option<Spanned<f64>>,
     #[serde(default)]
     pub ec2: BTreeMap<String, Spanned<f64>>,
 }
@@ -68,7 +69,8 @@ pub struct RawWorkload {
     pub trace: Option<Spanned<String>>,
     #[serde(default)]
     pub jobs: Vec<Spanned<RawJob>>,
-    pub services: Unsupported,
+    #[serde(default)]
+    pub services: Vec<Spanned<RawService>>,
     pub task_definition: Unsupported,
     pub time_scale: Unsupported,
     pub start: Unsupported,
@@ -318,14 +320,164 @@ pub struct RawStrategy {
     pub field: Option<String>,
 }
 
-/// `capacity = { ... }` of an EC2 arm.
+/// `capacity = { ... }` of an EC2 arm or provider.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawCapacity {
     pub fixed: Option<Spanned<i64>>,
-    pub min: Unsupported,
-    pub max: Unsupported,
-    pub managed_scaling: Unsupported,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub managed_scaling: Option<Spanned<RawManagedScaling>>,
+}
+
+/// `managed_scaling = { ... }` (the `managedScaling` of the ECS API).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawManagedScaling {
+    pub target_capacity: Option<Spanned<i64>>,
+    pub minimum_scaling_step_size: Option<Spanned<i64>>,
+    pub maximum_scaling_step_size: Option<Spanned<i64>>,
+    pub instance_warmup_period: Option<Spanned<DurationValue>>,
+}
+
+/// `[[arm.capacity_providers]]`: one Auto Scaling group capacity provider.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProvider {
+    pub name: Spanned<String>,
+    pub instance_types: Option<Spanned<Vec<Spanned<String>>>>,
+    pub capacity: Option<Spanned<RawCapacity>>,
+    pub purchase: Option<Spanned<String>>,
+    pub spot_interruptions_per_hour: Option<Spanned<f64>>,
+    pub instance_launch_latency: Option<Spanned<RawDistribution>>,
+}
+
+/// One `capacity_provider_strategy` entry, as in the ECS API.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawShare {
+    pub provider: Spanned<String>,
+    pub base: Option<Spanned<i64>>,
+    pub weight: Option<Spanned<i64>>,
+}
+
+/// `[[workload.services]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawService {
+    pub name: Spanned<String>,
+    pub cpu: Spanned<i64>,
+    pub memory: Spanned<i64>,
+    pub ephemeral_storage_gib: Option<Spanned<i64>>,
+    pub desired: Spanned<i64>,
+    pub host_ports: Option<Vec<Spanned<i64>>>,
+    pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
+    pub placement_strategy: Option<Spanned<Vec<Spanned<RawStrategy>>>>,
+    pub deployments: Option<Spanned<Vec<Spanned<DurationValue>>>>,
+    pub deployment: Option<Spanned<RawDeployment>>,
+    pub autoscaling: Option<Spanned<RawAutoscaling>>,
+    pub task_definition: Unsupported,
+}
+
+/// `deployment = { ... }` of a service (`deploymentConfiguration`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDeployment {
+    pub minimum_healthy_percent: Option<Spanned<i64>>,
+    pub maximum_percent: Option<Spanned<i64>>,
+}
+
+/// `autoscaling = { ... }` of a service (target tracking on average CPU).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawAutoscaling {
+    pub target_cpu_percent: Option<Spanned<f64>>,
+    pub min: Option<Spanned<i64>>,
+    pub max: Option<Spanned<i64>>,
+    pub load: Option<Spanned<RawLoad>>,
+    pub scale_in_cooldown: Option<Spanned<DurationValue>>,
+    pub scale_out_cooldown: Option<Spanned<DurationValue>>,
+}
+
+/// The offered load of an auto-scaled service.
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawLoad {
+    /// `0.6`
+    Constant(f64),
+    /// `{ diurnal = { mean = 0.45, peak_ratio = 2.0, peak_at = "14h" } }`
+    Diurnal {
+        mean: f64,
+        peak_ratio: f64,
+        peak_at: DurationValue,
+    },
+    /// `{ csv = "load.csv" }`
+    Csv(String),
+}
+
+const LOAD_FORMS: &str = "a number (0.6), { diurnal = { mean = 0.45, peak_ratio = 2.0, \
+peak_at = \"14h\" } } or { csv = \"load.csv\" }";
+
+impl<'de> Deserialize<'de> for RawLoad {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let v = toml::Value::deserialize(d)?;
+        parse_load(&v).map_err(de::Error::custom)
+    }
+}
+
+fn parse_load(v: &toml::Value) -> Result<RawLoad, String> {
+    let (kind, value) = match v {
+        toml::Value::Float(f) => return Ok(RawLoad::Constant(*f)),
+        toml::Value::Integer(i) => return Ok(RawLoad::Constant(*i as f64)),
+        toml::Value::Table(t) if t.len() == 1 => t
+            .iter()
+            .next()
+            .ok_or_else(|| format!("expected {LOAD_FORMS}"))?,
+        other => return Err(format!("found {}; expected {LOAD_FORMS}", describe(other))),
+    };
+    match (kind.as_str(), value) {
+        ("csv", toml::Value::String(s)) => Ok(RawLoad::Csv(s.clone())),
+        ("csv", other) => Err(format!(
+            "`csv`: found {}; expected the path of a CSV file with columns time_s and load",
+            describe(other)
+        )),
+        ("diurnal", toml::Value::Table(params)) => {
+            const ALLOWED: [&str; 3] = ["mean", "peak_ratio", "peak_at"];
+            if let Some(k) = params.keys().find(|k| !ALLOWED.contains(&k.as_str())) {
+                return Err(format!(
+                    "unknown field `{k}` in `diurnal`, expected `mean`, `peak_ratio`, `peak_at`"
+                ));
+            }
+            let get = |k: &str| {
+                params.get(k).ok_or_else(|| {
+                    format!("`diurnal` needs `{k}` (it takes `mean`, `peak_ratio`, `peak_at`)")
+                })
+            };
+            let number = |k: &str| -> Result<f64, String> {
+                match get(k)? {
+                    toml::Value::Float(f) => Ok(*f),
+                    toml::Value::Integer(i) => Ok(*i as f64),
+                    other => Err(format!(
+                        "`diurnal.{k}`: found {}; expected a number",
+                        describe(other)
+                    )),
+                }
+            };
+            Ok(RawLoad::Diurnal {
+                mean: number("mean")?,
+                peak_ratio: number("peak_ratio")?,
+                peak_at: duration_from_value(get("peak_at")?)
+                    .map(DurationValue)
+                    .map_err(|e| format!("`diurnal.peak_at`: {e}"))?,
+            })
+        }
+        ("diurnal", other) => Err(format!(
+            "`diurnal`: found {}; expected {LOAD_FORMS}",
+            describe(other)
+        )),
+        (other, _) => Err(format!(
+            "unknown load form `{other}`; expected {LOAD_FORMS}"
+        )),
+    }
 }
 
 /// `[[arm]]`.
@@ -342,15 +494,18 @@ pub struct RawArm {
     pub placement_constraints: Option<Spanned<Vec<Spanned<RawConstraint>>>>,
     pub capacity: Option<Spanned<RawCapacity>>,
     pub purchase: Option<Spanned<String>>,
-    pub spot_interruptions_per_hour: Unsupported,
-    pub on_interruption: Unsupported,
+    pub spot_interruptions_per_hour: Option<Spanned<f64>>,
+    pub on_interruption: Option<Spanned<String>>,
     pub on_no_capacity: Option<Spanned<String>>,
     pub instance_launch_latency: Option<Spanned<RawDistribution>>,
     pub task_start_latency: Option<Spanned<RawDistribution>>,
     pub reserved_memory_mib: Option<Spanned<i64>>,
-    pub capacity_provider_strategy: Unsupported,
+    pub capacity_providers: Option<Vec<Spanned<RawProvider>>>,
+    pub capacity_provider_strategy: Option<Spanned<Vec<Spanned<RawShare>>>>,
     pub cpu_architecture: Option<Spanned<String>>,
-    pub fargate_vcpu_quota: Unsupported,
+    pub fargate_vcpu_quota: Option<Spanned<i64>>,
+    /// An integer or a table `{ zone = count }`; checked against the arm's zones in load.rs.
+    pub subnet_ips: Option<Spanned<toml::Value>>,
 }
 
 #[cfg(test)]

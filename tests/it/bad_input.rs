@@ -91,6 +91,34 @@ macro_rules! ec2 {
     };
 }
 
+/// 3 lines: an EC2 arm without its capacity keys.
+macro_rules! bare_ec2 {
+    () => {
+        "[[arm]]\n\
+         name = \"ec2\"\n\
+         launch_type = \"EC2\"\n"
+    };
+}
+
+/// 5 lines: a valid service.
+macro_rules! service {
+    () => {
+        "[[workload.services]]\n\
+         name = \"web\"\n\
+         cpu = 512\n\
+         memory = 1024\n\
+         desired = 2\n"
+    };
+}
+
+/// 2 lines: `[pricing]` with an EC2 Spot discount.
+macro_rules! spot_pricing {
+    () => {
+        "[pricing]\n\
+         spot_discount = 0.65\n"
+    };
+}
+
 /// 3 lines: a valid Fargate arm.
 macro_rules! fargate {
     () => {
@@ -113,6 +141,31 @@ macro_rules! trace_header {
     () => {
         "arrival_s,duration_s,cpu_units,memory_mib\n"
     };
+}
+
+/// An EC2 arm with 21 capacity providers (ECS allows 20 in a strategy).
+fn many_providers() -> String {
+    let mut s = format!("{}{}{}", head!(), job!(), bare_ec2!());
+    for i in 0..21 {
+        s.push_str(&format!(
+            "[[arm.capacity_providers]]\nname = \"p{i}\"\ninstance_types = [\"m5.large\"]\ncapacity = {{ fixed = 1 }}\n"
+        ));
+    }
+    s
+}
+
+/// A Fargate arm whose strategy has 21 entries.
+fn many_shares() -> String {
+    let entries: Vec<String> = (0..21)
+        .map(|i| format!("{{ provider = \"p{i}\", weight = 1 }}"))
+        .collect();
+    format!(
+        "{}{}{}capacity_provider_strategy = [{}]\n",
+        head!(),
+        job!(),
+        fargate!(),
+        entries.join(", ")
+    )
 }
 
 const CASES: &[Case] = &[
@@ -466,7 +519,7 @@ const CASES: &[Case] = &[
         expect: &[
             "s.toml:10:15:",
             "`arm.launch_type`: found `ECS`",
-            "expected `EC2` or `FARGATE`",
+            "expected `EC2`, `FARGATE` or `FARGATE_SPOT`",
         ],
         ..BASE
     },
@@ -713,54 +766,6 @@ const CASES: &[Case] = &[
         ],
         ..BASE
     },
-    // ---- features not supported yet ----
-    Case {
-        name: "not supported yet: [[workload.services]]",
-        scenario: concat!(
-            head!(),
-            job!(),
-            "[[workload.services]]\nname = \"web\"\ncpu = 512\nmemory = 1024\ndesired = 2\n",
-            fargate!()
-        ),
-        expect: &["s.toml:8:", "`workload.services` is not supported yet"],
-        ..BASE
-    },
-    Case {
-        name: "not supported yet: capacity min/max",
-        scenario: concat!(
-            head!(),
-            job!(),
-            "[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { min = 0, max = 10 }\n"
-        ),
-        expect: &[
-            "s.toml:12:20:",
-            "`arm.capacity.min (managed scaling)` is not supported yet",
-        ],
-        ..BASE
-    },
-    Case {
-        name: "not supported yet: managed_scaling",
-        scenario: concat!(
-            head!(),
-            job!(),
-            "[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 2, managed_scaling = { target_capacity = 100 } }\n"
-        ),
-        expect: &[
-            "s.toml:12:43:",
-            "`arm.capacity.managed_scaling` is not supported yet",
-        ],
-        ..BASE
-    },
-    Case {
-        name: "not supported yet: spot purchase",
-        scenario: concat!(head!(), job!(), ec2!(), "purchase = \"spot\"\n"),
-        expect: &[
-            "s.toml:13:12:",
-            "`arm.purchase = \"spot\"` is not supported yet",
-            "expected `on-demand`",
-        ],
-        ..BASE
-    },
     Case {
         name: "unknown purchase option",
         scenario: concat!(head!(), job!(), ec2!(), "purchase = \"reserved\"\n"),
@@ -771,22 +776,194 @@ const CASES: &[Case] = &[
         ],
         ..BASE
     },
+    // ---- [pricing] Spot discounts ----
     Case {
-        name: "not supported yet: capacity_provider_strategy",
+        name: "spot_discount of 1",
         scenario: concat!(
             head!(),
+            "[pricing]\nspot_discount = 1.0\n",
             job!(),
-            fargate!(),
-            "capacity_provider_strategy = [{ provider = \"FARGATE_SPOT\", weight = 1 }]\n"
+            fargate!()
         ),
         expect: &[
-            "s.toml:11:30:",
-            "`arm.capacity_provider_strategy` is not supported yet",
+            "s.toml:3:17:",
+            "`pricing.spot_discount`: found 1",
+            "expected the fraction off the on-demand price, 0 <= x < 1",
         ],
         ..BASE
     },
     Case {
-        name: "not supported yet: spot_interruptions_per_hour",
+        name: "negative fargate_spot_discount",
+        scenario: concat!(
+            head!(),
+            "[pricing]\nfargate_spot_discount = -0.1\n",
+            job!(),
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:3:25:",
+            "`pricing.fargate_spot_discount`: found -0.1",
+            "0 <= x < 1",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "spot purchase without [pricing] spot_discount",
+        scenario: concat!(head!(), job!(), ec2!(), "purchase = \"spot\"\n"),
+        expect: &[
+            "s.toml:13:12:",
+            "arm `ec2`: purchase = \"spot\" needs the EC2 Spot discount",
+            "set `[pricing] spot_discount`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "spot provider without [pricing] spot_discount",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"cheap\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 2 }\npurchase = \"spot\"\n"
+        ),
+        expect: &[
+            "s.toml:15:12:",
+            "provider `cheap` of arm `ec2`: purchase = \"spot\" needs the EC2 Spot discount",
+            "set `[pricing] spot_discount`",
+        ],
+        ..BASE
+    },
+    // ---- capacity: fixed or managed ----
+    Case {
+        name: "fixed together with max",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { fixed = 2, max = 10 }\n"
+        ),
+        expect: &[
+            "s.toml:12:31:",
+            "`arm.capacity`: `fixed` together with `max`",
+            "expected either { fixed = N }",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "managed capacity without max",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { min = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:12:12:",
+            "`arm.capacity`: `max` is required for managed scaling",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "managed capacity with min above max",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { min = 5, max = 3 }\n"
+        ),
+        expect: &[
+            "s.toml:12:20:",
+            "`arm.capacity.min`: found 5; expected at most `max` (3)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "managed capacity with max 0",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 0 }\n"
+        ),
+        expect: &[
+            "s.toml:12:20:",
+            "`arm.capacity.max`: found 0; expected an integer in 1..=100000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "target_capacity 0",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 10, managed_scaling = { target_capacity = 0 } }\n"
+        ),
+        expect: &[
+            "s.toml:12:62:",
+            "`arm.capacity.managed_scaling.target_capacity`: found 0; expected an integer in 1..=100",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "maximum step below minimum step",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 10, managed_scaling = { minimum_scaling_step_size = 5, maximum_scaling_step_size = 2 } }\n"
+        ),
+        expect: &[
+            "s.toml:12:",
+            "`arm.capacity.managed_scaling.maximum_scaling_step_size`: found 2; expected at least `minimum_scaling_step_size` (5)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "step size above 10000",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 10, managed_scaling = { minimum_scaling_step_size = 10001 } }\n"
+        ),
+        expect: &[
+            "s.toml:12:",
+            "`arm.capacity.managed_scaling.minimum_scaling_step_size`: found 10001; expected an integer in 1..=10000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "instance_warmup_period above 10000 s",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 10, managed_scaling = { instance_warmup_period = \"3h\" } }\n"
+        ),
+        expect: &[
+            "s.toml:12:",
+            "`arm.capacity.managed_scaling.instance_warmup_period`: found 3h; expected a duration of at most 10000 s",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown key in managed_scaling",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "instance_types = [\"m5.large\"]\ncapacity = { max = 10, managed_scaling = { target = 90 } }\n"
+        ),
+        expect: &[
+            "s.toml:12:",
+            "unknown field `target`",
+            "`target_capacity`, `minimum_scaling_step_size`, `maximum_scaling_step_size`",
+        ],
+        ..BASE
+    },
+    // ---- purchase, interruptions ----
+    Case {
+        name: "spot_interruptions_per_hour on an on-demand arm",
         scenario: concat!(
             head!(),
             job!(),
@@ -795,36 +972,943 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:13:31:",
-            "`arm.spot_interruptions_per_hour` is not supported yet",
+            "`arm.spot_interruptions_per_hour` applies to purchase = \"spot\"",
+            "arm `ec2` is on-demand",
         ],
         ..BASE
     },
     Case {
-        name: "not supported yet: pricing.fargate_spot_discount",
+        name: "spot_interruptions_per_hour above 60",
         scenario: concat!(
             head!(),
-            "[pricing]\nfargate_spot_discount = 0.7\n",
+            spot_pricing!(),
             job!(),
+            ec2!(),
+            "purchase = \"spot\"\nspot_interruptions_per_hour = 100\n"
+        ),
+        expect: &[
+            "s.toml:16:31:",
+            "`arm.spot_interruptions_per_hour`: found 100; expected a number in 0..=60",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown on_interruption",
+        scenario: concat!(head!(), job!(), ec2!(), "on_interruption = \"retry\"\n"),
+        expect: &[
+            "s.toml:13:19:",
+            "`arm.on_interruption`: found `retry`; expected `restart` or `lose`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "purchase on a FARGATE arm",
+        scenario: concat!(head!(), job!(), fargate!(), "purchase = \"spot\"\n"),
+        expect: &[
+            "s.toml:11:12:",
+            "`arm.purchase` applies to EC2 arms only",
+            "FARGATE_SPOT",
+        ],
+        ..BASE
+    },
+    // ---- [[arm.capacity_providers]] ----
+    Case {
+        name: "arm-level instance_types beside capacity_providers",
+        scenario: concat!(
+            head!(),
+            job!(),
+            ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:11:18:",
+            "`arm.instance_types`: arm `ec2` has [[arm.capacity_providers]]; set it per provider in [[arm.capacity_providers]]",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "arm-level purchase beside capacity_providers",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "purchase = \"on-demand\"\n",
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:11:12:",
+            "`arm.purchase`: arm `ec2` has [[arm.capacity_providers]]; set it per provider",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity provider named FARGATE",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"FARGATE\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:12:8:",
+            "`arm.capacity_providers.name`: found `FARGATE`",
+            "expected a non-empty name other than `FARGATE` and `FARGATE_SPOT`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity provider with an empty name",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \" \"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:12:8:",
+            "`arm.capacity_providers.name`: found ``",
+            "expected a non-empty name",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "duplicate capacity provider names",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:16:8:",
+            "`arm.capacity_providers.name`: `a` is used by another provider of arm `ec2`",
+            "expected unique names",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity provider without capacity",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\n"
+        ),
+        expect: &[
+            "s.toml:12:8:",
+            "provider `a` of arm `ec2`: `capacity` is required for a capacity provider",
+            "expected capacity = { fixed = N }",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity provider with an unknown instance type",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.lrge\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:13:19:",
+            "`arm.capacity_providers.instance_types`: unknown instance type `m5.lrge` (did you mean `m5.large`?)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity provider with a bad managed capacity",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { min = 4, max = 2 }\n"
+        ),
+        expect: &[
+            "s.toml:14:",
+            "`arm.capacity_providers.capacity.min`: found 4; expected at most `max` (2)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown key in a capacity provider",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\nnetwork_mode = \"awsvpc\"\n"
+        ),
+        expect: &[
+            "s.toml:15:",
+            "unknown field `network_mode`",
+            "expected one of",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "empty capacity_providers",
+        scenario: concat!(head!(), job!(), bare_ec2!(), "capacity_providers = []\n"),
+        expect: &[
+            "s.toml:9:8:",
+            "arm `ec2`: `capacity_providers` is empty",
+            "expected at least one [[arm.capacity_providers]]",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "more than 20 capacity providers",
+        setup: Setup::Generated(many_providers),
+        expect: &[
+            "s.toml:",
+            "arm `ec2`: more than 20 [[arm.capacity_providers]]",
+            "at most 20",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "several capacity providers and no strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            bare_ec2!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
+            "[[arm.capacity_providers]]\nname = \"b\"\ninstance_types = [\"m5.large\"]\ncapacity = { max = 4 }\n"
+        ),
+        expect: &[
+            "s.toml:9:8:",
+            "arm `ec2` has 2 capacity providers (`a`, `b`) but no `capacity_provider_strategy`",
+            "capacity_provider_strategy = [{ provider = \"a\", weight = 1 }, { provider = \"b\", weight = 1 }]",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "capacity_providers on a FARGATE arm",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "[[arm.capacity_providers]]\nname = \"a\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n"
+        ),
+        expect: &[
+            "s.toml:11:",
+            "`arm.capacity_providers` applies to EC2 arms only",
+        ],
+        ..BASE
+    },
+    // ---- capacity_provider_strategy ----
+    Case {
+        name: "empty capacity_provider_strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = []\n"
+        ),
+        expect: &[
+            "s.toml:11:30:",
+            "`arm.capacity_provider_strategy`: empty",
+            "expected at least one { provider, base, weight }",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown EC2 provider in a strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            ec2!(),
+            "capacity_provider_strategy = [{ provider = \"ec3\", weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:13:44:",
+            "`arm.capacity_provider_strategy`: unknown provider `ec3` (did you mean `ec2`?)",
+            "expected one of the arm's capacity providers: `ec2`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown Fargate provider in a strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE_SPOTT\", weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:44:",
+            "unknown provider `FARGATE_SPOTT` (did you mean `FARGATE_SPOT`?) on a Fargate arm",
+            "expected `FARGATE` or `FARGATE_SPOT`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "Fargate provider in an EC2 strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            ec2!(),
+            "capacity_provider_strategy = [{ provider = \"ec2\", weight = 1 }, { provider = \"FARGATE_SPOT\", weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:13:",
+            "`FARGATE_SPOT` is a Fargate provider and arm `ec2` is an EC2 arm",
+            "a strategy may mix only Auto Scaling group providers or only Fargate providers, reference/ecs-facts.md §5.1",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "EC2 provider in a Fargate strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            ec2!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"ec2\", weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:16:44:",
+            "unknown provider `ec2` on a Fargate arm",
+            "a strategy may mix only Auto Scaling group providers or only Fargate providers",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "provider twice in a strategy",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", weight = 1 }, { provider = \"FARGATE\", weight = 2 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:",
+            "`arm.capacity_provider_strategy`: provider `FARGATE` is listed twice",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "two providers with a base",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", base = 1, weight = 1 }, { provider = \"FARGATE_SPOT\", base = 2 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:",
+            "`arm.capacity_provider_strategy.base`: both `FARGATE` and `FARGATE_SPOT` have base > 0",
+            "ECS allows a base on only one provider",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "all strategy weights 0",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", base = 2 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:30:",
+            "at least one provider needs weight > 0; ECS refuses all-zero weights",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "strategy base above 100000",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", base = 100001, weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:",
+            "`arm.capacity_provider_strategy.base`: found 100001; expected an integer in 0..=100000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "strategy weight above 1000",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", weight = 1001 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:",
+            "`arm.capacity_provider_strategy.weight`: found 1001; expected an integer in 0..=1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "more than 20 strategy entries",
+        setup: Setup::Generated(many_shares),
+        expect: &[
+            "s.toml:",
+            "`arm.capacity_provider_strategy`: more than 20 entries",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown key in a strategy entry",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", share = 1 }]\n"
+        ),
+        expect: &["s.toml:11:", "unknown field `share`", "`base`, `weight`"],
+        ..BASE
+    },
+    Case {
+        name: "strategy on a FARGATE_SPOT launch type",
+        scenario: concat!(
+            head!(),
+            job!(),
+            "[[arm]]\nname = \"spot\"\nlaunch_type = \"FARGATE_SPOT\"\n",
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", weight = 1 }]\n"
+        ),
+        expect: &[
+            "s.toml:11:30:",
+            "launch_type = \"FARGATE_SPOT\" already means [{ provider = \"FARGATE_SPOT\", weight = 1 }]",
+        ],
+        ..BASE
+    },
+    // ---- Fargate keys ----
+    Case {
+        name: "Fargate interruptions without FARGATE_SPOT",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "spot_interruptions_per_hour = 0.1\n"
+        ),
+        expect: &[
+            "s.toml:11:31:",
+            "`arm.spot_interruptions_per_hour` applies to FARGATE_SPOT tasks, and arm `fargate` runs none",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "Fargate interruptions with a weight-0 FARGATE_SPOT",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "capacity_provider_strategy = [{ provider = \"FARGATE\", weight = 1 }, { provider = \"FARGATE_SPOT\" }]\n",
+            "spot_interruptions_per_hour = 0.1\n"
+        ),
+        expect: &["s.toml:12:31:", "applies to FARGATE_SPOT tasks"],
+        ..BASE
+    },
+    Case {
+        name: "fargate_vcpu_quota 0",
+        scenario: concat!(head!(), job!(), fargate!(), "fargate_vcpu_quota = 0\n"),
+        expect: &[
+            "s.toml:11:22:",
+            "`arm.fargate_vcpu_quota`: found 0; expected an integer in 1..=1000000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "fargate_vcpu_quota on an EC2 arm",
+        scenario: concat!(head!(), job!(), ec2!(), "fargate_vcpu_quota = 100\n"),
+        expect: &[
+            "s.toml:13:22:",
+            "`arm.fargate_vcpu_quota` applies to FARGATE arms only",
+        ],
+        ..BASE
+    },
+    // ---- subnet_ips ----
+    Case {
+        name: "subnet_ips on a bridge arm",
+        scenario: concat!(head!(), job!(), ec2!(), "subnet_ips = 100\n"),
+        expect: &[
+            "s.toml:13:14:",
+            "subnet_ips applies to awsvpc tasks",
+            "network_mode is bridge",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "subnet_ips for an unknown zone",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "subnet_ips = { \"us-east-1a\" = 5, \"us-east-1b\" = 5, \"us-east-1c\" = 5, \"us-east-1z\" = 5 }\n"
+        ),
+        expect: &[
+            "s.toml:11:14:",
+            "`arm.subnet_ips`: unknown zone `us-east-1z`",
+            "expected the arm's zones: `us-east-1a`, `us-east-1b`, `us-east-1c`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "subnet_ips missing a zone",
+        scenario: concat!(
+            head!(),
+            job!(),
+            fargate!(),
+            "availability_zones = [\"us-east-1a\", \"us-east-1b\"]\n",
+            "subnet_ips = { \"us-east-1a\" = 5 }\n"
+        ),
+        expect: &[
+            "s.toml:12:14:",
+            "`arm.subnet_ips`: no entry for zone `us-east-1b`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "negative subnet_ips",
+        scenario: concat!(head!(), job!(), fargate!(), "subnet_ips = -1\n"),
+        expect: &[
+            "s.toml:11:14:",
+            "`arm.subnet_ips`: found the integer -1; expected an integer in 0..=16777216",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "subnet_ips as a string",
+        scenario: concat!(head!(), job!(), fargate!(), "subnet_ips = \"many\"\n"),
+        expect: &[
+            "s.toml:11:14:",
+            "`arm.subnet_ips`: found the string \"many\"; expected an integer",
+        ],
+        ..BASE
+    },
+    // ---- [[workload.services]] ----
+    Case {
+        name: "service without desired",
+        scenario: concat!(
+            head!(),
+            "[[workload.services]]\nname = \"web\"\ncpu = 512\nmemory = 1024\n",
+            fargate!()
+        ),
+        expect: &["s.toml:", "missing field `desired`"],
+        ..BASE
+    },
+    Case {
+        name: "service with an empty name",
+        scenario: concat!(
+            head!(),
+            "[[workload.services]]\nname = \"\"\ncpu = 512\nmemory = 1024\ndesired = 2\n",
             fargate!()
         ),
         expect: &[
-            "s.toml:3:25:",
-            "`pricing.fargate_spot_discount` is not supported yet",
+            "s.toml:3:8:",
+            "`workload.services.name`: found ``; expected a non-empty name without `,`",
         ],
         ..BASE
     },
     Case {
-        name: "not supported yet: FARGATE_SPOT launch type",
+        name: "service name with a comma",
         scenario: concat!(
             head!(),
-            job!(),
-            "[[arm]]\nname = \"spot\"\nlaunch_type = \"FARGATE_SPOT\"\n"
+            "[[workload.services]]\nname = \"a,b\"\ncpu = 512\nmemory = 1024\ndesired = 2\n",
+            fargate!()
+        ),
+        expect: &["s.toml:3:8:", "`workload.services.name`: found `a,b`"],
+        ..BASE
+    },
+    Case {
+        name: "duplicate service names",
+        scenario: concat!(head!(), service!(), service!(), fargate!()),
+        expect: &[
+            "s.toml:8:8:",
+            "`workload.services.name`: `web` is used by another service",
+            "expected unique names",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "service desired above 5000",
+        scenario: concat!(
+            head!(),
+            "[[workload.services]]\nname = \"web\"\ncpu = 512\nmemory = 1024\ndesired = 5001\n",
+            fargate!()
         ),
         expect: &[
-            "s.toml:10:15:",
-            "`arm.launch_type = \"FARGATE_SPOT\"` is not supported yet",
-            "expected `EC2` or `FARGATE`",
+            "s.toml:6:11:",
+            "`workload.services.desired`: found 5001; expected an integer in 0..=5000",
         ],
+        ..BASE
+    },
+    Case {
+        name: "service cpu 0",
+        scenario: concat!(
+            head!(),
+            "[[workload.services]]\nname = \"web\"\ncpu = 0\nmemory = 1024\ndesired = 2\n",
+            fargate!()
+        ),
+        expect: &["s.toml:4:7:", "`workload.services.cpu`: found 0"],
+        ..BASE
+    },
+    Case {
+        name: "service ephemeral storage below 20",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "ephemeral_storage_gib = 10\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:25:",
+            "`workload.services.ephemeral_storage_gib`: found 10; expected an integer in 20..=200",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "service host port twice",
+        scenario: concat!(head!(), service!(), "host_ports = [80, 80]\n", fargate!()),
+        expect: &[
+            "s.toml:7:19:",
+            "`workload.services.host_ports`: port 80 is listed twice",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "service constraint of an unknown type",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "placement_constraints = [{ type = \"sameZone\" }]\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:26:",
+            "`workload.services.placement_constraints`: unknown constraint type `sameZone`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "service placement strategy of an unknown type",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "placement_strategy = [{ type = \"pack\" }]\n",
+            fargate!()
+        ),
+        expect: &["s.toml:7:23:", "`workload.services.placement_strategy`"],
+        ..BASE
+    },
+    Case {
+        name: "service and arm constraints above 10",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "placement_constraints = [{ type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }]\n",
+            ec2!(),
+            "placement_constraints = [{ type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }, { type = \"distinctInstance\" }]\n"
+        ),
+        expect: &[
+            "s.toml:9:8:",
+            "arm `ec2` and service `web` together give 11 placement constraints",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "service deployment at the horizon",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "deployments = [\"30m\", \"1h\"]\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:23:",
+            "`workload.services.deployments`: found 1h; expected a time before the horizon (1h)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "deployment minimum_healthy_percent above 100",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "deployment = { minimum_healthy_percent = 150 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:42:",
+            "`workload.services.deployment.minimum_healthy_percent`: found 150; expected an integer in 0..=100",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "deployment maximum_percent below 100",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "deployment = { maximum_percent = 50 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:34:",
+            "`workload.services.deployment.maximum_percent`: found 50; expected an integer in 100..=1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "deployment that can never progress",
+        scenario: concat!(
+            head!(),
+            "[[workload.services]]\nname = \"web\"\ncpu = 512\nmemory = 1024\ndesired = 3\n",
+            "deployments = [\"30m\"]\ndeployment = { minimum_healthy_percent = 100, maximum_percent = 125 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:8:14:",
+            "service `web`: a deployment can never progress",
+            "floor(3 × 125 / 100) = 3",
+            "ceil(3 × 100 / 100) = 3",
+            "reference/ecs-facts.md §6.1",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "unknown key in a service",
+        scenario: concat!(head!(), service!(), "replicas = 3\n", fargate!()),
+        expect: &["s.toml:7:", "unknown field `replicas`", "`desired`"],
+        ..BASE
+    },
+    Case {
+        name: "service task_definition not supported yet",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "task_definition = \"web.json\"\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:19:",
+            "`workload.services.task_definition` is not supported yet",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "services without a horizon",
+        scenario: concat!(service!(), fargate!()),
+        expect: &[
+            "s.toml:1:1:",
+            "no `horizon`, and the workload has services: services run until the horizon",
+            "expected `horizon = \"24h\"`",
+        ],
+        ..BASE
+    },
+    // ---- service autoscaling ----
+    Case {
+        name: "autoscaling without load",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:15:",
+            "`workload.services.autoscaling` needs `load`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "autoscaling target 0",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 0, min = 1, max = 4, load = 0.5 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:38:",
+            "`workload.services.autoscaling.target_cpu_percent`: found 0; expected a number with 0 < x <= 100",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "autoscaling min above max",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 5, max = 4, load = 0.5 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:48:",
+            "`workload.services.autoscaling.min`: found 5; expected at most `max` (4)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "autoscaling max 0",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 0, max = 0, load = 0.5 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:57:",
+            "`workload.services.autoscaling.max`: found 0; expected an integer in 1..=5000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "autoscaling max above 5000",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 0, max = 6000, load = 0.5 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:57:",
+            "`workload.services.autoscaling.max`: found 6000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "autoscaling cooldown not a duration",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = 0.5, scale_in_cooldown = \"5 minutes\" }\n",
+            fargate!()
+        ),
+        expect: &["s.toml:7:", "`5 minutes` is not a duration"],
+        ..BASE
+    },
+    Case {
+        name: "unknown key in autoscaling",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = 0.5, metric = \"cpu\" }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:",
+            "unknown field `metric`",
+            "`target_cpu_percent`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "negative constant load",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = -1 }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:",
+            "`workload.services.autoscaling.load`: found -1; expected a number >= 0",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "diurnal load with peak_ratio below 1",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { diurnal = { mean = 0.5, peak_ratio = 0.5, peak_at = \"14h\" } } }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:",
+            "`workload.services.autoscaling.load.diurnal.peak_ratio`: found 0.5; expected a number in 1..=1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load of an unknown form",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { hourly = 1 } }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:",
+            "unknown load form `hourly`",
+            "{ csv = \"load.csv\" }",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load CSV that does not exist",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { csv = \"nope.csv\" } }\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:7:",
+            "`workload.services.autoscaling.load.csv`: cannot open",
+            "nope.csv",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load CSV without a load column",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { csv = \"trace.csv\" } }\n",
+            fargate!()
+        ),
+        trace: Some("time_s,value\n0,1\n"),
+        expect: &[
+            "s.toml:7:",
+            "trace.csv: line 1 (header): missing required column `load`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load CSV with time going back",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { csv = \"trace.csv\" } }\n",
+            fargate!()
+        ),
+        trace: Some("time_s,load\n10,0.5\n5,0.6\n"),
+        expect: &[
+            "s.toml:7:",
+            "trace.csv: row 2 (line 3), column `time_s`: found 5, earlier than the previous row's 10",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load CSV with a negative load",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { csv = \"trace.csv\" } }\n",
+            fargate!()
+        ),
+        trace: Some("time_s,load\n0,0.5\n60,-2\n"),
+        expect: &[
+            "trace.csv: row 2 (line 3), column `load`: found `-2`; expected a finite number >= 0",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "load CSV with no rows",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = { csv = \"trace.csv\" } }\n",
+            fargate!()
+        ),
+        trace: Some("time_s,load\n"),
+        expect: &["s.toml:7:", "trace.csv: no data rows"],
         ..BASE
     },
     // ---- arm structure ----
@@ -943,7 +2027,7 @@ const CASES: &[Case] = &[
         expect: &[
             "s.toml:1:1:",
             "the workload is empty",
-            "expected `[workload]` with a `trace` or at least one `[[workload.jobs]]`",
+            "expected `[workload]` with a `trace`, at least one `[[workload.jobs]]` or at least one `[[workload.services]]`",
         ],
         ..BASE
     },
