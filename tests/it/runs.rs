@@ -2,11 +2,14 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-const SCENARIOS: [&str; 4] = [
+const SCENARIOS: [&str; 7] = [
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",
     "memberof-constraint.toml",
     "trace-replay.toml",
+    "scale-from-zero.toml",
+    "web-service-autoscaling.toml",
+    "spot-fleet.toml",
 ];
 
 #[test]
