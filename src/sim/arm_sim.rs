@@ -351,6 +351,7 @@ impl<'a> ArmSim<'a> {
                 let k = count / n_types + u32::from((ti as u32) < count % n_types);
                 for _ in 0..k {
                     let (m, _) = pool.request(ti as u16, SimTime::ZERO, &mut self.meter);
+                    pool.machines[m as usize].initial = true;
                     let (id, notice) = pool.register(m, SimTime::ZERO, reserved);
                     if let Some(t) = notice {
                         notices.push((t, p as u8, id.0));

@@ -28,6 +28,8 @@ pub struct Machine {
     pub instance: Option<InstanceId>,
     /// Termination (billing ends).
     pub ended: Option<SimTime>,
+    /// Part of the fleet at time 0 (running before the window: never in warm-up).
+    pub initial: bool,
 }
 
 /// What the pool does with an instance type.
@@ -191,7 +193,7 @@ impl Ec2Pool {
             .iter()
             .rev()
             .take_while(|m| now.since(m.requested) < self.warmup)
-            .any(|m| m.ended.is_none())
+            .any(|m| m.ended.is_none() && !m.initial)
     }
 
     /// The zone the next instance goes to: the fewest instances, ties to the earlier zone.
@@ -221,6 +223,7 @@ impl Ec2Pool {
             price_per_hour: price,
             instance: None,
             ended: None,
+            initial: false,
         });
         self.launching += 1;
         self.present[usize::from(type_index)] = true;
@@ -306,7 +309,12 @@ impl Ec2Pool {
         let mut empty: Vec<InstanceId> = (0..self.cluster.len() as u32)
             .map(InstanceId)
             .filter(|&i| {
-                self.cluster.task_count()[i.index()] == 0 && self.cluster.unavailable(i) == 0
+                // Empty and not on its way out (an instance of a zone whose subnet is full is
+                // still an instance to scale in).
+                self.cluster.task_count()[i.index()] == 0
+                    && self.cluster.unavailable(i)
+                        & (unavailable::DRAINING | unavailable::TERMINATED)
+                        == 0
             })
             .collect();
         let mut out = Vec::new();

@@ -140,7 +140,11 @@ impl ManagedScaler {
         let n = instances;
 
         let mut out_to = n;
-        if above && !in_warmup {
+        // An empty group with nothing to run reads 100% (M = N = 0), which is above a target
+        // below 100; there is nothing to scale out for, so it stays empty (our reading: the
+        // special case exists so that an idle group takes no action).
+        let idle = n == 0 && needed == 0;
+        if above && !in_warmup && !idle {
             // N × CPR / target = num × N / (den × target); with N > 0, den = N.
             let desired = if n == 0 {
                 200u64.div_ceil(target)
@@ -182,6 +186,16 @@ mod tests {
             target_capacity: target,
             ..ManagedScaling::default()
         }
+    }
+
+    #[test]
+    fn an_idle_empty_group_stays_empty_below_100_percent_target() {
+        let mut s = ManagedScaler::new(cfg(90), 0, 10);
+        for _ in 0..30 {
+            assert_eq!(s.evaluate(0, 0, false), ScalingAction::None);
+        }
+        // One waiting task: CPR 200, scale out to ceil(200 / 90) = 3.
+        assert_eq!(s.evaluate(1, 0, false), ScalingAction::ScaleOut { to: 3 });
     }
 
     #[test]
