@@ -88,8 +88,11 @@ pub struct Ec2Pool {
     spot_rng: RngStream,
     /// Fraction of the on-demand price paid (1 on demand).
     price_factor: f64,
-    /// The smallest type: what the scaling estimate packs onto (reference/ecs-facts.md §5.3).
+    /// The smallest type: tasks larger than it are left out of the scaling estimate
+    /// (reference/ecs-facts.md §5.3).
     pub shape: InstanceShape,
+    /// The type launches use (the first, by priority): what the estimate packs onto.
+    pub launch_shape: InstanceShape,
     /// Provisioning tasks that fit `shape`.
     pub provisioning: Provisioning,
     /// Most instances at once (launching and registered).
@@ -126,20 +129,23 @@ impl Ec2Pool {
                 1.0 - discount,
             ),
         };
+        let shape_of = |c: &TypeCapacity| InstanceShape {
+            cpu_units: c.cpu_units,
+            memory_mib: c.memory_mib,
+            task_slots: c.task_slots,
+        };
+        let none = InstanceShape {
+            cpu_units: 0,
+            memory_mib: 0,
+            task_slots: 0,
+        };
         // The smallest type by CPU, then memory, then slots.
         let shape = capacity
             .iter()
-            .map(|c| InstanceShape {
-                cpu_units: c.cpu_units,
-                memory_mib: c.memory_mib,
-                task_slots: c.task_slots,
-            })
+            .map(shape_of)
             .min_by_key(|s| (s.cpu_units, s.memory_mib, s.task_slots))
-            .unwrap_or(InstanceShape {
-                cpu_units: 0,
-                memory_mib: 0,
-                task_slots: 0,
-            });
+            .unwrap_or(none);
+        let launch_shape = capacity.first().map_or(none, shape_of);
         let mut present = vec![false; provider.instance_types.len()];
         if let (Capacity::Managed { max, .. }, Some(first)) =
             (&provider.capacity, present.first_mut())
@@ -166,6 +172,7 @@ impl Ec2Pool {
             spot_rng: rngs.1,
             price_factor,
             shape,
+            launch_shape,
             provisioning: Provisioning::default(),
             peak: 0,
         }
@@ -352,10 +359,13 @@ impl Ec2Pool {
         }
     }
 
-    /// Instances the provisioning tasks need on fresh instances of the smallest type.
+    /// Instances the provisioning tasks need on fresh instances of the type launches use.
+    /// *Our choice* for mixed types: ECS leaves tasks larger than the smallest type out of its
+    /// estimate (§5.3), and packs the rest onto the instances the group will launch, which in
+    /// `sim` are always of the first type (prioritized allocation, no capacity shortage).
     pub fn provisioning_estimate(&self) -> Option<u32> {
         let p = self.provisioning;
-        (p.tasks > 0).then(|| instances_for(p.cpu, p.mem, p.tasks, self.shape))
+        (p.tasks > 0).then(|| instances_for(p.cpu, p.mem, p.tasks, self.launch_shape))
     }
 
     /// Whether an empty instance of some type the group has or can launch could hold `spec`
