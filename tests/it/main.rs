@@ -2,6 +2,7 @@
 
 mod alloc_free;
 mod bad_input;
+mod capacity;
 mod common;
 mod determinism;
 mod ecs_behaviour;
