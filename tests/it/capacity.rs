@@ -135,6 +135,37 @@ memory = 1024
         assert_eq!(a.timeseries[0].instances_launching, want);
         assert_eq!(a.summary.tasks_running_at_end, 1, "target {target}");
     }
+    // §5.2: M = N = 0 reads 100 %, which is above a 75 % target, yet an idle empty group has
+    // nothing to scale out for: it stays at 0 until the task arrives at 2 min (design4 note,
+    // "an idle empty group stays empty below a 100% target").
+    let a = first_arm(&format!(
+        r#"
+horizon = "5m"
+[[workload.jobs]]
+name = "one"
+arrival = {{ fixed_interval = "1h" }}
+start = "2m"
+max_tasks = 1
+duration = "10m"
+cpu = 1024
+memory = 1024
+{}"#,
+        managed_arm(0, 10, "target_capacity = 75")
+    ));
+    let r = &a.scaling;
+    for x in &r[..2] {
+        assert_eq!(
+            (x.metric, x.desired, x.action),
+            (Some(100.0), 0, "none"),
+            "{x:?}"
+        );
+    }
+    assert_eq!(r[2].time.as_ms(), 2 * MIN);
+    assert_eq!(
+        (r[2].metric, r[2].desired, r[2].action),
+        (Some(200.0), 3, "scale-out")
+    );
+    assert!(a.timeseries.iter().take(2).all(|x| x.instances == 0));
 }
 
 #[test]
@@ -184,7 +215,7 @@ fn scaling_step_sizes_raise_and_cut_the_step() {
     // ecs-facts §5.3: step = minimumScalingStepSize if the estimate is below it, else
     // min(maximumScalingStepSize, estimate). A group of 2 (min 2) with one more whole-instance
     // task waiting needs +1: raised to +5 (desired 7). With 18 waiting it needs +18: cut to +3
-    // (desired 5). Warm-up 0 so that the first evaluation (t = 0) acts.
+    // (desired 5). Warm-up 0 so that only the step rule decides the first evaluation (t = 0).
     for (tasks, managed, want) in [
         (3, "minimum_scaling_step_size = 5", 7),
         (3, "minimum_scaling_step_size = 1", 3),
