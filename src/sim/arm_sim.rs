@@ -611,12 +611,14 @@ impl<'a> ArmSim<'a> {
             return;
         };
         let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        let source = self.source_index(t.spec.source);
         match &mut self.mode {
             Mode::Ec2(ec2) => {
+                let ports = ec2.ports_source(source);
                 let pool = &mut ec2.pools[provider];
                 pool.pending
                     .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
-                pool.count_provisioning(&t.spec, true);
+                pool.count_provisioning(&t.spec, ports, true);
             }
             Mode::Fargate(f) => f.waiting.push(slot),
         }
@@ -628,11 +630,13 @@ impl<'a> ArmSim<'a> {
             return false;
         };
         let provider = self.arm.provider_strategy[usize::from(t.entry)].provider;
+        let source = self.source_index(t.spec.source);
         match &mut self.mode {
             Mode::Ec2(ec2) => {
+                let ports = ec2.ports_source(source);
                 let pool = &mut ec2.pools[provider];
                 if pool.pending.remove_slot(slot) {
-                    pool.count_provisioning(&t.spec, false);
+                    pool.count_provisioning(&t.spec, ports, false);
                     return true;
                 }
                 false
@@ -1059,10 +1063,15 @@ impl<'a> ArmSim<'a> {
     }
 
     fn placed_from_queue(&mut self, p: usize, pos: usize, slot: TaskSlot) {
-        if let (Mode::Ec2(ec2), Some(t)) = (&mut self.mode, self.tasks.get(slot)) {
+        let Some(t) = self.tasks.get(slot) else {
+            return;
+        };
+        let source = self.source_index(t.spec.source);
+        if let Mode::Ec2(ec2) = &mut self.mode {
+            let ports = ec2.ports_source(source);
             let pool = &mut ec2.pools[p];
             pool.pending.remove(pos);
-            pool.count_provisioning(&t.spec, false);
+            pool.count_provisioning(&t.spec, ports, false);
         }
     }
 
@@ -1424,6 +1433,10 @@ impl<'a> ArmSim<'a> {
 
     fn scale_pool(&mut self, p: usize) {
         let now = self.now;
+        let no_addresses = self
+            .subnet_free
+            .as_ref()
+            .is_some_and(|f| f.iter().all(|&n| n == 0));
         let Mode::Ec2(ec2) = &mut self.mode else {
             return;
         };
@@ -1432,7 +1445,15 @@ impl<'a> ArmSim<'a> {
             return;
         }
         let n = pool.instances();
-        let m = instances_needed(pool.non_empty(), n, pool.provisioning_estimate());
+        // Tasks that wait only because every subnet is full would not fit on new instances
+        // either: they do not drive scaling (ECS would place them and fail to attach an ENI;
+        // it never counts them as needing instances).
+        let estimate = if no_addresses {
+            None
+        } else {
+            pool.provisioning_estimate()
+        };
+        let m = instances_needed(pool.non_empty(), n, estimate);
         let warm = pool.in_warmup(now);
         let Some(scaler) = &mut pool.scaler else {
             return;
@@ -1757,6 +1778,11 @@ fn subnet_blocks(pool: &Ec2Pool, req: &ResourceRequest<'_>) -> bool {
 }
 
 impl Ec2State {
+    /// `source`, if its tasks have static host ports.
+    fn ports_source(&self, source: usize) -> Option<usize> {
+        (!self.rules[source].host_ports.is_empty()).then_some(source)
+    }
+
     fn new(scenario: &Scenario, arm: &Arm, spec: &Ec2Arm, seed: u64, n: u32) -> Ec2State {
         let needs_eni = spec.network_mode.needs_eni();
         let ports_conflict = spec.network_mode.ports_conflict();

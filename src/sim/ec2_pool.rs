@@ -44,7 +44,7 @@ pub struct TypeCapacity {
 }
 
 /// Totals of the provisioning tasks the scaling estimate counts.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Provisioning {
     /// CPU units.
     pub cpu: u64,
@@ -52,6 +52,9 @@ pub struct Provisioning {
     pub mem: u64,
     /// Tasks.
     pub tasks: u64,
+    /// Per task source with static host ports, its waiting tasks: two such tasks can never
+    /// share an instance (their ports conflict), so each needs its own.
+    pub by_ports: Vec<u64>,
 }
 
 /// One capacity provider's state.
@@ -342,12 +345,23 @@ impl Ec2Pool {
     }
 
     /// Count a provisioning task in the scaling estimate (if it fits the smallest type).
-    pub fn count_provisioning(&mut self, spec: &TaskSpec, add: bool) {
+    /// `ports_source` is the task's source when it has static host ports.
+    pub fn count_provisioning(&mut self, spec: &TaskSpec, ports_source: Option<usize>, add: bool) {
         let s = self.shape;
         if spec.cpu_units > s.cpu_units || spec.memory_mib > s.memory_mib || s.task_slots == 0 {
             return;
         }
         let p = &mut self.provisioning;
+        if let Some(src) = ports_source {
+            if p.by_ports.len() <= src {
+                p.by_ports.resize(src + 1, 0);
+            }
+            p.by_ports[src] = if add {
+                p.by_ports[src] + 1
+            } else {
+                p.by_ports[src].saturating_sub(1)
+            };
+        }
         if add {
             p.cpu += u64::from(spec.cpu_units);
             p.mem += u64::from(spec.memory_mib);
@@ -363,9 +377,16 @@ impl Ec2Pool {
     /// *Our choice* for mixed types: ECS leaves tasks larger than the smallest type out of its
     /// estimate (§5.3), and packs the rest onto the instances the group will launch, which in
     /// `sim` are always of the first type (prioritized allocation, no capacity shortage).
+    /// Static host ports count too (reference/ecs-facts.md §4.1: the estimate counts "vCPU,
+    /// memory, ENIs, ports, and GPUs"): tasks of one source share their ports, so each needs
+    /// an instance of its own.
     pub fn provisioning_estimate(&self) -> Option<u32> {
-        let p = self.provisioning;
-        (p.tasks > 0).then(|| instances_for(p.cpu, p.mem, p.tasks, self.launch_shape))
+        let p = &self.provisioning;
+        let ports = p.by_ports.iter().copied().max().unwrap_or(0);
+        (p.tasks > 0).then(|| {
+            instances_for(p.cpu, p.mem, p.tasks, self.launch_shape)
+                .max(u32::try_from(ports).unwrap_or(u32::MAX))
+        })
     }
 
     /// Whether an empty instance of some type the group has or can launch could hold `spec`

@@ -938,3 +938,79 @@ fn new_scenarios_are_deterministic_across_runs_and_thread_counts() {
         }
     }
 }
+
+/// Eight bridge tasks that all bind host port 80 need eight instances: the scaling estimate
+/// counts ports (reference/ecs-facts.md §4.1: the estimate counts "vCPU, memory, ENIs, ports,
+/// and GPUs"), so after the first scale-out (to 2, from zero) the next one asks for all of
+/// them at once, not one instance per warm-up period.
+#[test]
+fn the_scaling_estimate_counts_static_host_ports() {
+    let a = first_arm(
+        r#"
+horizon = "1h"
+[[workload.jobs]]
+name = "j"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 8
+duration = "2h"
+cpu = 256
+memory = 512
+host_ports = [80]
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+network_mode = "bridge"
+capacity = { min = 0, max = 10, managed_scaling = { target_capacity = 100 } }
+"#,
+    );
+    let outs: Vec<(u64, u32)> = a
+        .scaling
+        .iter()
+        .filter(|r| r.action == "scale-out")
+        .map(|r| (r.time.as_ms(), r.desired))
+        .collect();
+    assert_eq!(outs, [(0, 2), (300_000, 8)]);
+    assert_eq!(a.summary.tasks_running_at_end, 8);
+}
+
+/// Tasks that wait only because every subnet is full do not drive managed scaling: new
+/// instances could not take them either. One zone with 2 addresses, 5 tasks: 2 run, 3 wait, and
+/// the group does not grow towards its maximum.
+#[test]
+fn tasks_waiting_for_subnet_addresses_do_not_drive_scaling() {
+    let a = first_arm(
+        r#"
+horizon = "1h"
+[[workload.jobs]]
+name = "j"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 5
+duration = "2h"
+cpu = 256
+memory = 512
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+availability_zones = ["us-east-1a"]
+network_mode = "awsvpc"
+eni_trunking = true
+capacity = { min = 0, max = 10, managed_scaling = { target_capacity = 100 } }
+subnet_ips = 2
+"#,
+    );
+    assert_eq!(
+        (
+            a.summary.tasks_running_at_end,
+            a.summary.tasks_pending_at_end
+        ),
+        (2, 3)
+    );
+    // (No placement was blocked by the subnet at arrival: there was no instance yet.)
+    assert!(
+        a.summary.peak_instances <= 2,
+        "peak {} instances",
+        a.summary.peak_instances
+    );
+}
