@@ -597,11 +597,7 @@ impl<'a> ArmSim<'a> {
     }
 
     fn source_index(&self, s: TaskSource) -> usize {
-        match s {
-            TaskSource::Trace => 0,
-            TaskSource::Job(i) => usize::from(i) + 1,
-            TaskSource::Service(i) => 1 + self.job_names.len() + usize::from(i),
-        }
+        source_index(s, self.job_names.len())
     }
 
     /// Put a task that could not be placed in its provider's waiting line.
@@ -837,15 +833,14 @@ impl<'a> ArmSim<'a> {
     fn try_place(&mut self, slot: TaskSlot, target: Target, first_attempt: bool) -> bool {
         let now = self.now;
         let attempt = self.next_attempt();
-        let source = match self.tasks.get(slot) {
-            Some(t) => self.source_index(t.spec.source),
-            None => return false,
-        };
+        let jobs = self.job_names.len();
         let Some(task) = self.tasks.get_mut(slot) else {
             return false;
         };
+        let source = source_index(task.spec.source, jobs);
         let provider = self.arm.provider_strategy[usize::from(task.entry)].provider;
-        match &mut self.mode {
+        // The zone of the subnet address an EC2 task takes, if subnets are limited.
+        let ec2_zone = match &mut self.mode {
             Mode::Fargate(f) => {
                 let Some(size) = f.size_for(&task.spec) else {
                     return false;
@@ -897,6 +892,8 @@ impl<'a> ArmSim<'a> {
                 if let (Some(z), Some(free)) = (zone, &mut self.subnet_free) {
                     free[usize::from(z)] -= 1;
                 }
+                task.attempt = attempt;
+                None
             }
             Mode::Ec2(ec2) => {
                 let rules = &ec2.rules[source];
@@ -945,12 +942,14 @@ impl<'a> ArmSim<'a> {
                         }
                         task.instance = Some(i);
                         task.placed_at = Some(now);
+                        task.attempt = attempt;
                         if let Some(on) = &mut ec2.tasks_on[provider] {
                             on[i.index()].push(slot);
                         }
                         if ec2.needs_eni && self.subnet_free.is_some() {
                             task.subnet_zone = Some(pool.cluster.zone_of()[i.index()].0);
                         }
+                        task.subnet_zone
                     }
                     Placement::NoInstance { eni_blocked } => {
                         if first_attempt && eni_blocked && !task.eni_blocked {
@@ -968,12 +967,8 @@ impl<'a> ArmSim<'a> {
                     }
                 }
             }
-        }
-        if let Some(t) = self.tasks.get_mut(slot) {
-            t.attempt = attempt;
-        }
-        let zone = self.tasks.get(slot).and_then(|t| t.subnet_zone);
-        if let (Some(z), Mode::Ec2(_)) = (zone, &self.mode)
+        };
+        if let Some(z) = ec2_zone
             && let Some(free) = &mut self.subnet_free
         {
             free[usize::from(z)] -= 1;
@@ -1103,8 +1098,8 @@ impl<'a> ArmSim<'a> {
     /// Try the waiting Fargate tasks in arrival order.
     fn walk_fargate(&mut self) {
         let waiting = match &mut self.mode {
-            Mode::Fargate(f) => std::mem::take(&mut f.waiting),
-            Mode::Ec2(_) => return,
+            Mode::Fargate(f) if !f.waiting.is_empty() => std::mem::take(&mut f.waiting),
+            _ => return,
         };
         let mut still = Vec::new();
         for slot in waiting {
@@ -1765,6 +1760,16 @@ impl<'a> ArmSim<'a> {
             events: self.events,
             end,
         })
+    }
+}
+
+/// Index of a task source in the per-source rules: the trace, then the `jobs` job streams, then
+/// the services.
+fn source_index(s: TaskSource, jobs: usize) -> usize {
+    match s {
+        TaskSource::Trace => 0,
+        TaskSource::Job(i) => usize::from(i) + 1,
+        TaskSource::Service(i) => 1 + jobs + usize::from(i),
     }
 }
 
