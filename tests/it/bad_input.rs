@@ -1783,6 +1783,17 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "autoscaling scale-out cooldown negative",
+        scenario: concat!(
+            head!(),
+            service!(),
+            "autoscaling = { target_cpu_percent = 60, min = 1, max = 4, load = 0.5, scale_out_cooldown = -5 }\n",
+            fargate!()
+        ),
+        expect: &["s.toml:7:", "scale_out_cooldown"],
+        ..BASE
+    },
+    Case {
         name: "unknown key in autoscaling",
         scenario: concat!(
             head!(),
