@@ -1,5 +1,7 @@
 //! One arm's run: the event loop and one handler per event.
 
+use std::collections::VecDeque;
+
 use crate::engine::rng::{StreamPurpose, stream};
 use crate::engine::{EventQueue, RngStream};
 use crate::ids::{GroupId, InstanceId};
@@ -102,10 +104,13 @@ struct FargateState {
     quota_units: Option<u64>,
     /// CPU units of the Fargate sizes placed.
     in_use_units: u64,
-    /// Tasks waiting (quota, launch rate or subnet), in arrival order.
-    waiting: Vec<TaskSlot>,
+    /// Tasks waiting (quota, launch rate or subnet), per launch-rate bucket (on-demand, Spot),
+    /// each in arrival order.
+    waiting: [VecDeque<TaskSlot>; 2],
     /// A retry is scheduled at this time (launch rate).
     retry_at: Option<SimTime>,
+    /// Per bucket, the last time it refused a task (no token).
+    refused_at: [Option<SimTime>; 2],
     /// Time to interruption of a FARGATE_SPOT task.
     interruption: Option<Distribution>,
     spot_rng: RngStream,
@@ -211,8 +216,9 @@ impl<'a> ArmSim<'a> {
                     buckets: [bucket.clone(), bucket],
                     quota_units: f.vcpu_quota.map(|q| u64::from(q) * 1024),
                     in_use_units: 0,
-                    waiting: Vec::new(),
+                    waiting: [VecDeque::new(), VecDeque::new()],
                     retry_at: None,
+                    refused_at: [None; 2],
                     interruption: (f.spot_interruptions_per_hour > 0.0).then(|| {
                         Distribution::Exponential {
                             mean_ms: 3_600_000.0 / f.spot_interruptions_per_hour,
@@ -523,6 +529,7 @@ impl<'a> ArmSim<'a> {
             started_before: false,
             revision: 0,
             healthy: false,
+            replaced: false,
         };
         let Some(entry) = self.choose_entry(task.spec.group) else {
             self.reject(&task);
@@ -616,7 +623,7 @@ impl<'a> ArmSim<'a> {
                     .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
                 pool.count_provisioning(&t.spec, ports, true);
             }
-            Mode::Fargate(f) => f.waiting.push(slot),
+            Mode::Fargate(f) => f.waiting[usize::from(provider == FARGATE_SPOT)].push_back(slot),
         }
     }
 
@@ -637,13 +644,16 @@ impl<'a> ArmSim<'a> {
                 }
                 false
             }
-            Mode::Fargate(f) => match f.waiting.iter().position(|&s| s == slot) {
-                Some(p) => {
-                    f.waiting.remove(p);
-                    true
+            Mode::Fargate(f) => {
+                let list = &mut f.waiting[usize::from(provider == FARGATE_SPOT)];
+                match list.iter().position(|&s| s == slot) {
+                    Some(p) => {
+                        list.remove(p);
+                        true
+                    }
+                    None => false,
                 }
-                None => false,
-            },
+            }
         }
     }
 
@@ -729,7 +739,9 @@ impl<'a> ArmSim<'a> {
             return;
         };
         self.touch();
-        self.count_live(t.spec.group, usize::from(t.entry), false);
+        if !t.replaced {
+            self.count_live(t.spec.group, usize::from(t.entry), false);
+        }
         if let TaskSource::Service(i) = t.spec.source {
             let s = &mut self.services[usize::from(i)];
             if let Some(p) = s.tasks.iter().position(|&x| x == slot) {
@@ -792,7 +804,7 @@ impl<'a> ArmSim<'a> {
                 e.pools.iter().map(|p| p.launching).sum(),
                 e.pools.iter().map(|p| p.pending.len() as u64).sum(),
             ),
-            Mode::Fargate(f) => (0, 0, f.waiting.len() as u64),
+            Mode::Fargate(f) => (0, 0, (f.waiting[0].len() + f.waiting[1].len()) as u64),
         };
         self.samples.push(Sample {
             time: now,
@@ -870,6 +882,7 @@ impl<'a> ArmSim<'a> {
                 };
                 let b = usize::from(provider == FARGATE_SPOT);
                 if let Err(at) = f.buckets[b].try_take(now) {
+                    f.refused_at[b] = Some(now);
                     if f.retry_at.is_none_or(|r| at < r) {
                         f.retry_at = Some(at);
                         self.queue
@@ -1095,21 +1108,41 @@ impl<'a> ArmSim<'a> {
         }
     }
 
-    /// Try the waiting Fargate tasks in arrival order.
+    /// Try the waiting Fargate tasks, each launch-rate bucket's in arrival order. A bucket's
+    /// walk stops at its first refusal for want of a token (every later task of the bucket
+    /// would be refused too), so a long throttled backlog costs what is placed, not its length.
+    /// Tasks held back by the quota or the subnets keep their place; later ones may pass them.
     fn walk_fargate(&mut self) {
-        let waiting = match &mut self.mode {
-            Mode::Fargate(f) if !f.waiting.is_empty() => std::mem::take(&mut f.waiting),
-            _ => return,
-        };
-        let mut still = Vec::new();
-        for slot in waiting {
-            if !self.try_place(slot, Target::Anywhere, false) {
-                still.push(slot);
+        let now = self.now;
+        for b in 0..2 {
+            let mut list = match &mut self.mode {
+                Mode::Fargate(f) if !f.waiting[b].is_empty() => std::mem::take(&mut f.waiting[b]),
+                _ => continue,
+            };
+            let mut kept = Vec::new();
+            let mut visited = 0;
+            while visited < list.len() {
+                let refused = match &self.mode {
+                    Mode::Fargate(f) => f.refused_at[b] == Some(now),
+                    Mode::Ec2(_) => false,
+                };
+                if refused {
+                    break;
+                }
+                let slot = list[visited];
+                visited += 1;
+                if !self.try_place(slot, Target::Anywhere, false) {
+                    kept.push(slot);
+                }
             }
-        }
-        if let Mode::Fargate(f) = &mut self.mode {
-            still.append(&mut f.waiting);
-            f.waiting = still;
+            list.drain(..visited);
+            for slot in kept.into_iter().rev() {
+                list.push_front(slot);
+            }
+            if let Mode::Fargate(f) = &mut self.mode {
+                // Nothing is added to a bucket's line during its walk.
+                f.waiting[b] = list;
+            }
         }
     }
 
@@ -1313,7 +1346,16 @@ impl<'a> ArmSim<'a> {
         self.queue
             .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
         for slot in on {
-            if let Some(TaskSource::Service(s)) = self.tasks.get(slot).map(|t| t.spec.source) {
+            let Some(t) = self.tasks.get_mut(slot) else {
+                continue;
+            };
+            if let TaskSource::Service(s) = t.spec.source {
+                // The task is replaced now: it stops counting for its service and for the
+                // provider split (so the replacement goes where the split wants it), though it
+                // runs until the instance is reclaimed.
+                t.replaced = true;
+                let (group, entry) = (t.spec.group, usize::from(t.entry));
+                self.count_live(group, entry, false);
                 let svc = &mut self.services[usize::from(s)];
                 if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
                     svc.tasks.remove(pos);

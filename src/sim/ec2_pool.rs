@@ -142,11 +142,16 @@ impl Ec2Pool {
             memory_mib: 0,
             task_slots: 0,
         };
-        // The smallest type by CPU, then memory, then slots.
+        // The smallest type, resource by resource (types need not nest: c5.xlarge has more CPU
+        // and less memory than r5.large), so a task counted fits every type.
         let shape = capacity
             .iter()
             .map(shape_of)
-            .min_by_key(|s| (s.cpu_units, s.memory_mib, s.task_slots))
+            .reduce(|a, b| InstanceShape {
+                cpu_units: a.cpu_units.min(b.cpu_units),
+                memory_mib: a.memory_mib.min(b.memory_mib),
+                task_slots: a.task_slots.min(b.task_slots),
+            })
             .unwrap_or(none);
         let launch_shape = capacity.first().map_or(none, shape_of);
         let mut present = vec![false; provider.instance_types.len()];

@@ -43,6 +43,9 @@ pub struct LiveTask {
     pub revision: u32,
     /// Service tasks: healthy (40 s after RUNNING).
     pub healthy: bool,
+    /// Service tasks: already replaced (its instance is draining); it no longer counts for its
+    /// service or for the capacity-provider split.
+    pub replaced: bool,
 }
 
 /// The live tasks of one run.

@@ -1014,3 +1014,78 @@ subnet_ips = 2
         a.summary.peak_instances
     );
 }
+
+/// A Spot notice replaces a service's tasks at once; the replaced tasks stop counting for the
+/// capacity-provider split at that moment, so the replacements go back to Spot and a 1:1 split
+/// stays 5/5 through a day of interruptions (reference/ecs-facts.md §5.1, §1.6).
+#[test]
+fn spot_replacements_keep_the_provider_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = load(
+        dir.path(),
+        r#"
+seed = 4
+horizon = "24h"
+metrics_interval = "10m"
+[pricing]
+spot_discount = 0.6
+[[workload.services]]
+name = "web"
+cpu = 512
+memory = 1024
+desired = 10
+[[arm]]
+name = "mix"
+launch_type = "EC2"
+capacity_provider_strategy = [{ provider = "od", weight = 1 }, { provider = "spot", weight = 1 }]
+[[arm.capacity_providers]]
+name = "od"
+instance_types = ["m5.xlarge"]
+capacity = { fixed = 10 }
+[[arm.capacity_providers]]
+name = "spot"
+instance_types = ["m5.xlarge"]
+purchase = "spot"
+spot_interruptions_per_hour = 0.5
+capacity = { fixed = 10 }
+"#,
+    );
+    let a = run_checked(&s, 4).arms.remove(0);
+    assert!(a.summary.interruptions > 5, "{:?}", a.summary);
+    let running = |p: &str| {
+        tasks(&a)
+            .iter()
+            .filter(|t| t.outcome == TaskOutcome::Running && t.capacity_provider == p)
+            .count()
+    };
+    assert_eq!((running("od"), running("spot")), (5, 5));
+}
+
+/// Types need not nest (c5.xlarge: more CPU, less memory than r5.large). A task that fits
+/// r5.large but not c5.xlarge exceeds the smallest type on memory, so it is left out of the
+/// scaling estimate (reference/ecs-facts.md §5.3) and does not push the group to its maximum
+/// with instances that could never hold it.
+#[test]
+fn tasks_larger_than_the_smallest_type_do_not_drive_scaling() {
+    let a = first_arm(
+        r#"
+horizon = "3h"
+[[workload.jobs]]
+name = "mem"
+arrival = { poisson = { per_hour = 6 } }
+duration = "2h"
+cpu = 1024
+memory = 12000
+[[arm]]
+name = "e"
+launch_type = "EC2"
+instance_types = ["c5.xlarge", "r5.large"]
+capacity = { min = 2, max = 30, managed_scaling = { target_capacity = 100 } }
+"#,
+    );
+    assert!(
+        a.summary.peak_instances <= 2,
+        "peak {} instances",
+        a.summary.peak_instances
+    );
+}
