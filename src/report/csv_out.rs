@@ -201,7 +201,7 @@ pub fn scaling_csv(outcome: &Outcome) -> Vec<u8> {
                 a.arm.clone(),
                 r.provider.clone(),
                 opt(r.metric, 3),
-                format!("{:.3}", r.target),
+                opt(r.target, 3),
                 r.desired.to_string(),
                 r.running.to_string(),
                 r.action.to_string(),

@@ -1532,7 +1532,7 @@ impl<'a> ArmSim<'a> {
             time: now,
             provider: name,
             metric: Some(metric),
-            target,
+            target: Some(target),
             desired,
             running: registered,
             action: label,
@@ -1574,7 +1574,7 @@ impl<'a> ArmSim<'a> {
             time: now,
             provider: format!("service:{}", spec.name),
             metric: utilisation,
-            target: auto.target_cpu_percent,
+            target: Some(auto.target_cpu_percent),
             desired: new,
             running,
             action: label,
@@ -1590,7 +1590,26 @@ impl<'a> ArmSim<'a> {
         let svc = &mut self.services[s];
         svc.revision += 1;
         svc.deploying = true;
+        self.deployment_record(s, "deployment-start");
         self.reconcile_service(s);
+    }
+
+    /// A scaling.csv row for a step of service `s`'s deployment.
+    fn deployment_record(&mut self, s: usize, action: &'static str) {
+        let running = self.services[s]
+            .tasks
+            .iter()
+            .filter(|&&slot| self.tasks.get(slot).is_some_and(|t| t.running_at.is_some()))
+            .count() as u32;
+        self.scaling.push(ScalingRecord {
+            time: self.now,
+            provider: format!("service:{}", self.scenario.workload.services[s].name),
+            metric: None,
+            target: None,
+            desired: self.services[s].desired,
+            running,
+            action,
+        });
     }
 
     /// Bring service `s` toward its desired count, or one step further in its deployment.
@@ -1603,11 +1622,20 @@ impl<'a> ArmSim<'a> {
                 let state = self.deployment_state(s);
                 if deployment::is_done(state) {
                     self.services[s].deploying = false;
+                    self.deployment_record(s, "deployment-done");
                     break;
                 }
                 let step = deployment::next_step(state, cfg);
                 if step.start_new == 0 && step.stop_old == 0 {
-                    return; // wait for a new task to become healthy
+                    if state.new_tasks == state.new_healthy && state.old_tasks == state.old_healthy
+                    {
+                        // Nothing it waits for will change (the bounds allow no step at this
+                        // desired count, reference/ecs-facts.md §6.1): ECS would stay stuck;
+                        // sim ends the deployment so that scale-in works again, and says so.
+                        self.services[s].deploying = false;
+                        self.deployment_record(s, "deployment-stuck");
+                    }
+                    return; // else wait for a task to become healthy
                 }
                 self.stop_service_tasks(s, step.stop_old, true);
                 for _ in 0..step.start_new {

@@ -101,13 +101,15 @@ pub struct ScalingRecord {
     /// The metric: CapacityProviderReservation (percent) for a provider, average CPU
     /// utilisation (percent) for a service; `None` when there is no data.
     pub metric: Option<f64>,
-    /// The metric's target.
-    pub target: f64,
+    /// The metric's target (`None` on a deployment row).
+    pub target: Option<f64>,
     /// Desired count after the evaluation (instances, or tasks).
     pub desired: u32,
     /// Registered instances, or running tasks, at the evaluation.
     pub running: u32,
-    /// `scale-out`, `scale-in`, or `none`.
+    /// `scale-out`, `scale-in` or `none` for a scaling evaluation; for a service's rolling
+    /// deployment `deployment-start`, `deployment-done`, or `deployment-stuck` (it can neither
+    /// start nor stop a task and nothing it waits for will change).
     pub action: &'static str,
 }
 

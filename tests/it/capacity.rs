@@ -125,7 +125,7 @@ memory = 1024
         let first = &a.scaling[0];
         assert_eq!(first.time.as_ms(), 0, "target {target}");
         assert_eq!(first.metric, Some(200.0), "target {target}");
-        assert_eq!(first.target, f64::from(target));
+        assert_eq!(first.target, Some(f64::from(target)));
         assert_eq!(
             (first.desired, first.running, first.action),
             (want, 0, "scale-out"),
