@@ -1089,3 +1089,37 @@ capacity = { min = 2, max = 30, managed_scaling = { target_capacity = 100 } }
         a.summary.peak_instances
     );
 }
+
+/// Desired 4 with maximum 125% can deploy (⌊5⌋ = 5), but after auto scaling lowers desired to 3
+/// the bounds allow no step (⌊3.75⌋ = 3 alive at most, ⌈3⌉ = 3 healthy at least: ecs-facts
+/// §6.1's stuck case): the deployment is reported stuck and ended, the old tasks keep running.
+#[test]
+fn a_deployment_that_cannot_progress_is_reported_and_ended() {
+    let a = first_arm(
+        r#"
+horizon = "2h"
+[[workload.services]]
+name = "web"
+cpu = 512
+memory = 1024
+desired = 4
+deployments = ["1h"]
+deployment = { minimum_healthy_percent = 100, maximum_percent = 125 }
+autoscaling = { target_cpu_percent = 60, min = 3, max = 4, load = 0.1 }
+[[arm]]
+name = "fg"
+launch_type = "FARGATE"
+"#,
+    );
+    let rows = scaling_of(&a, "service:web");
+    let acts: Vec<(u64, &str, u32)> = rows
+        .iter()
+        .filter(|r| r.action != "none")
+        .map(|r| (r.time.as_ms(), r.action, r.desired))
+        .collect();
+    assert!(
+        acts.contains(&(H, "deployment-start", 3)) && acts.contains(&(H, "deployment-stuck", 3)),
+        "{acts:?}"
+    );
+    assert_eq!(a.summary.tasks_running_at_end, 3);
+}
