@@ -6,6 +6,7 @@ pub mod csv_trace;
 pub mod error;
 pub mod job_stream;
 pub mod stats;
+pub mod stats_text;
 
 pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
