@@ -22,7 +22,7 @@
 //! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
 //!   line, column and key.
 //! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader,
-//!   generated job streams.
+//!   generated job streams, trace statistics ([`trace::trace_stats`]).
 //! - [`report`]: CSV/JSON/table exporters that render bytes; one atomic writer.
 //! - [`sim`]: ECS on the engine: one arm's world, event handlers, billing, metrics;
 //!   [`sim::run`] simulates every arm.

@@ -3,6 +3,7 @@
 
 mod catalog;
 mod run;
+mod trace_stats;
 mod validate;
 
 use std::io::IsTerminal;
@@ -39,6 +40,24 @@ enum Command {
         #[arg(value_enum)]
         what: catalog::What,
     },
+    /// Work with trace files (the CSV format of DESIGN.md §4).
+    Trace {
+        #[command(subcommand)]
+        command: TraceCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum TraceCommand {
+    /// Summarise a trace: rows, groups, time span, arrival rate, request and duration
+    /// percentiles, peak concurrent CPU and memory, and the Fargate size mix.
+    Stats {
+        /// The trace file (CSV).
+        trace: PathBuf,
+        /// Print the figures as JSON instead of a report.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// A command-line mistake (exit status 2), e.g. an unknown arm in `--only`.
@@ -60,6 +79,9 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
+        Command::Trace { command } => match command {
+            TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

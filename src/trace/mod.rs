@@ -1,15 +1,18 @@
 //! Where tasks come from: the [`TraceSource`] trait (tasks in arrival order), the streaming CSV
-//! trace reader of DESIGN.md §4, and generated job streams.
+//! trace reader of DESIGN.md §4, generated job streams, and trace statistics.
 
 pub mod arrival;
 pub mod csv_trace;
 pub mod error;
 pub mod job_stream;
+pub mod stats;
+pub mod stats_text;
 
 pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
 pub use error::TraceError;
 pub use job_stream::JobStream;
+pub use stats::{TraceStats, trace_stats};
 
 use crate::model::{GroupTable, TaskSpec};
 use crate::time::SimTime;
