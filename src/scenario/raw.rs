@@ -72,12 +72,12 @@ pub struct RawWorkload {
     #[serde(default)]
     pub services: Vec<Spanned<RawService>>,
     pub task_definition: Unsupported,
-    pub time_scale: Unsupported,
-    pub start: Unsupported,
-    pub end: Unsupported,
-    pub sample: Unsupported,
-    pub cpu_scale: Unsupported,
-    pub memory_scale: Unsupported,
+    pub time_scale: Option<Spanned<f64>>,
+    pub start: Option<Spanned<DurationValue>>,
+    pub end: Option<Spanned<DurationValue>>,
+    pub sample: Option<Spanned<f64>>,
+    pub cpu_scale: Option<Spanned<f64>>,
+    pub memory_scale: Option<Spanned<f64>>,
 }
 
 /// `[[workload.jobs]]`.

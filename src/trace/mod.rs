@@ -1,15 +1,17 @@
 //! Where tasks come from: the [`TraceSource`] trait (tasks in arrival order), the streaming CSV
-//! trace reader of DESIGN.md §4, and generated job streams.
+//! trace reader of DESIGN.md §4, the replay options applied to it, and generated job streams.
 
 pub mod arrival;
 pub mod csv_trace;
 pub mod error;
 pub mod job_stream;
+pub mod replay;
 
 pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
 pub use error::TraceError;
 pub use job_stream::JobStream;
+pub use replay::{Replay, ReplayOptions};
 
 use crate::model::{GroupTable, TaskSpec};
 use crate::time::SimTime;

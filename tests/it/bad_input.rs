@@ -2561,6 +2561,84 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "replay time_scale not positive",
+        scenario: concat!(with_trace!(), "time_scale = 0\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:14:",
+            "`workload.time_scale`: found 0",
+            "expected a number > 0 and at most 1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay time_scale a string",
+        scenario: concat!(with_trace!(), "time_scale = \"2x\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &["s.toml:3:14:", "field `time_scale`", "expected a number"],
+        ..BASE
+    },
+    Case {
+        name: "replay start not a duration",
+        scenario: concat!(with_trace!(), "start = \"1 hour\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &["s.toml:3:9:", "`1 hour` is not a duration"],
+        ..BASE
+    },
+    Case {
+        name: "replay end not after start",
+        scenario: concat!(with_trace!(), "start = \"2h\"\nend = \"1h\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:4:7:",
+            "`workload.end`: found 1h",
+            "expected a trace time after `workload.start` (2h)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay sample above 1",
+        scenario: concat!(with_trace!(), "sample = 1.5\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:10:",
+            "`workload.sample`: found 1.5",
+            "expected a fraction of rows to keep, 0 < f <= 1",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay cpu_scale negative",
+        scenario: concat!(with_trace!(), "cpu_scale = -2\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:13:",
+            "`workload.cpu_scale`: found -2",
+            "expected a number > 0",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay memory_scale too large",
+        scenario: concat!(with_trace!(), "memory_scale = 5000\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:16:",
+            "`workload.memory_scale`: found 5000",
+            "at most 1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay option without a trace",
+        scenario: concat!(head!(), job!(), "[workload]\nsample = 0.5\n", fargate!()),
+        expect: &[
+            "s.toml:9:10:",
+            "`workload.sample` applies to the trace only, and there is no `workload.trace`",
+        ],
+        ..BASE
+    },
+    Case {
         name: "trace is a folder",
         scenario: "[workload]\ntrace = \".\"\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
         expect: &[
