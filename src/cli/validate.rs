@@ -115,6 +115,9 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
         if let Some(m) = j.max_tasks {
             extra.push_str(&format!(", at most {m} tasks"));
         }
+        if j.group != j.name {
+            extra.push_str(&format!(", task group {}", j.group));
+        }
         if !j.host_ports.is_empty() {
             extra.push_str(&format!(", host ports {:?}", j.host_ports));
         }

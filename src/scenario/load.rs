@@ -2,6 +2,9 @@
 
 mod arms;
 mod services;
+mod task_defs;
+
+use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -18,7 +21,7 @@ use crate::placement::query::Expression;
 use crate::scenario::error::SourceMap;
 use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing, RawScenario,
-    RawWorkload, Unsupported,
+    RawWorkload,
 };
 use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
@@ -98,6 +101,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     Validator {
         map,
         warnings: Vec::new(),
+        task_definitions: Vec::new(),
     }
     .scenario(raw)
 }
@@ -105,19 +109,11 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
 struct Validator<'a> {
     map: SourceMap<'a>,
     warnings: Vec<String>,
+    /// Task definitions in use, checked against the arms.
+    task_definitions: Vec<TaskDefinitionUse>,
 }
 
 type R<T> = Result<T, ScenarioError>;
-
-fn not_supported(v: &Unsupported, key: &str, map: &SourceMap<'_>) -> R<()> {
-    match v {
-        Some(s) => Err(map.error_in(
-            s.span(),
-            format!("`{key}` is not supported yet in this version of sim; remove it (it would change the model, so it is not ignored)"),
-        )),
-        None => Ok(()),
-    }
-}
 
 impl Validator<'_> {
     fn err(&self, span: Range<usize>, msg: impl Into<String>) -> ScenarioError {
@@ -274,6 +270,7 @@ impl Validator<'_> {
                     ));
                 }
             }
+            self.check_task_definitions(&arm);
             arms.push(arm);
         }
         let scenario = Scenario {
@@ -296,6 +293,33 @@ impl Validator<'_> {
             return Err(self.map.error_at(0, "no `horizon`, and a job stream has neither `end` nor `max_tasks`: the run would never end; expected `horizon = \"24h\"` (or an end on every job)"));
         }
         Ok(scenario)
+    }
+
+    /// Warnings where a task definition asks for what the arm decides (docs/model.md §17.5).
+    fn check_task_definitions(&mut self, arm: &crate::scenario::Arm) {
+        let mut found = Vec::new();
+        for u in &self.task_definitions {
+            match &arm.kind {
+                ArmKind::Ec2(e) => {
+                    if let Some(m) = u.network_mode
+                        && m != e.network_mode
+                    {
+                        found.push(format!("arm `{}`: the task definition of {} has networkMode `{m}`, but the arm's network_mode `{}` decides how its tasks are networked", arm.name, u.what, e.network_mode));
+                    }
+                }
+                ArmKind::Fargate(f) => {
+                    if !u.task_level_size {
+                        found.push(format!("arm `{}`: the task definition of {} has no task-level `cpu` and `memory`, which Fargate requires (reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size", arm.name, u.what));
+                    }
+                    if let Some(a) = u.cpu_architecture
+                        && a != f.architecture
+                    {
+                        found.push(format!("arm `{}`: the task definition of {} asks for {a}, but the arm's cpu_architecture `{}` decides the Fargate price", arm.name, u.what, f.architecture));
+                    }
+                }
+            }
+        }
+        self.warnings.extend(found);
     }
 
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
@@ -468,7 +492,10 @@ impl Validator<'_> {
         horizon: Option<SimDuration>,
     ) -> R<Workload> {
         let raw = w.get_ref();
-        not_supported(&raw.task_definition, "workload.task_definition", &self.map)?;
+        let default_td = match &raw.task_definition {
+            Some(t) => Some(self.read_task_definition(t, "workload.task_definition", path)?),
+            None => None,
+        };
         let trace = match &raw.trace {
             Some(t) => {
                 let p = resolve(path, t.get_ref());
@@ -490,7 +517,7 @@ impl Validator<'_> {
                     "too many `[[workload.jobs]]`; expected at most 65535",
                 ));
             }
-            let job = self.job(j.get_ref(), horizon)?;
+            let job = self.job(j.get_ref(), default_td.as_ref(), path)?;
             if !names.insert(job.name.clone()) {
                 return Err(self.err(
                     j.get_ref().name.span(),
@@ -511,7 +538,7 @@ impl Validator<'_> {
                     "too many `[[workload.services]]`; expected at most 65535",
                 ));
             }
-            let service = self.service(s.get_ref(), path, horizon)?;
+            let service = self.service(s.get_ref(), path, horizon, default_td.as_ref())?;
             if !names.insert(service.name.clone()) {
                 return Err(self.err(
                     s.get_ref().name.span(),
@@ -618,12 +645,12 @@ impl Validator<'_> {
         Ok(x as u32)
     }
 
-    fn job(&self, j: &RawJob, _horizon: Option<SimDuration>) -> R<JobSpec> {
-        not_supported(
-            &j.task_definition,
-            "workload.jobs.task_definition",
-            &self.map,
-        )?;
+    fn job(
+        &mut self,
+        j: &RawJob,
+        default_td: Option<&NamedTaskDefinition>,
+        path: &Path,
+    ) -> R<JobSpec> {
         let name = j.name.get_ref().trim().to_string();
         if name.is_empty() {
             return Err(self.err(
@@ -631,11 +658,23 @@ impl Validator<'_> {
                 "`workload.jobs.name`: expected a non-empty name",
             ));
         }
-        let cpu_units = self.int_in(&j.cpu, "workload.jobs.cpu", 1, 1 << 24)?;
-        let memory_mib = self.int_in(&j.memory, "workload.jobs.memory", 1, 1 << 26)?;
-        let storage_gib = match &j.ephemeral_storage_gib {
-            Some(s) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
-            None => 20,
+        let size = self.task_size(
+            "workload.jobs",
+            &name,
+            j.name.span(),
+            &j.cpu,
+            &j.memory,
+            &j.task_definition,
+            default_td,
+            path,
+        )?;
+        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
+        let td = size.td.as_ref();
+        let storage_gib = match (&j.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
+            (Some(s), Some(_)) => return Err(self.err(s.span(), format!("`workload.jobs.ephemeral_storage_gib`: job `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),
+            (Some(s), None) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
+            (None, Some(g)) => g,
+            (None, None) => 20,
         };
         let arrival = self.arrival(&j.arrival)?;
         let duration = self.distribution(&j.duration, "workload.jobs.duration", true)?;
@@ -675,12 +714,35 @@ impl Validator<'_> {
             }
             host_ports.push(port);
         }
-        let constraints = self.constraints(
+        let mut constraints = self.constraints(
             j.placement_constraints.as_deref().unwrap_or(&[]),
             "workload.jobs.placement_constraints",
         )?;
+        let mut group = name.clone();
+        if let Some(t) = td {
+            if !t.td.host_ports.is_empty() {
+                if let Some(p) = j.host_ports.as_ref().and_then(|v| v.first()) {
+                    return Err(self.err(p.span(), format!("`workload.jobs.host_ports`: job `{name}`'s task definition maps host ports too; expected them in one place")));
+                }
+                host_ports = t.td.host_ports.clone();
+            }
+            constraints.extend(self.task_definition_constraints(t)?);
+            if constraints.len() > MAX_CONSTRAINTS {
+                return Err(self.err(t.span.clone(), format!("`{}`: job `{name}` has {} placement constraints with its task definition's; ECS allows at most {MAX_CONSTRAINTS} per task", t.key, constraints.len())));
+            }
+            if let Some(f) = &t.td.family {
+                group = format!("family:{f}");
+            }
+            self.task_definitions.push(TaskDefinitionUse {
+                what: format!("job `{name}`"),
+                network_mode: t.td.network_mode,
+                cpu_architecture: t.td.cpu_architecture,
+                task_level_size: t.td.task_level_size,
+            });
+        }
         Ok(JobSpec {
             name,
+            group,
             arrival,
             duration,
             cpu_units,

@@ -67,8 +67,11 @@ pub struct Workload {
 /// A generated stream of one-off tasks (RunTask-like).
 #[derive(Debug, Clone)]
 pub struct JobSpec {
-    /// Name; also the task group.
+    /// Name (task ids are `<name>-<n>`).
     pub name: String,
+    /// Task group: the name, or `family:<family>` when the size comes from a task definition
+    /// with a `family` (docs/model.md §17.4).
+    pub group: String,
     /// When tasks arrive.
     pub arrival: ArrivalProcess,
     /// How long each runs once RUNNING.

@@ -43,6 +43,8 @@ struct Case {
     scenario: &'static str,
     /// A CSV trace written as `trace.csv` beside the scenario; `<FF>` as in `scenario`.
     trace: Option<&'static str>,
+    /// A task definition written as `taskdef.json` beside the scenario.
+    taskdef: Option<&'static str>,
     /// Fragments that stderr must contain.
     expect: &'static [&'static str],
     cmd: Cmd,
@@ -53,6 +55,7 @@ const BASE: Case = Case {
     name: "",
     scenario: "",
     trace: None,
+    taskdef: None,
     expect: &[],
     cmd: Cmd::Both,
     setup: Setup::Text,
@@ -1677,16 +1680,93 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "service task_definition not supported yet",
+        name: "service task_definition beside cpu and memory",
         scenario: concat!(
             head!(),
             service!(),
-            "task_definition = \"web.json\"\n",
+            "task_definition = \"taskdef.json\"\n",
+            fargate!()
+        ),
+        taskdef: Some(
+            r#"{"family":"web","cpu":"512","memory":"1024","containerDefinitions":[{"name":"a"}]}"#,
+        ),
+        expect: &[
+            "s.toml:4:7:",
+            "`workload.services.cpu`: `web` also has a `task_definition`",
+            "expected `cpu` and `memory` or a `task_definition`, not both",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job task_definition file missing",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            "task_definition = \"nope.json\"\n",
             fargate!()
         ),
         expect: &[
-            "s.toml:7:19:",
-            "`workload.services.task_definition` is not supported yet",
+            "s.toml:6:19:",
+            "`workload.jobs.task_definition`: cannot read",
+            "expected an ECS task definition JSON file",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "task definition container memory not a number",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            "task_definition = \"taskdef.json\"\n",
+            fargate!()
+        ),
+        taskdef: Some(r#"{"containerDefinitions":[{"name":"a","memory":"lots"}]}"#),
+        expect: &[
+            "s.toml:6:19:",
+            "`workload.jobs.task_definition`: taskdef.json: `containerDefinitions[0].memory`: found \"lots\"; expected an integer",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "task definition without any memory",
+        scenario: concat!(
+            head!(),
+            "[workload]\ntask_definition = \"taskdef.json\"\n",
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            fargate!()
+        ),
+        taskdef: Some(
+            r#"{"taskDefinition":{"family":"etl","containerDefinitions":[{"name":"a","cpu":256}]}}"#,
+        ),
+        expect: &[
+            "s.toml:3:19:",
+            "`workload.task_definition`: taskdef.json: `taskDefinition.containerDefinitions[0].memory`: no `memory` or `memoryReservation`, and no task-level `memory`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job without a size",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:3:8:",
+            "`workload.jobs`: `etl` has no size; expected `cpu` and `memory`, or `task_definition = \"taskdef.json\"`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job with cpu but no memory",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 256\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:6:7:",
+            "`workload.jobs.cpu`: `etl` has `cpu` but no `memory`",
         ],
         ..BASE
     },
@@ -2065,7 +2145,10 @@ const CASES: &[Case] = &[
             "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\nmemory = 2048\n",
             fargate!()
         ),
-        expect: &["s.toml:2:", "missing field `cpu`"],
+        expect: &[
+            "s.toml:6:10:",
+            "`workload.jobs.memory`: `etl` has `memory` but no `cpu`",
+        ],
         ..BASE
     },
     Case {
@@ -2759,6 +2842,9 @@ fn every_bad_input_exits_2_naming_where_and_what() {
         }
         if let Some(t) = case.trace {
             std::fs::write(dir.join("trace.csv"), bytes(t)).expect("write trace");
+        }
+        if let Some(t) = case.taskdef {
+            std::fs::write(dir.join("taskdef.json"), t).expect("write task definition");
         }
         let s = s.display().to_string();
         let out = dir.join("out").display().to_string();
