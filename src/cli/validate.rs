@@ -9,7 +9,7 @@ use crate::scenario::{
     ArmKind, Capacity, Ec2Provider, FARGATE_SPOT, LoadCurve, OnInterruption, Purchase, Scenario,
     ServiceSpec,
 };
-use crate::trace::{CsvTrace, TraceSource};
+use crate::trace::{CsvTrace, Replay, ReplayOptions, TraceSource};
 
 /// Load, check the whole trace, and print a one-screen summary.
 #[allow(clippy::print_stdout)]
@@ -17,7 +17,7 @@ pub fn validate(path: &Path) -> anyhow::Result<()> {
     let scenario = crate::scenario::load(path)?;
     let rows = match &scenario.workload.trace {
         Some(p) => Some(
-            count_trace(p)
+            count_trace(p, &scenario)
                 .with_context(|| format!("checking the trace of `{}`", path.display()))?,
         ),
         None => None,
@@ -26,18 +26,66 @@ pub fn validate(path: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn count_trace(p: &Path) -> anyhow::Result<u64> {
+/// Rows in the trace (every one is checked), and how many the replay options keep.
+fn count_trace(p: &Path, s: &Scenario) -> anyhow::Result<TraceRows> {
     let mut t = CsvTrace::open(p)?;
     let mut g = GroupTable::new();
-    let mut n = 0;
+    let mut rows = 0;
     while t.next_task(&mut g)?.is_some() {
-        n += 1;
+        rows += 1;
     }
-    Ok(n)
+    let mut kept = rows;
+    if !s.workload.replay.is_identity() {
+        let mut r = Replay::new(CsvTrace::open(p)?, s.workload.replay, s.seed);
+        kept = 0;
+        while r.next_task(&mut g)?.is_some() {
+            kept += 1;
+        }
+    }
+    Ok(TraceRows { rows, kept })
+}
+
+/// What `sim validate` counted in the trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TraceRows {
+    /// Data rows in the file.
+    pub rows: u64,
+    /// Rows the replay options keep (under the scenario's seed).
+    pub kept: u64,
+}
+
+/// The replay options as one line, or nothing when they change nothing.
+fn replay_line(o: &ReplayOptions, kept: u64) -> String {
+    if o.is_identity() {
+        return String::new();
+    }
+    let mut parts = Vec::new();
+    if o.start.as_ms() > 0 || o.end.is_some() {
+        let end = o
+            .end
+            .map_or_else(|| "the end".to_string(), |e| e.to_string());
+        parts.push(format!("window {} to {end} (shifted to 0)", o.start));
+    }
+    if o.time_scale != 1.0 {
+        parts.push(format!(
+            "time_scale {} (arrival gaps ÷ {})",
+            o.time_scale, o.time_scale
+        ));
+    }
+    if o.sample < 1.0 {
+        parts.push(format!("sample {} (seeded)", o.sample));
+    }
+    if o.cpu_scale != 1.0 {
+        parts.push(format!("cpu × {}", o.cpu_scale));
+    }
+    if o.memory_scale != 1.0 {
+        parts.push(format!("memory × {}", o.memory_scale));
+    }
+    format!("    replay: {}; {kept} tasks kept\n", parts.join(", "))
 }
 
 /// The one-screen summary of a resolved scenario.
-pub fn describe(s: &Scenario, trace_rows: Option<u64>) -> String {
+pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
     let mut o = String::new();
     let horizon = s.horizon.map_or_else(
         || "until the workload is done".to_string(),
@@ -55,11 +103,9 @@ pub fn describe(s: &Scenario, trace_rows: Option<u64>) -> String {
     o.push_str(&format!("  prices: {}\n", s.pricing.region));
     o.push_str("workload\n");
     if let Some(p) = &s.workload.trace {
-        o.push_str(&format!(
-            "  trace {} ({} rows)\n",
-            p.display(),
-            trace_rows.unwrap_or(0)
-        ));
+        let rows = trace_rows.unwrap_or(TraceRows { rows: 0, kept: 0 });
+        o.push_str(&format!("  trace {} ({} rows)\n", p.display(), rows.rows));
+        o.push_str(&replay_line(&s.workload.replay, rows.kept));
     }
     for j in &s.workload.jobs {
         let mut extra = String::new();
@@ -68,6 +114,9 @@ pub fn describe(s: &Scenario, trace_rows: Option<u64>) -> String {
         }
         if let Some(m) = j.max_tasks {
             extra.push_str(&format!(", at most {m} tasks"));
+        }
+        if j.group != j.name {
+            extra.push_str(&format!(", task group {}", j.group));
         }
         if !j.host_ports.is_empty() {
             extra.push_str(&format!(", host ports {:?}", j.host_ports));

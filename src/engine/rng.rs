@@ -23,6 +23,8 @@ pub enum StreamPurpose {
     /// Spot interruption times on arm `n` (EC2 instances of a Spot provider, or FARGATE_SPOT
     /// tasks).
     SpotInterruptions(u32),
+    /// Which trace rows `[workload] sample` keeps: one draw per row read.
+    TraceSample,
 }
 
 impl StreamPurpose {
@@ -34,6 +36,7 @@ impl StreamPurpose {
             StreamPurpose::InstanceLaunch(n) => ("instance-launch", n),
             StreamPurpose::Placement(n) => ("placement", n),
             StreamPurpose::SpotInterruptions(n) => ("spot-interruptions", n),
+            StreamPurpose::TraceSample => ("trace-sample", 0),
         }
     }
 }

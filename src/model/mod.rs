@@ -11,6 +11,7 @@ pub mod group_table;
 pub mod instance_type;
 pub mod network_mode;
 pub mod pricing;
+pub mod task_definition;
 pub mod task_spec;
 
 pub use architecture::Architecture;
@@ -22,4 +23,5 @@ pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;
 pub use pricing::{FargateRates, Pricing};
+pub use task_definition::{TaskDefinition, TaskDefinitionError};
 pub use task_spec::{TaskLabel, TaskSpec};

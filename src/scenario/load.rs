@@ -2,6 +2,9 @@
 
 mod arms;
 mod services;
+mod task_defs;
+
+use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -18,11 +21,11 @@ use crate::placement::query::Expression;
 use crate::scenario::error::SourceMap;
 use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing, RawScenario,
-    Unsupported,
+    RawWorkload,
 };
 use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
-use crate::trace::ArrivalProcess;
+use crate::trace::{ArrivalProcess, ReplayOptions};
 
 /// Default sampling step of timeseries.csv.
 pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
@@ -98,6 +101,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     Validator {
         map,
         warnings: Vec::new(),
+        task_definitions: Vec::new(),
     }
     .scenario(raw)
 }
@@ -105,19 +109,11 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
 struct Validator<'a> {
     map: SourceMap<'a>,
     warnings: Vec<String>,
+    /// Task definitions in use, checked against the arms.
+    task_definitions: Vec<TaskDefinitionUse>,
 }
 
 type R<T> = Result<T, ScenarioError>;
-
-fn not_supported(v: &Unsupported, key: &str, map: &SourceMap<'_>) -> R<()> {
-    match v {
-        Some(s) => Err(map.error_in(
-            s.span(),
-            format!("`{key}` is not supported yet in this version of sim; remove it (it would change the model, so it is not ignored)"),
-        )),
-        None => Ok(()),
-    }
-}
 
 impl Validator<'_> {
     fn err(&self, span: Range<usize>, msg: impl Into<String>) -> ScenarioError {
@@ -274,6 +270,7 @@ impl Validator<'_> {
                     ));
                 }
             }
+            self.check_task_definitions(&arm);
             arms.push(arm);
         }
         let scenario = Scenario {
@@ -296,6 +293,33 @@ impl Validator<'_> {
             return Err(self.map.error_at(0, "no `horizon`, and a job stream has neither `end` nor `max_tasks`: the run would never end; expected `horizon = \"24h\"` (or an end on every job)"));
         }
         Ok(scenario)
+    }
+
+    /// Warnings where a task definition asks for what the arm decides (docs/model.md §17.5).
+    fn check_task_definitions(&mut self, arm: &crate::scenario::Arm) {
+        let mut found = Vec::new();
+        for u in &self.task_definitions {
+            match &arm.kind {
+                ArmKind::Ec2(e) => {
+                    if let Some(m) = u.network_mode
+                        && m != e.network_mode
+                    {
+                        found.push(format!("arm `{}`: the task definition of {} has networkMode `{m}`, but the arm's network_mode `{}` decides how its tasks are networked", arm.name, u.what, e.network_mode));
+                    }
+                }
+                ArmKind::Fargate(f) => {
+                    if !u.task_level_size {
+                        found.push(format!("arm `{}`: the task definition of {} has no task-level `cpu` and `memory`, which Fargate requires (reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size", arm.name, u.what));
+                    }
+                    if let Some(a) = u.cpu_architecture
+                        && a != f.architecture
+                    {
+                        found.push(format!("arm `{}`: the task definition of {} asks for {a}, but the arm's cpu_architecture `{}` decides the Fargate price", arm.name, u.what, f.architecture));
+                    }
+                }
+            }
+        }
+        self.warnings.extend(found);
     }
 
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
@@ -463,22 +487,15 @@ impl Validator<'_> {
 
     fn workload(
         &mut self,
-        w: &Spanned<crate::scenario::raw::RawWorkload>,
+        w: &Spanned<RawWorkload>,
         path: &Path,
         horizon: Option<SimDuration>,
     ) -> R<Workload> {
         let raw = w.get_ref();
-        for (v, key) in [
-            (&raw.task_definition, "workload.task_definition"),
-            (&raw.time_scale, "workload.time_scale"),
-            (&raw.start, "workload.start"),
-            (&raw.end, "workload.end"),
-            (&raw.sample, "workload.sample"),
-            (&raw.cpu_scale, "workload.cpu_scale"),
-            (&raw.memory_scale, "workload.memory_scale"),
-        ] {
-            not_supported(v, key, &self.map)?;
-        }
+        let default_td = match &raw.task_definition {
+            Some(t) => Some(self.read_task_definition(t, "workload.task_definition", path)?),
+            None => None,
+        };
         let trace = match &raw.trace {
             Some(t) => {
                 let p = resolve(path, t.get_ref());
@@ -500,7 +517,7 @@ impl Validator<'_> {
                     "too many `[[workload.jobs]]`; expected at most 65535",
                 ));
             }
-            let job = self.job(j.get_ref(), horizon)?;
+            let job = self.job(j.get_ref(), default_td.as_ref(), path)?;
             if !names.insert(job.name.clone()) {
                 return Err(self.err(
                     j.get_ref().name.span(),
@@ -521,7 +538,7 @@ impl Validator<'_> {
                     "too many `[[workload.services]]`; expected at most 65535",
                 ));
             }
-            let service = self.service(s.get_ref(), path, horizon)?;
+            let service = self.service(s.get_ref(), path, horizon, default_td.as_ref())?;
             if !names.insert(service.name.clone()) {
                 return Err(self.err(
                     s.get_ref().name.span(),
@@ -533,11 +550,88 @@ impl Validator<'_> {
             }
             services.push(service);
         }
+        let replay = self.replay(raw, trace.is_some())?;
         Ok(Workload {
             trace,
+            replay,
             jobs,
             services,
         })
+    }
+
+    /// The replay options of `[workload]` (docs/model.md §12.1); they need a trace.
+    fn replay(&self, raw: &RawWorkload, has_trace: bool) -> R<ReplayOptions> {
+        let mut o = ReplayOptions::default();
+        let number =
+            |v: &Option<Spanned<f64>>, key: &str, lo: f64, hi: f64, what: &str| -> R<Option<f64>> {
+                match v {
+                    Some(x)
+                        if !(x.get_ref().is_finite()
+                            && *x.get_ref() > lo
+                            && *x.get_ref() <= hi) =>
+                    {
+                        Err(self.err(
+                            x.span(),
+                            format!("`workload.{key}`: found {}; expected {what}", x.get_ref()),
+                        ))
+                    }
+                    Some(x) => Ok(Some(*x.get_ref())),
+                    None => Ok(None),
+                }
+            };
+        let scale =
+            "a number > 0 and at most 1000 (the factor requests and usage are multiplied by)";
+        if let Some(v) = number(
+            &raw.time_scale,
+            "time_scale",
+            0.0,
+            1000.0,
+            "a number > 0 and at most 1000 (2 replays twice as fast, 0.5 at half speed)",
+        )? {
+            if v < 0.001 {
+                let span = raw.time_scale.as_ref().map_or(0..0, Spanned::span);
+                return Err(self.err(span, format!("`workload.time_scale`: found {v}; expected at least 0.001 (a thousand times slower)")));
+            }
+            o.time_scale = v;
+        }
+        if let Some(v) = number(
+            &raw.sample,
+            "sample",
+            0.0,
+            1.0,
+            "a fraction of rows to keep, 0 < f <= 1",
+        )? {
+            o.sample = v;
+        }
+        if let Some(v) = number(&raw.cpu_scale, "cpu_scale", 0.0, 1000.0, scale)? {
+            o.cpu_scale = v;
+        }
+        if let Some(v) = number(&raw.memory_scale, "memory_scale", 0.0, 1000.0, scale)? {
+            o.memory_scale = v;
+        }
+        if let Some(s) = &raw.start {
+            o.start = s.get_ref().0;
+        }
+        if let Some(e) = &raw.end {
+            if e.get_ref().0 <= o.start {
+                return Err(self.err(e.span(), format!("`workload.end`: found {}; expected a trace time after `workload.start` ({})", e.get_ref().0, o.start)));
+            }
+            o.end = Some(e.get_ref().0);
+        }
+        if !has_trace {
+            let given = [
+                ("time_scale", raw.time_scale.as_ref().map(Spanned::span)),
+                ("start", raw.start.as_ref().map(Spanned::span)),
+                ("end", raw.end.as_ref().map(Spanned::span)),
+                ("sample", raw.sample.as_ref().map(Spanned::span)),
+                ("cpu_scale", raw.cpu_scale.as_ref().map(Spanned::span)),
+                ("memory_scale", raw.memory_scale.as_ref().map(Spanned::span)),
+            ];
+            if let Some((key, Some(span))) = given.into_iter().find(|(_, s)| s.is_some()) {
+                return Err(self.err(span, format!("`workload.{key}` applies to the trace only, and there is no `workload.trace`; expected a `trace = \"....csv\"` beside it (generated jobs have their own `start`, `end` and sizes)")));
+            }
+        }
+        Ok(o)
     }
 
     fn int_in(&self, v: &Spanned<i64>, key: &str, lo: i64, hi: i64) -> R<u32> {
@@ -551,12 +645,12 @@ impl Validator<'_> {
         Ok(x as u32)
     }
 
-    fn job(&self, j: &RawJob, _horizon: Option<SimDuration>) -> R<JobSpec> {
-        not_supported(
-            &j.task_definition,
-            "workload.jobs.task_definition",
-            &self.map,
-        )?;
+    fn job(
+        &mut self,
+        j: &RawJob,
+        default_td: Option<&NamedTaskDefinition>,
+        path: &Path,
+    ) -> R<JobSpec> {
         let name = j.name.get_ref().trim().to_string();
         if name.is_empty() {
             return Err(self.err(
@@ -564,11 +658,23 @@ impl Validator<'_> {
                 "`workload.jobs.name`: expected a non-empty name",
             ));
         }
-        let cpu_units = self.int_in(&j.cpu, "workload.jobs.cpu", 1, 1 << 24)?;
-        let memory_mib = self.int_in(&j.memory, "workload.jobs.memory", 1, 1 << 26)?;
-        let storage_gib = match &j.ephemeral_storage_gib {
-            Some(s) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
-            None => 20,
+        let size = self.task_size(
+            "workload.jobs",
+            &name,
+            j.name.span(),
+            &j.cpu,
+            &j.memory,
+            &j.task_definition,
+            default_td,
+            path,
+        )?;
+        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
+        let td = size.td.as_ref();
+        let storage_gib = match (&j.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
+            (Some(s), Some(_)) => return Err(self.err(s.span(), format!("`workload.jobs.ephemeral_storage_gib`: job `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),
+            (Some(s), None) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
+            (None, Some(g)) => g,
+            (None, None) => 20,
         };
         let arrival = self.arrival(&j.arrival)?;
         let duration = self.distribution(&j.duration, "workload.jobs.duration", true)?;
@@ -608,12 +714,35 @@ impl Validator<'_> {
             }
             host_ports.push(port);
         }
-        let constraints = self.constraints(
+        let mut constraints = self.constraints(
             j.placement_constraints.as_deref().unwrap_or(&[]),
             "workload.jobs.placement_constraints",
         )?;
+        let mut group = name.clone();
+        if let Some(t) = td {
+            if !t.td.host_ports.is_empty() {
+                if let Some(p) = j.host_ports.as_ref().and_then(|v| v.first()) {
+                    return Err(self.err(p.span(), format!("`workload.jobs.host_ports`: job `{name}`'s task definition maps host ports too; expected them in one place")));
+                }
+                host_ports = t.td.host_ports.clone();
+            }
+            constraints.extend(self.task_definition_constraints(t)?);
+            if constraints.len() > MAX_CONSTRAINTS {
+                return Err(self.err(t.span.clone(), format!("`{}`: job `{name}` has {} placement constraints with its task definition's; ECS allows at most {MAX_CONSTRAINTS} per task", t.key, constraints.len())));
+            }
+            if let Some(f) = &t.td.family {
+                group = format!("family:{f}");
+            }
+            self.task_definitions.push(TaskDefinitionUse {
+                what: format!("job `{name}`"),
+                network_mode: t.td.network_mode,
+                cpu_architecture: t.td.cpu_architecture,
+                task_level_size: t.td.task_level_size,
+            });
+        }
         Ok(JobSpec {
             name,
+            group,
             arrival,
             duration,
             cpu_units,
@@ -1223,6 +1352,55 @@ launch_type = "FARGATE_SPOT"
                 (SimTime(3_600_500), 0.5)
             ])
         );
+    }
+
+    #[test]
+    fn replay_options_parse_and_need_a_trace() {
+        const FARGATE_ARM: &str = "[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n";
+        let s = ok(&format!(
+            "[workload]\ntrace = \"scenarios/traces/sample.csv\"\ntime_scale = 2\nstart = \"1h\"\nend = 7200\nsample = 0.25\ncpu_scale = 1.5\nmemory_scale = 0.5\n{FARGATE_ARM}"
+        ));
+        let r = s.workload.replay;
+        assert_eq!(r.time_scale, 2.0);
+        assert_eq!(r.start, SimDuration(3_600_000));
+        assert_eq!(r.end, Some(SimDuration(7_200_000)));
+        assert_eq!((r.sample, r.cpu_scale, r.memory_scale), (0.25, 1.5, 0.5));
+        let plain = ok(&format!(
+            "[workload]\ntrace = \"scenarios/traces/sample.csv\"\n{FARGATE_ARM}"
+        ));
+        assert!(plain.workload.replay.is_identity());
+        let e = err(&format!(
+            "horizon = \"1h\"\n{JOB}[workload]\nsample = 0.5\n{FARGATE_ARM}"
+        ));
+        assert!(
+            e.contains("`workload.sample` applies to the trace only"),
+            "{e}"
+        );
+        for (kv, msg) in [
+            (
+                "time_scale = 0",
+                "`workload.time_scale`: found 0; expected a number > 0",
+            ),
+            ("time_scale = 0.0001", "expected at least 0.001"),
+            (
+                "sample = 1.5",
+                "`workload.sample`: found 1.5; expected a fraction",
+            ),
+            (
+                "cpu_scale = -1",
+                "`workload.cpu_scale`: found -1; expected a number > 0",
+            ),
+            ("memory_scale = nan", "`workload.memory_scale`: found NaN"),
+            (
+                "start = \"2h\"\nend = \"1h\"",
+                "`workload.end`: found 1h; expected a trace time after `workload.start` (2h)",
+            ),
+        ] {
+            let e = err(&format!(
+                "[workload]\ntrace = \"scenarios/traces/sample.csv\"\n{kv}\n{FARGATE_ARM}"
+            ));
+            assert!(e.contains(msg), "{kv}: {e}");
+        }
     }
 
     #[test]

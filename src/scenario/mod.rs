@@ -22,7 +22,7 @@ pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceS
 use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::{SimDuration, SimTime};
-use crate::trace::ArrivalProcess;
+use crate::trace::{ArrivalProcess, ReplayOptions};
 
 /// A validated scenario: everything `sim run` needs.
 #[derive(Debug, Clone)]
@@ -56,6 +56,8 @@ pub struct Scenario {
 pub struct Workload {
     /// A trace file (DESIGN.md §4), resolved relative to the scenario.
     pub trace: Option<PathBuf>,
+    /// How the trace is replayed (window, speed, sample, scales); applies to the trace only.
+    pub replay: ReplayOptions,
     /// Generated one-off task streams, in scenario order.
     pub jobs: Vec<JobSpec>,
     /// Long-running services, in scenario order.
@@ -65,8 +67,11 @@ pub struct Workload {
 /// A generated stream of one-off tasks (RunTask-like).
 #[derive(Debug, Clone)]
 pub struct JobSpec {
-    /// Name; also the task group.
+    /// Name (task ids are `<name>-<n>`).
     pub name: String,
+    /// Task group: the name, or `family:<family>` when the size comes from a task definition
+    /// with a `family` (docs/model.md §17.4).
+    pub group: String,
     /// When tasks arrive.
     pub arrival: ArrivalProcess,
     /// How long each runs once RUNNING.

@@ -1,7 +1,5 @@
 //! The scenario file as written: serde structs that mirror DESIGN.md §2 key for key. Unknown
-//! keys are errors (`deny_unknown_fields`); keys of later features (`task_definition`, the
-//! trace transforms `time_scale`, `start`, `end`, `sample`, `cpu_scale`, `memory_scale`) are
-//! captured so that they get a "not supported yet" error instead of an "unknown field" one.
+//! keys are errors (`deny_unknown_fields`).
 
 // The fields mirror DESIGN.md §2 key for key; the schema there is their documentation.
 #![allow(missing_docs)]
@@ -12,9 +10,6 @@ use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::scenario::duration::{DurationValue, describe, duration_from_value};
-
-/// A key whose feature is not implemented yet: any value, kept with its location.
-pub type Unsupported = Option<Spanned<toml::Value>>;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -71,13 +66,13 @@ pub struct RawWorkload {
     pub jobs: Vec<Spanned<RawJob>>,
     #[serde(default)]
     pub services: Vec<Spanned<RawService>>,
-    pub task_definition: Unsupported,
-    pub time_scale: Unsupported,
-    pub start: Unsupported,
-    pub end: Unsupported,
-    pub sample: Unsupported,
-    pub cpu_scale: Unsupported,
-    pub memory_scale: Unsupported,
+    pub task_definition: Option<Spanned<String>>,
+    pub time_scale: Option<Spanned<f64>>,
+    pub start: Option<Spanned<DurationValue>>,
+    pub end: Option<Spanned<DurationValue>>,
+    pub sample: Option<Spanned<f64>>,
+    pub cpu_scale: Option<Spanned<f64>>,
+    pub memory_scale: Option<Spanned<f64>>,
 }
 
 /// `[[workload.jobs]]`.
@@ -87,15 +82,15 @@ pub struct RawJob {
     pub name: Spanned<String>,
     pub arrival: Spanned<RawArrival>,
     pub duration: Spanned<RawDistribution>,
-    pub cpu: Spanned<i64>,
-    pub memory: Spanned<i64>,
+    pub cpu: Option<Spanned<i64>>,
+    pub memory: Option<Spanned<i64>>,
     pub ephemeral_storage_gib: Option<Spanned<i64>>,
     pub start: Option<Spanned<DurationValue>>,
     pub end: Option<Spanned<DurationValue>>,
     pub max_tasks: Option<Spanned<i64>>,
     pub host_ports: Option<Vec<Spanned<i64>>>,
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
-    pub task_definition: Unsupported,
+    pub task_definition: Option<Spanned<String>>,
 }
 
 /// An arrival process.
@@ -366,8 +361,8 @@ pub struct RawShare {
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub name: Spanned<String>,
-    pub cpu: Spanned<i64>,
-    pub memory: Spanned<i64>,
+    pub cpu: Option<Spanned<i64>>,
+    pub memory: Option<Spanned<i64>>,
     pub ephemeral_storage_gib: Option<Spanned<i64>>,
     pub desired: Spanned<i64>,
     pub host_ports: Option<Vec<Spanned<i64>>>,
@@ -376,7 +371,7 @@ pub struct RawService {
     pub deployments: Option<Spanned<Vec<Spanned<DurationValue>>>>,
     pub deployment: Option<Spanned<RawDeployment>>,
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
-    pub task_definition: Unsupported,
+    pub task_definition: Option<Spanned<String>>,
 }
 
 /// `deployment = { ... }` of a service (`deploymentConfiguration`).

@@ -3,7 +3,7 @@
 use crate::model::{GroupTable, TaskSpec};
 use crate::scenario::Scenario;
 use crate::time::SimTime;
-use crate::trace::{CsvTrace, JobStream, TraceError, TraceSource};
+use crate::trace::{CsvTrace, JobStream, Replay, TraceError, TraceSource};
 
 /// All sources, each with its next task looked ahead. At equal times the trace comes first,
 /// then job streams in scenario order (DESIGN.md §3).
@@ -31,7 +31,13 @@ impl Arrivals {
         let horizon = scenario.horizon.map(|h| SimTime(h.as_ms()));
         let mut sources: Vec<Box<dyn TraceSource + Send>> = Vec::new();
         if let Some(p) = &scenario.workload.trace {
-            sources.push(Box::new(CsvTrace::open(p)?));
+            let trace = CsvTrace::open(p)?;
+            let replay = scenario.workload.replay;
+            if replay.is_identity() {
+                sources.push(Box::new(trace));
+            } else {
+                sources.push(Box::new(Replay::new(trace, replay, seed)));
+            }
         }
         for (i, j) in scenario.workload.jobs.iter().enumerate() {
             sources.push(Box::new(JobStream::new(j, i as u16, seed, horizon)));

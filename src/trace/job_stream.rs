@@ -72,7 +72,7 @@ impl TraceSource for JobStream {
         }
         let group = *self
             .group
-            .get_or_insert_with(|| groups.intern(&self.spec.name));
+            .get_or_insert_with(|| groups.intern(&self.spec.group));
         let duration = self
             .spec
             .duration

@@ -1,10 +1,12 @@
 //! Where tasks come from: the [`TraceSource`] trait (tasks in arrival order), the streaming CSV
-//! trace reader of DESIGN.md §4, generated job streams, and trace statistics.
+//! trace reader of DESIGN.md §4, the replay options applied to it, generated job streams, and
+//! trace statistics.
 
 pub mod arrival;
 pub mod csv_trace;
 pub mod error;
 pub mod job_stream;
+pub mod replay;
 pub mod stats;
 pub mod stats_text;
 
@@ -12,6 +14,7 @@ pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
 pub use error::TraceError;
 pub use job_stream::JobStream;
+pub use replay::{Replay, ReplayOptions};
 pub use stats::{TraceStats, trace_stats};
 
 use crate::model::{GroupTable, TaskSpec};

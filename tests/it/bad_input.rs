@@ -43,6 +43,8 @@ struct Case {
     scenario: &'static str,
     /// A CSV trace written as `trace.csv` beside the scenario; `<FF>` as in `scenario`.
     trace: Option<&'static str>,
+    /// A task definition written as `taskdef.json` beside the scenario.
+    taskdef: Option<&'static str>,
     /// Fragments that stderr must contain.
     expect: &'static [&'static str],
     cmd: Cmd,
@@ -53,6 +55,7 @@ const BASE: Case = Case {
     name: "",
     scenario: "",
     trace: None,
+    taskdef: None,
     expect: &[],
     cmd: Cmd::Both,
     setup: Setup::Text,
@@ -1677,16 +1680,93 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
-        name: "service task_definition not supported yet",
+        name: "service task_definition beside cpu and memory",
         scenario: concat!(
             head!(),
             service!(),
-            "task_definition = \"web.json\"\n",
+            "task_definition = \"taskdef.json\"\n",
+            fargate!()
+        ),
+        taskdef: Some(
+            r#"{"family":"web","cpu":"512","memory":"1024","containerDefinitions":[{"name":"a"}]}"#,
+        ),
+        expect: &[
+            "s.toml:4:7:",
+            "`workload.services.cpu`: `web` also has a `task_definition`",
+            "expected `cpu` and `memory` or a `task_definition`, not both",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job task_definition file missing",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            "task_definition = \"nope.json\"\n",
             fargate!()
         ),
         expect: &[
-            "s.toml:7:19:",
-            "`workload.services.task_definition` is not supported yet",
+            "s.toml:6:19:",
+            "`workload.jobs.task_definition`: cannot read",
+            "expected an ECS task definition JSON file",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "task definition container memory not a number",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            "task_definition = \"taskdef.json\"\n",
+            fargate!()
+        ),
+        taskdef: Some(r#"{"containerDefinitions":[{"name":"a","memory":"lots"}]}"#),
+        expect: &[
+            "s.toml:6:19:",
+            "`workload.jobs.task_definition`: taskdef.json: `containerDefinitions[0].memory`: found \"lots\"; expected an integer",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "task definition without any memory",
+        scenario: concat!(
+            head!(),
+            "[workload]\ntask_definition = \"taskdef.json\"\n",
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            fargate!()
+        ),
+        taskdef: Some(
+            r#"{"taskDefinition":{"family":"etl","containerDefinitions":[{"name":"a","cpu":256}]}}"#,
+        ),
+        expect: &[
+            "s.toml:3:19:",
+            "`workload.task_definition`: taskdef.json: `taskDefinition.containerDefinitions[0].memory`: no `memory` or `memoryReservation`, and no task-level `memory`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job without a size",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:3:8:",
+            "`workload.jobs`: `etl` has no size; expected `cpu` and `memory`, or `task_definition = \"taskdef.json\"`",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "job with cpu but no memory",
+        scenario: concat!(
+            head!(),
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 256\n",
+            fargate!()
+        ),
+        expect: &[
+            "s.toml:6:7:",
+            "`workload.jobs.cpu`: `etl` has `cpu` but no `memory`",
         ],
         ..BASE
     },
@@ -2065,7 +2145,10 @@ const CASES: &[Case] = &[
             "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\nmemory = 2048\n",
             fargate!()
         ),
-        expect: &["s.toml:2:", "missing field `cpu`"],
+        expect: &[
+            "s.toml:6:10:",
+            "`workload.jobs.memory`: `etl` has `memory` but no `cpu`",
+        ],
         ..BASE
     },
     Case {
@@ -2561,6 +2644,84 @@ const CASES: &[Case] = &[
         ..BASE
     },
     Case {
+        name: "replay time_scale not positive",
+        scenario: concat!(with_trace!(), "time_scale = 0\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:14:",
+            "`workload.time_scale`: found 0",
+            "expected a number > 0 and at most 1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay time_scale a string",
+        scenario: concat!(with_trace!(), "time_scale = \"2x\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &["s.toml:3:14:", "field `time_scale`", "expected a number"],
+        ..BASE
+    },
+    Case {
+        name: "replay start not a duration",
+        scenario: concat!(with_trace!(), "start = \"1 hour\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &["s.toml:3:9:", "`1 hour` is not a duration"],
+        ..BASE
+    },
+    Case {
+        name: "replay end not after start",
+        scenario: concat!(with_trace!(), "start = \"2h\"\nend = \"1h\"\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:4:7:",
+            "`workload.end`: found 1h",
+            "expected a trace time after `workload.start` (2h)",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay sample above 1",
+        scenario: concat!(with_trace!(), "sample = 1.5\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:10:",
+            "`workload.sample`: found 1.5",
+            "expected a fraction of rows to keep, 0 < f <= 1",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay cpu_scale negative",
+        scenario: concat!(with_trace!(), "cpu_scale = -2\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:13:",
+            "`workload.cpu_scale`: found -2",
+            "expected a number > 0",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay memory_scale too large",
+        scenario: concat!(with_trace!(), "memory_scale = 5000\n", fargate!()),
+        trace: Some(concat!(trace_header!(), "0,10,512,1024\n")),
+        expect: &[
+            "s.toml:3:16:",
+            "`workload.memory_scale`: found 5000",
+            "at most 1000",
+        ],
+        ..BASE
+    },
+    Case {
+        name: "replay option without a trace",
+        scenario: concat!(head!(), job!(), "[workload]\nsample = 0.5\n", fargate!()),
+        expect: &[
+            "s.toml:9:10:",
+            "`workload.sample` applies to the trace only, and there is no `workload.trace`",
+        ],
+        ..BASE
+    },
+    Case {
         name: "trace is a folder",
         scenario: "[workload]\ntrace = \".\"\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
         expect: &[
@@ -2681,6 +2842,9 @@ fn every_bad_input_exits_2_naming_where_and_what() {
         }
         if let Some(t) = case.trace {
             std::fs::write(dir.join("trace.csv"), bytes(t)).expect("write trace");
+        }
+        if let Some(t) = case.taskdef {
+            std::fs::write(dir.join("taskdef.json"), t).expect("write task definition");
         }
         let s = s.display().to_string();
         let out = dir.join("out").display().to_string();

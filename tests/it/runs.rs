@@ -2,7 +2,7 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-const SCENARIOS: [&str; 7] = [
+const SCENARIOS: [&str; 8] = [
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",
     "memberof-constraint.toml",
@@ -10,6 +10,7 @@ const SCENARIOS: [&str; 7] = [
     "scale-from-zero.toml",
     "web-service-autoscaling.toml",
     "spot-fleet.toml",
+    "taskdef-replay.toml",
 ];
 
 #[test]

@@ -6,7 +6,8 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::{R, Validator, not_supported, resolve};
+use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
+use super::{MAX_CONSTRAINTS, R, Validator, resolve};
 use crate::scenario::duration::MAX_DURATION_MS;
 use crate::scenario::raw::{RawAutoscaling, RawDeployment, RawLoad, RawService};
 use crate::scenario::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
@@ -27,12 +28,8 @@ impl Validator<'_> {
         s: &RawService,
         path: &Path,
         horizon: Option<SimDuration>,
+        default_td: Option<&NamedTaskDefinition>,
     ) -> R<ServiceSpec> {
-        not_supported(
-            &s.task_definition,
-            "workload.services.task_definition",
-            &self.map,
-        )?;
         let name = s.name.get_ref().trim().to_string();
         if name.is_empty() || name.contains(',') {
             return Err(self.err(
@@ -40,11 +37,23 @@ impl Validator<'_> {
                 format!("`{K}.name`: found `{name}`; expected a non-empty name without `,`"),
             ));
         }
-        let cpu_units = self.int_in(&s.cpu, &format!("{K}.cpu"), 1, 1 << 24)?;
-        let memory_mib = self.int_in(&s.memory, &format!("{K}.memory"), 1, 1 << 26)?;
-        let storage_gib = match &s.ephemeral_storage_gib {
-            Some(x) => self.int_in(x, &format!("{K}.ephemeral_storage_gib"), 20, 200)?,
-            None => 20,
+        let size = self.task_size(
+            K,
+            &name,
+            s.name.span(),
+            &s.cpu,
+            &s.memory,
+            &s.task_definition,
+            default_td,
+            path,
+        )?;
+        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
+        let td = size.td.as_ref();
+        let storage_gib = match (&s.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
+            (Some(x), Some(_)) => return Err(self.err(x.span(), format!("`{K}.ephemeral_storage_gib`: service `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),
+            (Some(x), None) => self.int_in(x, &format!("{K}.ephemeral_storage_gib"), 20, 200)?,
+            (None, Some(g)) => g,
+            (None, None) => 20,
         };
         let desired = self.int_in(&s.desired, &format!("{K}.desired"), 0, MAX_SERVICE_TASKS)?;
         let mut host_ports = Vec::new();
@@ -60,10 +69,28 @@ impl Validator<'_> {
             }
             host_ports.push(port);
         }
-        let constraints = self.constraints(
+        let mut constraints = self.constraints(
             s.placement_constraints.as_deref().unwrap_or(&[]),
             "workload.services.placement_constraints",
         )?;
+        if let Some(t) = td {
+            if !t.td.host_ports.is_empty() {
+                if let Some(p) = s.host_ports.as_ref().and_then(|v| v.first()) {
+                    return Err(self.err(p.span(), format!("`{K}.host_ports`: service `{name}`'s task definition maps host ports too; expected them in one place")));
+                }
+                host_ports = t.td.host_ports.clone();
+            }
+            constraints.extend(self.task_definition_constraints(t)?);
+            if constraints.len() > MAX_CONSTRAINTS {
+                return Err(self.err(t.span.clone(), format!("`{}`: service `{name}` has {} placement constraints with its task definition's; ECS allows at most {MAX_CONSTRAINTS} per task", t.key, constraints.len())));
+            }
+            self.task_definitions.push(TaskDefinitionUse {
+                what: format!("service `{name}`"),
+                network_mode: t.td.network_mode,
+                cpu_architecture: t.td.cpu_architecture,
+                task_level_size: t.td.task_level_size,
+            });
+        }
         let strategy = match &s.placement_strategy {
             Some(list) => self.placement_strategy(list, "workload.services.placement_strategy")?,
             None => None,
