@@ -3,6 +3,7 @@
 
 mod catalog;
 mod run;
+mod trace_import;
 mod validate;
 
 use std::io::IsTerminal;
@@ -13,7 +14,7 @@ use clap::{Parser, Subcommand};
 
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
-use crate::trace::TraceError;
+use crate::trace::{ImportError, TraceError};
 
 /// Discrete-event simulator of Amazon ECS clusters: compares EC2 mode and Fargate on one
 /// workload for cost, utilisation and waiting.
@@ -33,12 +34,23 @@ enum Command {
         /// The scenario file (TOML).
         scenario: PathBuf,
     },
+    /// Work with trace files: import public cluster traces.
+    #[command(subcommand)]
+    Trace(TraceCommand),
     /// Print the built-in reference data the model uses.
     Catalog {
         /// What to print.
         #[arg(value_enum)]
         what: catalog::What,
     },
+}
+
+/// `sim trace …` subcommands.
+#[derive(Debug, Subcommand)]
+enum TraceCommand {
+    /// Convert a public cluster trace (Google 2011, Alibaba 2017/2018/GPU) to sim's trace
+    /// format, sorted by arrival; print what was kept, dropped and assumed.
+    Import(trace_import::ImportArgs),
 }
 
 /// A command-line mistake (exit status 2), e.g. an unknown arm in `--only`.
@@ -59,6 +71,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
+        Command::Trace(TraceCommand::Import(args)) => trace_import::trace_import(&args),
         Command::Catalog { what } => catalog::catalog(what),
     };
     match result {
@@ -79,6 +92,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
         c.is::<ScenarioError>()
             || c.is::<TraceError>()
             || c.is::<UsageError>()
+            || c.downcast_ref::<ImportError>()
+                .is_some_and(ImportError::is_bad_input)
             || c.downcast_ref::<SimError>()
                 .is_some_and(|s| matches!(s, SimError::Trace(_) | SimError::TooManySamples { .. }))
     });

@@ -4,11 +4,13 @@
 pub mod arrival;
 pub mod csv_trace;
 pub mod error;
+pub mod import;
 pub mod job_stream;
 
 pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
 pub use error::TraceError;
+pub use import::{ImportError, ImportFormat, ImportOptions, ImportSummary};
 pub use job_stream::JobStream;
 
 use crate::model::{GroupTable, TaskSpec};
