@@ -37,6 +37,10 @@ pub struct ImportArgs {
     /// Drop tasks that need a GPU (alibaba-gpu-2023, alibaba-gpu-2025).
     #[arg(long)]
     pub cpu_only: bool,
+    /// At most N tasks per source row of the batch formats (their `instance_num`), for small
+    /// demos; the instances above it are counted as dropped.
+    #[arg(long, value_name = "N")]
+    pub max_instances: Option<u64>,
 }
 
 /// Import, write atomically, print the summary.
@@ -48,6 +52,7 @@ pub fn trace_import(args: &ImportArgs) -> anyhow::Result<()> {
         machine_memory_mib: args.machine_memory_mib,
         skip_bad_rows: args.skip_bad_rows,
         cpu_only: args.cpu_only,
+        max_instances: args.max_instances,
     };
     let mut out = AtomicFile::create(&args.output)?;
     let summary = import::import(format, &args.input, &options, &mut out)

@@ -9,3 +9,4 @@ mod ecs_behaviour;
 mod placement_differential;
 mod properties;
 mod runs;
+mod trace_import;

@@ -109,7 +109,7 @@ pub fn import(mut r: Records, c: &mut Collector) -> Result<(), ImportError> {
             c.drop_tasks("no CPU or memory request", row.instances);
             continue;
         };
-        for i in 0..row.instances {
+        for i in 0..c.instances_kept(row.instances) {
             c.push(SourceTask {
                 arrival_ms: row.create_ms,
                 duration_ms: end_ms - row.create_ms,

@@ -114,6 +114,9 @@ pub struct ImportOptions {
     pub skip_bad_rows: bool,
     /// Drop tasks that need a GPU.
     pub cpu_only: bool,
+    /// At most this many tasks per source row of the batch formats (`instance_num`); the
+    /// instances above it are dropped and counted. `None`: all.
+    pub max_instances: Option<u64>,
 }
 
 /// What an import kept, dropped and assumed.
@@ -308,6 +311,16 @@ impl Collector {
     /// The import options.
     pub fn options(&self) -> &ImportOptions {
         &self.options
+    }
+
+    /// How many of a row's `instances` to write; the rest are counted as dropped.
+    pub fn instances_kept(&mut self, instances: u64) -> u64 {
+        let kept = self
+            .options
+            .max_instances
+            .map_or(instances, |m| m.min(instances));
+        self.drop_tasks("instances above --max-instances", instances - kept);
+        kept
     }
 
     /// Record an assumption the format made (shown in the summary).
