@@ -3,6 +3,7 @@
 
 mod catalog;
 mod run;
+mod trace_import;
 mod trace_stats;
 mod validate;
 
@@ -14,7 +15,7 @@ use clap::{Parser, Subcommand};
 
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
-use crate::trace::TraceError;
+use crate::trace::{ImportError, TraceError};
 
 /// Discrete-event simulator of Amazon ECS clusters: compares EC2 mode and Fargate on one
 /// workload for cost, utilisation and waiting.
@@ -40,15 +41,20 @@ enum Command {
         #[arg(value_enum)]
         what: catalog::What,
     },
-    /// Work with trace files (the CSV format of DESIGN.md §4).
+    /// Work with trace files (the CSV format of DESIGN.md §4): import public cluster traces,
+    /// summarise a trace.
     Trace {
         #[command(subcommand)]
         command: TraceCommand,
     },
 }
 
+/// `sim trace …` subcommands.
 #[derive(Debug, Subcommand)]
 enum TraceCommand {
+    /// Convert a public cluster trace (Google 2011, Alibaba 2017/2018/GPU) to sim's trace
+    /// format, sorted by arrival; print what was kept, dropped and assumed.
+    Import(trace_import::ImportArgs),
     /// Summarise a trace: rows, groups, time span, arrival rate, request and duration
     /// percentiles, peak concurrent CPU and memory, and the Fargate size mix.
     Stats {
@@ -80,6 +86,7 @@ pub fn main() -> ExitCode {
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
         Command::Trace { command } => match command {
+            TraceCommand::Import(args) => trace_import::trace_import(&args),
             TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),
         },
     };
@@ -101,6 +108,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
         c.is::<ScenarioError>()
             || c.is::<TraceError>()
             || c.is::<UsageError>()
+            || c.downcast_ref::<ImportError>()
+                .is_some_and(ImportError::is_bad_input)
             || c.downcast_ref::<SimError>()
                 .is_some_and(|s| matches!(s, SimError::Trace(_) | SimError::TooManySamples { .. }))
     });

@@ -10,4 +10,4 @@ pub mod writer;
 pub use comparison::comparison_table;
 pub use csv_out::{scaling_csv, summary_csv, tasks_csv, timeseries_csv};
 pub use run_json::{RunInfo, run_json};
-pub use writer::{OutputError, write_atomic};
+pub use writer::{AtomicFile, OutputError, write_atomic};

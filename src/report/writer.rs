@@ -42,6 +42,85 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
     result.map_err(err)
 }
 
+/// A file written as a stream and published atomically: bytes go to a temporary name in the
+/// same folder; [`AtomicFile::commit`] flushes and renames it; dropping it uncommitted removes
+/// the temporary file. For outputs too large to build in memory (an imported trace).
+#[derive(Debug)]
+pub struct AtomicFile {
+    path: PathBuf,
+    tmp: PathBuf,
+    file: Option<std::io::BufWriter<fs::File>>,
+}
+
+impl AtomicFile {
+    /// Start writing `path` (its folder is created).
+    pub fn create(path: &Path) -> Result<AtomicFile, OutputError> {
+        let err = |source| OutputError {
+            path: path.to_path_buf(),
+            source,
+        };
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        fs::create_dir_all(dir).map_err(err)?;
+        let name = path
+            .file_name()
+            .map_or_else(|| "out".into(), |n| n.to_string_lossy().into_owned());
+        let tmp = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+        let file = fs::File::create(&tmp).map_err(err)?;
+        Ok(AtomicFile {
+            path: path.to_path_buf(),
+            tmp,
+            file: Some(std::io::BufWriter::with_capacity(1 << 16, file)),
+        })
+    }
+
+    /// Flush, sync and rename the file to its final name.
+    pub fn commit(mut self) -> Result<(), OutputError> {
+        let result = (|| {
+            let f = self
+                .file
+                .take()
+                .expect("an uncommitted AtomicFile has its file");
+            let f = f
+                .into_inner()
+                .map_err(std::io::IntoInnerError::into_error)?;
+            f.sync_all()?;
+            fs::rename(&self.tmp, &self.path)
+        })();
+        result.map_err(|source| OutputError {
+            path: self.path.clone(),
+            source,
+        })
+    }
+}
+
+impl Write for AtomicFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match &mut self.file {
+            Some(f) => f.write(buf),
+            None => Err(std::io::Error::other("the file is already committed")),
+        }
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        match &mut self.file {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Drop for AtomicFile {
+    fn drop(&mut self) {
+        // Not committed (an error on the way): leave nothing behind. After a commit the
+        // temporary name no longer exists and this does nothing.
+        self.file.take();
+        let _ = fs::remove_file(&self.tmp);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -67,5 +146,24 @@ mod tests {
         fs::write(&blocker, b"x").unwrap();
         let e = write_atomic(&blocker.join("out.csv"), b"x").unwrap_err();
         assert!(e.to_string().contains("cannot write"), "{e}");
+    }
+
+    #[test]
+    fn streamed_files_appear_whole_on_commit_and_not_at_all_otherwise() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("t.csv");
+        let mut f = AtomicFile::create(&p).unwrap();
+        f.write_all(b"a,b\n").unwrap();
+        assert!(!p.exists());
+        f.commit().unwrap();
+        assert_eq!(fs::read(&p).unwrap(), b"a,b\n");
+        let mut g = AtomicFile::create(&dir.path().join("u.csv")).unwrap();
+        g.write_all(b"x").unwrap();
+        drop(g);
+        let names: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec!["t.csv"]);
     }
 }

@@ -5,6 +5,7 @@
 pub mod arrival;
 pub mod csv_trace;
 pub mod error;
+pub mod import;
 pub mod job_stream;
 pub mod replay;
 pub mod stats;
@@ -13,6 +14,7 @@ pub mod stats_text;
 pub use arrival::ArrivalProcess;
 pub use csv_trace::CsvTrace;
 pub use error::TraceError;
+pub use import::{ImportError, ImportFormat, ImportOptions, ImportSummary};
 pub use job_stream::JobStream;
 pub use replay::{Replay, ReplayOptions};
 pub use stats::{TraceStats, trace_stats};

@@ -9,4 +9,5 @@ mod ecs_behaviour;
 mod placement_differential;
 mod properties;
 mod runs;
+mod trace_import;
 mod trace_stats;
