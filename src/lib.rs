@@ -6,6 +6,11 @@
 //!
 //! # Glossary
 //! - **arm**: one launch configuration to compare (`[[arm]]` in a scenario): EC2 or FARGATE.
+//! - **capacity provider**: where an arm's tasks run: an EC2 Auto Scaling group (fixed, or
+//!   with managed scaling; on-demand or Spot), FARGATE or FARGATE_SPOT; a capacity-provider
+//!   strategy (base, weight) splits tasks between them.
+//! - **service**: long-running tasks kept at a desired count, with rolling deployments and
+//!   target-tracking auto scaling.
 //! - **container instance**: an EC2 instance registered with the cluster; it offers CPU units
 //!   (`vCPU × 1024`), registered memory, ENI slots (awsvpc) and host ports (bridge/host).
 //! - **task**: one run of a task definition: CPU units, memory, a run time, a task group.
@@ -21,11 +26,12 @@
 //! - [`cli`]: clap commands; the only code that prints or exits; `anyhow` context.
 //! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
 //!   line, column and key.
-//! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader,
-//!   generated job streams, trace statistics ([`trace::trace_stats`]).
+//! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader and
+//!   its replay options, generated job streams, trace statistics ([`trace::trace_stats`]),
+//!   importers of public cluster traces ([`trace::import`]).
 //! - [`report`]: CSV/JSON/table exporters that render bytes; one atomic writer.
-//! - [`sim`]: ECS on the engine: one arm's world, event handlers, billing, metrics;
-//!   [`sim::run`] simulates every arm.
+//! - [`sim`]: ECS on the engine: one arm's world, event handlers, capacity providers and
+//!   managed scaling, Spot, services, billing, metrics; [`sim::run`] simulates every arm.
 //! - [`placement`]: the hot loop: [`placement::place`]; the reference scan; constraints,
 //!   strategies and the cluster query language. Pure.
 //! - [`model`]: instance types, Fargate sizes, prices, task specs, cluster state (struct of
