@@ -757,17 +757,21 @@ impl<'a> ArmSim<'a> {
             self.record(&t, None, None, outcome);
             return;
         }
-        if t.running_at.is_some() {
-            let (cpu_used, mem_used) = used(&t);
-            self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
-            self.levels.mem_used -= mem_used.unwrap_or(0.0);
-        }
-        if let Some(r) = t.running_at {
-            self.task_run_ms += u128::from(now.since(r).as_ms());
-        }
+        self.end_run(&t, now);
         let cost = self.release(slot, &t, now, true);
         self.record(&t, Some(now), cost, outcome);
         self.after_release(&t);
+    }
+
+    /// The run of task `t` (if it was RUNNING) ends at `now`: its usage leaves the levels and
+    /// its run time is counted.
+    fn end_run(&mut self, t: &LiveTask, now: SimTime) {
+        if let Some(r) = t.running_at {
+            let (cpu_used, mem_used) = used(t);
+            self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
+            self.levels.mem_used -= mem_used.unwrap_or(0.0);
+            self.task_run_ms += u128::from(now.since(r).as_ms());
+        }
     }
 
     /// Capacity freed by task `t`: walk the waiting tasks that might use it.
@@ -1411,14 +1415,7 @@ impl<'a> ArmSim<'a> {
         // Restart: this attempt ends (recorded as interrupted), the task waits again.
         let now = self.now;
         let old = t.clone();
-        if old.running_at.is_some() {
-            let (cpu_used, mem_used) = used(&old);
-            self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
-            self.levels.mem_used -= mem_used.unwrap_or(0.0);
-        }
-        if let Some(r) = old.running_at {
-            self.task_run_ms += u128::from(now.since(r).as_ms());
-        }
+        self.end_run(&old, now);
         let cost = self.release(slot, &old, now, true);
         self.record(&old, Some(now), cost, TaskOutcome::Interrupted);
         if let Some(t) = self.tasks.get_mut(slot) {
