@@ -2,7 +2,7 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-const SCENARIOS: [&str; 8] = [
+const SCENARIOS: [&str; 9] = [
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",
     "memberof-constraint.toml",
@@ -11,6 +11,7 @@ const SCENARIOS: [&str; 8] = [
     "web-service-autoscaling.toml",
     "spot-fleet.toml",
     "taskdef-replay.toml",
+    "google-2011-replay.toml",
 ];
 
 #[test]

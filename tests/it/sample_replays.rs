@@ -1,0 +1,288 @@
+//! Every shipped sample in `../shared/traces/` replays end to end through the CLI: `sim trace
+//! import` into a temporary folder, `sim trace stats` on the result (its row count is the
+//! import's task count), then `sim run` of a scenario with an EC2 arm under managed scaling and a
+//! Fargate arm, whose summary.csv must conserve tasks. The Alibaba data is for research or study
+//! use only, so neither it nor anything derived from it is in the repository: these scenarios
+//! are written here, next to the imported trace. The Google 2011 sample (CC BY 4.0) is shipped
+//! imported, as `scenarios/traces/google-2011-sample.csv`; its test also checks that a fresh
+//! import reproduces that file byte for byte. docs/traces.md gives the same commands.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::{root, scenario, sim, write};
+
+fn sample(rel: &str) -> PathBuf {
+    root().join("../shared/traces").join(rel)
+}
+
+/// A built-in-sized type large enough for the biggest Alibaba GPU-trace task (192 vCPU,
+/// 1,000 GiB): r7i.48xlarge, 192 vCPU and 1,536 GiB, us-east-1 Linux on-demand price.
+const R7I_48XLARGE: &str = r#"
+[[instance_type]]
+name = "r7i.48xlarge"
+vcpu = 192
+memory_mib = 1572864
+max_enis = 50
+price_per_hour = 12.7008
+"#;
+
+/// `sim trace import`; returns the number of tasks written, read from its summary line.
+fn import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> u64 {
+    let mut args = vec![
+        "trace",
+        "import",
+        "--format",
+        format,
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let a = sim().args(&args).assert().success();
+    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let tasks = stdout
+        .split(" → ")
+        .nth(1)
+        .and_then(|rest| rest.split(" tasks").next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no task count in: {stdout}"));
+    assert!(tasks > 0, "{stdout}");
+    tasks
+}
+
+/// `sim trace stats --json` succeeds and counts `rows` rows.
+fn stats(trace: &Path, rows: u64) {
+    let a = sim()
+        .args(["trace", "stats", trace.to_str().unwrap(), "--json"])
+        .assert()
+        .success();
+    let json: serde_json::Value = serde_json::from_slice(&a.get_output().stdout).unwrap();
+    assert_eq!(json["rows"], rows, "{}", trace.display());
+}
+
+/// `sim run` of `scenario` into `dir/out`; every arm conserves tasks, saw work, and the EC2
+/// arm completed some. Returns summary.csv.
+fn run(scenario: &Path, dir: &Path) -> String {
+    let out = dir.join("out");
+    sim()
+        .args([
+            "run",
+            scenario.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let mut launch_types = Vec::new();
+    for line in summary.lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        let arrived: u64 = f[2].parse().unwrap();
+        let completed: u64 = f[3].parse().unwrap();
+        assert!(arrived > 0, "{line}");
+        if f[1] == "EC2" {
+            assert!(completed > 0, "{line}");
+        }
+        launch_types.push(f[1].to_string());
+    }
+    assert_eq!(launch_types, ["EC2", "FARGATE"], "{summary}");
+    summary
+}
+
+/// The arrivals of arm `name` in `summary`.
+fn arrived(summary: &str, name: &str) -> u64 {
+    let line = summary
+        .lines()
+        .find(|l| l.starts_with(&format!("{name},")))
+        .unwrap_or_else(|| panic!("arm {name}: {summary}"));
+    line.split(',').nth(2).unwrap().parse().unwrap()
+}
+
+#[test]
+fn google_2011_sample_is_reproducible_and_replays_through_the_shipped_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("google.csv");
+    let tasks = import(
+        "google-2011",
+        &sample("google-clusterdata-2011-2/task_events-part-00001-of-00500.head10000.csv"),
+        &trace,
+        &[],
+    );
+    assert_eq!(tasks, 3995);
+    // The shipped file is exactly this import (scenarios/traces/google-2011-sample.md).
+    let shipped = root().join("scenarios/traces/google-2011-sample.csv");
+    assert!(
+        std::fs::read(&trace).unwrap() == std::fs::read(&shipped).unwrap(),
+        "scenarios/traces/google-2011-sample.csv is not what the import command in its .md \
+         makes now: re-import it and update the .md"
+    );
+    stats(&shipped, tasks);
+    // The shipped scenario has two EC2 arms; run it whole and check every arm saw every task.
+    let out = dir.path().join("out");
+    sim()
+        .args([
+            "run",
+            scenario("google-2011-replay.toml").to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
+        .assert()
+        .success();
+    crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    for arm in ["ec2-fixed", "ec2-managed", "fargate"] {
+        assert_eq!(arrived(&summary, arm), tasks, "{summary}");
+    }
+}
+
+#[test]
+fn alibaba_2017_batch_sample_replays_on_ec2_and_fargate() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("alibaba-2017.csv");
+    // The whole sample makes 6.4 million tasks; three instances per row keep it small.
+    let tasks = import(
+        "alibaba-2017-batch",
+        &sample("alibaba-v2017-batch-task/batch_task.head50001.csv"),
+        &trace,
+        &["--max-instances", "3"],
+    );
+    stats(&trace, tasks);
+    // The largest task is 6 vCPU and 23,652 MiB (trace stats): an m5.4xlarge holds it. The
+    // first six hours of the 17-hour trace.
+    let scenario = write(
+        dir.path(),
+        "replay.toml",
+        r#"name = "alibaba-2017-replay"
+seed = 1
+metrics_interval = "5m"
+
+[workload]
+trace = "alibaba-2017.csv"
+end = "6h"
+
+[[arm]]
+name = "ec2-managed"
+launch_type = "EC2"
+instance_types = ["m5.4xlarge"]
+network_mode = "bridge"
+placement_strategy = [{ type = "binpack", field = "memory" }]
+capacity = { min = 0, max = 100, managed_scaling = { target_capacity = 100 } }
+
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+"#,
+    );
+    let summary = run(&scenario, dir.path());
+    let kept = arrived(&summary, "fargate");
+    assert!(
+        kept > 0 && kept < tasks,
+        "the 6-hour window: {kept} of {tasks}"
+    );
+    assert_eq!(arrived(&summary, "ec2-managed"), kept);
+}
+
+#[test]
+fn alibaba_gpu_2023_sample_replays_on_ec2_and_fargate() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("openb.csv");
+    // GPU pods are kept, in group `gpu`: on this CPU-only fleet they are placed by CPU and
+    // memory alone (`--cpu-only` would drop them instead).
+    let tasks = import(
+        "alibaba-gpu-2023",
+        &sample("alibaba-gpu-v2023-openb/openb_pod_list_default.csv"),
+        &trace,
+        &[],
+    );
+    assert_eq!(tasks, 7255);
+    stats(&trace, tasks);
+    // The largest pod is 123,085 units (120.2 vCPU) and 737,280 MiB: an r7i.48xlarge. The
+    // whole trace (149 days; 90 % of the pods arrive in the last 30); some pods are larger than
+    // any Fargate size and are rejected there.
+    let scenario = write(
+        dir.path(),
+        "replay.toml",
+        &format!(
+            r#"name = "alibaba-gpu-2023-replay"
+seed = 1
+metrics_interval = "1h"
+{R7I_48XLARGE}
+[workload]
+trace = "openb.csv"
+
+[[arm]]
+name = "ec2-managed"
+launch_type = "EC2"
+instance_types = ["r7i.48xlarge"]
+network_mode = "bridge"
+placement_strategy = [{{ type = "binpack", field = "memory" }}]
+capacity = {{ min = 0, max = 40, managed_scaling = {{ target_capacity = 100 }} }}
+
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+"#
+        ),
+    );
+    let summary = run(&scenario, dir.path());
+    assert_eq!(arrived(&summary, "ec2-managed"), tasks);
+    assert_eq!(arrived(&summary, "fargate"), tasks);
+}
+
+#[test]
+fn alibaba_gpu_2025_sample_replays_on_ec2_and_fargate() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("dlrm.csv");
+    // `--cpu-only` drops the 7,386 GPU-node (HN) instances.
+    let tasks = import(
+        "alibaba-gpu-2025",
+        &sample("alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv"),
+        &trace,
+        &["--cpu-only"],
+    );
+    assert_eq!(tasks, 16485);
+    stats(&trace, tasks);
+    // Long-running services of 24 to 192 vCPU and up to 1,000 GiB: an r7i.48xlarge holds the
+    // largest. Every one is larger than any Fargate size, so Fargate rejects them all. A tenth
+    // of the instances, for the first week of the 31-day trace.
+    let scenario = write(
+        dir.path(),
+        "replay.toml",
+        &format!(
+            r#"name = "alibaba-gpu-2025-replay"
+seed = 1
+horizon = "7d"
+metrics_interval = "1h"
+{R7I_48XLARGE}
+[workload]
+trace = "dlrm.csv"
+sample = 0.1
+
+[[arm]]
+name = "ec2-managed"
+launch_type = "EC2"
+instance_types = ["r7i.48xlarge"]
+network_mode = "bridge"
+placement_strategy = [{{ type = "binpack", field = "memory" }}]
+capacity = {{ min = 0, max = 400, managed_scaling = {{ target_capacity = 100 }} }}
+
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+"#
+        ),
+    );
+    let summary = run(&scenario, dir.path());
+    let kept = arrived(&summary, "fargate");
+    assert!(
+        kept > 0 && kept < tasks,
+        "a tenth, one week: {kept} of {tasks}"
+    );
+    assert_eq!(arrived(&summary, "ec2-managed"), kept);
+    let fargate = summary.lines().find(|l| l.starts_with("fargate,")).unwrap();
+    let rejected: u64 = fargate.split(',').nth(4).unwrap().parse().unwrap();
+    assert_eq!(rejected, kept, "no DLRM instance fits Fargate: {fargate}");
+}
