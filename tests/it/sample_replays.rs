@@ -15,19 +15,6 @@ fn sample(rel: &str) -> PathBuf {
     root().join("../shared/traces").join(rel)
 }
 
-/// A type large enough for the biggest Alibaba GPU-trace task (192 vCPU, 1,000 GiB): a
-/// hypothetical `r-192x` of 192 vCPU and 1,536 GiB, priced as twelve r6i.4xlarge (16 vCPU,
-/// 128 GiB, $1.008 an hour in reference/instance_types.csv), since the catalog has no type
-/// this large.
-const R7I_48XLARGE: &str = r#"
-[[instance_type]]
-name = "r-192x"
-vcpu = 192
-memory_mib = 1572864
-max_enis = 50
-price_per_hour = 12.096
-"#;
-
 /// `sim trace import`; returns the number of tasks written, read from its summary line.
 fn import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> u64 {
     let mut args = vec![
@@ -140,10 +127,18 @@ fn google_2011_sample_is_reproducible_and_replays_through_the_shipped_scenario()
     }
 }
 
+/// Copy the shipped scenario `scenarios/alibaba/<name>` into `dir` (its trace, imported by the
+/// test, is in `dir/data/`, as the scenario's header says to import it).
+fn shipped_alibaba(dir: &Path, name: &str) -> PathBuf {
+    let text = std::fs::read_to_string(root().join("scenarios/alibaba").join(name)).unwrap();
+    write(dir, name, &text)
+}
+
 #[test]
 fn alibaba_2017_batch_sample_replays_on_ec2_and_fargate() {
     let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("alibaba-2017.csv");
+    let trace = dir.path().join("data/alibaba-2017.csv");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
     // The whole sample makes 6.4 million tasks; three instances per row keep it small.
     let tasks = import(
         "alibaba-2017-batch",
@@ -152,32 +147,7 @@ fn alibaba_2017_batch_sample_replays_on_ec2_and_fargate() {
         &["--max-instances", "3"],
     );
     stats(&trace, tasks);
-    // The largest task is 6 vCPU and 23,652 MiB (trace stats): an m5.4xlarge holds it. The
-    // first six hours of the 17-hour trace.
-    let scenario = write(
-        dir.path(),
-        "replay.toml",
-        r#"name = "alibaba-2017-replay"
-seed = 1
-metrics_interval = "5m"
-
-[workload]
-trace = "alibaba-2017.csv"
-end = "6h"
-
-[[arm]]
-name = "ec2-managed"
-launch_type = "EC2"
-instance_types = ["m5.4xlarge"]
-network_mode = "bridge"
-placement_strategy = [{ type = "binpack", field = "memory" }]
-capacity = { min = 0, max = 100, managed_scaling = { target_capacity = 100 } }
-
-[[arm]]
-name = "fargate"
-launch_type = "FARGATE"
-"#,
-    );
+    let scenario = shipped_alibaba(dir.path(), "alibaba-2017-batch-replay.toml");
     let summary = run(&scenario, dir.path());
     let kept = arrived(&summary, "fargate");
     assert!(
@@ -190,9 +160,8 @@ launch_type = "FARGATE"
 #[test]
 fn alibaba_gpu_2023_sample_replays_on_ec2_and_fargate() {
     let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("openb.csv");
-    // GPU pods are kept, in group `gpu`: on this CPU-only fleet they are placed by CPU and
-    // memory alone (`--cpu-only` would drop them instead).
+    let trace = dir.path().join("data/openb.csv");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let tasks = import(
         "alibaba-gpu-2023",
         &sample("alibaba-gpu-v2023-openb/openb_pod_list_default.csv"),
@@ -201,34 +170,7 @@ fn alibaba_gpu_2023_sample_replays_on_ec2_and_fargate() {
     );
     assert_eq!(tasks, 7255);
     stats(&trace, tasks);
-    // The largest pod is 123,085 units (120.2 vCPU) and 737,280 MiB: an r-192x. The
-    // whole trace (149 days; 90 % of the pods arrive in the last 30); some pods are larger than
-    // any Fargate size and are rejected there.
-    let scenario = write(
-        dir.path(),
-        "replay.toml",
-        &format!(
-            r#"name = "alibaba-gpu-2023-replay"
-seed = 1
-metrics_interval = "1h"
-{R7I_48XLARGE}
-[workload]
-trace = "openb.csv"
-
-[[arm]]
-name = "ec2-managed"
-launch_type = "EC2"
-instance_types = ["r-192x"]
-network_mode = "bridge"
-placement_strategy = [{{ type = "binpack", field = "memory" }}]
-capacity = {{ min = 0, max = 40, managed_scaling = {{ target_capacity = 100 }} }}
-
-[[arm]]
-name = "fargate"
-launch_type = "FARGATE"
-"#
-        ),
-    );
+    let scenario = shipped_alibaba(dir.path(), "alibaba-gpu-2023-replay.toml");
     let summary = run(&scenario, dir.path());
     assert_eq!(arrived(&summary, "ec2-managed"), tasks);
     assert_eq!(arrived(&summary, "fargate"), tasks);
@@ -237,7 +179,8 @@ launch_type = "FARGATE"
 #[test]
 fn alibaba_gpu_2025_sample_replays_on_ec2_and_fargate() {
     let dir = tempfile::tempdir().unwrap();
-    let trace = dir.path().join("dlrm.csv");
+    let trace = dir.path().join("data/dlrm.csv");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
     // `--cpu-only` drops the 7,386 GPU-node (HN) instances.
     let tasks = import(
         "alibaba-gpu-2025",
@@ -247,36 +190,7 @@ fn alibaba_gpu_2025_sample_replays_on_ec2_and_fargate() {
     );
     assert_eq!(tasks, 16485);
     stats(&trace, tasks);
-    // Long-running services of 24 to 192 vCPU and up to 1,000 GiB: an r-192x holds the
-    // largest. Every one is larger than any Fargate size, so Fargate rejects them all. A tenth
-    // of the instances, for the first week of the 31-day trace.
-    let scenario = write(
-        dir.path(),
-        "replay.toml",
-        &format!(
-            r#"name = "alibaba-gpu-2025-replay"
-seed = 1
-horizon = "7d"
-metrics_interval = "1h"
-{R7I_48XLARGE}
-[workload]
-trace = "dlrm.csv"
-sample = 0.1
-
-[[arm]]
-name = "ec2-managed"
-launch_type = "EC2"
-instance_types = ["r-192x"]
-network_mode = "bridge"
-placement_strategy = [{{ type = "binpack", field = "memory" }}]
-capacity = {{ min = 0, max = 400, managed_scaling = {{ target_capacity = 100 }} }}
-
-[[arm]]
-name = "fargate"
-launch_type = "FARGATE"
-"#
-        ),
-    );
+    let scenario = shipped_alibaba(dir.path(), "alibaba-gpu-2025-replay.toml");
     let summary = run(&scenario, dir.path());
     let kept = arrived(&summary, "fargate");
     assert!(
