@@ -52,5 +52,6 @@ pub mod placement;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod time;
 pub mod trace;

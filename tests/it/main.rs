@@ -9,5 +9,6 @@ mod ecs_behaviour;
 mod placement_differential;
 mod properties;
 mod runs;
+mod sweep;
 mod trace_import;
 mod trace_stats;
