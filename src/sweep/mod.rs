@@ -4,7 +4,7 @@
 //! - [`spec`]: the sweep file (base scenario, seeds, parameters by dotted path).
 //! - [`patch`]: setting a value in the scenario's TOML document by dotted path.
 //! - [`plan`]: the grid, the run index and per-run seeds; every variant validated up front.
-//! - [`execute`]: the runs, runs.csv as they finish, `--resume`, a clean stop.
+//! - [`execute`](mod@execute): the runs, runs.csv as they finish, `--resume`, a clean stop.
 //! - [`runs_file`], [`aggregate`], [`meta`]: runs.csv, sweep.csv and sweep.json (render bytes).
 //! - [`stats`]: mean, standard deviation, Student-t confidence half-width.
 //!
