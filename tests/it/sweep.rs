@@ -213,7 +213,7 @@ fn sweep_csv_aggregates_the_seeds() {
     assert_eq!(s_rows.len(), 2, "one variant × two arms");
     let mut mean_cost = Vec::new();
     for (arm, s) in s_rows.iter().enumerate() {
-        // Rows 0 and 2 are this... arm `arm` of seeds 0 and 1.
+        // runs.csv rows `arm` and `arm + 2`: this arm in seed 0 (run 0) and seed 1 (run 1).
         let x: Vec<f64> = [arm, arm + 2]
             .map(|i| rows[i][at("cost_usd")].parse().unwrap())
             .to_vec();
@@ -259,4 +259,44 @@ fn the_shipped_breakeven_sweep_is_valid_and_answers_its_question() {
     // Fargate at the lowest rate, the m5 fleet at the highest.
     assert_eq!(cheapest.first(), Some(&"fargate"));
     assert_eq!(cheapest.last(), Some(&"ec2-m5"));
+}
+
+#[test]
+fn a_stop_request_records_the_finished_runs_and_a_resume_completes_them() {
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = setup(SWEEP);
+    run_sweep(dir.path(), "whole", &[]).success();
+    let plan = sim::sweep::SweepPlan::load(&dir.path().join("sweep.toml")).unwrap();
+    let opts = sim::sweep::SweepOptions {
+        out_dir: dir.path().join("out"),
+        threads: 2,
+        resume: false,
+    };
+    // As Ctrl-C does: the flag is set while runs are under way (here after the third).
+    let stop = AtomicBool::new(false);
+    let report = sim::sweep::execute(&plan, &opts, &stop, &|done| {
+        if done >= 3 {
+            stop.store(true, Ordering::SeqCst);
+        }
+    })
+    .unwrap();
+    assert!(report.stopped);
+    assert!((3..8).contains(&report.done), "{report:?}");
+    assert_eq!(report.files, ["runs.csv", "sweep.json"]);
+    let partial = read(dir.path().join("out/runs.csv"));
+    assert_eq!(partial.lines().count() as u64, 1 + 2 * report.done);
+    assert!(!dir.path().join("out/sweep.csv").exists());
+    let meta: serde_json::Value =
+        serde_json::from_str(&read(dir.path().join("out/sweep.json"))).unwrap();
+    assert_eq!(meta["complete"], false);
+    assert_eq!(meta["runs_done"], report.done);
+    run_sweep(dir.path(), "out", &["--resume"]).success();
+    assert_eq!(
+        read(dir.path().join("out/runs.csv")),
+        read(dir.path().join("whole/runs.csv"))
+    );
+    assert_eq!(
+        read(dir.path().join("out/sweep.csv")),
+        read(dir.path().join("whole/sweep.csv"))
+    );
 }
