@@ -29,6 +29,9 @@
 //! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader and
 //!   its replay options, generated job streams, trace statistics ([`trace::trace_stats`]),
 //!   importers of public cluster traces ([`trace::import`]).
+//! - [`sweep`]: parameter sweeps: the sweep file, dotted-path patches of the scenario, the grid
+//!   of variants × seeds and per-run seeds, parallel runs on a rayon pool, runs.csv / sweep.csv /
+//!   sweep.json, resume. Uses `scenario`, `sim` and `report`.
 //! - [`report`]: CSV/JSON/table exporters that render bytes; one atomic writer.
 //! - [`sim`]: ECS on the engine: one arm's world, event handlers, capacity providers and
 //!   managed scaling, Spot, services, billing, metrics; [`sim::run`] simulates every arm.
@@ -52,5 +55,6 @@ pub mod placement;
 pub mod report;
 pub mod scenario;
 pub mod sim;
+pub mod sweep;
 pub mod time;
 pub mod trace;

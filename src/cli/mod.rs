@@ -3,6 +3,7 @@
 
 mod catalog;
 mod run;
+mod sweep;
 mod trace_import;
 mod trace_stats;
 mod validate;
@@ -15,6 +16,7 @@ use clap::{Parser, Subcommand};
 
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
+use crate::sweep::SweepError;
 use crate::trace::{ImportError, TraceError};
 
 /// Discrete-event simulator of Amazon ECS clusters: compares EC2 mode and Fargate on one
@@ -30,6 +32,8 @@ pub struct Cli {
 enum Command {
     /// Simulate every arm of a scenario on the same workload and compare them.
     Run(run::RunArgs),
+    /// Run a grid of scenario variants × seeds in parallel (DESIGN.md §6): runs.csv, sweep.csv.
+    Sweep(sweep::SweepArgs),
     /// Check a scenario (and its trace) and print what it resolves to; simulate nothing.
     Validate {
         /// The scenario file (TOML).
@@ -83,6 +87,7 @@ pub fn main() -> ExitCode {
     };
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
+        Command::Sweep(args) => sweep::sweep(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
         Command::Trace { command } => match command {
@@ -108,6 +113,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
         c.is::<ScenarioError>()
             || c.is::<TraceError>()
             || c.is::<UsageError>()
+            || c.downcast_ref::<SweepError>()
+                .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()
                 .is_some_and(ImportError::is_bad_input)
             || c.downcast_ref::<SimError>()

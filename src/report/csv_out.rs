@@ -3,7 +3,7 @@
 //! Numbers are printed with fixed decimals (money 6, utilisation 6, seconds 3) so that the bytes
 //! are identical for identical results; a value that does not exist is an empty cell.
 
-use crate::sim::{Outcome, TaskRecord};
+use crate::sim::{ArmOutcome, Outcome, TaskRecord};
 use crate::time::SimTime;
 
 /// summary.csv columns, in order.
@@ -94,36 +94,42 @@ pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(SUMMARY_COLUMNS);
     for a in &outcome.arms {
-        let s = &a.summary;
-        let _ = w.write_record([
-            a.arm.clone(),
-            a.launch_type.to_string(),
-            s.tasks_arrived.to_string(),
-            s.tasks_completed.to_string(),
-            s.tasks_rejected.to_string(),
-            s.tasks_lost.to_string(),
-            s.tasks_running_at_end.to_string(),
-            s.tasks_pending_at_end.to_string(),
-            opt(s.wait_mean_s, 3),
-            opt(s.wait_p50_s, 3),
-            opt(s.wait_p95_s, 3),
-            opt(s.wait_p99_s, 3),
-            format!("{:.6}", s.cost_usd),
-            opt(s.cost_per_task_hour_usd, 6),
-            opt(s.cpu_reserved_util, 6),
-            opt(s.mem_reserved_util, 6),
-            opt(s.cpu_used_util, 6),
-            opt(s.mem_used_util, 6),
-            format!("{:.6}", s.instance_hours),
-            s.peak_instances.to_string(),
-            s.interruptions.to_string(),
-            s.eni_blocked_placements.to_string(),
-            opt(s.wait_max_s, 3),
-            format!("{:.6}", s.task_hours),
-            s.subnet_blocked_placements.to_string(),
-        ]);
+        let _ = w.write_record(summary_record(a));
     }
     finish(w)
+}
+
+/// The summary.csv cells of one arm, in [`SUMMARY_COLUMNS`] order (also the tail of a sweep's
+/// runs.csv rows).
+pub fn summary_record(a: &ArmOutcome) -> [String; SUMMARY_COLUMNS.len()] {
+    let s = &a.summary;
+    [
+        a.arm.clone(),
+        a.launch_type.to_string(),
+        s.tasks_arrived.to_string(),
+        s.tasks_completed.to_string(),
+        s.tasks_rejected.to_string(),
+        s.tasks_lost.to_string(),
+        s.tasks_running_at_end.to_string(),
+        s.tasks_pending_at_end.to_string(),
+        opt(s.wait_mean_s, 3),
+        opt(s.wait_p50_s, 3),
+        opt(s.wait_p95_s, 3),
+        opt(s.wait_p99_s, 3),
+        format!("{:.6}", s.cost_usd),
+        opt(s.cost_per_task_hour_usd, 6),
+        opt(s.cpu_reserved_util, 6),
+        opt(s.mem_reserved_util, 6),
+        opt(s.cpu_used_util, 6),
+        opt(s.mem_used_util, 6),
+        format!("{:.6}", s.instance_hours),
+        s.peak_instances.to_string(),
+        s.interruptions.to_string(),
+        s.eni_blocked_placements.to_string(),
+        opt(s.wait_max_s, 3),
+        format!("{:.6}", s.task_hours),
+        s.subnet_blocked_placements.to_string(),
+    ]
 }
 
 /// timeseries.csv: every sample of every arm, arms in order.

@@ -8,6 +8,6 @@ pub mod text_table;
 pub mod writer;
 
 pub use comparison::comparison_table;
-pub use csv_out::{scaling_csv, summary_csv, tasks_csv, timeseries_csv};
+pub use csv_out::{scaling_csv, summary_csv, summary_record, tasks_csv, timeseries_csv};
 pub use run_json::{RunInfo, run_json};
-pub use writer::{AtomicFile, OutputError, write_atomic};
+pub use writer::{AppendFile, AtomicFile, OutputError, write_atomic};

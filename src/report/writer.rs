@@ -121,6 +121,43 @@ impl Drop for AtomicFile {
     }
 }
 
+/// A file that grows by whole records: each [`AppendFile::append`] writes its bytes and hands
+/// them to the OS at once, so a process killed between two appends leaves every earlier one in
+/// the file (a sweep's runs.csv while it runs).
+#[derive(Debug)]
+pub struct AppendFile {
+    path: PathBuf,
+    file: fs::File,
+}
+
+impl AppendFile {
+    /// Open `path` (which must exist) for appending.
+    pub fn open(path: &Path) -> Result<AppendFile, OutputError> {
+        let file = fs::OpenOptions::new()
+            .append(true)
+            .open(path)
+            .map_err(|source| OutputError {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(AppendFile {
+            path: path.to_path_buf(),
+            file,
+        })
+    }
+
+    /// Append `bytes` (unbuffered: one write, then a flush).
+    pub fn append(&mut self, bytes: &[u8]) -> Result<(), OutputError> {
+        self.file
+            .write_all(bytes)
+            .and_then(|()| self.file.flush())
+            .map_err(|source| OutputError {
+                path: self.path.clone(),
+                source,
+            })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

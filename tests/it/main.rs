@@ -10,5 +10,6 @@ mod placement_differential;
 mod properties;
 mod runs;
 mod sample_replays;
+mod sweep;
 mod trace_import;
 mod trace_stats;

@@ -1,0 +1,113 @@
+//! `sim sweep`: plan and validate every variant, run the grid in parallel, write runs.csv,
+//! sweep.csv and sweep.json.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::cli::show_progress;
+use crate::sweep::{SweepOptions, SweepPlan, execute};
+
+/// Arguments of `sim sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The sweep file (TOML, DESIGN.md §6).
+    sweep: PathBuf,
+    /// Output folder (default: output/<sweep file name>/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Runs at once (default: one per core). Each run is single-threaded.
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Keep the runs already recorded in the output folder by an earlier, interrupted try of
+    /// the same sweep file, and run only the others.
+    #[arg(long)]
+    resume: bool,
+    /// No progress bar.
+    #[arg(long)]
+    quiet: bool,
+}
+
+/// Plan → validate every variant → run → export.
+#[allow(clippy::print_stdout, clippy::print_stderr)]
+pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    if args.threads == Some(0) {
+        return Err(crate::cli::UsageError(
+            "--threads: found 0; expected at least 1 (leave it out for one per core)".into(),
+        )
+        .into());
+    }
+    let plan = SweepPlan::load(&args.sweep)?;
+    for w in &plan.base.warnings {
+        eprintln!("warning: {w}");
+    }
+    let out_dir = args.out.clone().unwrap_or_else(|| {
+        let stem = args
+            .sweep
+            .file_stem()
+            .map_or_else(|| "sweep".into(), |s| s.to_string_lossy().into_owned());
+        Path::new("output").join(stem)
+    });
+
+    // Ctrl-C (or SIGTERM) lets the runs under way finish and be recorded, then stops.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    if let Err(e) = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst)) {
+        eprintln!("warning: cannot catch Ctrl-C ({e}); an interrupt will lose the runs under way");
+    }
+
+    let bar = if show_progress(args.quiet) {
+        let b = ProgressBar::new(plan.runs);
+        b.set_style(
+            ProgressStyle::with_template(
+                "{bar:30} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  ETA {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let opts = SweepOptions {
+        out_dir: out_dir.clone(),
+        threads: args.threads.unwrap_or(0),
+        resume: args.resume,
+    };
+    let report = execute(&plan, &opts, &stop, &|done| bar.set_position(done))
+        .with_context(|| format!("sweeping `{}`", args.sweep.display()))?;
+    bar.finish_and_clear();
+
+    if report.stopped {
+        anyhow::bail!(
+            "interrupted: {} of {} runs finished and recorded in {}/runs.csv; run again with --resume to finish",
+            report.done,
+            report.runs,
+            out_dir.display()
+        );
+    }
+    println!(
+        "{} runs ({} variants × {} seeds, {} arms each){} in {:.1}s",
+        report.runs,
+        plan.variants,
+        plan.spec.seeds,
+        plan.arms.len(),
+        if report.resumed > 0 {
+            format!(", {} of them recorded before", report.resumed)
+        } else {
+            String::new()
+        },
+        started.elapsed().as_secs_f64()
+    );
+    println!(
+        "wrote {} in {}/",
+        report.files.join(", "),
+        out_dir.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! Why a sweep could not be planned or run.
+
+use std::path::PathBuf;
+
+use crate::report::OutputError;
+use crate::scenario::ScenarioError;
+use crate::sim::SimError;
+
+/// Why a sweep could not be planned or run.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The sweep file could not be read.
+    #[error("cannot read sweep file `{}`: {error}", path.display())]
+    Read {
+        /// The sweep file.
+        path: PathBuf,
+        /// What the OS said.
+        error: std::io::Error,
+    },
+    /// The sweep file is not valid (located by line and column), or its base scenario is not.
+    #[error(transparent)]
+    Invalid(#[from] ScenarioError),
+    /// A parameter's path names nothing in the scenario (or goes through a value that is not a
+    /// table).
+    #[error("{}: parameter `{parameter}`: {message}", path.display())]
+    Parameter {
+        /// The sweep file.
+        path: PathBuf,
+        /// The parameter (its dotted path).
+        parameter: String,
+        /// What is wrong with the path.
+        message: String,
+    },
+    /// A variant of the scenario does not validate.
+    #[error("{}: variant {variant} ({values}) is not a valid scenario: {message}", path.display())]
+    Variant {
+        /// The sweep file.
+        path: PathBuf,
+        /// Variant index.
+        variant: usize,
+        /// The variant's parameter values, `path = value, ...`.
+        values: String,
+        /// What the scenario validation said.
+        message: String,
+    },
+    /// `--resume` found outputs that do not belong to this sweep, or cannot be read.
+    #[error("cannot resume in `{}`: {message}", dir.display())]
+    Resume {
+        /// The output folder.
+        dir: PathBuf,
+        /// Why.
+        message: String,
+    },
+    /// A run failed.
+    #[error("run {run} (variant {variant}, seed {seed}): {source}")]
+    Run {
+        /// Run index.
+        run: u64,
+        /// Variant index.
+        variant: usize,
+        /// The run's seed.
+        seed: u64,
+        /// What went wrong.
+        source: SimError,
+    },
+    /// An output could not be written.
+    #[error(transparent)]
+    Output(#[from] OutputError),
+    /// The thread pool could not be built.
+    #[error("cannot start {threads} threads: {message}")]
+    Threads {
+        /// Threads asked for.
+        threads: usize,
+        /// What rayon said.
+        message: String,
+    },
+}
+
+impl SweepError {
+    /// Whether the error is the input's fault (exit status 2), not the machine's.
+    pub fn is_bad_input(&self) -> bool {
+        match self {
+            SweepError::Invalid(_)
+            | SweepError::Parameter { .. }
+            | SweepError::Variant { .. }
+            | SweepError::Resume { .. } => true,
+            SweepError::Run { source, .. } => {
+                matches!(source, SimError::Trace(_) | SimError::TooManySamples { .. })
+            }
+            SweepError::Read { .. } | SweepError::Output(_) | SweepError::Threads { .. } => false,
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! Running a sweep: the runs not yet recorded, in parallel on a rayon pool of `threads` threads,
+//! each run single-threaded (its arms one after the other). Each finished run's rows are
+//! appended to runs.csv at once; at the end (or on a stop) runs.csv is rewritten in run order,
+//! so its bytes never depend on the thread count or on how often the sweep was resumed.
+//!
+//! Memory holds the plan and one summary row per finished run and arm, never a run's timeseries
+//! (dropped when the run ends).
+
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use rayon::prelude::*;
+
+use crate::report::{AppendFile, summary_record, write_atomic};
+use crate::sim::{ArmSim, RunOptions};
+use crate::sweep::aggregate::sweep_csv;
+use crate::sweep::meta::SweepMeta;
+use crate::sweep::runs_file::{self, FinishedRuns};
+use crate::sweep::{SweepError, SweepPlan};
+
+/// How to run a sweep.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    /// Output folder.
+    pub out_dir: PathBuf,
+    /// Threads; 0 for one per core.
+    pub threads: usize,
+    /// Keep the finished runs already recorded in `out_dir` and run only the others.
+    pub resume: bool,
+}
+
+/// What a sweep did.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SweepReport {
+    /// Runs in the grid.
+    pub runs: u64,
+    /// Runs found finished when resuming.
+    pub resumed: u64,
+    /// Runs finished in all (resumed included).
+    pub done: u64,
+    /// Whether the sweep stopped early on request.
+    pub stopped: bool,
+    /// The files written, in `out_dir`.
+    pub files: Vec<&'static str>,
+}
+
+/// Run `plan` as `opts` say. `stop` is polled before each run starts: once set, the runs under
+/// way finish and are recorded, and no other starts. `progress(done)` is called after each run.
+pub fn execute(
+    plan: &SweepPlan,
+    opts: &SweepOptions,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SweepReport, SweepError> {
+    let dir = &opts.out_dir;
+    let runs_path = dir.join("runs.csv");
+    let meta_path = dir.join("sweep.json");
+    let sweep_path = dir.join("sweep.csv");
+    let finished = if opts.resume && runs_path.exists() {
+        resume(plan, dir, &runs_path, &meta_path)?
+    } else {
+        FinishedRuns::new()
+    };
+    let resumed = finished.len() as u64;
+    // Start from the finished runs alone, in run order (this also drops a torn last line).
+    write_atomic(
+        &runs_path,
+        &runs_file::render(plan, true, finished.values().flatten()),
+    )?;
+    if sweep_path.exists() && resumed < plan.runs {
+        std::fs::remove_file(&sweep_path).map_err(|source| crate::report::OutputError {
+            path: sweep_path.clone(),
+            source,
+        })?;
+    }
+    write_atomic(&meta_path, &SweepMeta::new(plan, resumed).render())?;
+
+    let pending: Vec<u64> = (0..plan.runs)
+        .filter(|r| !finished.contains_key(r))
+        .collect();
+    let state = Mutex::new(State {
+        file: AppendFile::open(&runs_path)?,
+        finished,
+        error: None,
+    });
+    let failed = AtomicBool::new(false);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(opts.threads)
+        .build()
+        .map_err(|e| SweepError::Threads {
+            threads: opts.threads,
+            message: e.to_string(),
+        })?;
+    pool.install(|| {
+        pending.par_iter().with_max_len(1).for_each(|&run| {
+            if stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst) {
+                return;
+            }
+            let result = one_run(plan, run);
+            let mut st = state
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let recorded = result.and_then(|rows| {
+                st.file.append(&runs_file::render(plan, false, &rows))?;
+                st.finished.insert(run, rows);
+                Ok(())
+            });
+            match recorded {
+                Ok(()) => progress(st.finished.len() as u64),
+                Err(e) => {
+                    failed.store(true, Ordering::SeqCst);
+                    if st.error.is_none() {
+                        st.error = Some(e);
+                    }
+                }
+            }
+        });
+    });
+    let st = state
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some(e) = st.error {
+        return Err(e);
+    }
+    let done = st.finished.len() as u64;
+    write_atomic(
+        &runs_path,
+        &runs_file::render(plan, true, st.finished.values().flatten()),
+    )?;
+    let mut files = vec!["runs.csv"];
+    if done == plan.runs {
+        write_atomic(&sweep_path, &sweep_csv(plan, &st.finished))?;
+        files.push("sweep.csv");
+    }
+    write_atomic(&meta_path, &SweepMeta::new(plan, done).render())?;
+    files.push("sweep.json");
+    Ok(SweepReport {
+        runs: plan.runs,
+        resumed,
+        done,
+        stopped: done < plan.runs,
+        files,
+    })
+}
+
+struct State {
+    file: AppendFile,
+    finished: FinishedRuns,
+    error: Option<SweepError>,
+}
+
+/// Simulate run `run` (its arms one after the other, on this thread) and render its rows.
+fn one_run(plan: &SweepPlan, run: u64) -> Result<Vec<Vec<String>>, SweepError> {
+    let (v, _) = plan.split(run);
+    let scenario = plan.scenario(v)?;
+    let seed = SweepPlan::run_seed(scenario.seed, run);
+    let head = [run.to_string(), v.to_string(), seed.to_string()];
+    let values = plan.value_cells(v);
+    let mut rows = Vec::with_capacity(scenario.arms.len());
+    for i in 0..scenario.arms.len() {
+        let arm = ArmSim::new(&scenario, i, seed, RunOptions::default())
+            .and_then(|a| a.run(&|_| ()))
+            .map_err(|source| SweepError::Run {
+                run,
+                variant: v,
+                seed,
+                source,
+            })?;
+        let mut row: Vec<String> = head.to_vec();
+        row.extend(values.iter().cloned());
+        row.extend(summary_record(&arm));
+        rows.push(row);
+    }
+    Ok(rows)
+}
+
+/// The finished runs of an earlier try of this sweep in `dir`.
+fn resume(
+    plan: &SweepPlan,
+    dir: &Path,
+    runs_path: &Path,
+    meta_path: &Path,
+) -> Result<FinishedRuns, SweepError> {
+    let err = |message: String| SweepError::Resume {
+        dir: dir.to_path_buf(),
+        message,
+    };
+    let text = std::fs::read_to_string(meta_path).map_err(|e| {
+        err(format!(
+            "`{}` has runs.csv but `{}` cannot be read ({e}); expected the folder of an earlier `sim sweep` of this file",
+            dir.display(),
+            meta_path.display()
+        ))
+    })?;
+    let meta: SweepMeta = serde_json::from_str(&text).map_err(|e| {
+        err(format!(
+            "`{}` is not sweep metadata: {e}",
+            meta_path.display()
+        ))
+    })?;
+    if meta.sweep_sha256 != plan.spec.sha256 {
+        return Err(err(format!(
+            "the results come from another sweep file (sha256 {} in sweep.json, {} for `{}`); resume with the same file, or use another --out",
+            meta.sweep_sha256,
+            plan.spec.sha256,
+            plan.spec.path.display()
+        )));
+    }
+    if meta.scenario_sha256 != plan.base.source_sha256 {
+        return Err(err(format!(
+            "the scenario `{}` changed since the results were recorded (sha256 {} in sweep.json, {} now); resume with the same scenario, or use another --out",
+            plan.spec.scenario.display(),
+            meta.scenario_sha256,
+            plan.base.source_sha256
+        )));
+    }
+    runs_file::read_finished(runs_path, plan).map_err(err)
+}

@@ -1,0 +1,27 @@
+//! Parameter sweeps (DESIGN.md §6): a grid of scenario variants × seeds, run in parallel on a
+//! rayon pool, results recorded as runs finish and written in run order.
+//!
+//! - [`spec`]: the sweep file (base scenario, seeds, parameters by dotted path).
+//! - [`patch`]: setting a value in the scenario's TOML document by dotted path.
+//! - [`plan`]: the grid, the run index and per-run seeds; every variant validated up front.
+//! - [`execute`](mod@execute): the runs, runs.csv as they finish, `--resume`, a clean stop.
+//! - [`runs_file`], [`aggregate`], [`meta`]: runs.csv, sweep.csv and sweep.json (render bytes).
+//! - [`stats`]: mean, standard deviation, Student-t confidence half-width.
+//!
+//! Depends on `scenario`, `sim` and `report`; prints nothing (the CLI does).
+
+pub mod aggregate;
+pub mod error;
+pub mod execute;
+pub mod meta;
+pub mod patch;
+pub mod plan;
+pub mod runs_file;
+pub mod spec;
+pub mod stats;
+
+pub use error::SweepError;
+pub use execute::{SweepOptions, SweepReport, execute};
+pub use meta::SweepMeta;
+pub use plan::SweepPlan;
+pub use spec::{Parameter, SweepSpec};

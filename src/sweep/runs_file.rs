@@ -1,0 +1,106 @@
+//! runs.csv: one row per run and arm: `run, variant, seed`, one column per parameter, then the
+//! summary.csv columns. Rows are rendered here; the sweep appends them as runs finish and
+//! rewrites the file in run order at the end. Reading it back (for `--resume`) keeps the runs
+//! that have a row for every arm, and drops a torn last line.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::report::csv_out::SUMMARY_COLUMNS;
+use crate::sweep::SweepPlan;
+
+/// The rows of finished runs, by run index.
+pub type FinishedRuns = BTreeMap<u64, Vec<Vec<String>>>;
+
+/// The header: run, variant, seed, the parameters, the summary columns.
+pub fn header(plan: &SweepPlan) -> Vec<String> {
+    let mut h: Vec<String> = ["run", "variant", "seed"].map(String::from).to_vec();
+    h.extend(plan.parameter_names().into_iter().map(String::from));
+    h.extend(SUMMARY_COLUMNS.iter().map(|s| s.to_string()));
+    h
+}
+
+/// Where the summary columns start in a row.
+pub fn summary_offset(plan: &SweepPlan) -> usize {
+    3 + plan.spec.parameters.len()
+}
+
+/// CSV bytes of `rows` (with the header first when `with_header`).
+pub fn render<'a>(
+    plan: &SweepPlan,
+    with_header: bool,
+    rows: impl IntoIterator<Item = &'a Vec<String>>,
+) -> Vec<u8> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    if with_header {
+        let _ = w.write_record(header(plan));
+    }
+    for r in rows {
+        let _ = w.write_record(r);
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// The finished runs recorded in `path`. A row that is cut short (a torn last line) ends the
+/// reading; a run without a row for every arm is not finished. The error says what does not
+/// fit this sweep.
+pub fn read_finished(path: &Path, plan: &SweepPlan) -> Result<FinishedRuns, String> {
+    let mut r = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(path)
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+    let expected = header(plan);
+    let found: Vec<String> = r
+        .headers()
+        .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?
+        .iter()
+        .map(String::from)
+        .collect();
+    if found != expected {
+        return Err(format!(
+            "`{}` has the columns {}; this sweep writes {}",
+            path.display(),
+            found.join(","),
+            expected.join(",")
+        ));
+    }
+    let off = summary_offset(plan);
+    let mut by_run: FinishedRuns = BTreeMap::new();
+    for rec in r.records() {
+        let Ok(rec) = rec else { break };
+        if rec.len() != expected.len() {
+            break;
+        }
+        let row: Vec<String> = rec.iter().map(String::from).collect();
+        let Ok(run) = row[0].parse::<u64>() else {
+            return Err(format!(
+                "`{}`: run `{}` is not a run index",
+                path.display(),
+                row[0]
+            ));
+        };
+        if run >= plan.runs {
+            return Err(format!(
+                "`{}`: run {run} is outside this sweep's {} runs",
+                path.display(),
+                plan.runs
+            ));
+        }
+        let (v, _) = plan.split(run);
+        if row[1] != v.to_string() || row[3..off] != plan.value_cells(v)[..] {
+            return Err(format!(
+                "`{}`: run {run} has other parameter values than this sweep's variant {v}",
+                path.display()
+            ));
+        }
+        by_run.entry(run).or_default().push(row);
+    }
+    by_run.retain(|_, rows| {
+        rows.len() == plan.arms.len()
+            && rows
+                .iter()
+                .zip(&plan.arms)
+                .all(|(r, (name, _))| &r[off] == name)
+    });
+    Ok(by_run)
+}
