@@ -123,6 +123,21 @@ pub fn parse_str(path: &Path, text: &str) -> Result<SweepSpec, SweepError> {
                 message: "given twice".into(),
             });
         }
+        // One path inside another: the later would overwrite the earlier, and runs.csv would
+        // show a value that was never used.
+        if let Some(q) = parameters[..i].iter().find(|q| {
+            p.path.starts_with(&format!("{}.", q.path))
+                || q.path.starts_with(&format!("{}.", p.path))
+        }) {
+            return Err(SweepError::Parameter {
+                path: path.to_path_buf(),
+                parameter: p.path.clone(),
+                message: format!(
+                    "overlaps `{}` (one sets a value inside the other); expected separate keys",
+                    q.path
+                ),
+            });
+        }
     }
     Ok(SweepSpec {
         path: path.to_path_buf(),
@@ -221,8 +236,17 @@ pub fn range(t: &toml::Table) -> Result<Vec<toml::Value>, String> {
         _ => (0..count)
             .map(|i| {
                 let x = f + i as f64 * s;
-                // Round away binary noise (0.1 × 3 = 0.30000000000000004).
-                toml::Value::Float((x * 1e9).round() / 1e9)
+                // Round away binary noise (0.1 × 3 = 0.30000000000000004) at nine digits below
+                // the step, so small steps keep their values.
+                let k = 9 - s.log10().floor() as i32;
+                let r = if k >= 0 {
+                    let p = 10f64.powi(k);
+                    (x * p).round() / p
+                } else {
+                    let p = 10f64.powi(-k);
+                    (x / p).round() * p
+                };
+                toml::Value::Float(r)
             })
             .collect(),
     })
@@ -258,6 +282,24 @@ mod tests {
             s.parameters[2].values,
             [0.1, 0.2, 0.3].map(toml::Value::Float)
         );
+    }
+
+    #[test]
+    fn small_float_steps_keep_their_values_and_overlapping_paths_are_refused() {
+        let s = parse(
+            "scenario = \"b.toml\"\n[parameters]\n\"p.x\" = { from = 0.0, to = 4e-10, step = 1e-10 }\n",
+        )
+        .unwrap();
+        assert_eq!(
+            s.parameters[0].values,
+            [0.0, 1e-10, 2e-10, 3e-10, 4e-10].map(toml::Value::Float)
+        );
+        let e = parse(
+            "scenario = \"b.toml\"\n[parameters]\n\"arm.a.capacity.max\" = [1]\n\"arm.a.capacity\" = [{ fixed = 2 }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("overlaps `arm.a.capacity.max`"), "{e}");
     }
 
     #[test]

@@ -184,4 +184,17 @@ mod tests {
         assert_eq!((s.rows_read, s.bad_rows, s.tasks_written), (2, 1, 1));
         assert_eq!(rows(&out), vec!["0.000,65.000,512,790,4-0,3,"]);
     }
+
+    #[test]
+    fn a_stray_quote_spoils_one_row_not_the_rest_of_the_file() {
+        // Quotes are not CSV quoting in these traces: a `"` is just a bad character.
+        let text = "6459,6524,3,4,1,Terminated,50,0.0079\n5,10,1,4,\"2,Terminated,50,0.01\n6460,6525,3,6,1,Terminated,50,0.0079\n";
+        let o = ImportOptions {
+            skip_bad_rows: true,
+            machine_memory_mib: Some(100_000.0),
+            ..ImportOptions::default()
+        };
+        let (s, _) = run(ImportFormat::Alibaba2017Batch, text, &o).unwrap();
+        assert_eq!((s.rows_read, s.bad_rows, s.tasks_written), (3, 1, 2));
+    }
 }
