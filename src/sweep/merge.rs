@@ -105,9 +105,9 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
     }
     let missing: Vec<u64> = (0..first.runs).filter(|r| !runs.contains_key(r)).collect();
     if !missing.is_empty() {
-        let absent: Vec<String> = (0..count)
+        // Shards that hold runs (an index ≥ the runs holds none) and were not given.
+        let absent: Vec<u64> = (0..count.min(first.runs))
             .filter(|i| !by_index.contains_key(i))
-            .map(|i| format!("{i}/{count}"))
             .collect();
         return Err(refuse(format!(
             "{} of {} runs are missing: run {}{}",
@@ -117,7 +117,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
             if absent.is_empty() {
                 String::new()
             } else {
-                format!(" (shards not given: {})", absent.join(", "))
+                format!(" (shards of {count} not given: {})", ranges(&absent))
             }
         )));
     }

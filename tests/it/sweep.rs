@@ -380,7 +380,7 @@ fn a_merge_with_a_missing_duplicate_or_foreign_shard_is_refused() {
         .stderr(predicates::str::contains(
             "3 of 8 runs are missing: run 1, 4, 7",
         ))
-        .stderr(predicates::str::contains("shards not given: 1/3"));
+        .stderr(predicates::str::contains("shards of 3 not given: 1)"));
     merge(&["s0", "s1", "s2", "s1"])
         .code(2)
         .stderr(predicates::str::contains("shard 1/3 is given twice"));
