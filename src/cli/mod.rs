@@ -34,6 +34,9 @@ enum Command {
     Run(run::RunArgs),
     /// Run a grid of scenario variants × seeds in parallel (DESIGN.md §6): runs.csv, sweep.csv.
     Sweep(sweep::SweepArgs),
+    /// Merge the output folders of a sweep's shards (`sim sweep --shard I/N`) into the outputs
+    /// of the whole sweep, checking that every run is there exactly once.
+    Merge(sweep::MergeArgs),
     /// Check a scenario (and its trace) and print what it resolves to; simulate nothing.
     Validate {
         /// The scenario file (TOML).
@@ -88,6 +91,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
+        Command::Merge(args) => sweep::merge(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
         Command::Trace { command } => match command {

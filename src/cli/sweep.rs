@@ -10,7 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::show_progress;
-use crate::sweep::{SweepOptions, SweepPlan, execute};
+use crate::sweep::{Shard, SweepOptions, SweepPlan, execute};
 
 /// Arguments of `sim sweep`.
 #[derive(Debug, clap::Args)]
@@ -23,6 +23,11 @@ pub struct SweepArgs {
     /// Runs at once (default: one per core). Each run is single-threaded.
     #[arg(long)]
     threads: Option<usize>,
+    /// Run only shard I of N: the runs r with r mod N = I (`auto/N`: I from
+    /// SLURM_ARRAY_TASK_ID, AWS_BATCH_JOB_ARRAY_INDEX or JOB_COMPLETION_INDEX). Gather the
+    /// shards' folders with `sim merge`.
+    #[arg(long, value_name = "I/N")]
+    shard: Option<String>,
     /// Keep the runs already recorded in the output folder by an earlier, interrupted try of
     /// the same sweep file, and run only the others.
     #[arg(long)]
@@ -42,6 +47,12 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         )
         .into());
     }
+    let shard = match &args.shard {
+        Some(text) => {
+            Some(Shard::parse(text, &|v| std::env::var(v).ok()).map_err(crate::cli::UsageError)?)
+        }
+        None => None,
+    };
     let plan = SweepPlan::load(&args.sweep)?;
     for w in &plan.base.warnings {
         eprintln!("warning: {w}");
@@ -62,7 +73,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     }
 
     let bar = if show_progress(args.quiet) {
-        let b = ProgressBar::new(plan.runs);
+        let b = ProgressBar::new(shard.map_or(plan.runs, |s| s.runs_of(plan.runs)));
         b.set_style(
             ProgressStyle::with_template(
                 "{bar:30} {pos}/{len} runs  {per_sec}  elapsed {elapsed}  ETA {eta}",
@@ -78,6 +89,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         out_dir: out_dir.clone(),
         threads: args.threads.unwrap_or(0),
         resume: args.resume,
+        shard,
     };
     let report = execute(&plan, &opts, &stop, &|done| bar.set_position(done))
         .with_context(|| format!("sweeping `{}`", args.sweep.display()))?;
@@ -92,8 +104,12 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "{} runs ({} variants × {} seeds, {} arms each){} in {:.1}s",
-        report.runs,
+        "{}{} runs ({} variants × {} seeds, {} arms each){} in {:.1}s",
+        shard.map_or_else(String::new, |s| format!(
+            "shard {s}: {} of the ",
+            report.runs
+        )),
+        plan.runs,
         plan.variants,
         plan.spec.seeds,
         plan.arms.len(),
@@ -108,6 +124,42 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         "wrote {} in {}/",
         report.files.join(", "),
         out_dir.display()
+    );
+    if let Some(s) = shard {
+        println!(
+            "when all {} shards are done: sim merge SHARD_FOLDERS... --out DIR (shard {s} is in {})",
+            s.count,
+            out_dir.display()
+        );
+    }
+    Ok(())
+}
+
+/// Arguments of `sim merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The shards' output folders (each written by `sim sweep … --shard I/N`).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Output folder (default: output/merged/).
+    #[arg(long)]
+    out: Option<PathBuf>,
+}
+
+/// Check the shards → write runs.csv, sweep.csv and sweep.json as the whole sweep would.
+#[allow(clippy::print_stdout)]
+pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
+    let out = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("output").join("merged"));
+    let report = crate::sweep::merge(&args.dirs, &out)?;
+    println!(
+        "merged {} runs from {} shard folders; wrote {} in {}/",
+        report.runs,
+        report.shards,
+        report.files.join(", "),
+        out.display()
     );
     Ok(())
 }

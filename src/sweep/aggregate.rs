@@ -4,8 +4,7 @@
 //! aggregates exactly as an uninterrupted one.
 
 use crate::report::csv_out::SUMMARY_COLUMNS;
-use crate::sweep::SweepPlan;
-use crate::sweep::runs_file::{FinishedRuns, summary_offset};
+use crate::sweep::runs_file::{FinishedRuns, Layout};
 use crate::sweep::stats::summarise;
 
 /// The metrics summarised over seeds.
@@ -25,9 +24,9 @@ fn col(name: &str) -> usize {
 }
 
 /// The header of sweep.csv.
-pub fn header(plan: &SweepPlan) -> Vec<String> {
+pub fn header(plan: &Layout) -> Vec<String> {
     let mut h = vec!["variant".to_string()];
-    h.extend(plan.parameter_names().into_iter().map(String::from));
+    h.extend(plan.parameters.iter().cloned());
     h.extend(["arm", "launch_type", "runs"].map(String::from));
     for m in METRICS {
         for s in ["mean", "sd", "ci95"] {
@@ -42,7 +41,8 @@ fn cell(x: Option<f64>) -> String {
     x.map_or_else(String::new, |v| format!("{v:.6}"))
 }
 
-/// Render sweep.csv from the finished runs. Variants with no finished run are left out.
+/// Render sweep.csv from the finished runs. Variants with no finished run are left out. A
+/// variant's parameter values are taken from its rows (runs.csv checks them against the grid).
 ///
 /// - A metric's statistics are over the runs where it has a value (a run where no task started
 ///   has no wait); `runs` counts the variant's finished runs.
@@ -51,9 +51,9 @@ fn cell(x: Option<f64>) -> String {
 ///   none did.
 /// - `ec2_fargate_cost_ratio`: mean EC2 cost ÷ mean Fargate cost when the scenario has exactly
 ///   one EC2 arm and one FARGATE arm (and the Fargate cost is not zero), else empty.
-pub fn sweep_csv(plan: &SweepPlan, runs: &FinishedRuns) -> Vec<u8> {
-    let off = summary_offset(plan);
-    let seeds = u64::from(plan.spec.seeds);
+pub fn sweep_csv(plan: &Layout, runs: &FinishedRuns) -> Vec<u8> {
+    let off = plan.summary_offset();
+    let seeds = u64::from(plan.seeds);
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(header(plan));
     let num = |row: &Vec<String>, name: &str| {
@@ -72,7 +72,7 @@ pub fn sweep_csv(plan: &SweepPlan, runs: &FinishedRuns) -> Vec<u8> {
         if rows.is_empty() {
             continue;
         }
-        let values = plan.value_cells(v);
+        let values = &rows[0][0][3..off];
         let per_arm: Vec<Vec<Option<crate::sweep::stats::Summary>>> = (0..plan.arms.len())
             .map(|a| {
                 METRICS
@@ -110,7 +110,7 @@ pub fn sweep_csv(plan: &SweepPlan, runs: &FinishedRuns) -> Vec<u8> {
         for (a, (name, launch)) in plan.arms.iter().enumerate() {
             let mut rec = vec![v.to_string()];
             rec.extend(values.iter().cloned());
-            rec.extend([name.clone(), launch.to_string(), rows.len().to_string()]);
+            rec.extend([name.clone(), launch.clone(), rows.len().to_string()]);
             for s in &per_arm[a] {
                 rec.push(cell(s.map(|s| s.mean)));
                 rec.push(cell(s.and_then(|s| s.sd)));

@@ -51,6 +51,13 @@ pub enum SweepError {
         /// Why.
         message: String,
     },
+    /// `sim merge` refused its folders: a run missing or duplicated, a shard of another sweep,
+    /// or a folder that is not a shard's.
+    #[error("cannot merge: {message}")]
+    Merge {
+        /// Why.
+        message: String,
+    },
     /// A run failed.
     #[error("run {run} (variant {variant}, seed {seed}): {source}")]
     Run {
@@ -83,7 +90,8 @@ impl SweepError {
             SweepError::Invalid(_)
             | SweepError::Parameter { .. }
             | SweepError::Variant { .. }
-            | SweepError::Resume { .. } => true,
+            | SweepError::Resume { .. }
+            | SweepError::Merge { .. } => true,
             SweepError::Run { source, .. } => {
                 matches!(source, SimError::Trace(_) | SimError::TooManySamples { .. })
             }

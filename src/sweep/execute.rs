@@ -16,7 +16,8 @@ use crate::report::{AppendFile, summary_record, write_atomic};
 use crate::sim::{ArmSim, RunOptions};
 use crate::sweep::aggregate::sweep_csv;
 use crate::sweep::meta::SweepMeta;
-use crate::sweep::runs_file::{self, FinishedRuns};
+use crate::sweep::runs_file::{self, FinishedRuns, Layout};
+use crate::sweep::shard::Shard;
 use crate::sweep::{SweepError, SweepPlan};
 
 /// How to run a sweep.
@@ -28,12 +29,14 @@ pub struct SweepOptions {
     pub threads: usize,
     /// Keep the finished runs already recorded in `out_dir` and run only the others.
     pub resume: bool,
+    /// Run only this shard's runs (`--shard I/N`); no sweep.csv then (`sim merge` writes it).
+    pub shard: Option<Shard>,
 }
 
 /// What a sweep did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SweepReport {
-    /// Runs in the grid.
+    /// Runs to run: the grid's, or the shard's.
     pub runs: u64,
     /// Runs found finished when resuming.
     pub resumed: u64,
@@ -57,8 +60,10 @@ pub fn execute(
     let runs_path = dir.join("runs.csv");
     let meta_path = dir.join("sweep.json");
     let sweep_path = dir.join("sweep.csv");
+    let shard = opts.shard;
+    let to_run = shard.map_or(plan.runs, |s| s.runs_of(plan.runs));
     let finished = if opts.resume && runs_path.exists() {
-        resume(plan, dir, &runs_path, &meta_path)?
+        resume(plan, shard, dir, &runs_path, &meta_path)?
     } else {
         FinishedRuns::new()
     };
@@ -68,16 +73,16 @@ pub fn execute(
         &runs_path,
         &runs_file::render(plan, true, finished.values().flatten()),
     )?;
-    if sweep_path.exists() && resumed < plan.runs {
+    if sweep_path.exists() && (resumed < plan.runs || shard.is_some()) {
         std::fs::remove_file(&sweep_path).map_err(|source| crate::report::OutputError {
             path: sweep_path.clone(),
             source,
         })?;
     }
-    write_atomic(&meta_path, &SweepMeta::new(plan, resumed).render())?;
+    write_atomic(&meta_path, &SweepMeta::new(plan, shard, resumed).render())?;
 
     let pending: Vec<u64> = (0..plan.runs)
-        .filter(|r| !finished.contains_key(r))
+        .filter(|&r| shard.is_none_or(|s| s.has(r)) && !finished.contains_key(&r))
         .collect();
     let state = Mutex::new(State {
         file: AppendFile::open(&runs_path)?,
@@ -129,17 +134,17 @@ pub fn execute(
         &runs_file::render(plan, true, st.finished.values().flatten()),
     )?;
     let mut files = vec!["runs.csv"];
-    if done == plan.runs {
-        write_atomic(&sweep_path, &sweep_csv(plan, &st.finished))?;
+    if done == plan.runs && shard.is_none() {
+        write_atomic(&sweep_path, &sweep_csv(&Layout::of(plan), &st.finished))?;
         files.push("sweep.csv");
     }
-    write_atomic(&meta_path, &SweepMeta::new(plan, done).render())?;
+    write_atomic(&meta_path, &SweepMeta::new(plan, shard, done).render())?;
     files.push("sweep.json");
     Ok(SweepReport {
-        runs: plan.runs,
+        runs: to_run,
         resumed,
         done,
-        stopped: done < plan.runs,
+        stopped: done < to_run,
         files,
     })
 }
@@ -178,6 +183,7 @@ fn one_run(plan: &SweepPlan, run: u64) -> Result<Vec<Vec<String>>, SweepError> {
 /// The finished runs of an earlier try of this sweep in `dir`.
 fn resume(
     plan: &SweepPlan,
+    shard: Option<Shard>,
     dir: &Path,
     runs_path: &Path,
     meta_path: &Path,
@@ -215,5 +221,24 @@ fn resume(
             plan.base.source_sha256
         )));
     }
-    runs_file::read_finished(runs_path, plan).map_err(err)
+    let recorded = meta.shard.as_ref().map(|s| s.shard());
+    if recorded != shard {
+        let name =
+            |s: Option<Shard>| s.map_or_else(|| "the whole sweep".into(), |s| format!("shard {s}"));
+        return Err(err(format!(
+            "the folder holds {} and this try asks for {}; resume with the same --shard, or use another --out",
+            name(recorded),
+            name(shard)
+        )));
+    }
+    let finished = runs_file::read_finished(runs_path, plan).map_err(err)?;
+    if let (Some(s), Some(run)) = (
+        shard,
+        finished.keys().find(|&&r| shard.is_some_and(|s| !s.has(r))),
+    ) {
+        return Err(err(format!(
+            "runs.csv has run {run}, which is not in shard {s}"
+        )));
+    }
+    Ok(finished)
 }

@@ -6,6 +6,7 @@
 //! - [`plan`]: the grid, the run index and per-run seeds; every variant validated up front.
 //! - [`execute`](mod@execute): the runs, runs.csv as they finish, `--resume`, a clean stop.
 //! - [`runs_file`], [`aggregate`], [`meta`]: runs.csv, sweep.csv and sweep.json (render bytes).
+//! - [`shard`]: `--shard I/N`, which runs a shard holds; [`merge`](mod@merge): `sim merge`.
 //! - [`stats`]: mean, standard deviation, Student-t confidence half-width.
 //!
 //! Depends on `scenario`, `sim` and `report`; prints nothing (the CLI does).
@@ -13,15 +14,19 @@
 pub mod aggregate;
 pub mod error;
 pub mod execute;
+pub mod merge;
 pub mod meta;
 pub mod patch;
 pub mod plan;
 pub mod runs_file;
+pub mod shard;
 pub mod spec;
 pub mod stats;
 
 pub use error::SweepError;
 pub use execute::{SweepOptions, SweepReport, execute};
+pub use merge::{MergeReport, merge};
 pub use meta::SweepMeta;
 pub use plan::SweepPlan;
+pub use shard::Shard;
 pub use spec::{Parameter, SweepSpec};

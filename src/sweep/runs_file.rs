@@ -12,12 +12,56 @@ use crate::sweep::SweepPlan;
 /// The rows of finished runs, by run index.
 pub type FinishedRuns = BTreeMap<u64, Vec<Vec<String>>>;
 
+/// The shape of a sweep's outputs, known from the plan or from sweep.json alone (so that
+/// `sim merge` needs no sweep file): parameters, arms, variants, seeds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Layout {
+    /// Parameter names (dotted paths), in order.
+    pub parameters: Vec<String>,
+    /// Arm names and launch types, in scenario order.
+    pub arms: Vec<(String, String)>,
+    /// Number of variants.
+    pub variants: usize,
+    /// Seeds per variant.
+    pub seeds: u32,
+}
+
+impl Layout {
+    /// The layout of `plan`.
+    pub fn of(plan: &SweepPlan) -> Layout {
+        Layout {
+            parameters: plan
+                .parameter_names()
+                .into_iter()
+                .map(String::from)
+                .collect(),
+            arms: plan
+                .arms
+                .iter()
+                .map(|(n, l)| (n.clone(), (*l).to_string()))
+                .collect(),
+            variants: plan.variants,
+            seeds: plan.spec.seeds,
+        }
+    }
+
+    /// The runs.csv header: run, variant, seed, the parameters, the summary columns.
+    pub fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = ["run", "variant", "seed"].map(String::from).to_vec();
+        h.extend(self.parameters.iter().cloned());
+        h.extend(SUMMARY_COLUMNS.iter().map(|s| s.to_string()));
+        h
+    }
+
+    /// Where the summary columns start in a runs.csv row.
+    pub fn summary_offset(&self) -> usize {
+        3 + self.parameters.len()
+    }
+}
+
 /// The header: run, variant, seed, the parameters, the summary columns.
 pub fn header(plan: &SweepPlan) -> Vec<String> {
-    let mut h: Vec<String> = ["run", "variant", "seed"].map(String::from).to_vec();
-    h.extend(plan.parameter_names().into_iter().map(String::from));
-    h.extend(SUMMARY_COLUMNS.iter().map(|s| s.to_string()));
-    h
+    Layout::of(plan).header()
 }
 
 /// Where the summary columns start in a row.
@@ -31,9 +75,17 @@ pub fn render<'a>(
     with_header: bool,
     rows: impl IntoIterator<Item = &'a Vec<String>>,
 ) -> Vec<u8> {
+    render_rows(with_header.then(|| header(plan)), rows)
+}
+
+/// CSV bytes of `rows`, after `header` if given.
+pub fn render_rows<'a>(
+    header: Option<Vec<String>>,
+    rows: impl IntoIterator<Item = &'a Vec<String>>,
+) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
-    if with_header {
-        let _ = w.write_record(header(plan));
+    if let Some(h) = header {
+        let _ = w.write_record(h);
     }
     for r in rows {
         let _ = w.write_record(r);

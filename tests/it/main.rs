@@ -10,6 +10,7 @@ mod placement_differential;
 mod properties;
 mod runs;
 mod sample_replays;
+mod slurm;
 mod sweep;
 mod trace_import;
 mod trace_stats;

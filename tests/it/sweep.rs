@@ -271,6 +271,7 @@ fn a_stop_request_records_the_finished_runs_and_a_resume_completes_them() {
         out_dir: dir.path().join("out"),
         threads: 2,
         resume: false,
+        shard: None,
     };
     // As Ctrl-C does: the flag is set while runs are under way (here after the third).
     let stop = AtomicBool::new(false);
@@ -299,4 +300,162 @@ fn a_stop_request_records_the_finished_runs_and_a_resume_completes_them() {
         read(dir.path().join("out/sweep.csv")),
         read(dir.path().join("whole/sweep.csv"))
     );
+}
+
+#[test]
+fn shards_merged_equal_the_whole_sweep() {
+    let dir = setup(SWEEP);
+    run_sweep(dir.path(), "whole", &[]).success();
+    // 8 runs in 3 shards: 0,3,6 / 1,4,7 / 2,5.
+    for i in 0..3 {
+        run_sweep(
+            dir.path(),
+            &format!("s{i}"),
+            &["--shard", &format!("{i}/3")],
+        )
+        .success()
+        .stdout(predicates::str::contains(format!("shard {i}/3")));
+        assert!(!dir.path().join(format!("s{i}/sweep.csv")).exists());
+        let meta: serde_json::Value =
+            serde_json::from_str(&read(dir.path().join(format!("s{i}/sweep.json")))).unwrap();
+        assert_eq!(meta["shard"]["index"], i);
+        assert_eq!(meta["shard"]["count"], 3);
+        assert_eq!(meta["shard"]["runs"], if i == 2 { 2 } else { 3 });
+        assert_eq!(meta["complete"], true);
+    }
+    // auto/3 reads the array index (Slurm's first).
+    sim()
+        .arg("sweep")
+        .arg(dir.path().join("sweep.toml"))
+        .args(["--quiet", "--shard", "auto/3", "--out"])
+        .arg(dir.path().join("a1"))
+        .env("SLURM_ARRAY_TASK_ID", "1")
+        .env("JOB_COMPLETION_INDEX", "2")
+        .assert()
+        .success();
+    assert_eq!(
+        read(dir.path().join("a1/runs.csv")),
+        read(dir.path().join("s1/runs.csv"))
+    );
+    // Given in any order.
+    sim()
+        .arg("merge")
+        .args(["s2", "s0", "a1", "--out", "merged"])
+        .current_dir(dir.path())
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "merged 8 runs from 3 shard folders",
+        ));
+    for f in ["runs.csv", "sweep.csv", "sweep.json"] {
+        assert_eq!(
+            read(dir.path().join("merged").join(f)),
+            read(dir.path().join("whole").join(f)),
+            "{f}"
+        );
+    }
+}
+
+#[test]
+fn a_merge_with_a_missing_duplicate_or_foreign_shard_is_refused() {
+    let dir = setup(SWEEP);
+    for i in 0..3 {
+        run_sweep(
+            dir.path(),
+            &format!("s{i}"),
+            &["--shard", &format!("{i}/3")],
+        )
+        .success();
+    }
+    let merge = |dirs: &[&str]| {
+        sim()
+            .arg("merge")
+            .args(dirs)
+            .args(["--out", "merged"])
+            .current_dir(dir.path())
+            .assert()
+    };
+    merge(&["s0", "s2"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "3 of 8 runs are missing: run 1, 4, 7",
+        ))
+        .stderr(predicates::str::contains("shards of 3 not given: 1)"));
+    merge(&["s0", "s1", "s2", "s1"])
+        .code(2)
+        .stderr(predicates::str::contains("shard 1/3 is given twice"));
+    // A shard of another sweep file (one value changed).
+    write(
+        dir.path(),
+        "other.toml",
+        &SWEEP.replace("[30, 90]", "[30, 120]"),
+    );
+    sim()
+        .arg("sweep")
+        .arg(dir.path().join("other.toml"))
+        .args(["--quiet", "--shard", "1/3", "--out"])
+        .arg(dir.path().join("o1"))
+        .assert()
+        .success();
+    merge(&["s0", "o1", "s2"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "`o1` holds a shard of another sweep",
+        ));
+    // Another split of the same sweep.
+    run_sweep(dir.path(), "h1", &["--shard", "1/2"]).success();
+    merge(&["s0", "h1", "s2"])
+        .code(2)
+        .stderr(predicates::str::contains("one --shard I/N split"));
+    // A run copied into another shard's runs.csv.
+    let s0 = read(dir.path().join("s0/runs.csv"));
+    let s1 = read(dir.path().join("s1/runs.csv"));
+    let extra: String = s1
+        .lines()
+        .skip(1)
+        .take(2)
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(dir.path().join("s0/runs.csv"), format!("{s0}{extra}")).unwrap();
+    merge(&["s0", "s1", "s2"])
+        .code(2)
+        .stderr(predicates::str::contains(
+            "run 1 does not belong to shard 0/3",
+        ));
+    // A folder that is no shard.
+    merge(&["s1", "nowhere"])
+        .code(2)
+        .stderr(predicates::str::contains("sweep.json"));
+    assert!(!dir.path().join("merged").exists());
+    // A bad --shard, or auto without an array index.
+    run_sweep(dir.path(), "x", &["--shard", "3/3"])
+        .code(2)
+        .stderr(predicates::str::contains("out of range"));
+    sim()
+        .arg("sweep")
+        .arg(dir.path().join("sweep.toml"))
+        .args(["--quiet", "--shard", "auto/3", "--out"])
+        .arg(dir.path().join("x"))
+        .env_remove("SLURM_ARRAY_TASK_ID")
+        .env_remove("AWS_BATCH_JOB_ARRAY_INDEX")
+        .env_remove("JOB_COMPLETION_INDEX")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("JOB_COMPLETION_INDEX"));
+}
+
+#[test]
+fn a_shard_resumes_only_its_own_runs() {
+    let dir = setup(SWEEP);
+    run_sweep(dir.path(), "s1", &["--shard", "1/3"]).success();
+    let whole = read(dir.path().join("s1/runs.csv"));
+    let lines: Vec<&str> = whole.lines().collect();
+    std::fs::write(dir.path().join("s1/runs.csv"), lines[..3].join("\n") + "\n").unwrap();
+    run_sweep(dir.path(), "s1", &["--shard", "1/3", "--resume"])
+        .success()
+        .stdout(predicates::str::contains("1 of them recorded before"));
+    assert_eq!(read(dir.path().join("s1/runs.csv")), whole);
+    run_sweep(dir.path(), "s1", &["--shard", "2/3", "--resume"])
+        .code(2)
+        .stderr(predicates::str::contains("shard 1/3"));
 }
