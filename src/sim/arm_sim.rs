@@ -1824,6 +1824,7 @@ impl<'a> ArmSim<'a> {
             timeseries: self.samples,
             tasks: self.records,
             scaling: self.scaling,
+            waits_ms: self.waits_ms,
             events: self.events,
             end,
         })

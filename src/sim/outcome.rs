@@ -179,6 +179,9 @@ pub struct ArmOutcome {
     pub tasks: Option<Vec<TaskRecord>>,
     /// Every scaling evaluation, in time order.
     pub scaling: Vec<ScalingRecord>,
+    /// Wait (arrival to RUNNING) of every task attempt that started, milliseconds, sorted
+    /// ascending: one `u64` per task, for the wait-time distribution plot.
+    pub waits_ms: Vec<u64>,
     /// Events processed (arrivals included).
     pub events: u64,
     /// When the run ended.
