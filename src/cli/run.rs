@@ -10,8 +10,8 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::ArmInfo;
 use crate::report::{
-    RunInfo, comparison_table, run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv,
-    write_atomic,
+    RUN_PLOT_NAMES, RunInfo, comparison_table, render_png, render_svg, run_json, run_plots,
+    scaling_csv, summary_csv, tasks_csv, timeseries_csv, write_atomic,
 };
 use crate::sim::RunOptions;
 
@@ -35,6 +35,9 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Do not draw the run plots (<name>.svg and <name>.png).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Run the pipeline: load → select arms → simulate → export.
@@ -107,6 +110,27 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 .with_context(|| format!("removing stale `{}`", path.display()))?;
         }
     }
+    let plots = if args.no_plots {
+        Vec::new()
+    } else {
+        run_plots(&outcome)
+    };
+    for name in RUN_PLOT_NAMES {
+        let plot = plots.iter().find(|p| p.name == name);
+        for (ext, render) in [("svg", render_svg as fn(&_) -> _), ("png", render_png)] {
+            let file = format!("{name}.{ext}");
+            match plot {
+                Some(p) => write(&file, &render(p)?)?,
+                None => {
+                    let path = out_dir.join(&file);
+                    if path.exists() {
+                        std::fs::remove_file(&path)
+                            .with_context(|| format!("removing stale `{}`", path.display()))?;
+                    }
+                }
+            }
+        }
+    }
     let info = RunInfo {
         sim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name.clone(),
@@ -138,6 +162,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         files.push("scaling.csv");
     }
     files.push("run.json");
+    let plot_files = plots
+        .iter()
+        .map(|p| format!("{}.{{svg,png}}", p.name))
+        .collect::<Vec<_>>();
+    let mut files: Vec<String> = files.into_iter().map(String::from).collect();
+    files.extend(plot_files);
     println!("wrote {} in {}/", files.join(", "), out_dir.display());
     Ok(())
 }

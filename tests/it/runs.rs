@@ -64,9 +64,36 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
         stdout.contains("ec2-m5") && stdout.contains("fargate"),
         "{stdout}"
     );
-    for f in ["summary.csv", "timeseries.csv", "tasks.csv", "run.json"] {
-        assert!(out.join(f).is_file(), "{f} written");
-    }
+    let mut written: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    written.sort();
+    assert_eq!(
+        written,
+        [
+            "cost.png",
+            "cost.svg",
+            "fleet.png",
+            "fleet.svg",
+            "run.json",
+            "summary.csv",
+            "tasks.csv",
+            "timeseries.csv",
+            "utilisation.png",
+            "utilisation.svg",
+            "wait_cdf.png",
+            "wait_cdf.svg",
+        ],
+        "quickstart does not scale: no scaling.csv, no scaling plot"
+    );
+    let svg = std::fs::read_to_string(out.join("cost.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains("Cumulative cost"));
+    assert!(
+        std::fs::read(out.join("cost.png"))
+            .unwrap()
+            .starts_with(b"\x89PNG")
+    );
     crate::common::assert_summary_file_conserved(&out.join("summary.csv"));
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let header = summary.lines().next().unwrap();
@@ -101,6 +128,35 @@ interruptions,eni_blocked_placements"
         .filter(|e| e.file_name().to_string_lossy().starts_with('.'))
         .collect();
     assert!(leftovers.is_empty());
+}
+
+#[test]
+fn no_plots_writes_no_plots_and_removes_stale_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let file = scenario("quickstart.toml");
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "run",
+            file.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ];
+        args.extend_from_slice(extra);
+        sim().args(args).assert().success()
+    };
+    run(&[]);
+    assert!(out.join("wait_cdf.png").is_file());
+    let assert = run(&["--no-plots"]);
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    assert!(!stdout.contains(".svg"), "{stdout}");
+    let plots: Vec<_> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.ends_with(".svg") || n.ends_with(".png"))
+        .collect();
+    assert!(plots.is_empty(), "{plots:?}");
 }
 
 #[test]
