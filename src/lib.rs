@@ -32,7 +32,8 @@
 //! - [`sweep`]: parameter sweeps: the sweep file, dotted-path patches of the scenario, the grid
 //!   of variants × seeds and per-run seeds, parallel runs on a rayon pool, runs.csv / sweep.csv /
 //!   sweep.json, resume, `--shard I/N` slices and `sim merge`. Uses `scenario`, `sim` and `report`.
-//! - [`report`]: CSV/JSON/table exporters that render bytes; one atomic writer.
+//! - [`report`]: CSV/JSON/table exporters and run plots (SVG, PNG) that render bytes; one
+//!   atomic writer.
 //! - [`sim`]: ECS on the engine: one arm's world, event handlers, capacity providers and
 //!   managed scaling, Spot, services, billing, metrics; [`sim::run`] simulates every arm.
 //! - [`placement`]: the hot loop: [`placement::place`]; the reference scan; constraints,

@@ -436,15 +436,22 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Plot) -> Resul
         for s in &panel.series {
             let c = color(s.color);
             let pts = s.points.iter().copied();
+            // Wide lines leave gaps in steep segments on a bitmap: a dense series (more points
+            // than pixels across; a CDF never is) is drawn one pixel wide.
+            let width = if s.points.len() > 2 * CDF_POINTS + 1 {
+                1
+            } else {
+                2
+            };
             match s.style {
                 LineStyle::Solid => {
                     chart
-                        .draw_series(LineSeries::new(pts, c.stroke_width(2)))
+                        .draw_series(LineSeries::new(pts, c.stroke_width(width)))
                         .map_err(e)?;
                 }
                 LineStyle::Dashed => {
                     chart
-                        .draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(2)))
+                        .draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(width)))
                         .map_err(e)?;
                 }
             }
@@ -531,7 +538,7 @@ pub fn render_png(plot: &Plot) -> Result<Vec<u8>, PlotError> {
     let mut enc = png::Encoder::new(&mut out, w, h);
     enc.set_color(png::ColorType::Rgb);
     enc.set_depth(png::BitDepth::Eight);
-    enc.set_compression(png::Compression::Fast);
+    enc.set_compression(png::Compression::Balanced);
     let mut writer = enc.write_header().map_err(|x| err(x.to_string()))?;
     writer
         .write_image_data(&rgb)
