@@ -295,10 +295,12 @@ pub fn wait_cdf_plot(outcome: &Outcome) -> Plot {
 }
 
 /// Where an arm's capacity provider scaled: CapacityProviderReservation against its target
-/// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows.
+/// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows. Colours
+/// go by provider, not by arm: an arm with two providers (On-Demand and Spot) shows both.
 pub fn scaling_plot(outcome: &Outcome) -> Option<Plot> {
     let mut series = Vec::new();
-    for (i, a) in outcome.arms.iter().enumerate() {
+    let mut i = 0;
+    for a in &outcome.arms {
         let mut providers: Vec<&str> = Vec::new();
         for r in &a.scaling {
             if !r.provider.starts_with("service:") && !providers.contains(&r.provider.as_str()) {
@@ -325,6 +327,7 @@ pub fn scaling_plot(outcome: &Outcome) -> Option<Plot> {
                 style: LineStyle::Dashed,
                 points: target,
             });
+            i += 1;
         }
     }
     (!series.is_empty()).then(|| Plot {
@@ -783,6 +786,26 @@ mod tests {
                     Dashed,
                     &[(0.0, 100.0), (0.5, 100.0), (1.0, 100.0)]
                 ),
+            ]
+        );
+        // Two providers of one arm get two colours, and the provider's name.
+        let mut two = outcome();
+        two.arms[0]
+            .scaling
+            .push(scaling(1, "spot", Some(90.0), Some(100.0)));
+        let p = scaling_plot(&two).expect("ec2 scaled");
+        let got: Vec<_> = p.panels[0]
+            .series
+            .iter()
+            .map(|s| (s.label.as_str(), s.color))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("ec2", 0),
+                ("ec2 target", 0),
+                ("ec2 spot", 1),
+                ("ec2 spot target", 1)
             ]
         );
         let mut no_scaling = outcome();
