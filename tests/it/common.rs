@@ -159,3 +159,24 @@ pub fn first_arm(text: &str) -> sim::sim::ArmOutcome {
     let s = load(dir.path(), text);
     run_checked(&s, 1).arms.remove(0)
 }
+
+/// A shipped sample trace in `../shared/traces/`.
+pub fn shared_trace(rel: &str) -> PathBuf {
+    root().join("../shared/traces").join(rel)
+}
+
+/// Run `sim trace import --format FORMAT IN -o OUT EXTRA…`, require success; its stdout.
+pub fn trace_import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> String {
+    let mut args = vec![
+        "trace",
+        "import",
+        "--format",
+        format,
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    let a = sim().args(&args).assert().success();
+    String::from_utf8_lossy(&a.get_output().stdout).to_string()
+}

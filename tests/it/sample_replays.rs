@@ -2,33 +2,18 @@
 //! import` into a temporary folder, `sim trace stats` on the result (its row count is the
 //! import's task count), then `sim run` of a scenario with an EC2 arm under managed scaling and a
 //! Fargate arm, whose summary.csv must conserve tasks. The Alibaba data is for research or study
-//! use only, so neither it nor anything derived from it is in the repository: these scenarios
-//! are written here, next to the imported trace. The Google 2011 sample (CC BY 4.0) is shipped
+//! use only, so neither it nor anything derived from it is in the repository: the shipped
+//! scenarios of `scenarios/alibaba/` are copied next to the trace imported here. The Google 2011 sample (CC BY 4.0) is shipped
 //! imported, as `scenarios/traces/google-2011-sample.csv`; its test also checks that a fresh
 //! import reproduces that file byte for byte. docs/traces.md gives the same commands.
 
 use std::path::{Path, PathBuf};
 
-use crate::common::{root, scenario, sim, write};
-
-fn sample(rel: &str) -> PathBuf {
-    root().join("../shared/traces").join(rel)
-}
+use crate::common::{root, scenario, shared_trace, sim, trace_import, write};
 
 /// `sim trace import`; returns the number of tasks written, read from its summary line.
 fn import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> u64 {
-    let mut args = vec![
-        "trace",
-        "import",
-        "--format",
-        format,
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let a = sim().args(&args).assert().success();
-    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let stdout = trace_import(format, input, out, extra);
     let tasks = stdout
         .split(" → ")
         .nth(1)
@@ -95,7 +80,7 @@ fn google_2011_sample_is_reproducible_and_replays_through_the_shipped_scenario()
     let trace = dir.path().join("google.csv");
     let tasks = import(
         "google-2011",
-        &sample("google-clusterdata-2011-2/task_events-part-00001-of-00500.head10000.csv"),
+        &shared_trace("google-clusterdata-2011-2/task_events-part-00001-of-00500.head10000.csv"),
         &trace,
         &[],
     );
@@ -142,7 +127,7 @@ fn alibaba_2017_batch_sample_replays_on_ec2_and_fargate() {
     // The whole sample makes 6.4 million tasks; three instances per row keep it small.
     let tasks = import(
         "alibaba-2017-batch",
-        &sample("alibaba-v2017-batch-task/batch_task.head50001.csv"),
+        &shared_trace("alibaba-v2017-batch-task/batch_task.head50001.csv"),
         &trace,
         &["--max-instances", "3"],
     );
@@ -164,7 +149,7 @@ fn alibaba_gpu_2023_sample_replays_on_ec2_and_fargate() {
     std::fs::create_dir_all(dir.path().join("data")).unwrap();
     let tasks = import(
         "alibaba-gpu-2023",
-        &sample("alibaba-gpu-v2023-openb/openb_pod_list_default.csv"),
+        &shared_trace("alibaba-gpu-v2023-openb/openb_pod_list_default.csv"),
         &trace,
         &[],
     );
@@ -184,7 +169,7 @@ fn alibaba_gpu_2025_sample_replays_on_ec2_and_fargate() {
     // `--cpu-only` drops the 7,386 GPU-node (HN) instances.
     let tasks = import(
         "alibaba-gpu-2025",
-        &sample("alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv"),
+        &shared_trace("alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv"),
         &trace,
         &["--cpu-only"],
     );

@@ -2,31 +2,16 @@
 //! counts and hand-computed rows, an imported trace replays through `sim run`, and bad input
 //! (a malformed row, a truncated gzip, a wrong format name) exits 2 with a located message.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use crate::common::{root, sim, write};
-
-fn sample(rel: &str) -> PathBuf {
-    root().join("../shared/traces").join(rel)
-}
+use crate::common::{shared_trace, sim, trace_import, write};
 
 const GOOGLE_HEAD: &str = "google-clusterdata-2011-2/task_events-part-00001-of-00500.head10000.csv";
 const GOOGLE_GZ: &str = "google-clusterdata-2011-2/task_events-part-00001-of-00500.csv.gz";
 
 /// Run `sim trace import`, require success, return (stdout, output trace text).
 fn import_ok(format: &str, input: &Path, out: &Path, extra: &[&str]) -> (String, String) {
-    let mut args = vec![
-        "trace",
-        "import",
-        "--format",
-        format,
-        input.to_str().unwrap(),
-        "-o",
-        out.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    let a = sim().args(&args).assert().success();
-    let stdout = String::from_utf8_lossy(&a.get_output().stdout).to_string();
+    let stdout = trace_import(format, input, out, extra);
     (stdout, std::fs::read_to_string(out).unwrap())
 }
 
@@ -50,7 +35,7 @@ const HEADER: &str = "arrival_s,duration_s,cpu_units,memory_mib,task_id,group,st
 fn google_2011_head_sample_rebuilds_task_lifetimes() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("google.csv");
-    let (stdout, trace) = import_ok("google-2011", &sample(GOOGLE_HEAD), &out, &[]);
+    let (stdout, trace) = import_ok("google-2011", &shared_trace(GOOGLE_HEAD), &out, &[]);
     assert!(
         stdout.contains("imported 10000 rows of google-2011 → 3995 tasks"),
         "{stdout}"
@@ -86,7 +71,7 @@ fn google_2011_head_sample_rebuilds_task_lifetimes() {
     let out2 = dir.path().join("google2.csv");
     let (stdout2, trace2) = import_ok(
         "google-2011",
-        &sample(GOOGLE_HEAD),
+        &shared_trace(GOOGLE_HEAD),
         &out2,
         &["--machine-cpu", "16", "--machine-memory-mib", "262144"],
     );
@@ -101,7 +86,7 @@ fn google_2011_head_sample_rebuilds_task_lifetimes() {
 fn google_2011_gzip_shard_imports_whole() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("google.csv");
-    let (stdout, trace) = import_ok("google-2011", &sample(GOOGLE_GZ), &out, &[]);
+    let (stdout, trace) = import_ok("google-2011", &shared_trace(GOOGLE_GZ), &out, &[]);
     assert!(
         stdout.contains("imported 77776 rows of google-2011 → 25766 tasks"),
         "{stdout}"
@@ -129,7 +114,7 @@ fn alibaba_2017_batch_sample_imports_terminated_instances() {
     // duration); one instance per row keeps the test fast and the counts checkable.
     let (stdout, trace) = import_ok(
         "alibaba-2017-batch",
-        &sample("alibaba-v2017-batch-task/batch_task.head50001.csv"),
+        &shared_trace("alibaba-v2017-batch-task/batch_task.head50001.csv"),
         &out,
         &["--max-instances", "1"],
     );
@@ -156,7 +141,7 @@ fn alibaba_2017_batch_sample_imports_terminated_instances() {
 #[test]
 fn alibaba_gpu_2023_sample_puts_gpu_pods_in_their_group() {
     let dir = tempfile::tempdir().unwrap();
-    let input = sample("alibaba-gpu-v2023-openb/openb_pod_list_default.csv");
+    let input = shared_trace("alibaba-gpu-v2023-openb/openb_pod_list_default.csv");
     let out = dir.path().join("openb.csv");
     let (stdout, trace) = import_ok("alibaba-gpu-2023", &input, &out, &[]);
     assert!(
@@ -189,7 +174,7 @@ fn alibaba_gpu_2025_sample_runs_instances_to_the_trace_end() {
     let out = dir.path().join("dlrm.csv");
     let (stdout, trace) = import_ok(
         "alibaba-gpu-2025",
-        &sample("alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv"),
+        &shared_trace("alibaba-gpu-v2025-dlrm/disaggregated_DLRM_trace.csv"),
         &out,
         &[],
     );
@@ -215,7 +200,7 @@ fn alibaba_gpu_2025_sample_runs_instances_to_the_trace_end() {
 fn an_imported_trace_replays_through_sim_run() {
     let dir = tempfile::tempdir().unwrap();
     let trace = dir.path().join("google.csv");
-    import_ok("google-2011", &sample(GOOGLE_HEAD), &trace, &[]);
+    import_ok("google-2011", &shared_trace(GOOGLE_HEAD), &trace, &[]);
     let scenario = write(
         dir.path(),
         "replay.toml",
@@ -293,7 +278,7 @@ fn a_malformed_row_is_reported_with_its_line_or_counted_when_skipped() {
 #[test]
 fn a_truncated_gzip_and_a_wrong_format_name_exit_2_without_panic() {
     let dir = tempfile::tempdir().unwrap();
-    let gz = std::fs::read(sample(GOOGLE_GZ)).unwrap();
+    let gz = std::fs::read(shared_trace(GOOGLE_GZ)).unwrap();
     // Named .csv on purpose: gzip is told by its magic bytes, not the extension.
     let cut = write(dir.path(), "cut.csv", "");
     std::fs::write(&cut, &gz[..gz.len() / 2]).unwrap();
