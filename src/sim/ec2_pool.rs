@@ -98,8 +98,6 @@ pub struct Ec2Pool {
     pub launch_shape: InstanceShape,
     /// Provisioning tasks that fit `shape`.
     pub provisioning: Provisioning,
-    /// Most instances at once (launching and registered).
-    pub peak: u32,
 }
 
 impl Ec2Pool {
@@ -182,7 +180,6 @@ impl Ec2Pool {
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
-            peak: 0,
         }
     }
 
@@ -242,7 +239,6 @@ impl Ec2Pool {
         });
         self.launching += 1;
         self.present[usize::from(type_index)] = true;
-        self.peak = self.peak.max(self.instances());
         let ready = now.after(self.launch_latency.sample(&mut self.launch_rng));
         ((self.machines.len() - 1) as u32, ready)
     }
