@@ -1054,6 +1054,10 @@ fn all_rows() -> Vec<Row> {
 /// Print the validation table of docs/validation.md from fresh runs.
 #[test]
 #[ignore = "prints the docs/validation.md table; run with --ignored --nocapture"]
+#[allow(
+    clippy::print_stdout,
+    reason = "printing the table is what this test is for"
+)]
 fn print_table() {
     let mut out = String::new();
     writeln!(
