@@ -14,3 +14,4 @@ mod slurm;
 mod sweep;
 mod trace_import;
 mod trace_stats;
+mod validation;
