@@ -113,7 +113,11 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
     );
     let (ec2, fargate) = (parts[0] + parts[1], parts[2] + parts[3] + parts[4]);
     assert!(
-        if a.launch_type == "EC2" { fargate == 0.0 } else { ec2 == 0.0 },
+        if a.launch_type == "EC2" {
+            fargate == 0.0
+        } else {
+            ec2 == 0.0
+        },
         "arm {}: components of the other launch type in {s:?}",
         a.arm
     );

@@ -98,8 +98,14 @@ fn one_fargate_task_on_demand_and_on_spot_by_hand() {
     assert_eq!(od.spot_savings_usd, 0.0);
     let spot = fargate_task("FARGATE_SPOT");
     assert!(close(spot.cost_fargate_vcpu_usd, 0.3 * vcpu), "{spot:?}");
-    assert!(close(spot.cost_fargate_memory_usd, 0.3 * memory), "{spot:?}");
-    assert!(close(spot.cost_fargate_storage_usd, 0.3 * storage), "{spot:?}");
+    assert!(
+        close(spot.cost_fargate_memory_usd, 0.3 * memory),
+        "{spot:?}"
+    );
+    assert!(
+        close(spot.cost_fargate_storage_usd, 0.3 * storage),
+        "{spot:?}"
+    );
     assert!(
         close(spot.spot_savings_usd, 0.7 * (vcpu + memory + storage)),
         "{spot:?}"
@@ -170,7 +176,11 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
         assert!(w.windows(2).all(|p| p[0] <= p[1]), "{arm}: quantiles rise");
         // The median, p95 and max agree with summary.csv.
         let row = summary.iter().find(|r| &r[0] == arm).unwrap();
-        for (i, col) in [(500, "wait_p50_s"), (950, "wait_p95_s"), (1000, "wait_max_s")] {
+        for (i, col) in [
+            (500, "wait_p50_s"),
+            (950, "wait_p95_s"),
+            (1000, "wait_max_s"),
+        ] {
             assert_eq!(rows[i][2], row[scol(col)], "{arm} {col}");
         }
     }
@@ -197,7 +207,10 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
     assert_eq!(n(4), cost_of("fargate"));
     let ec2 = summary.iter().find(|r| &r[0] == "ec2-m5").unwrap();
     let util = |c: &str| ec2[scol(c)].parse::<f64>().unwrap();
-    assert_eq!(n(5), util("cpu_reserved_util").max(util("mem_reserved_util")));
+    assert_eq!(
+        n(5),
+        util("cpu_reserved_util").max(util("mem_reserved_util"))
+    );
     assert!((n(6) - n(3) * n(5) / n(4)).abs() < 1e-5, "{r:?}");
     assert!((n(7) - 0.824).abs() < 0.001, "{r:?}");
 
