@@ -8,10 +8,11 @@ use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::cli::{UsageError, show_progress};
-use crate::report::run_json::ArmInfo;
+use crate::report::run_json::{ArmInfo, scenario_info};
 use crate::report::{
-    RUN_PLOT_NAMES, RunInfo, comparison_table, render_png, render_svg, run_json, run_plots,
-    scaling_csv, summary_csv, tasks_csv, timeseries_csv, write_atomic,
+    RUN_PLOT_NAMES, RunInfo, breakeven_csv, comparison_table, has_breakeven, render_png,
+    render_svg, run_json, run_plots, scaling_csv, summary_csv, tasks_csv, timeseries_csv,
+    waits_csv, write_atomic,
 };
 use crate::sim::RunOptions;
 
@@ -96,10 +97,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
     write("summary.csv", &summary_csv(&outcome))?;
     write("timeseries.csv", &timeseries_csv(&outcome))?;
+    write("waits.csv", &waits_csv(&outcome))?;
     let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
+    let breakeven = has_breakeven(&outcome);
+    let render_breakeven = |o: &_| breakeven_csv(o, &scenario);
     for (name, wanted, render) in [
-        ("tasks.csv", args.tasks_csv, tasks_csv as fn(&_) -> Vec<u8>),
-        ("scaling.csv", scales, scaling_csv),
+        (
+            "tasks.csv",
+            args.tasks_csv,
+            &tasks_csv as &dyn Fn(&_) -> Vec<u8>,
+        ),
+        ("scaling.csv", scales, &scaling_csv),
+        ("breakeven.csv", breakeven, &render_breakeven),
     ] {
         let path = out_dir.join(name);
         if wanted {
@@ -150,16 +159,20 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         wall_time_s: started.elapsed().as_secs_f64(),
         events_processed: outcome.arms.iter().map(|a| a.events).sum(),
         warnings: scenario.warnings.clone(),
+        scenario_details: scenario_info(&scenario, &arms, seed),
     };
     write("run.json", &run_json(&info))?;
 
     print!("{}", comparison_table(&outcome));
-    let mut files = vec!["summary.csv", "timeseries.csv"];
+    let mut files = vec!["summary.csv", "timeseries.csv", "waits.csv"];
     if args.tasks_csv {
         files.push("tasks.csv");
     }
     if scales {
         files.push("scaling.csv");
+    }
+    if breakeven {
+        files.push("breakeven.csv");
     }
     files.push("run.json");
     let plot_files = plots
