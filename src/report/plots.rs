@@ -86,6 +86,10 @@ pub enum ColorScale {
     Diverging {
         /// The value drawn white (1 for a ratio's break-even).
         center: f64,
+        /// What a value below the centre means ("EC2 cheaper").
+        below: &'static str,
+        /// What a value above the centre means ("Fargate cheaper").
+        above: &'static str,
     },
 }
 
@@ -1057,9 +1061,13 @@ fn cell_text(v: f64) -> String {
 /// The words under and over a diverging scale's centre.
 fn diverging_words(h: &HeatMap) -> (String, String) {
     match &h.scale {
-        ColorScale::Diverging { center } => (
-            format!("below {}: blue", cell_text(*center)),
-            format!("above {}: orange", cell_text(*center)),
+        ColorScale::Diverging {
+            center,
+            below,
+            above,
+        } => (
+            format!("below {}: {below}", cell_text(*center)),
+            format!("above {}: {above}", cell_text(*center)),
         ),
         ColorScale::Sequential => (String::new(), String::new()),
     }
@@ -1094,7 +1102,7 @@ impl HeatScale {
         let hi = vals().fold(f64::NEG_INFINITY, f64::max);
         let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
         let depth = match h.scale {
-            ColorScale::Diverging { center } => vals()
+            ColorScale::Diverging { center, .. } => vals()
                 .filter(|v| *v > 0.0 && center > 0.0)
                 .map(|v| (v / center).ln().abs())
                 .fold(2f64.ln(), f64::max),
@@ -1111,7 +1119,7 @@ impl HeatScale {
     /// Position of `v` on the scale: -1 to 1 (diverging, 0 at the centre) or 0 to 1.
     fn t(&self, v: f64) -> f64 {
         match self.scale {
-            ColorScale::Diverging { center } => {
+            ColorScale::Diverging { center, .. } => {
                 if v <= 0.0 || center <= 0.0 {
                     -1.0
                 } else {
@@ -1131,7 +1139,7 @@ impl HeatScale {
     /// The value at scale position `t` (inverse of [`HeatScale::t`]).
     fn value(&self, t: f64) -> f64 {
         match self.scale {
-            ColorScale::Diverging { center } => center * (t * self.depth).exp(),
+            ColorScale::Diverging { center, .. } => center * (t * self.depth).exp(),
             ColorScale::Sequential => self.lo + t * (self.hi - self.lo),
         }
     }
@@ -1206,7 +1214,7 @@ fn color_legend<DB: DrawingBackend>(
             label_style.clone(),
         ))?;
     }
-    if let ColorScale::Diverging { center } = h.scale {
+    if let ColorScale::Diverging { center, .. } = h.scale {
         let y = y_of(0.0);
         area.draw(&PathElement::new(
             vec![(4, y), (34, y)],
