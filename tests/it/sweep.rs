@@ -272,6 +272,7 @@ fn a_stop_request_records_the_finished_runs_and_a_resume_completes_them() {
         threads: 2,
         resume: false,
         shard: None,
+        plots: true,
     };
     // As Ctrl-C does: the flag is set while runs are under way (here after the third).
     let stop = AtomicBool::new(false);
