@@ -73,6 +73,9 @@ pub struct Axis {
     pub label: String,
     /// Category names in axis order; empty for a numeric axis.
     pub categories: Vec<String>,
+    /// A numeric axis on a log scale: the panel's x values are log10 of the quantity, and
+    /// the ticks are labelled with the quantity (1, 2, 5, 10, 20, ...).
+    pub log10: bool,
 }
 
 /// How a heat map turns values into colours.
@@ -516,6 +519,42 @@ fn range(v: impl Iterator<Item = f64>, pad: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// `(min, max)` of `v` with 4% more each side (a panel's own numeric x axis: it need not
+/// start at zero).
+fn span(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = v
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = if hi - lo < 1e-9 {
+        0.5
+    } else {
+        0.04 * (hi - lo)
+    };
+    (lo - pad, hi + pad)
+}
+
+/// Ticks of a log10 axis from `lo` to `hi` (log10 values): 1, 2 and 5 times the powers of 10
+/// within, as `(position, label)`.
+fn log_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let (first, last) = (lo.floor() as i32, hi.ceil() as i32);
+    for k in first..=last {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * 10f64.powi(k);
+            let x = v.log10();
+            if (lo..=hi).contains(&x) {
+                out.push((x, tick(v)));
+            }
+        }
+    }
+    out
+}
+
 /// The x values of a panel's lines and bands.
 fn xs(panel: &Panel) -> impl Iterator<Item = f64> + '_ {
     let lines = panel
@@ -610,8 +649,11 @@ fn legend_width(plot: &Plot) -> u32 {
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Plot) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
+    // The title shrinks to fit the width (DejaVu Sans: about 0.57 em a character).
+    let chars = plot.title.chars().count().max(1) as f64;
+    let size = (f64::from(WIDTH - 40) / (0.57 * chars)).clamp(16.0, 26.0);
     let root = root
-        .titled(&plot.title, (FAMILY, 26).into_font())
+        .titled(&plot.title, (FAMILY, size).into_font())
         .map_err(e)?;
     let shared_x = range(
         plot.panels
@@ -753,10 +795,11 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
     fn lines(&self, shared_x: (f64, f64)) -> DrawResult<DB> {
         let panel = self.panel;
         let names = panel.x_axis.as_ref().map_or(&[][..], |a| &a.categories[..]);
+        let log = panel.x_axis.as_ref().is_some_and(|a| a.log10);
         let (x_lo, x_hi) = if !names.is_empty() {
             (-0.5, names.len() as f64 - 0.5)
         } else if panel.x_axis.is_some() {
-            range(xs(panel), false)
+            span(xs(panel))
         } else {
             shared_x
         };
@@ -769,7 +812,7 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
             .y_label_area_size(72)
             .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         let mut mesh = chart.configure_mesh();
-        mesh.x_labels(if names.is_empty() { 12 } else { 0 })
+        mesh.x_labels(if names.is_empty() && !log { 12 } else { 0 })
             .y_labels(8)
             .light_line_style(RGBColor(235, 235, 235))
             .label_style((FAMILY, LABEL_SIZE))
@@ -783,6 +826,22 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
         mesh.draw()?;
         if !names.is_empty() {
             self.x_category_labels(&cats, |k| chart.backend_coord(&(k as f64, y_lo)))?;
+        }
+        if log {
+            for (x, label) in log_ticks(x_lo, x_hi) {
+                let grid = RGBColor(225, 225, 225).stroke_width(1);
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, y_lo), (x, y_hi)],
+                    grid,
+                )))?;
+                let p = chart.backend_coord(&(x, y_lo));
+                self.text_at(
+                    &label,
+                    (p.0, p.1 + 6),
+                    Pos::new(HPos::Center, VPos::Top),
+                    BLACK,
+                )?;
+            }
         }
         for b in &panel.bands {
             let mut outline: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.1)).collect();
@@ -801,6 +860,10 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
                 2
             };
             match s.style {
+                // A line of one point would draw nothing: a ring marks the point.
+                LineStyle::Solid | LineStyle::Dashed | LineStyle::Dotted if s.points.len() == 1 => {
+                    chart.draw_series(pts.map(|p| Circle::new(p, 8, c.stroke_width(2))))?;
+                }
                 LineStyle::Solid => {
                     chart.draw_series(LineSeries::new(pts, c.stroke_width(width)))?;
                 }
@@ -1181,7 +1244,7 @@ fn color_legend<DB: DrawingBackend>(
     let font = (FAMILY, LABEL_SIZE).into_font();
     area.draw(&Text::new(h.value_label.clone(), (4, 14), font.clone()))?;
     let diverging = matches!(h.scale, ColorScale::Diverging { .. });
-    let (top, bottom) = (48, height as i32 - if diverging { 84 } else { 30 });
+    let (top, bottom) = (62, height as i32 - if diverging { 92 } else { 30 });
     let (t_lo, t_hi) = if diverging { (-1.0, 1.0) } else { (0.0, 1.0) };
     let steps = 60;
     let y_of =
@@ -1221,15 +1284,15 @@ fn color_legend<DB: DrawingBackend>(
             BLACK.stroke_width(4),
         ))?;
         let (below, above) = diverging_words(h);
-        area.draw(&Text::new(above, (4, 32), font.clone()))?;
-        area.draw(&Text::new(below, (4, bottom + 8), font.clone()))?;
+        area.draw(&Text::new(above, (4, 34), font.clone()))?;
+        area.draw(&Text::new(below, (4, bottom + 14), font.clone()))?;
         area.draw(&PathElement::new(
-            vec![(4, bottom + 44), (34, bottom + 44)],
+            vec![(4, bottom + 56), (34, bottom + 56)],
             BLACK.stroke_width(4),
         ))?;
         area.draw(&Text::new(
-            format!("= {}: the line between cells", cell_text(center)),
-            (40, bottom + 36),
+            format!("{}: break-even", cell_text(center)),
+            (40, bottom + 48),
             font,
         ))?;
     }

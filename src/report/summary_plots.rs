@@ -197,7 +197,7 @@ pub fn breakeven_plot(rows: &[BreakevenRow]) -> Option<Plot> {
             series,
             x_axis: Some(Axis {
                 label: "EC2 fleet utilisation (% of registered capacity reserved)".into(),
-                categories: Vec::new(),
+                ..Axis::default()
             }),
             ..Panel::default()
         }],

@@ -34,6 +34,9 @@ struct ParamAxis<'a> {
     values: Vec<&'a str>,
     /// `Some(x)` per value when numeric.
     numbers: Option<Vec<f64>>,
+    /// Positive numbers spanning a factor of 20 or more (such as 5, 10, 20, ..., 1280): drawn
+    /// on a log scale.
+    log10: bool,
 }
 
 impl<'a> ParamAxis<'a> {
@@ -43,18 +46,36 @@ impl<'a> ParamAxis<'a> {
             .iter()
             .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
             .collect();
-        ParamAxis { values, numbers }
+        let log10 = numbers.as_ref().is_some_and(|n| {
+            let lo = n.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = n.iter().copied().fold(0.0, f64::max);
+            n.len() >= 4 && lo > 0.0 && hi / lo >= 20.0
+        });
+        ParamAxis {
+            values,
+            numbers,
+            log10,
+        }
     }
 
-    /// The x position of value `i`.
+    /// The x position of value `i` (log10 of it on a log axis).
     fn x(&self, i: usize) -> f64 {
-        self.numbers.as_ref().map_or(i as f64, |n| n[i])
+        match &self.numbers {
+            Some(n) if self.log10 => n[i].log10(),
+            Some(n) => n[i],
+            None => i as f64,
+        }
     }
 
     /// The axis: numeric, or the values as categories.
     fn axis(&self, label: String) -> Axis {
         Axis {
-            label,
+            label: if self.log10 {
+                format!("{label} (log scale)")
+            } else {
+                label
+            },
+            log10: self.log10,
             categories: if self.numbers.is_some() {
                 Vec::new()
             } else {
@@ -203,7 +224,7 @@ pub fn sweep_cost_plot(data: &SweepData) -> Option<Plot> {
     }
     let mut title = "Cost against each swept parameter: mean over seeds, 95% CI shaded".to_string();
     if held_any {
-        title.push_str(" (other parameters held at their first value)");
+        title.push_str("; others held at their first value where noted");
     }
     Some(Plot {
         name: "sweep_cost",
@@ -261,7 +282,7 @@ pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
             style: LineStyle::Markers,
             points: pts,
         });
-        if front.len() > 1 {
+        {
             series.push(Series {
                 label: format!("{arm}: Pareto front"),
                 color: a,
@@ -315,10 +336,11 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
             .filter_map(|(i, v)| Some((axis.x(i), ratio(&[v])?)))
             .collect();
         pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let xs = (0..axis.values.len()).map(|i| axis.x(i));
         let (lo, hi) = match &axis.numbers {
-            Some(xs) => (
-                xs.iter().copied().fold(f64::INFINITY, f64::min).min(0.0),
-                xs.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+            Some(_) => (
+                xs.clone().fold(f64::INFINITY, f64::min),
+                xs.fold(f64::NEG_INFINITY, f64::max),
             ),
             None => (-0.5, axis.values.len() as f64 - 0.5),
         };
@@ -382,6 +404,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
                 x_axis: Some(Axis {
                     label: x_label,
                     categories: xs.iter().map(|v| display(v)).collect(),
+                    log10: false,
                 }),
                 heat: Some(HeatMap {
                     y_categories: ys.iter().map(|v| display(v)).collect(),
@@ -508,6 +531,14 @@ mod tests {
         assert_eq!(second.series[0].label, "ec2");
         assert_eq!(second.series[0].points, [(0.0, 2.0), (1.0, 2.0)]);
         assert!(p.title.contains("held at their first value"));
+        // 1 to 7 spans less than a factor of 20: a linear axis.
+        assert!(!p.panels[0].x_axis.as_ref().unwrap().log10);
+        let d = grid(&["5", "10", "20", "40", "80", "160"], &["1"]);
+        let p = sweep_cost_plot(&d).unwrap();
+        let axis = p.panels[0].x_axis.as_ref().unwrap();
+        assert!(axis.log10);
+        assert_eq!(axis.label, "w.per_hour (log scale)");
+        assert!((p.panels[0].series[0].points[1].0 - 1.0).abs() < 1e-12);
         // Panel 1: 2 arms × 2 types = 4 lines: not held.
         assert_eq!(p.panels[0].series.len(), 4);
     }
@@ -538,9 +569,10 @@ mod tests {
         );
         assert_eq!(s[1].label, "ec2: Pareto front");
         assert_eq!(s[1].points, [(50.0, 3.0), (100.0, 2.0)]);
-        // Fargate's variants all sit at one point: no front line.
-        assert_eq!(s.len(), 3);
+        // Fargate's variants all sit at one point: a front of one point.
+        assert_eq!(s.len(), 4);
         assert_eq!(s[2].label, "fargate: variants");
+        assert_eq!(s[3].points, [(1.0, 10.0)]);
         assert_eq!(
             p.x_label,
             "p95 wait for capacity (seconds), mean over seeds"
@@ -577,7 +609,7 @@ mod tests {
         let s = &p.panels[0].series;
         assert_eq!(s[0].points, [(2.0, 0.3), (8.0, 0.9)]);
         assert_eq!(s[1].style, LineStyle::Dashed);
-        assert_eq!(s[1].points, [(0.0, 1.0), (8.0, 1.0)]);
+        assert_eq!(s[1].points, [(2.0, 1.0), (8.0, 1.0)]);
         assert!(p.panels[0].heat.is_none());
     }
 

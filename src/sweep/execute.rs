@@ -165,7 +165,10 @@ pub fn execute(
 /// The file names of the sweep plots, SVG and PNG, by plot (`report::SWEEP_PLOT_NAMES`).
 const PLOT_FILES: [(&str, [&str; 2]); 3] = [
     ("sweep_cost", ["sweep_cost.svg", "sweep_cost.png"]),
-    ("sweep_frontier", ["sweep_frontier.svg", "sweep_frontier.png"]),
+    (
+        "sweep_frontier",
+        ["sweep_frontier.svg", "sweep_frontier.png"],
+    ),
     ("sweep_ratio", ["sweep_ratio.svg", "sweep_ratio.png"]),
 ];
 
