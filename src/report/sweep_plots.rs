@@ -476,7 +476,8 @@ mod tests {
         let first = &p.panels[0];
         assert_eq!(first.x_axis.as_ref().unwrap().label, "w.per_hour");
         assert!(first.x_axis.as_ref().unwrap().categories.is_empty());
-        let got: Vec<(&str, usize, LineStyle, &[(f64, f64)])> = first
+        type Line<'a> = (&'a str, usize, LineStyle, &'a [(f64, f64)]);
+        let got: Vec<Line> = first
             .series
             .iter()
             .map(|s| (s.label.as_str(), s.color, s.style, s.points.as_slice()))
