@@ -535,11 +535,11 @@ mod tests {
         // 1 to 7 spans less than a factor of 20: a linear axis.
         assert!(!p.panels[0].x_axis.as_ref().unwrap().log10);
         let d = grid(&["5", "10", "20", "40", "80", "160"], &["1"]);
-        let p = sweep_cost_plot(&d).unwrap();
-        let axis = p.panels[0].x_axis.as_ref().unwrap();
+        let log = sweep_cost_plot(&d).unwrap();
+        let axis = log.panels[0].x_axis.as_ref().unwrap();
         assert!(axis.log10);
         assert_eq!(axis.label, "w.per_hour (log scale)");
-        assert!((p.panels[0].series[0].points[1].0 - 1.0).abs() < 1e-12);
+        assert!((log.panels[0].series[0].points[1].0 - 1.0).abs() < 1e-12);
         // Panel 1: 2 arms × 2 types = 4 lines: not held.
         assert_eq!(p.panels[0].series.len(), 4);
     }
