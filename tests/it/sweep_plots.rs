@@ -59,7 +59,7 @@ pub fn check_breakeven_sweep_plots(out: &Path) {
             let want = expected[&(x.clone(), y.clone())];
             assert_eq!(heat.values[j][k], Some(want), "rate {x}, target {y}");
             assert!(
-                svg.contains(&format!(">{want:.2}<")),
+                svg.contains(&format!(">\n{want:.2}\n</text>")),
                 "cell {want:.2} drawn"
             );
             below += usize::from(want < 1.0);
