@@ -89,13 +89,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let map = SourceMap { path, text };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        let msg = plain(e.message().trim());
-        let msg = match map.key_before(offset) {
-            Some(k) if !msg.contains(&format!("`{k}`")) => {
-                format!("field `{k}`: {msg}")
-            }
-            _ => msg,
-        };
+        let msg = map.toml_message(offset, plain(e.message().trim()));
         map.error_at(offset, msg)
     })?;
     Validator {
@@ -884,7 +878,9 @@ impl Validator<'_> {
 
 /// A message from the TOML parser with serde's Rust type names (`i64`, `struct RawArm`,
 /// `a sequence`) put in the scenario's terms.
-fn plain(msg: &str) -> String {
+/// A TOML/serde message in the words the scenario errors use (`expected an integer`, not
+/// `expected i64`).
+pub fn plain(msg: &str) -> String {
     let mut m = msg
         .replace(
             "` as i128, expected i64",

@@ -2472,7 +2472,7 @@ const CASES: &[Case] = &[
         scenario: concat!(with_trace!(), fargate!()),
         trace: Some(""),
         expect: &[
-            "trace.csv: line 1 (header): missing required column `arrival_s`",
+            "trace.csv: line 1: the file is empty",
             "expected a header with",
         ],
         ..BASE

@@ -3,6 +3,7 @@
 mod alloc_free;
 mod bad_input;
 mod capacity;
+mod catalogue;
 mod common;
 mod determinism;
 mod ecs_behaviour;

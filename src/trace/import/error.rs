@@ -54,7 +54,7 @@ pub enum ImportError {
     },
     /// A row has a missing or malformed value (turned into a counted warning by
     /// `--skip-bad-rows`).
-    #[error("{}: line {line}, column `{column}`: {message}", path.display())]
+    #[error("{}: line {line}{}: {message}", path.display(), column_text(column))]
     BadRow {
         /// The input file.
         path: PathBuf,
@@ -71,6 +71,15 @@ pub enum ImportError {
     /// The output could not be written.
     #[error("cannot write the imported trace: {0}")]
     Write(std::io::Error),
+}
+
+/// `, column `NAME``, or nothing for an error of the whole row (column `(row)`).
+fn column_text(column: &str) -> String {
+    if column == "(row)" {
+        String::new()
+    } else {
+        format!(", column `{column}`")
+    }
 }
 
 impl ImportError {
