@@ -35,6 +35,35 @@ pub const DEFAULT_SEED: u64 = 1;
 /// is 525,601 samples.
 pub const MAX_SAMPLES: u64 = 2_000_000;
 
+/// Most task arrivals the generated jobs of a scenario may be expected to bring over a run (the
+/// sum over jobs of mean rate × active time, each capped by its `max_tasks`), so that a run
+/// ends in bounded time: 10,000 tasks an hour for a year is 87.6 million.
+pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
+/// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
+/// 340 MB): a run that exceeds it stops with an error instead of exhausting memory. ECS itself
+/// allows 300 tasks in PROVISIONING per cluster (reference/ecs-facts.md §5.5).
+pub const MAX_LIVE_TASKS: usize = 2_000_000;
+
+/// The mean number of tasks job `j` brings over a run of `horizon` (infinite if it never
+/// stops): mean rate × time from `start` to `end` or the horizon, capped by `max_tasks`.
+pub fn expected_arrivals(j: &JobSpec, horizon: Option<SimDuration>) -> f64 {
+    let stop = match (j.end, horizon) {
+        (Some(e), Some(h)) => Some(e.as_ms().min(h.as_ms())),
+        (Some(e), None) => Some(e.as_ms()),
+        (None, Some(h)) => Some(h.as_ms()),
+        (None, None) => None,
+    };
+    let per_ms = match j.arrival {
+        ArrivalProcess::Poisson { per_hour } => per_hour / 3_600_000.0,
+        ArrivalProcess::FixedInterval(d) => 1.0 / d.as_ms().max(1) as f64,
+        ArrivalProcess::Diurnal { mean_per_hour, .. } => mean_per_hour / 3_600_000.0,
+    };
+    let expected = stop.map_or(f64::INFINITY, |s| {
+        per_ms * s.saturating_sub(j.start.as_ms()) as f64
+    });
+    j.max_tasks.map_or(expected, |m| expected.min(m as f64))
+}
+
 /// Samples a run of `horizon` takes every `interval`: at 0, every interval, and at the end.
 pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
     let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
@@ -504,6 +533,7 @@ impl Validator<'_> {
         };
         let mut jobs = Vec::new();
         let mut names = BTreeSet::new();
+        let mut expected = 0.0;
         for (i, j) in raw.jobs.iter().enumerate() {
             if i >= usize::from(u16::MAX) {
                 return Err(self.err(
@@ -517,6 +547,16 @@ impl Validator<'_> {
                     j.get_ref().name.span(),
                     format!(
                         "`workload.jobs.name`: `{}` is used by another job; expected unique names",
+                        job.name
+                    ),
+                ));
+            }
+            expected += expected_arrivals(&job, horizon);
+            if expected > MAX_EXPECTED_ARRIVALS && expected.is_finite() {
+                return Err(self.err(
+                    j.get_ref().arrival.span(),
+                    format!(
+                        "`workload.jobs.arrival`: about {expected:.3e} tasks would arrive over the run (jobs up to `{}`); expected at most {MAX_EXPECTED_ARRIVALS:.0} (a lower rate, a shorter horizon, an `end` or `max_tasks`)",
                         job.name
                     ),
                 ));

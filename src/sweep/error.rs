@@ -103,7 +103,12 @@ impl SweepError {
             | SweepError::Merge { .. }
             | SweepError::Read { .. } => true,
             SweepError::Run { source, .. } => {
-                matches!(source, SimError::Trace(_) | SimError::TooManySamples { .. })
+                matches!(
+                    source,
+                    SimError::Trace(_)
+                        | SimError::TooManySamples { .. }
+                        | SimError::TooManyTasks { .. }
+                )
             }
             SweepError::Output(_) | SweepError::Threads { .. } => false,
         }

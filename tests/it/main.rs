@@ -1,5 +1,6 @@
 //! The one integration-test binary: behaviour of `sim` seen from outside, by topic.
 
+mod absurd;
 mod alloc_free;
 mod bad_input;
 mod capacity;
