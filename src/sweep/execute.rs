@@ -68,18 +68,23 @@ pub fn execute(
         FinishedRuns::new()
     };
     let resumed = finished.len() as u64;
+    // sweep.json first: a try killed before runs.csv exists leaves a folder that `--resume`
+    // starts afresh, never a runs.csv without the metadata that lets it be resumed. It says
+    // `complete` only at the end, once runs.csv and sweep.csv are rewritten.
+    let mut meta = SweepMeta::new(plan, shard, resumed);
+    meta.complete = false;
+    write_atomic(&meta_path, &meta.render())?;
     // Start from the finished runs alone, in run order (this also drops a torn last line).
     write_atomic(
         &runs_path,
         &runs_file::render(plan, true, finished.values().flatten()),
     )?;
     if sweep_path.exists() && (resumed < plan.runs || shard.is_some()) {
-        std::fs::remove_file(&sweep_path).map_err(|source| crate::report::OutputError {
+        std::fs::remove_file(&sweep_path).map_err(|error| crate::report::OutputError {
             path: sweep_path.clone(),
-            source,
+            error,
         })?;
     }
-    write_atomic(&meta_path, &SweepMeta::new(plan, shard, resumed).render())?;
 
     let pending: Vec<u64> = (0..plan.runs)
         .filter(|&r| shard.is_none_or(|s| s.has(r)) && !finished.contains_key(&r))
