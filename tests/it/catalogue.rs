@@ -563,12 +563,14 @@ fn bytes(text: &str) -> Vec<u8> {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'<' && i + 3 < b.len() && b[i + 3] == b'>' {
-            if let Ok(v) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 4;
-                continue;
-            }
+        if b[i] == b'<'
+            && i + 3 < b.len()
+            && b[i + 3] == b'>'
+            && let Ok(v) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(v);
+            i += 4;
+            continue;
         }
         out.push(b[i]);
         i += 1;
@@ -640,6 +642,8 @@ fn every_catalogued_input_gets_its_exact_message_exit_2_and_no_output() {
             case.name
         );
         match run(case) {
+            // `DUMP_BAD_INPUT=1 … -- --nocapture`: print what each case gets, to review.
+            #[allow(clippy::print_stdout)]
             Ok(first) if dump => println!("{}\t{}", case.name, first),
             Ok(first) if first == case.message => {}
             Ok(first) => failures.push(format!(

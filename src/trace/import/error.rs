@@ -66,7 +66,7 @@ pub enum ImportError {
         message: String,
     },
     /// A temporary file used to sort a large trace could not be written or read back.
-    #[error("cannot sort the trace through a temporary file: {0}")]
+    #[error("cannot sort the trace through a temporary file in `{dir}` (TMPDIR): {0}", dir = std::env::temp_dir().display())]
     Spill(std::io::Error),
     /// The output could not be written.
     #[error("cannot write the imported trace: {0}")]
