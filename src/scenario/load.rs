@@ -804,11 +804,11 @@ impl Validator<'_> {
         };
         Ok(match a.get_ref() {
             RawArrival::Poisson { per_hour } => ArrivalProcess::Poisson {
-                per_hour: rate_ok(*per_hour, "arrival.poisson.per_hour")?,
+                per_hour: rate_ok(*per_hour, "workload.jobs.arrival.poisson.per_hour")?,
             },
             RawArrival::FixedInterval(d) => {
                 if d.0.as_ms() == 0 {
-                    return Err(self.err(span, "`arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
+                    return Err(self.err(span, "`workload.jobs.arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
                 }
                 ArrivalProcess::FixedInterval(d.0)
             }
@@ -818,10 +818,10 @@ impl Validator<'_> {
                 peak_at,
             } => {
                 if !(peak_ratio.is_finite() && (1.0..=1000.0).contains(peak_ratio)) {
-                    return Err(self.err(span, format!("`arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
+                    return Err(self.err(span, format!("`workload.jobs.arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
                 }
                 ArrivalProcess::Diurnal {
-                    mean_per_hour: rate_ok(*mean_per_hour, "arrival.diurnal.mean_per_hour")?,
+                    mean_per_hour: rate_ok(*mean_per_hour, "workload.jobs.arrival.diurnal.mean_per_hour")?,
                     peak_ratio: *peak_ratio,
                     peak_at: peak_at.0,
                 }

@@ -256,7 +256,7 @@ const CASES: &[Case] = &[
     scenario!(
         "negative arrival rate",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = -5 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
-        "error: s.toml:4:11: `arrival.poisson.per_hour`: found -5; expected a positive rate up to 36000000 per hour"
+        "error: s.toml:4:11: `workload.jobs.arrival.poisson.per_hour`: found -5; expected a positive rate up to 36000000 per hour"
     ),
     scenario!(
         "fixed capacity together with max",
