@@ -821,7 +821,10 @@ impl Validator<'_> {
                     return Err(self.err(span, format!("`workload.jobs.arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
                 }
                 ArrivalProcess::Diurnal {
-                    mean_per_hour: rate_ok(*mean_per_hour, "workload.jobs.arrival.diurnal.mean_per_hour")?,
+                    mean_per_hour: rate_ok(
+                        *mean_per_hour,
+                        "workload.jobs.arrival.diurnal.mean_per_hour",
+                    )?,
                     peak_ratio: *peak_ratio,
                     peak_at: peak_at.0,
                 }
@@ -1447,5 +1450,44 @@ launch_type = "FARGATE_SPOT"
         );
         assert_eq!(samples_for(SimDuration(90_000), SimDuration(60_000)), 3);
         assert_eq!(samples_for(SimDuration(10), SimDuration(60_000)), 2);
+    }
+
+    #[test]
+    fn expected_arrivals_are_rate_times_active_time_capped_by_max_tasks() {
+        let job = |arrival: &str, extra: &str| {
+            let s = ok(&format!(
+                "horizon = \"10h\"\n[[workload.jobs]]\nname = \"j\"\narrival = {arrival}\nduration = \"1m\"\ncpu = 256\nmemory = 512\n{extra}[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
+            ));
+            expected_arrivals(&s.workload.jobs[0], s.horizon)
+        };
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-6, "{a} != {b}");
+        close(job("{ poisson = { per_hour = 60 } }", ""), 600.0);
+        close(
+            job(
+                "{ poisson = { per_hour = 60 } }",
+                "start = \"2h\"\nend = \"4h\"\n",
+            ),
+            120.0,
+        );
+        close(
+            job("{ poisson = { per_hour = 60 } }", "end = \"20h\"\n"),
+            600.0,
+        );
+        close(job("{ fixed_interval = \"1m\" }", "max_tasks = 7\n"), 7.0);
+        close(
+            job(
+                "{ diurnal = { mean_per_hour = 30, peak_ratio = 3.0, peak_at = \"14h\" } }",
+                "",
+            ),
+            300.0,
+        );
+        // 36 million an hour for four hours is above the limit, and says where.
+        let e = err(
+            "horizon = \"4h\"\n[[workload.jobs]]\nname = \"j\"\narrival = { poisson = { per_hour = 36000000 } }\nduration = \"1m\"\ncpu = 256\nmemory = 512\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
+        );
+        assert!(
+            e.starts_with("s.toml:4:11: `workload.jobs.arrival`: about 1.440e8 tasks would arrive"),
+            "{e}"
+        );
     }
 }
