@@ -42,7 +42,7 @@ pub struct RunArgs {
 }
 
 /// Run the pipeline: load → select arms → simulate → export.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(clippy::print_stderr)]
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let scenario = crate::scenario::load(&args.scenario)?;
@@ -95,6 +95,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     bars.finish();
 
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
+    // run.json is the run's manifest and is written last: take an earlier run's away first, so
+    // that a folder whose writing was cut short (killed, disk full) has none, and never pairs
+    // this run's files with another run's manifest.
+    let manifest = out_dir.join("run.json");
+    if manifest.exists() {
+        std::fs::remove_file(&manifest)
+            .with_context(|| format!("removing stale `{}`", manifest.display()))?;
+    }
     write("summary.csv", &summary_csv(&outcome))?;
     write("timeseries.csv", &timeseries_csv(&outcome))?;
     write("waits.csv", &waits_csv(&outcome))?;
@@ -163,7 +171,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     };
     write("run.json", &run_json(&info))?;
 
-    print!("{}", comparison_table(&outcome));
+    say!("{}", comparison_table(&outcome))?;
     let mut files = vec!["summary.csv", "timeseries.csv", "waits.csv"];
     if args.tasks_csv {
         files.push("tasks.csv");
@@ -181,7 +189,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         .collect::<Vec<_>>();
     let mut files: Vec<String> = files.into_iter().map(String::from).collect();
     files.extend(plot_files);
-    println!("wrote {} in {}/", files.join(", "), out_dir.display());
+    sayln!("wrote {} in {}/", files.join(", "), out_dir.display())?;
     Ok(())
 }
 
