@@ -24,7 +24,7 @@ pub mod spec;
 pub mod stats;
 
 pub use error::SweepError;
-pub use execute::{SweepOptions, SweepReport, execute};
+pub use execute::{SweepOptions, SweepReport, execute, execute_buffered};
 pub use merge::{MergeReport, merge};
 pub use meta::SweepMeta;
 pub use plan::SweepPlan;
