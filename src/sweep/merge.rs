@@ -392,3 +392,20 @@ fn ranges(runs: &[u64]) -> String {
     }
     r.to_string()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_join_neighbours_and_cap_the_pieces() {
+        assert_eq!(ranges(&[0, 1, 2, 3, 7, 9, 10]), "0-3, 7, 9-10");
+        assert_eq!(ranges(&[]), "");
+        // Even indexes to 100 and 39: 38-40 is the 20th piece, 42 to 100 the 30 more.
+        let mut runs: Vec<u64> = (0..=100).step_by(2).collect();
+        runs.insert(20, 39);
+        let text = ranges(&runs);
+        assert!(text.starts_with("0, 2, 4, "), "{text}");
+        assert!(text.ends_with(", 36, 38-40 and 30 more ranges"), "{text}");
+    }
+}

@@ -12,6 +12,7 @@ mod runs;
 mod sample_replays;
 mod slurm;
 mod sweep;
+mod sweep_sort;
 mod trace_import;
 mod trace_stats;
 mod validation;
