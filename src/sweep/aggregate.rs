@@ -78,10 +78,11 @@ impl<W: std::io::Write> Aggregator<W> {
         w.write_record(header(layout))?;
         let off = layout.summary_offset();
         let mut columns = [0; METRICS.len() + 2];
-        for (c, name) in columns
-            .iter_mut()
-            .zip(METRICS.iter().chain(&["tasks_rejected", "tasks_pending_at_end"]))
-        {
+        for (c, name) in columns.iter_mut().zip(
+            METRICS
+                .iter()
+                .chain(&["tasks_rejected", "tasks_pending_at_end"]),
+        ) {
             *c = off.saturating_add(col(name));
         }
         Ok(Aggregator {
@@ -197,7 +198,11 @@ pub fn sweep_csv(plan: &Layout, runs: &FinishedRuns) -> Vec<u8> {
     };
     for (&run, rows) in runs {
         for (arm, row) in rows.iter().enumerate() {
-            let _ = a.push(run, arm, &csv::StringRecord::from(row.clone()).into_byte_record());
+            let _ = a.push(
+                run,
+                arm,
+                &csv::StringRecord::from(row.clone()).into_byte_record(),
+            );
         }
     }
     a.finish().unwrap_or_default()

@@ -13,8 +13,8 @@ use crate::report::csv_out::SUMMARY_COLUMNS;
 use crate::report::{AtomicFile, OutputError};
 use crate::sweep::aggregate::Aggregator;
 use crate::sweep::{SweepError, SweepPlan};
-use crate::util::external_sort::{ExternalSort, Record, Sorted};
 use crate::util::BitSet;
+use crate::util::external_sort::{ExternalSort, Record, Sorted};
 
 /// The rows of finished runs, by run index (for tests and small in-memory uses; sweeps and
 /// merges stream runs.csv instead).
@@ -197,7 +197,8 @@ pub fn write_run_order(
         check(&row)?;
         runs.write_byte_record(&row.record).map_err(at(runs_path))?;
         if let Some((p, a)) = &mut sweep {
-            a.push(row.run, row.arm as usize, &row.record).map_err(at(p))?;
+            a.push(row.run, row.arm as usize, &row.record)
+                .map_err(at(p))?;
         }
     }
     let runs = runs
@@ -235,9 +236,13 @@ pub fn sort_in_place(
     for (line, rec) in r.byte_records().enumerate() {
         let record = rec.map_err(|e| io_err(e.into()))?;
         let cell = |i: usize| String::from_utf8_lossy(record.get(i).unwrap_or_default());
-        let run = cell(0)
-            .parse::<u64>()
-            .map_err(|_| bad(format!("row {}: `{}` is not a run index", line + 2, cell(0))))?;
+        let run = cell(0).parse::<u64>().map_err(|_| {
+            bad(format!(
+                "row {}: `{}` is not a run index",
+                line + 2,
+                cell(0)
+            ))
+        })?;
         let arm = layout
             .arms
             .iter()
@@ -353,11 +358,8 @@ fn read_whole_rows(
     let off = summary_offset(plan);
     let mut rec = csv::StringRecord::new();
     let mut variant_cells: Option<(usize, Vec<String>)> = None;
-    loop {
-        match r.read_record(&mut rec) {
-            Ok(true) => {}
-            Ok(false) | Err(_) => break,
-        }
+    // A row that cannot be read (cut short) ends the reading, like the end of the file.
+    while let Ok(true) = r.read_record(&mut rec) {
         if rec.len() != expected.len() {
             break;
         }
@@ -379,8 +381,16 @@ fn read_whole_rows(
         if variant_cells.as_ref().is_none_or(|(cv, _)| *cv != v) {
             variant_cells = Some((v, plan.value_cells(v)));
         }
-        let cells = variant_cells.as_ref().map_or(&[][..], |(_, c)| c.as_slice());
-        if rec[1] != v.to_string() || !rec.iter().skip(3).take(off - 3).eq(cells.iter().map(String::as_str)) {
+        let cells = variant_cells
+            .as_ref()
+            .map_or(&[][..], |(_, c)| c.as_slice());
+        if rec[1] != v.to_string()
+            || !rec
+                .iter()
+                .skip(3)
+                .take(off - 3)
+                .eq(cells.iter().map(String::as_str))
+        {
             return Err(format!(
                 "`{}`: run {run} has other parameter values than this sweep's variant {v}",
                 path.display()

@@ -179,7 +179,10 @@ impl RunWriter {
 
     /// The run's file, rewound.
     fn finish(self) -> io::Result<File> {
-        let mut file = self.w.into_inner().map_err(io::IntoInnerError::into_error)?;
+        let mut file = self
+            .w
+            .into_inner()
+            .map_err(io::IntoInnerError::into_error)?;
         file.seek(SeekFrom::Start(0))?;
         Ok(file)
     }
