@@ -36,8 +36,11 @@ fn main() {
             Ok(summary) => {
                 // The output must be a trace the simulator reads back.
                 assert!(
-                    sim::trace::CsvTrace::from_reader(Path::new("out.csv"), Box::new(Cursor::new(out)))
-                        .is_ok(),
+                    sim::trace::CsvTrace::from_reader(
+                        Path::new("out.csv"),
+                        Box::new(Cursor::new(out))
+                    )
+                    .is_ok(),
                     "imported trace has a bad header ({summary:?})"
                 );
             }

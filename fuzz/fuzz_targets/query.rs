@@ -16,7 +16,10 @@ struct Fake {
 
 impl InstanceView for Fake {
     fn attribute(&self, name: &str) -> Option<&str> {
-        self.attributes.iter().find(|(k, _)| *k == name).map(|(_, v)| *v)
+        self.attributes
+            .iter()
+            .find(|(k, _)| *k == name)
+            .map(|(_, v)| *v)
     }
     fn ec2_instance_id(&self) -> &str {
         self.id
@@ -78,7 +81,10 @@ fn main() {
             }
             Err(e) => {
                 assert!(e.offset <= text.len(), "offset past the end: {e}");
-                assert!(text.is_char_boundary(e.offset), "offset inside a character: {e}");
+                assert!(
+                    text.is_char_boundary(e.offset),
+                    "offset inside a character: {e}"
+                );
                 let _ = e.to_string();
             }
         }

@@ -10,7 +10,9 @@ fn main() {
         let Ok(text) = std::str::from_utf8(data) else {
             return;
         };
-        if let Err(e) = sim::sweep::spec::parse_str(Path::new("/nonexistent/sim-fuzz/sweep.toml"), text) {
+        if let Err(e) =
+            sim::sweep::spec::parse_str(Path::new("/nonexistent/sim-fuzz/sweep.toml"), text)
+        {
             let _ = e.to_string();
         }
     });
