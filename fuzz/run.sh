@@ -22,5 +22,8 @@ mkdir -p out
 # Shared machines: do not pin a core; no core-dump handler or CPU governor checks; no UI.
 export AFL_NO_AFFINITY=1 AFL_SKIP_CPUFREQ=1 AFL_NO_UI=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1
 # A run stops after SECONDS of fuzzing (-V); -t 2000: an input taking over 2 s is a hang.
-exec cargo afl fuzz -i "corpus/$target" -o "out/$target" ${dict:+-x "$dict"} \
+# SIM_FUZZ_IMPORT_FORMAT=<format> pins the import target to one importer (fuzz_targets/import.rs);
+# its findings then go to out/import-<format>.
+out=out/$target${SIM_FUZZ_IMPORT_FORMAT:+-$SIM_FUZZ_IMPORT_FORMAT}
+exec cargo afl fuzz -i "corpus/$target" -o "$out" ${dict:+-x "$dict"} \
     -t 2000 -V "$seconds" "target/release/$target"

@@ -10,6 +10,9 @@
 //! 16 tasks in memory, so longer inputs exercise the spill-and-merge path (anonymous temporary
 //! files, removed when closed). The output trace goes to memory. Contract: every input gives a
 //! summary or an `ImportError`, never a panic.
+//!
+//! With `SIM_FUZZ_IMPORT_FORMAT=<format name>` in the environment, byte 0 is ignored and every
+//! input goes to that one importer (to give each format its own fuzzing time).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -17,11 +20,15 @@ use std::path::Path;
 use sim::trace::import::{ImportFormat, ImportOptions, import_from_reader};
 
 fn main() {
+    let pinned: Option<ImportFormat> = std::env::var("SIM_FUZZ_IMPORT_FORMAT")
+        .ok()
+        .map(|name| name.parse().expect("SIM_FUZZ_IMPORT_FORMAT: a format name"));
     afl::fuzz!(|data: &[u8]| {
         let [format, flags, rest @ ..] = data else {
             return;
         };
-        let format = ImportFormat::ALL[usize::from(*format) % ImportFormat::ALL.len()];
+        let format =
+            pinned.unwrap_or(ImportFormat::ALL[usize::from(*format) % ImportFormat::ALL.len()]);
         let custom = flags & 4 != 0;
         let options = ImportOptions {
             machine_cpu: custom.then_some(48.0),

@@ -180,10 +180,11 @@ pub fn import_from_reader(
     out: impl Write,
     buffer: usize,
 ) -> Result<ImportSummary, ImportError> {
-    let records = input::Records::from_buf_read(name, input).map_err(|error| ImportError::Open {
-        path: name.to_path_buf(),
-        error,
-    })?;
+    let records =
+        input::Records::from_buf_read(name, input).map_err(|error| ImportError::Open {
+            path: name.to_path_buf(),
+            error,
+        })?;
     import_records(format, name, records, options, out, buffer)
 }
 
@@ -609,8 +610,8 @@ mod tests {
         let text = "M1,2,j_1,1,Terminated,157213,157322,100,0.39\n\
                     M2,1,j_2,1,Terminated,157000,157100,50,0.1\n";
         let o = ImportOptions::default();
-        let (from_file, file_out) = test_support::run(ImportFormat::Alibaba2018Batch, text, &o)
-            .expect("file import");
+        let (from_file, file_out) =
+            test_support::run(ImportFormat::Alibaba2018Batch, text, &o).expect("file import");
         let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
         gz.write_all(text.as_bytes()).unwrap();
         let gz = gz.finish().unwrap();
