@@ -41,8 +41,17 @@ impl Records {
             error,
         };
         let file = File::open(path).map_err(open_err)?;
-        let mut buffered = BufReader::with_capacity(1 << 16, file);
-        let gzip = is_gzip(buffered.fill_buf().map_err(open_err)?);
+        let buffered = BufReader::with_capacity(1 << 16, file);
+        Records::from_buf_read(path, Box::new(buffered)).map_err(open_err)
+    }
+
+    /// Records from a buffered stream, plain or gzip (told apart by its first bytes); `path`
+    /// names it in errors. Fails only if the first bytes cannot be read.
+    pub fn from_buf_read(
+        path: &Path,
+        mut buffered: Box<dyn BufRead>,
+    ) -> Result<Records, std::io::Error> {
+        let gzip = is_gzip(buffered.fill_buf()?);
         let stream: Box<dyn Read> = if gzip {
             Box::new(MultiGzDecoder::new(buffered))
         } else {

@@ -165,9 +165,40 @@ pub fn import_with_buffer(
     out: impl Write,
     buffer: usize,
 ) -> Result<ImportSummary, ImportError> {
+    let records = input::Records::open(input)?;
+    import_records(format, input, records, options, out, buffer)
+}
+
+/// [`import_with_buffer`] from any byte stream (plain or gzip, told apart by its first bytes)
+/// instead of a file; `name` names the input in errors. For callers that hold the trace in
+/// memory (tests, fuzzing).
+pub fn import_from_reader(
+    format: ImportFormat,
+    name: &Path,
+    input: Box<dyn std::io::BufRead>,
+    options: &ImportOptions,
+    out: impl Write,
+    buffer: usize,
+) -> Result<ImportSummary, ImportError> {
+    let records =
+        input::Records::from_buf_read(name, input).map_err(|error| ImportError::Open {
+            path: name.to_path_buf(),
+            error,
+        })?;
+    import_records(format, name, records, options, out, buffer)
+}
+
+/// Run `format`'s importer over `records` (read from `input`).
+fn import_records(
+    format: ImportFormat,
+    input: &Path,
+    records: input::Records,
+    options: &ImportOptions,
+    out: impl Write,
+    buffer: usize,
+) -> Result<ImportSummary, ImportError> {
     let scale = Scale::resolve(format, options)?;
     let mut c = Collector::new(format, input, options, scale, buffer);
-    let records = input::Records::open(input)?;
     match format {
         ImportFormat::Google2011 => google_2011::import(records, &mut c)?,
         ImportFormat::Alibaba2017Batch => alibaba_2017_batch::import(records, &mut c)?,
@@ -572,6 +603,33 @@ mod tests {
         assert!(m.contains("google-2011, alibaba-2017-batch"), "{m}");
         assert!(m.contains("alibaba-gpu-2025"), "{m}");
         assert!(e.is_bad_input());
+    }
+
+    #[test]
+    fn a_reader_imports_like_a_file_plain_or_gzip() {
+        let text = "M1,2,j_1,1,Terminated,157213,157322,100,0.39\n\
+                    M2,1,j_2,1,Terminated,157000,157100,50,0.1\n";
+        let o = ImportOptions::default();
+        let (from_file, file_out) =
+            test_support::run(ImportFormat::Alibaba2018Batch, text, &o).expect("file import");
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        gz.write_all(text.as_bytes()).unwrap();
+        let gz = gz.finish().unwrap();
+        for bytes in [text.as_bytes().to_vec(), gz] {
+            let mut out = Vec::new();
+            let s = import_from_reader(
+                ImportFormat::Alibaba2018Batch,
+                Path::new("in.csv"),
+                Box::new(std::io::Cursor::new(bytes)),
+                &o,
+                &mut out,
+                3,
+            )
+            .expect("reader import");
+            assert_eq!(s.tasks_written, from_file.tasks_written);
+            assert_eq!(String::from_utf8(out).unwrap(), file_out);
+        }
+        assert_eq!(from_file.tasks_written, 3);
     }
 
     #[test]
