@@ -3,13 +3,19 @@
 
 pub mod comparison;
 pub mod csv_out;
+pub mod downsample;
+pub mod html;
 pub mod plots;
+pub mod run_data;
 pub mod run_json;
 pub mod text_table;
+pub mod waits_csv;
 pub mod writer;
 
 pub use comparison::comparison_table;
 pub use csv_out::{scaling_csv, summary_csv, summary_record, tasks_csv, timeseries_csv};
 pub use plots::{Plot, PlotError, RUN_PLOT_NAMES, render_png, render_svg, run_plots};
+pub use run_data::{RunData, RunDataError, RunFiles};
 pub use run_json::{RunInfo, run_json};
+pub use waits_csv::waits_csv;
 pub use writer::{AppendFile, AtomicFile, OutputError, write_atomic};
