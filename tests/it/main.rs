@@ -8,6 +8,7 @@ mod determinism;
 mod ecs_behaviour;
 mod placement_differential;
 mod properties;
+mod report;
 mod runs;
 mod sample_replays;
 mod slurm;
