@@ -74,7 +74,7 @@ dl.facts dd { margin: 0; }
 .scroll { overflow-x: auto; }
 table { border-collapse: collapse; font-size: 0.88em; font-variant-numeric: tabular-nums; }
 th, td { padding: 4px 7px; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
-th { background: #f4f4f4; font-weight: 600; vertical-align: bottom; white-space: normal; min-width: 3.5em; }
+th { background: #f4f4f4; font-weight: 600; vertical-align: bottom; white-space: normal; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 td.text { white-space: normal; }
 tr.best td { background: #eef7ee; }
@@ -291,9 +291,9 @@ fn comparison_section(h: &mut String, run: &RunData) {
     }
     let header = [
         "arm",
-        "launch type",
-        "cost (USD)",
-        "USD per task-hour",
+        "launch",
+        "cost",
+        "per task-hour",
         "wait p50",
         "wait p95",
         "wait p99",
@@ -301,9 +301,7 @@ fn comparison_section(h: &mut String, run: &RunData) {
         "memory reserved",
         "instance-hours",
         "peak instances",
-        "tasks completed",
-        "rejected",
-        "lost",
+        "tasks done / rejected / lost",
     ];
     h.push_str("<div class=\"scroll\"><table>\n<tr>");
     for c in header {
@@ -313,6 +311,7 @@ fn comparison_section(h: &mut String, run: &RunData) {
     for (i, a) in run.arms.iter().enumerate() {
         let s = &a.summary;
         let is_best = best == Some(i);
+        let fargate = a.launch_type == "FARGATE";
         let badge = if is_best {
             "<span class=\"badge\">cheapest</span>"
         } else {
@@ -326,11 +325,21 @@ fn comparison_section(h: &mut String, run: &RunData) {
             opt(s.wait_p99_s, wait),
             opt(s.cpu_reserved_util, pct),
             opt(s.mem_reserved_util, pct),
-            format!("{:.1}", s.instance_hours),
-            s.peak_instances.to_string(),
-            s.tasks_completed.to_string(),
-            s.tasks_rejected.to_string(),
-            s.tasks_lost.to_string(),
+            // Fargate has no instances.
+            if fargate {
+                "–".into()
+            } else {
+                format!("{:.1}", s.instance_hours)
+            },
+            if fargate {
+                "–".into()
+            } else {
+                s.peak_instances.to_string()
+            },
+            format!(
+                "{} / {} / {}",
+                s.tasks_completed, s.tasks_rejected, s.tasks_lost
+            ),
         ];
         let _ = write!(
             h,
@@ -347,9 +356,10 @@ fn comparison_section(h: &mut String, run: &RunData) {
     }
     h.push_str("</table></div>\n");
     h.push_str(
-        "<p>Waits run from a task's arrival to RUNNING (nearest-rank percentiles over the tasks \
-         that started); CPU and memory reserved are time-averaged shares of what was registered \
-         (Fargate: requested ÷ billed). The figures are those of <code>summary.csv</code>.</p>\n",
+        "<p>Cost in USD. Waits run from a task's arrival to RUNNING (nearest-rank percentiles \
+         over the tasks that started); CPU and memory reserved are time-averaged shares of what \
+         was registered (Fargate: requested ÷ billed). The figures are those of \
+         <code>summary.csv</code>.</p>\n",
     );
 }
 
