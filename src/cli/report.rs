@@ -85,7 +85,10 @@ pub(crate) fn draw_run(
             let svg = render_svg(p)?;
             write_atomic(&out_dir.join(format!("{name}.svg")), &svg)?;
             write_atomic(&out_dir.join(format!("{name}.png")), &render_png(p)?)?;
-            svgs.push((p, String::from_utf8(svg).context("plotters wrote non-UTF-8 SVG")?));
+            svgs.push((
+                p,
+                String::from_utf8(svg).context("plotters wrote non-UTF-8 SVG")?,
+            ));
         } else {
             remove_stale(&out_dir.join(format!("{name}.svg")))?;
             remove_stale(&out_dir.join(format!("{name}.png")))?;

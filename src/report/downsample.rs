@@ -63,7 +63,11 @@ mod tests {
         assert_eq!(d.last(), pts.last());
         assert!(d.windows(2).all(|w| w[0].0 < w[1].0), "x stays ascending");
         // The wave's own range is kept too.
-        let hi = d.iter().filter(|p| p.1 < 2.0).map(|p| p.1).fold(-9.0, f64::max);
+        let hi = d
+            .iter()
+            .filter(|p| p.1 < 2.0)
+            .map(|p| p.1)
+            .fold(-9.0, f64::max);
         assert!(hi > 0.999_99, "{hi}");
     }
 

@@ -31,7 +31,9 @@ pub fn caption(name: &str) -> Option<&'static str> {
             "Container instances of each EC2 arm (dashed: still launching), and tasks waiting \
              for capacity on every arm, over time."
         }
-        "cost" => "Cost accrued since the start, per arm: the gap at the right is the difference in the bill.",
+        "cost" => {
+            "Cost accrued since the start, per arm: the gap at the right is the difference in the bill."
+        }
         "wait_cdf" => {
             "Share of started tasks that waited at most a given time from arrival to RUNNING: \
              the further left and the steeper, the better."
@@ -183,7 +185,11 @@ fn scenario_section(h: &mut String, run: &RunData) {
     }
     h.push_str("<div class=\"scroll\"><table>\n<tr>");
     for k in &keys {
-        let _ = write!(h, "<th class=\"text\">{}</th>", escape(&k.replace('_', " ")));
+        let _ = write!(
+            h,
+            "<th class=\"text\">{}</th>",
+            escape(&k.replace('_', " "))
+        );
     }
     h.push_str("</tr>\n");
     for a in &arms {
@@ -432,7 +438,10 @@ mod tests {
         let h = page(&fixture::run());
         assert!(h.starts_with("<!DOCTYPE html>"));
         assert!(h.ends_with("</html>\n"));
-        assert!(h.contains("<h1>tiny &lt;test&gt;</h1>"), "the name is escaped");
+        assert!(
+            h.contains("<h1>tiny &lt;test&gt;</h1>"),
+            "the name is escaped"
+        );
         assert!(!h.contains("tiny <test>"));
         // Table: the figures of summary.csv, fargate the cheapest.
         assert!(h.contains("<td>$0.25</td>"));
@@ -488,7 +497,10 @@ mod tests {
         let mut run = fixture::run();
         run.arms[1].summary.tasks_rejected = 1;
         let h = page(&run);
-        assert!(!h.contains("class=\"badge\""), "one complete arm: nothing to compare");
+        assert!(
+            !h.contains("class=\"badge\""),
+            "one complete arm: nothing to compare"
+        );
         assert!(h.contains("Not compared: fargate"));
         assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&#39;");
     }

@@ -664,7 +664,12 @@ mod tests {
                     Solid,
                     &[(0.0, 0.0), (0.0, 0.5), (1.0, 0.75), (5.0, 1.0)]
                 ),
-                line("fargate", 1, Solid, &[(30.0, 0.0), (30.0, 0.5), (60.0, 1.0)]),
+                line(
+                    "fargate",
+                    1,
+                    Solid,
+                    &[(30.0, 0.0), (30.0, 0.5), (60.0, 1.0)]
+                ),
             ]
         );
         // Waits of hours are drawn in hours; an arm where nothing started has an empty line.
@@ -675,7 +680,10 @@ mod tests {
         );
         let p = wait_cdf_plot(&RunData::parse(&files).unwrap()).unwrap();
         assert_eq!(p.x_label, "wait (hours)");
-        assert_eq!(p.panels[0].series[0].points, [(1.0, 0.0), (2.0, 0.5), (10.0, 1.0)]);
+        assert_eq!(
+            p.panels[0].series[0].points,
+            [(1.0, 0.0), (2.0, 0.5), (10.0, 1.0)]
+        );
         assert_eq!(p.panels[0].series[1].points, []);
         // No waits.csv (a run written before it existed): no wait plot.
         files.waits = None;
@@ -692,7 +700,11 @@ mod tests {
         let q: Vec<(f64, f64)> = (0..=1000)
             .map(|k| {
                 let rank = (k * n).div_ceil(1000).clamp(1, n);
-                let w = if (20_000..60_000).contains(&rank) { 20_000 } else { rank - 1 };
+                let w = if (20_000..60_000).contains(&rank) {
+                    20_000
+                } else {
+                    rank - 1
+                };
                 (k as f64 / 1000.0, w as f64)
             })
             .collect();
@@ -759,7 +771,9 @@ mod tests {
         );
         for s in 0..=86_400 {
             let pending = if s == 40_000 { 500 } else { s % 7 };
-            ts.push_str(&format!("ec2,{s}.000,1,1024,512,2048,1024,1,{pending},0.1,0\n"));
+            ts.push_str(&format!(
+                "ec2,{s}.000,1,1024,512,2048,1024,1,{pending},0.1,0\n"
+            ));
         }
         let files = RunFiles {
             timeseries: ts.into_bytes(),

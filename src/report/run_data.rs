@@ -268,7 +268,18 @@ impl RunData {
                 })
         };
         let mut t = Table::new("timeseries.csv", &files.timeseries)?;
-        let [arm, time, inst, cpu_reg, cpu_res, mem_reg, mem_res, run, pend, cost] = t.columns([
+        let [
+            arm,
+            time,
+            inst,
+            cpu_reg,
+            cpu_res,
+            mem_reg,
+            mem_res,
+            run,
+            pend,
+            cost,
+        ] = t.columns([
             "arm",
             "time_s",
             "instances",
@@ -429,7 +440,11 @@ fn parse_run_json(bytes: &[u8]) -> Result<RunMeta, RunDataError> {
             .map(|w| w.as_str().map(str::to_string))
             .collect::<Option<_>>()
             .ok_or_else(|| RunDataError::Json("expected `warnings` to be strings".into()))?,
-        Some(_) => return Err(RunDataError::Json("expected `warnings` to be a list".into())),
+        Some(_) => {
+            return Err(RunDataError::Json(
+                "expected `warnings` to be a list".into(),
+            ));
+        }
     };
     Ok(RunMeta {
         sim_version: text("sim_version")?,
@@ -461,10 +476,7 @@ struct Row<'t> {
 impl<'a> Table<'a> {
     fn new(file: &'static str, bytes: &'a [u8]) -> Result<Table<'a>, RunDataError> {
         let mut reader = csv::Reader::from_reader(bytes);
-        let header = reader
-            .headers()
-            .map_err(|e| csv_error(file, &e))?
-            .clone();
+        let header = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
         Ok(Table {
             file,
             reader,
@@ -539,8 +551,7 @@ impl Row<'_> {
     }
 
     fn num(&self, col: usize) -> Result<f64, RunDataError> {
-        self.opt_num(col)?
-            .ok_or_else(|| self.bad(col, "a number"))
+        self.opt_num(col)?.ok_or_else(|| self.bad(col, "a number"))
     }
 
     fn opt_num(&self, col: usize) -> Result<Option<f64>, RunDataError> {
@@ -707,7 +718,11 @@ mod tests {
             )
             .into();
         let r = RunData::parse(&f).unwrap();
-        assert!(r.arms.iter().all(|a| a.scaling.is_empty() && a.waits.is_none()));
+        assert!(
+            r.arms
+                .iter()
+                .all(|a| a.scaling.is_empty() && a.waits.is_none())
+        );
         assert_eq!(r.meta.scenario, "tiny");
         let detail = r.meta.scenario_detail.unwrap();
         assert_eq!(detail["horizon_s"], 3600);
@@ -715,35 +730,69 @@ mod tests {
 
     #[test]
     fn bad_files_say_which_file_line_and_column() {
-        let e = err(|f| f.summary = fixture::SUMMARY.replace("ec2,EC2,4,", "ec2,EC2,four,").into());
+        let e = err(|f| {
+            f.summary = fixture::SUMMARY
+                .replace("ec2,EC2,4,", "ec2,EC2,four,")
+                .into()
+        });
         assert_eq!(
             e,
             "summary.csv: line 2, column `tasks_arrived`: expected a whole number ≥ 0, found `four`"
         );
-        let e = err(|f| f.timeseries = fixture::TIMESERIES.replace("1800.000,2,", "1800.5555,2,").into());
+        let e = err(|f| {
+            f.timeseries = fixture::TIMESERIES
+                .replace("1800.000,2,", "1800.5555,2,")
+                .into()
+        });
         assert_eq!(
             e,
             "timeseries.csv: line 3, column `time_s`: expected seconds ≥ 0 with at most three decimals, found `1800.5555`"
         );
         let e = err(|f| f.timeseries = fixture::TIMESERIES.replace("cost_cum_usd", "cost").into());
-        assert_eq!(e, "timeseries.csv: no column `cost_cum_usd` in the header (line 1)");
-        let e = err(|f| f.scaling = Some(fixture::SCALING.replace("1800.000,ec2", "1800.000,ec3").into()));
+        assert_eq!(
+            e,
+            "timeseries.csv: no column `cost_cum_usd` in the header (line 1)"
+        );
+        let e = err(|f| {
+            f.scaling = Some(
+                fixture::SCALING
+                    .replace("1800.000,ec2", "1800.000,ec3")
+                    .into(),
+            )
+        });
         assert_eq!(
             e,
             "scaling.csv: line 4: arm `ec3` is not in summary.csv (expected one of ec2, fargate)"
         );
         let e = err(|f| f.waits = Some(fixture::WAITS.replace("ec2,0.750,", "ec2,1.750,").into()));
-        assert!(e.starts_with("waits.csv: line 5, column `quantile`: expected a quantile"), "{e}");
+        assert!(
+            e.starts_with("waits.csv: line 5, column `quantile`: expected a quantile"),
+            "{e}"
+        );
         let e = err(|f| f.waits = Some(fixture::WAITS.replace("60.000", "NaN").into()));
-        assert!(e.starts_with("waits.csv: line 9, column `wait_s`: expected a number"), "{e}");
+        assert!(
+            e.starts_with("waits.csv: line 9, column `wait_s`: expected a number"),
+            "{e}"
+        );
         let e = err(|f| f.summary.extend_from_slice(b"x,y\n"));
         assert!(e.starts_with("summary.csv: line 4: not valid CSV"), "{e}");
         let e = err(|f| f.run_json = b"{".to_vec());
         assert!(e.starts_with("run.json: not valid JSON"), "{e}");
-        let e = err(|f| f.run_json = fixture::RUN_JSON.replace("\"seed\": 7", "\"seed\": -7").into());
+        let e = err(|f| {
+            f.run_json = fixture::RUN_JSON
+                .replace("\"seed\": 7", "\"seed\": -7")
+                .into()
+        });
         assert_eq!(e, "run.json: expected a whole-number field `seed`");
-        let e = err(|f| f.summary = fixture::SUMMARY.replace("fargate,FARGATE", "ec2,FARGATE").into());
-        assert!(e.contains("column `arm`: expected a non-empty arm name, once per arm"), "{e}");
+        let e = err(|f| {
+            f.summary = fixture::SUMMARY
+                .replace("fargate,FARGATE", "ec2,FARGATE")
+                .into()
+        });
+        assert!(
+            e.contains("column `arm`: expected a non-empty arm name, once per arm"),
+            "{e}"
+        );
     }
 
     #[test]

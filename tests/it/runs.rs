@@ -76,6 +76,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
             "cost.svg",
             "fleet.png",
             "fleet.svg",
+            "report.html",
             "run.json",
             "summary.csv",
             "tasks.csv",
@@ -84,6 +85,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
             "utilisation.svg",
             "wait_cdf.png",
             "wait_cdf.svg",
+            "waits.csv",
         ],
         "quickstart does not scale: no scaling.csv, no scaling plot"
     );
@@ -131,7 +133,7 @@ interruptions,eni_blocked_placements"
 }
 
 #[test]
-fn no_plots_writes_no_plots_and_removes_stale_ones() {
+fn no_plots_writes_no_plots_nor_report_and_removes_stale_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let file = scenario("quickstart.toml");
@@ -148,9 +150,15 @@ fn no_plots_writes_no_plots_and_removes_stale_ones() {
     };
     run(&[]);
     assert!(out.join("wait_cdf.png").is_file());
+    assert!(out.join("report.html").is_file());
     let assert = run(&["--no-plots"]);
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(!stdout.contains(".svg"), "{stdout}");
+    assert!(!stdout.contains("report.html"), "{stdout}");
+    assert!(
+        !out.join("report.html").exists(),
+        "--no-plots: no report.html"
+    );
     let plots: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
