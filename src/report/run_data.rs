@@ -306,6 +306,13 @@ impl RunData {
                 cost_cum_usd: row.num(cost)?,
                 instances_launching: launching.map(|c| row.uint(c)).transpose()?,
             };
+            if arms[i]
+                .timeseries
+                .last()
+                .is_some_and(|p| p.time_ms > r.time_ms)
+            {
+                return Err(row.bad(time, "a time no earlier than the arm's previous sample"));
+            }
             arms[i].timeseries.push(r);
         }
         if let Some(bytes) = &files.scaling {
@@ -337,7 +344,20 @@ impl RunData {
                 }
                 // An arm where no task started has no waits: empty cells.
                 if let Some(w) = row.opt_num(wait)? {
-                    arms[i].waits.get_or_insert_with(Vec::new).push((q, w));
+                    let waits = arms[i].waits.get_or_insert_with(Vec::new);
+                    if let Some(&(q0, w0)) = waits.last() {
+                        if q <= q0 {
+                            return Err(
+                                row.bad(quantile, "a quantile above the arm's previous one")
+                            );
+                        }
+                        if w < w0 {
+                            return Err(
+                                row.bad(wait, "a wait no shorter than at the previous quantile")
+                            );
+                        }
+                    }
+                    waits.push((q, w));
                 }
             }
         }
@@ -772,6 +792,26 @@ mod tests {
         let e = err(|f| f.waits = Some(fixture::WAITS.replace("60.000", "NaN").into()));
         assert!(
             e.starts_with("waits.csv: line 9, column `wait_s`: expected a number"),
+            "{e}"
+        );
+        let e = err(|f| {
+            f.waits = Some(
+                fixture::WAITS
+                    .replace("ec2,1.000,5.000", "ec2,1.000,0.500")
+                    .into(),
+            )
+        });
+        assert!(
+            e.starts_with("waits.csv: line 6, column `wait_s`: expected a wait no shorter"),
+            "{e}"
+        );
+        let e = err(|f| {
+            f.timeseries = fixture::TIMESERIES
+                .replace("ec2,3600.000", "ec2,1000.000")
+                .into()
+        });
+        assert!(
+            e.starts_with("timeseries.csv: line 4, column `time_s`: expected a time no earlier"),
             "{e}"
         );
         let e = err(|f| f.summary.extend_from_slice(b"x,y\n"));
