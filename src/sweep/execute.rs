@@ -8,9 +8,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, Ordering};
-
-use rayon::prelude::*;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::report::{AppendFile, summary_record, write_atomic};
 use crate::sim::{ArmSim, RunOptions};
@@ -81,9 +79,11 @@ pub fn execute(
     }
     write_atomic(&meta_path, &SweepMeta::new(plan, shard, resumed).render())?;
 
-    let pending: Vec<u64> = (0..plan.runs)
-        .filter(|&r| shard.is_none_or(|s| s.has(r)) && !finished.contains_key(&r))
-        .collect();
+    let pending: Vec<u64> = plan.longest_first(
+        (0..plan.runs)
+            .filter(|&r| shard.is_none_or(|s| s.has(r)) && !finished.contains_key(&r))
+            .collect(),
+    );
     let state = Mutex::new(State {
         file: AppendFile::open(&runs_path)?,
         finished,
@@ -97,11 +97,18 @@ pub fn execute(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    pool.install(|| {
-        pending.par_iter().with_max_len(1).for_each(|&run| {
+    // One worker per thread takes the next run from the shared list, longest first, so the
+    // threads stay busy until the list is empty (rayon's splitting of a list of unequal runs
+    // could leave one thread with the last long run while the other idles).
+    let next = AtomicUsize::new(0);
+    let work = || {
+        loop {
             if stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst) {
                 return;
             }
+            let Some(&run) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
+                return;
+            };
             let result = one_run(plan, run);
             let mut st = state
                 .lock()
@@ -120,7 +127,12 @@ pub fn execute(
                     }
                 }
             }
-        });
+        }
+    };
+    pool.scope(|s| {
+        for _ in 0..pool.current_num_threads() {
+            s.spawn(|_| work());
+        }
     });
     let st = state
         .into_inner()

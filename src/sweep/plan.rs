@@ -35,6 +35,8 @@ pub struct SweepPlan {
     pub variants: usize,
     /// Number of runs: variants × seeds.
     pub runs: u64,
+    /// Each variant's [`Scenario::work_estimate`], to start the longest runs first.
+    pub work: Vec<f64>,
 }
 
 impl SweepPlan {
@@ -84,11 +86,13 @@ impl SweepPlan {
             arms,
             variants: variants as usize,
             runs,
+            work: Vec::new(),
         };
+        let mut work = Vec::with_capacity(plan.variants);
         for v in 0..plan.variants {
-            plan.scenario(v)?;
+            work.push(plan.scenario(v)?.work_estimate());
         }
-        Ok(plan)
+        Ok(SweepPlan { work, ..plan })
     }
 
     /// Parameter names (dotted paths), in file order.
@@ -141,6 +145,17 @@ impl SweepPlan {
     pub fn split(&self, run: u64) -> (usize, u32) {
         let s = u64::from(self.spec.seeds);
         ((run / s) as usize, (run % s) as u32)
+    }
+
+    /// The runs of `runs` in the order to start them: the longest variants first (by
+    /// [`Scenario::work_estimate`]), run order among equals. Only when runs finish depends on
+    /// it; every output is written in run order.
+    pub fn longest_first(&self, mut runs: Vec<u64>) -> Vec<u64> {
+        runs.sort_by(|&a, &b| {
+            let (wa, wb) = (self.work[self.split(a).0], self.work[self.split(b).0]);
+            wb.total_cmp(&wa).then(a.cmp(&b))
+        });
+        runs
     }
 
     /// Run `r`'s seed, from its variant's scenario seed.

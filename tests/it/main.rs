@@ -15,3 +15,4 @@ mod slurm;
 mod sweep;
 mod trace_import;
 mod trace_stats;
+mod validation;

@@ -2,7 +2,7 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-const SCENARIOS: [&str; 10] = [
+pub(crate) const SCENARIOS: [&str; 10] = [
     "breakeven.toml",
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",

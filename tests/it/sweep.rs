@@ -459,3 +459,20 @@ fn a_shard_resumes_only_its_own_runs() {
         .code(2)
         .stderr(predicates::str::contains("shard 1/3"));
 }
+
+#[test]
+fn the_longest_runs_start_first() {
+    let dir = setup(SWEEP);
+    let plan = sim::sweep::SweepPlan::load(&dir.path().join("sweep.toml")).unwrap();
+    // Variants in grid order: (30, 1), (30, 3), (90, 1), (90, 3); two seeds each. The 90-an-hour
+    // variants have three times the arrivals, so their runs (4–7) start first, in run order.
+    assert!(
+        (plan.work[2] / plan.work[0] - 3.0).abs() < 1e-9,
+        "{:?}",
+        plan.work
+    );
+    assert_eq!(
+        plan.longest_first((0..plan.runs).collect()),
+        [4, 5, 6, 7, 0, 1, 2, 3]
+    );
+}
