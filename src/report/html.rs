@@ -146,15 +146,13 @@ fn scenario_section(h: &mut String, run: &RunData) {
         let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
     };
     fact("scenario", &m.scenario);
-    if let Some(d) = detail {
-        for (k, v) in d {
-            if matches!(k.as_str(), "name" | "description" | "arms" | "seed") {
-                continue;
-            }
-            match (k.as_str(), v.as_f64()) {
-                ("horizon_s", Some(s)) => fact("horizon", &duration(s)),
-                _ => fact(&k.replace('_', " "), &value_text(v)),
-            }
+    for (k, v) in detail.into_iter().flatten() {
+        match (k.as_str(), v.as_f64()) {
+            ("name" | "description" | "arms" | "seed", _) => {}
+            ("horizon_s", Some(s)) => fact("horizon", &duration(s)),
+            ("horizon_s", None) => fact("horizon", "until the workload is done"),
+            ("metrics_interval_s", Some(s)) => fact("sampled every", &duration(s)),
+            _ => fact(&k.replace('_', " "), &value_text(v)),
         }
     }
     fact("seed", &m.seed.to_string());
@@ -175,20 +173,36 @@ fn scenario_section(h: &mut String, run: &RunData) {
     if arms.is_empty() {
         return;
     }
-    let mut keys: Vec<&str> = vec!["name"];
-    for a in &arms {
-        for k in a.keys() {
-            if !keys.contains(&k.as_str()) {
-                keys.push(k);
+    // An arm described in a line (run.json `scenario_details`) shows that line; otherwise
+    // every field is shown.
+    let keys: Vec<&str> = if arms
+        .iter()
+        .all(|a| a.get("description").is_some_and(Value::is_string))
+    {
+        vec!["name", "launch_type", "description"]
+    } else {
+        let mut keys = vec!["name"];
+        for a in &arms {
+            for k in a.keys() {
+                if !keys.contains(&k.as_str()) {
+                    keys.push(k);
+                }
             }
         }
-    }
-    h.push_str("<div class=\"scroll\"><table>\n<tr>");
+        keys
+    };
+    h.push_str("<div class=\"scroll\"><table class=\"arms\">\n<tr>");
     for k in &keys {
+        let label = match *k {
+            "name" => "arm",
+            "launch_type" => "launch",
+            "description" => "capacity",
+            k => k,
+        };
         let _ = write!(
             h,
             "<th class=\"text\">{}</th>",
-            escape(&k.replace('_', " "))
+            escape(&label.replace('_', " "))
         );
     }
     h.push_str("</tr>\n");
@@ -490,6 +504,34 @@ mod tests {
         assert!(h.contains("<td class=\"text\">m5.large, c5.large</td>"));
         assert!(h.contains("<td class=\"text\">max: 10; min: 0</td>"));
         assert_eq!(h.matches("<dt>seed</dt>").count(), 1);
+    }
+
+    #[test]
+    fn arms_described_in_a_line_show_that_line() {
+        let mut files = fixture::files();
+        files.run_json = fixture::RUN_JSON
+            .replace(
+                r#""seed": 7,"#,
+                r#""seed": 7, "scenario_details": {"name": "tiny", "description": null,
+                    "horizon_s": null, "seed": 7, "metrics_interval_s": 60.0,
+                    "arms": [{"name": "ec2", "launch_type": "EC2", "instance_types": ["m5.large"],
+                              "capacity_providers": [{"name": "ec2", "min": 0}],
+                              "description": "EC2 m5.large, managed 0-10 instances, target 100%"},
+                             {"name": "fargate", "launch_type": "FARGATE", "instance_types": [],
+                              "capacity_providers": [], "description": "Fargate x86_64"}]},"#,
+            )
+            .into();
+        let h = page(&RunData::parse(&files).unwrap());
+        assert!(h.contains("<dt>horizon</dt><dd>until the workload is done</dd>"));
+        assert!(h.contains("<dt>sampled every</dt><dd>1 min</dd>"));
+        assert!(h.contains(
+            "<tr><th class=\"text\">arm</th><th class=\"text\">launch</th><th class=\"text\">capacity</th></tr>"
+        ));
+        assert!(h.contains(
+            "<tr><td class=\"text\">ec2</td><td class=\"text\">EC2</td><td class=\"text\">EC2 m5.large, managed 0-10 instances, target 100%</td></tr>"
+        ));
+        assert!(!h.contains("capacity providers"));
+        assert!(!h.contains("<p class=\"lead\">"), "no description");
     }
 
     #[test]

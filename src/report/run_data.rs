@@ -132,8 +132,8 @@ pub struct RunMeta {
     pub seed: u64,
     /// Warnings about the scenario.
     pub warnings: Vec<String>,
-    /// The scenario's description as run.json records it (name, description, horizon, arms…),
-    /// when it does.
+    /// The scenario described for a reader (run.json `scenario_details`: name, description,
+    /// horizon, arms…), when run.json has it.
     pub scenario_detail: Option<Value>,
 }
 
@@ -437,8 +437,9 @@ fn parse_run_json(bytes: &[u8]) -> Result<RunMeta, RunDataError> {
         .get("seed")
         .and_then(Value::as_u64)
         .ok_or_else(|| RunDataError::Json("expected a whole-number field `seed`".into()))?;
-    // `scenario` is the scenario's name, or an object describing it (with its `name`).
-    let (scenario, scenario_detail) = match v.get("scenario") {
+    // `scenario` is the scenario's name (or an object describing it, with its `name`);
+    // `scenario_details`, when there, describes it for a reader.
+    let (scenario, mut scenario_detail) = match v.get("scenario") {
         Some(Value::String(s)) => (s.clone(), None),
         Some(o @ Value::Object(m)) => (
             m.get("name")
@@ -453,6 +454,15 @@ fn parse_run_json(bytes: &[u8]) -> Result<RunMeta, RunDataError> {
             ));
         }
     };
+    match v.get("scenario_details") {
+        None | Some(Value::Null) => {}
+        Some(o @ Value::Object(_)) => scenario_detail = Some(o.clone()),
+        Some(_) => {
+            return Err(RunDataError::Json(
+                "expected `scenario_details` to be an object".into(),
+            ));
+        }
+    }
     let warnings = match v.get("warnings") {
         None => Vec::new(),
         Some(Value::Array(a)) => a
