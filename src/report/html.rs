@@ -79,6 +79,7 @@ th, td { padding: 4px 7px; border-bottom: 1px solid #e3e3e3; text-align: right; 
 th { background: #f4f4f4; font-weight: 600; vertical-align: bottom; white-space: normal; }
 th:first-child, td:first-child, td.text, th.text { text-align: left; }
 td.text { white-space: normal; }
+table.arms td:first-child { white-space: nowrap; }
 tr.best td { background: #eef7ee; }
 .badge { display: inline-block; font-size: 0.78em; background: #2e7d32; color: #fff;
   border-radius: 3px; padding: 0 5px; margin-left: 6px; vertical-align: 1px; }
@@ -156,23 +157,24 @@ fn scenario_section(h: &mut String, run: &RunData) {
         }
     }
     fact("seed", &m.seed.to_string());
-    fact(
-        "arms",
-        &run.arms
-            .iter()
-            .map(|a| format!("{} ({})", a.arm, a.launch_type))
-            .collect::<Vec<_>>()
-            .join(", "),
-    );
-    h.push_str("</dl>\n");
     // The arms as the scenario defines them, one row each, when run.json describes them.
     let arms: Vec<&serde_json::Map<String, Value>> = detail
         .and_then(|d| d.get("arms")?.as_array())
         .map(|a| a.iter().filter_map(Value::as_object).collect())
         .unwrap_or_default();
     if arms.is_empty() {
+        fact(
+            "arms",
+            &run.arms
+                .iter()
+                .map(|a| format!("{} ({})", a.arm, a.launch_type))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        h.push_str("</dl>\n");
         return;
     }
+    h.push_str("</dl>\n");
     // An arm described in a line (run.json `scenario_details`) shows that line; otherwise
     // every field is shown.
     let keys: Vec<&str> = if arms
@@ -196,7 +198,7 @@ fn scenario_section(h: &mut String, run: &RunData) {
         let label = match *k {
             "name" => "arm",
             "launch_type" => "launch",
-            "description" => "capacity",
+            "description" => "configuration",
             k => k,
         };
         let _ = write!(
@@ -525,7 +527,7 @@ mod tests {
         assert!(h.contains("<dt>horizon</dt><dd>until the workload is done</dd>"));
         assert!(h.contains("<dt>sampled every</dt><dd>1 min</dd>"));
         assert!(h.contains(
-            "<tr><th class=\"text\">arm</th><th class=\"text\">launch</th><th class=\"text\">capacity</th></tr>"
+            "<tr><th class=\"text\">arm</th><th class=\"text\">launch</th><th class=\"text\">configuration</th></tr>"
         ));
         assert!(h.contains(
             "<tr><td class=\"text\">ec2</td><td class=\"text\">EC2</td><td class=\"text\">EC2 m5.large, managed 0-10 instances, target 100%</td></tr>"
