@@ -9,10 +9,10 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::cli::report::{draw_run, remove_stale};
 use crate::cli::{UsageError, show_progress};
-use crate::report::run_json::ArmInfo;
+use crate::report::run_json::{ArmInfo, scenario_info};
 use crate::report::{
-    RunFiles, RunInfo, comparison_table, run_json, scaling_csv, summary_csv, tasks_csv,
-    timeseries_csv, waits_csv, write_atomic,
+    RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, run_json, scaling_csv,
+    summary_csv, tasks_csv, timeseries_csv, waits_csv, write_atomic,
 };
 use crate::sim::RunOptions;
 
@@ -97,6 +97,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
 
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
     let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
+    let breakeven = has_breakeven(&outcome);
     let info = RunInfo {
         sim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name.clone(),
@@ -116,6 +117,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         wall_time_s: started.elapsed().as_secs_f64(),
         events_processed: outcome.arms.iter().map(|a| a.events).sum(),
         warnings: scenario.warnings.clone(),
+        scenario_details: scenario_info(&scenario, &arms, seed),
     };
     // The plots and report.html are drawn from these bytes, as `sim report` draws them from
     // the files.
@@ -138,6 +140,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         remove_stale(&out_dir.join("tasks.csv"))?;
     }
+    if breakeven {
+        write("breakeven.csv", &breakeven_csv(&outcome, &scenario))?;
+    } else {
+        remove_stale(&out_dir.join("breakeven.csv"))?;
+    }
     write("run.json", &files.run_json)?;
     let plots = draw_run(&out_dir, &files, !args.no_plots)?;
 
@@ -148,6 +155,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
     if scales {
         files.push("scaling.csv");
+    }
+    if breakeven {
+        files.push("breakeven.csv");
     }
     files.push("run.json");
     let mut files: Vec<String> = files.into_iter().map(String::from).collect();

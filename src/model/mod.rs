@@ -22,6 +22,6 @@ pub use fargate::{FargateSize, FargateSizes, RankedSizes};
 pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;
-pub use pricing::{FargateRates, Pricing};
+pub use pricing::{FargateRates, Pricing, catalog_breakeven};
 pub use task_definition::{TaskDefinition, TaskDefinitionError};
 pub use task_spec::{TaskLabel, TaskSpec};

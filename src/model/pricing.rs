@@ -1,6 +1,6 @@
 //! Prices: Fargate rates per architecture and EC2 on-demand prices (held on the instance types).
 
-use crate::model::Architecture;
+use crate::model::{Architecture, InstanceType};
 
 /// Fargate Linux rates for one architecture (reference/ecs-facts.md §1.4).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -62,6 +62,17 @@ impl Pricing {
     }
 }
 
+/// The break-even utilisation of `instance` against Fargate (reference/ecs-facts.md §8.2): its
+/// on-demand price ÷ what Fargate charges for its full nominal vCPU and memory (x86 rates for
+/// x86 types, ARM rates for Graviton). EC2 is cheaper when tasks reserve more than this
+/// fraction of the instance. `None` for a type with no resources.
+pub fn catalog_breakeven(instance: &InstanceType, pricing: &Pricing) -> Option<f64> {
+    let rates = pricing.fargate(instance.architecture);
+    let fargate = f64::from(instance.vcpu) * rates.vcpu_hour
+        + f64::from(instance.memory_mib) / 1024.0 * rates.gb_hour;
+    (fargate > 0.0).then(|| instance.price_per_hour / fargate)
+}
+
 impl FargateRates {
     /// USD per hour for a task of `cpu_units` and `memory_mib`.
     pub fn per_hour(&self, cpu_units: u32, memory_mib: u32) -> f64 {
@@ -83,5 +94,29 @@ mod tests {
         assert!((x.per_hour(256, 512) - 0.0123425).abs() < 1e-12);
         assert!((a.per_hour(256, 512) - 0.0098750).abs() < 1e-12);
         assert!((x.per_hour(2048, 4096) - 0.09874).abs() < 1e-12);
+    }
+
+    #[test]
+    fn catalog_breakeven_matches_ecs_facts_8_2() {
+        // §8.2's table: m5 82.4%, c5 86.1%, r5 82.9%, m7g (vs Fargate ARM) 87.5%.
+        let p = Pricing::us_east_1();
+        let c = crate::model::Catalog::builtin();
+        for (name, want) in [
+            ("m5.large", 0.824),
+            ("c5.large", 0.861),
+            ("r5.large", 0.829),
+            ("m7g.large", 0.875),
+            ("m5.xlarge", 0.824),
+        ] {
+            let t = c
+                .get(name)
+                .unwrap_or_else(|| panic!("{name} in the catalog"));
+            let u = catalog_breakeven(t, &p).unwrap();
+            assert!((u - want).abs() < 0.001, "{name}: {u} vs {want}");
+        }
+        // By hand for m5.large: 0.096 ÷ (2 × 0.04048 + 8 × 0.004445).
+        let m5 = c.get("m5.large").unwrap();
+        let by_hand = 0.096 / (2.0 * 0.04048 + 8.0 * 0.004445);
+        assert!((catalog_breakeven(m5, &p).unwrap() - by_hand).abs() < 1e-12);
     }
 }

@@ -7,7 +7,7 @@ use crate::sim::{ArmOutcome, Outcome, TaskRecord};
 use crate::time::SimTime;
 
 /// summary.csv columns, in order.
-pub const SUMMARY_COLUMNS: [&str; 25] = [
+pub const SUMMARY_COLUMNS: [&str; 31] = [
     "arm",
     "launch_type",
     "tasks_arrived",
@@ -33,6 +33,12 @@ pub const SUMMARY_COLUMNS: [&str; 25] = [
     "wait_max_s",
     "task_hours",
     "subnet_blocked_placements",
+    "cost_ec2_on_demand_usd",
+    "cost_ec2_spot_usd",
+    "cost_fargate_vcpu_usd",
+    "cost_fargate_memory_usd",
+    "cost_fargate_storage_usd",
+    "spot_savings_usd",
 ];
 
 /// timeseries.csv columns, in order.
@@ -89,7 +95,8 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 }
 
 /// summary.csv: one row per arm. The DESIGN.md columns come first, in order; `wait_max_s`,
-/// `task_hours` and `subnet_blocked_placements` are added after them.
+/// `task_hours`, `subnet_blocked_placements` and the cost components (which sum to `cost_usd`)
+/// and Spot savings are added after them.
 pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(SUMMARY_COLUMNS);
@@ -129,6 +136,12 @@ pub fn summary_record(a: &ArmOutcome) -> [String; SUMMARY_COLUMNS.len()] {
         opt(s.wait_max_s, 3),
         format!("{:.6}", s.task_hours),
         s.subnet_blocked_placements.to_string(),
+        format!("{:.6}", s.cost_ec2_on_demand_usd),
+        format!("{:.6}", s.cost_ec2_spot_usd),
+        format!("{:.6}", s.cost_fargate_vcpu_usd),
+        format!("{:.6}", s.cost_fargate_memory_usd),
+        format!("{:.6}", s.cost_fargate_storage_usd),
+        format!("{:.6}", s.spot_savings_usd),
     ]
 }
 

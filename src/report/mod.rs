@@ -1,6 +1,7 @@
 //! Outputs: exporters render bytes from results (pure); [`writer`] is the one place that writes
 //! files, atomically.
 
+pub mod breakeven_csv;
 pub mod comparison;
 pub mod csv_out;
 pub mod downsample;
@@ -12,6 +13,7 @@ pub mod text_table;
 pub mod waits_csv;
 pub mod writer;
 
+pub use breakeven_csv::{breakeven_csv, has_breakeven};
 pub use comparison::comparison_table;
 pub use csv_out::{scaling_csv, summary_csv, summary_record, tasks_csv, timeseries_csv};
 pub use plots::{Plot, PlotError, RUN_PLOT_NAMES, render_png, render_svg, run_plots};

@@ -22,7 +22,9 @@ use crate::scenario::{
     Arm, ArmKind, Capacity, Ec2Arm, FARGATE_SPOT, OnInterruption, OnNoCapacity, Scenario,
     ServiceSpec,
 };
-use crate::sim::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
+use crate::sim::billing::{
+    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
+};
 use crate::sim::deployment::{self, DeploymentState};
 use crate::sim::ec2_pool::{Ec2Pool, TypeCapacity};
 use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
@@ -114,6 +116,8 @@ struct FargateState {
     /// Time to interruption of a FARGATE_SPOT task.
     interruption: Option<Distribution>,
     spot_rng: RngStream,
+    /// What was billed, per provider (on-demand, Spot), for the cost breakdown.
+    billed: [FargateUsage; 2],
 }
 
 #[derive(Debug)]
@@ -225,6 +229,7 @@ impl<'a> ArmSim<'a> {
                         }
                     }),
                     spot_rng: stream(seed, StreamPurpose::SpotInterruptions(n << 8)),
+                    billed: [FargateUsage::default(); 2],
                 }))
             }
         };
@@ -1196,10 +1201,9 @@ impl<'a> ArmSim<'a> {
                 let spot = provider == FARGATE_SPOT;
                 let hourly = fargate_hourly(size, t.spec.storage_gib, f.rates, f.storage_gb_hour)
                     * if spot { f.spot_factor } else { 1.0 };
-                let cost = cost_of(
-                    billed_secs(now.since(placed), ended, FARGATE_MINIMUM_SECS),
-                    hourly,
-                );
+                let secs = billed_secs(now.since(placed), ended, FARGATE_MINIMUM_SECS);
+                let cost = cost_of(secs, hourly);
+                f.billed[usize::from(spot)].add(size, t.spec.storage_gib, secs);
                 self.meter.close(placed, hourly, cost);
                 Some(cost)
             }
@@ -1746,6 +1750,35 @@ impl<'a> ArmSim<'a> {
 
     // ---- the end --------------------------------------------------------------------------
 
+    /// The summary's cost components, from what each pool or Fargate provider billed
+    /// (every instance and task is closed by now).
+    fn cost_breakdown(&mut self) {
+        let s = &mut self.summary;
+        match &self.mode {
+            Mode::Ec2(ec2) => {
+                for pool in &ec2.pools {
+                    if pool.spot {
+                        s.cost_ec2_spot_usd += pool.billed_usd;
+                        s.spot_savings_usd +=
+                            (pool.billed_on_demand_usd - pool.billed_usd).max(0.0);
+                    } else {
+                        s.cost_ec2_on_demand_usd += pool.billed_usd;
+                    }
+                }
+            }
+            Mode::Fargate(f) => {
+                let [on_demand, spot] = f.billed;
+                let od = on_demand.costs(f.rates, f.storage_gb_hour, 1.0);
+                let sp = spot.costs(f.rates, f.storage_gb_hour, f.spot_factor);
+                s.cost_fargate_vcpu_usd = od.vcpu + sp.vcpu;
+                s.cost_fargate_memory_usd = od.memory + sp.memory;
+                s.cost_fargate_storage_usd = od.storage + sp.storage;
+                let full = spot.costs(f.rates, f.storage_gb_hour, 1.0);
+                s.spot_savings_usd = (full.total() - sp.total()).max(0.0);
+            }
+        }
+    }
+
     fn finish(mut self, end: SimTime) -> Result<ArmOutcome, SimError> {
         self.check()?;
         // Tasks still alive, in arrival order: running (placed) or pending.
@@ -1777,6 +1810,7 @@ impl<'a> ArmSim<'a> {
             }
             self.summary.instance_hours = instance_ms as f64 / 3_600_000.0;
         }
+        self.cost_breakdown();
         let s = &mut self.summary;
         let accounted = s.tasks_completed
             + s.tasks_rejected

@@ -34,6 +34,61 @@ pub fn cost_of(secs: u64, usd_per_hour: f64) -> f64 {
     secs as f64 * usd_per_hour / 3600.0
 }
 
+/// What Fargate billed, by resource, as integer resource-seconds (exact at any length): the
+/// cost breakdown's vCPU, memory and storage parts are these times the rates.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct FargateUsage {
+    /// Σ billed seconds × CPU units of the rounded size.
+    pub cpu_unit_secs: u128,
+    /// Σ billed seconds × MiB of the rounded size.
+    pub mem_mib_secs: u128,
+    /// Σ billed seconds × GiB of ephemeral storage above the free 20 GiB.
+    pub storage_gib_secs: u128,
+}
+
+/// Fargate cost split by resource, USD.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct FargateCosts {
+    /// vCPU part.
+    pub vcpu: f64,
+    /// Memory part.
+    pub memory: f64,
+    /// Ephemeral storage above 20 GiB.
+    pub storage: f64,
+}
+
+impl FargateCosts {
+    /// The three parts together.
+    pub fn total(&self) -> f64 {
+        self.vcpu + self.memory + self.storage
+    }
+}
+
+impl FargateUsage {
+    /// A task of `size` with `storage_gib` of storage billed for `secs` seconds.
+    pub fn add(&mut self, size: FargateSize, storage_gib: u32, secs: u64) {
+        let s = u128::from(secs);
+        self.cpu_unit_secs += u128::from(size.cpu_units) * s;
+        self.mem_mib_secs += u128::from(size.memory_mib) * s;
+        self.storage_gib_secs +=
+            u128::from(storage_gib.saturating_sub(FARGATE_FREE_STORAGE_GIB)) * s;
+    }
+
+    /// The usage priced at `rates` and `storage_gb_hour`, times `factor` (1 on demand, the
+    /// Spot price ÷ the on-demand price on FARGATE_SPOT), the same rules as
+    /// [`fargate_hourly`] and [`cost_of`].
+    pub fn costs(&self, rates: FargateRates, storage_gb_hour: f64, factor: f64) -> FargateCosts {
+        let per = |resource_secs: u128, per_unit_hour: f64| {
+            resource_secs as f64 * per_unit_hour * factor / 3600.0
+        };
+        FargateCosts {
+            vcpu: per(self.cpu_unit_secs, rates.vcpu_hour / 1024.0),
+            memory: per(self.mem_mib_secs, rates.gb_hour / 1024.0),
+            storage: per(self.storage_gib_secs, storage_gb_hour),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -78,5 +133,40 @@ mod tests {
             p.fargate_storage_gb_hour,
         );
         assert!((h50 - h - 30.0 * 0.000111).abs() < 1e-15);
+    }
+
+    #[test]
+    fn fargate_usage_splits_cost_by_resource_by_hand() {
+        // 1 vCPU / 2 GiB / 30 GiB storage for 10 minutes, x86 us-east-1 (ecs-facts.md §1.4):
+        // vCPU 0.04048 / 6, memory 2 × 0.004445 / 6, storage 10 GiB × 0.000111 / 6.
+        let p = Pricing::us_east_1();
+        let size = FargateSize {
+            cpu_units: 1024,
+            memory_mib: 2048,
+        };
+        let mut u = FargateUsage::default();
+        u.add(size, 30, 600);
+        let od = u.costs(
+            p.fargate(Architecture::X86_64),
+            p.fargate_storage_gb_hour,
+            1.0,
+        );
+        assert!((od.vcpu - 0.04048 / 6.0).abs() < 1e-15);
+        assert!((od.memory - 0.008_89 / 6.0).abs() < 1e-15);
+        assert!((od.storage - 0.001_11 / 6.0).abs() < 1e-15);
+        assert!((od.total() - 0.050_48 / 6.0).abs() < 1e-15);
+        // The same task on FARGATE_SPOT at 70% off pays 30% of each part.
+        let spot = u.costs(
+            p.fargate(Architecture::X86_64),
+            p.fargate_storage_gb_hour,
+            0.3,
+        );
+        assert!((spot.vcpu - 0.3 * 0.04048 / 6.0).abs() < 1e-15);
+        assert!((spot.memory - 0.3 * 0.008_89 / 6.0).abs() < 1e-15);
+        assert!((spot.storage - 0.3 * 0.001_11 / 6.0).abs() < 1e-15);
+        // 20 GiB or less: no storage part.
+        let mut free = FargateUsage::default();
+        free.add(size, 20, 600);
+        assert_eq!(free.storage_gib_secs, 0);
     }
 }

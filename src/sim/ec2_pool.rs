@@ -91,6 +91,12 @@ pub struct Ec2Pool {
     spot_rng: RngStream,
     /// Fraction of the on-demand price paid (1 on demand).
     price_factor: f64,
+    /// Bought as Spot (whatever the discount).
+    pub spot: bool,
+    /// What the closed instances were billed, USD.
+    pub billed_usd: f64,
+    /// What the closed instances would have been billed at the on-demand price, USD.
+    pub billed_on_demand_usd: f64,
     /// The smallest type: tasks larger than it are left out of the scaling estimate
     /// (reference/ecs-facts.md §5.3).
     pub shape: InstanceShape,
@@ -177,6 +183,9 @@ impl Ec2Pool {
             interruption,
             spot_rng: rngs.1,
             price_factor,
+            spot: matches!(provider.purchase, Purchase::Spot { .. }),
+            billed_usd: 0.0,
+            billed_on_demand_usd: 0.0,
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
@@ -285,11 +294,14 @@ impl Ec2Pool {
     fn close(&mut self, m: usize, end: SimTime, ended: bool, meter: &mut CostMeter) -> f64 {
         let machine = &mut self.machines[m];
         machine.ended = Some(end);
-        let cost = cost_of(
-            billed_secs(end.since(machine.requested), ended, EC2_MINIMUM_SECS),
-            machine.price_per_hour,
-        );
+        let secs = billed_secs(end.since(machine.requested), ended, EC2_MINIMUM_SECS);
+        let cost = cost_of(secs, machine.price_per_hour);
         meter.close(machine.requested, machine.price_per_hour, cost);
+        self.billed_usd += cost;
+        self.billed_on_demand_usd += cost_of(
+            secs,
+            self.types[usize::from(machine.type_index)].price_per_hour,
+        );
         cost
     }
 

@@ -91,6 +91,36 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         );
     }
     assert!(s.cost_usd >= 0.0);
+    // The cost components sum to the cost (to far below a cent), none is negative, and an
+    // arm has only the components of its launch type.
+    let parts = [
+        s.cost_ec2_on_demand_usd,
+        s.cost_ec2_spot_usd,
+        s.cost_fargate_vcpu_usd,
+        s.cost_fargate_memory_usd,
+        s.cost_fargate_storage_usd,
+    ];
+    assert!(
+        (parts.iter().sum::<f64>() - s.cost_usd).abs() <= 1e-9 * s.cost_usd.max(1.0),
+        "arm {}: cost components {parts:?} do not sum to {}",
+        a.arm,
+        s.cost_usd
+    );
+    assert!(
+        parts.iter().chain([&s.spot_savings_usd]).all(|&x| x >= 0.0),
+        "arm {}: a negative cost component in {s:?}",
+        a.arm
+    );
+    let (ec2, fargate) = (parts[0] + parts[1], parts[2] + parts[3] + parts[4]);
+    assert!(
+        if a.launch_type == "EC2" {
+            fargate == 0.0
+        } else {
+            ec2 == 0.0
+        },
+        "arm {}: components of the other launch type in {s:?}",
+        a.arm
+    );
     for u in [s.cpu_reserved_util, s.mem_reserved_util]
         .into_iter()
         .flatten()

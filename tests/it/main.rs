@@ -6,6 +6,7 @@ mod capacity;
 mod common;
 mod determinism;
 mod ecs_behaviour;
+mod outputs;
 mod placement_differential;
 mod properties;
 mod report;

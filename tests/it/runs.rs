@@ -72,6 +72,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
     assert_eq!(
         written,
         [
+            "breakeven.csv",
             "cost.png",
             "cost.svg",
             "fleet.png",
