@@ -327,7 +327,8 @@ fn comparison_section(h: &mut String, run: &RunData) {
     ];
     h.push_str("<div class=\"scroll\"><table>\n<tr>");
     for c in header {
-        let _ = write!(h, "<th>{c}</th>");
+        let class = if c == "launch" { " class=\"text\"" } else { "" };
+        let _ = write!(h, "<th{class}>{c}</th>");
     }
     h.push_str("</tr>\n");
     for (i, a) in run.arms.iter().enumerate() {
