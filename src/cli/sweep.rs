@@ -1,5 +1,5 @@
 //! `sim sweep`: plan and validate every variant, run the grid in parallel, write runs.csv,
-//! sweep.csv and sweep.json.
+//! sweep.csv, sweep.json and the sweep plots.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -35,6 +35,9 @@ pub struct SweepArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
+    /// Do not draw the sweep plots (sweep_cost, sweep_frontier, sweep_ratio; SVG and PNG).
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Plan → validate every variant → run → export.
@@ -90,6 +93,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         threads: args.threads.unwrap_or(0),
         resume: args.resume,
         shard,
+        plots: !args.no_plots,
     };
     let report = execute(&plan, &opts, &stop, &|done| bar.set_position(done))
         .with_context(|| format!("sweeping `{}`", args.sweep.display()))?;
@@ -144,6 +148,9 @@ pub struct MergeArgs {
     /// Output folder (default: output/merged/).
     #[arg(long)]
     out: Option<PathBuf>,
+    /// Do not draw the sweep plots.
+    #[arg(long)]
+    no_plots: bool,
 }
 
 /// Check the shards → write runs.csv, sweep.csv and sweep.json as the whole sweep would.
@@ -153,7 +160,7 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("merged"));
-    let report = crate::sweep::merge(&args.dirs, &out)?;
+    let report = crate::sweep::merge(&args.dirs, &out, !args.no_plots)?;
     println!(
         "merged {} runs from {} shard folders; wrote {} in {}/",
         report.runs,

@@ -9,6 +9,9 @@ pub mod html;
 pub mod plots;
 pub mod run_data;
 pub mod run_json;
+pub mod summary_plots;
+pub mod sweep_data;
+pub mod sweep_plots;
 pub mod text_table;
 pub mod waits_csv;
 pub mod writer;
@@ -19,5 +22,8 @@ pub use csv_out::{scaling_csv, summary_csv, summary_record, tasks_csv, timeserie
 pub use plots::{Plot, PlotError, RUN_PLOT_NAMES, render_png, render_svg, run_plots};
 pub use run_data::{RunData, RunDataError, RunFiles};
 pub use run_json::{RunInfo, run_json};
+pub use summary_plots::{BreakevenRow, CostBreakdownRow, breakeven_plot, cost_breakdown_plot};
+pub use sweep_data::{SweepData, SweepDataError};
+pub use sweep_plots::{SWEEP_PLOT_NAMES, sweep_plots};
 pub use waits_csv::waits_csv;
 pub use writer::{AppendFile, AtomicFile, OutputError, write_atomic};

@@ -10,6 +10,7 @@ use std::sync::OnceLock;
 
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::downsample::downsample;
 use super::run_data::{ArmData, RunData, TimeseriesRow};
@@ -37,6 +38,10 @@ pub enum LineStyle {
     Solid,
     /// A dashed line (targets, instances still launching).
     Dashed,
+    /// A dotted line (a second marker line besides a dashed one).
+    Dotted,
+    /// Points alone, as filled circles, no line (a scatter).
+    Markers,
 }
 
 /// One line of a panel.
@@ -52,13 +57,123 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
-/// One chart of a plot; the panels of a plot share the x axis.
+/// A shaded region around a line, drawn lightly in the line's colour beneath the lines: for
+/// each x, the lower and upper bound (a 95% confidence interval around a mean).
 #[derive(Debug, Clone, PartialEq)]
+pub struct Band {
+    /// Colour index (the line's).
+    pub color: usize,
+    /// `(x, lower, upper)`, x ascending.
+    pub points: Vec<(f64, f64, f64)>,
+}
+
+/// A panel's own x axis (instead of the plot's shared one): its description and, for a
+/// categorical axis, the category names, drawn at x = 0, 1, 2, ...
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Axis {
+    /// Description, with its unit.
+    pub label: String,
+    /// Category names in axis order; empty for a numeric axis.
+    pub categories: Vec<String>,
+    /// A numeric axis on a log scale: the panel's x values are log10 of the quantity, and
+    /// the ticks are labelled with the quantity (1, 2, 5, 10, 20, ...).
+    pub log10: bool,
+}
+
+/// How a heat map turns values into colours.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum ColorScale {
+    /// Light to dark blue, from the smallest value to the largest.
+    Sequential,
+    /// For positive ratios: white at `center`, blue below it and orange above it, deeper with
+    /// the distance on a log scale (½ and 2 are as deep); cells on either side of `center` are
+    /// parted by a thick black line.
+    Diverging {
+        /// The value drawn white (1 for a ratio's break-even).
+        center: f64,
+        /// What a value below the centre means ("EC2 cheaper").
+        below: &'static str,
+        /// What a value above the centre means ("Fargate cheaper").
+        above: &'static str,
+    },
+}
+
+/// A heat map: one coloured cell per (x category, y category), with a colour legend. The x
+/// categories are the panel's [`Axis`]; the y axis description is the panel's `y_label`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatMap {
+    /// Row names, bottom to top.
+    pub y_categories: Vec<String>,
+    /// `values[row][column]`; `None` draws a grey cell (no value).
+    pub values: Vec<Vec<Option<f64>>>,
+    /// How values become colours.
+    pub scale: ColorScale,
+    /// The colour legend's title: what a value is.
+    pub value_label: String,
+}
+
+/// One component of stacked bars: a value per category.
+#[derive(Debug, Clone, PartialEq)]
+pub struct BarComponent {
+    /// Legend entry.
+    pub label: String,
+    /// Colour index.
+    pub color: usize,
+    /// Drawn light and hatched (an amount not spent, such as Spot savings).
+    pub hatched: bool,
+    /// One value per category, in the bars' category order; zero or more.
+    pub values: Vec<f64>,
+}
+
+/// Stacked bars: one bar per category, its components stacked in order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bars {
+    /// Category names (one bar each), in order: left to right, or top to bottom when
+    /// horizontal.
+    pub categories: Vec<String>,
+    /// Bars grow to the right (categories on the y axis, values on the x axis, described by
+    /// the plot's `x_label`) instead of upwards (values described by the panel's `y_label`).
+    pub horizontal: bool,
+    /// The components, stacked from the axis outwards.
+    pub components: Vec<BarComponent>,
+}
+
+/// One chart of a plot; the panels of a plot share the x axis unless a panel has its own.
+/// A panel draws its heat map if it has one, else its bars if it has them, else its bands and
+/// lines.
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Panel {
     /// Y axis description, with its unit.
     pub y_label: String,
     /// The lines.
     pub series: Vec<Series>,
+    /// Shaded bands, drawn beneath the lines.
+    pub bands: Vec<Band>,
+    /// The panel's own x axis; `None`: the plot's `x_label`, numeric, shared by the panels.
+    pub x_axis: Option<Axis>,
+    /// A heat map (x categories from `x_axis`).
+    pub heat: Option<HeatMap>,
+    /// Stacked bars.
+    pub bars: Option<Bars>,
+}
+
+impl Panel {
+    /// A panel of lines alone.
+    pub fn lines(y_label: impl Into<String>, series: Vec<Series>) -> Panel {
+        Panel {
+            y_label: y_label.into(),
+            series,
+            ..Panel::default()
+        }
+    }
+
+    /// Whether the panel has anything to draw.
+    pub fn has_data(&self) -> bool {
+        self.series.iter().any(|s| !s.points.is_empty())
+            || self.bands.iter().any(|b| !b.points.is_empty())
+            || self.heat.as_ref().is_some_and(|h| !h.values.is_empty())
+            || self.bars.as_ref().is_some_and(|b| !b.categories.is_empty())
+    }
 }
 
 /// A plot as data: what to draw, before any pixels.
@@ -153,6 +268,7 @@ pub fn utilisation_plot(run: &RunData) -> Plot {
             .enumerate()
             .map(|(i, a)| solid(a.arm.clone(), i, &reserved_pct(a, pick)))
             .collect(),
+        ..Panel::default()
     };
     Plot {
         name: "utilisation",
@@ -199,11 +315,13 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         panels.push(Panel {
             y_label: "container instances".into(),
             series: instances,
+            ..Panel::default()
         });
     }
     panels.push(Panel {
         y_label: "pending tasks".into(),
         series: pending,
+        ..Panel::default()
     });
     Plot {
         name: "fleet",
@@ -228,6 +346,7 @@ pub fn cost_plot(run: &RunData) -> Plot {
         panels: vec![Panel {
             y_label: "cost (USD)".into(),
             series,
+            ..Panel::default()
         }],
     }
 }
@@ -292,6 +411,7 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
         panels: vec![Panel {
             y_label: "fraction of started tasks".into(),
             series,
+            ..Panel::default()
         }],
     })
 }
@@ -339,6 +459,7 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
         panels: vec![Panel {
             y_label: "CapacityProviderReservation (%)".into(),
             series,
+            ..Panel::default()
         }],
     })
 }
@@ -375,12 +496,20 @@ fn color(i: usize) -> RGBColor {
     PALETTE[i % PALETTE.len()]
 }
 
+/// `c` mixed with white: `amount` 0 keeps `c`, 1 gives white.
+fn lighter(c: RGBColor, amount: f64) -> RGBColor {
+    let m = |v: u8| (f64::from(v) + (255.0 - f64::from(v)) * amount).round() as u8;
+    RGBColor(m(c.0), m(c.1), m(c.2))
+}
+
 /// `(min, max)` of `v`, from zero or below, widened so a flat line still has a range; with
 /// `pad`, 4% more each side so a line at either end is not hidden by the axis.
 fn range(v: impl Iterator<Item = f64>, pad: bool) -> (f64, f64) {
-    let (mut lo, mut hi) = v.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
-        (lo.min(x), hi.max(x))
-    });
+    let (mut lo, mut hi) = v
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
     if !lo.is_finite() {
         return (0.0, 1.0);
     }
@@ -392,52 +521,336 @@ fn range(v: impl Iterator<Item = f64>, pad: bool) -> (f64, f64) {
     (lo - pad, hi + pad)
 }
 
+/// `(min, max)` of `v` with 4% more each side (a panel's own numeric x axis: it need not
+/// start at zero).
+fn span(v: impl Iterator<Item = f64>) -> (f64, f64) {
+    let (lo, hi) = v
+        .filter(|x| x.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), x| {
+            (lo.min(x), hi.max(x))
+        });
+    if !lo.is_finite() {
+        return (0.0, 1.0);
+    }
+    let pad = if hi - lo < 1e-9 {
+        0.5
+    } else {
+        0.04 * (hi - lo)
+    };
+    (lo - pad, hi + pad)
+}
+
+/// Ticks of a log10 axis from `lo` to `hi` (log10 values): 1, 2 and 5 times the powers of 10
+/// within, as `(position, label)`.
+fn log_ticks(lo: f64, hi: f64) -> Vec<(f64, String)> {
+    let mut out = Vec::new();
+    let (first, last) = (lo.floor() as i32, hi.ceil() as i32);
+    for k in first..=last {
+        for m in [1.0, 2.0, 5.0] {
+            let v = m * 10f64.powi(k);
+            let x = v.log10();
+            if (lo..=hi).contains(&x) {
+                out.push((x, tick(v)));
+            }
+        }
+    }
+    out
+}
+
+/// The x values of a panel's lines and bands.
+fn xs(panel: &Panel) -> impl Iterator<Item = f64> + '_ {
+    let lines = panel
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.0));
+    let bands = panel
+        .bands
+        .iter()
+        .flat_map(|b| b.points.iter().map(|p| p.0));
+    lines.chain(bands)
+}
+
+/// The y values of a panel's lines and bands.
+fn ys(panel: &Panel) -> impl Iterator<Item = f64> + '_ {
+    let lines = panel
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.1));
+    let bands = panel
+        .bands
+        .iter()
+        .flat_map(|b| b.points.iter().flat_map(|p| [p.1, p.2]));
+    lines.chain(bands)
+}
+
+/// Font size of tick and category labels.
+const LABEL_SIZE: u32 = 15;
+
+/// Approximate width in pixels of `text` at [`LABEL_SIZE`] (DejaVu Sans averages a little
+/// over half an em per character); used to size legend columns and label areas before
+/// anything is drawn.
+fn text_px(text: &str) -> u32 {
+    (text.chars().count() as u32 * 17).div_ceil(2)
+}
+
+/// At most `max_px` wide: the label, or its start and an ellipsis.
+fn fit(label: &str, max_px: u32) -> String {
+    if text_px(label) <= max_px {
+        return label.to_string();
+    }
+    let keep = ((max_px * 2) / 17).saturating_sub(1).max(1) as usize;
+    let mut s: String = label.chars().take(keep).collect();
+    s.push('…');
+    s
+}
+
+/// One row of a legend.
+enum LegendEntry<'a> {
+    /// A short line (or a marker) in a series' colour and style.
+    Line(&'a Series),
+    /// A filled box (a bar component).
+    Box(&'a BarComponent),
+}
+
+impl LegendEntry<'_> {
+    fn label(&self) -> &str {
+        match self {
+            LegendEntry::Line(s) => &s.label,
+            LegendEntry::Box(c) => &c.label,
+        }
+    }
+}
+
+/// The legend column's width for a plot: its longest entry's, from 230 to 400 pixels.
+fn legend_width(plot: &Plot) -> u32 {
+    let longest = plot
+        .panels
+        .iter()
+        .flat_map(|p| {
+            let lines = p.series.iter().map(|s| text_px(&s.label));
+            let bars = p
+                .bars
+                .iter()
+                .flat_map(|b| b.components.iter().map(|c| text_px(&c.label)));
+            let heat = p.heat.iter().map(|h| {
+                let (below, above) = match &h.scale {
+                    ColorScale::Diverging { .. } => diverging_words(h),
+                    ColorScale::Sequential => (String::new(), String::new()),
+                };
+                text_px(&h.value_label)
+                    .max(text_px(&below))
+                    .max(text_px(&above))
+            });
+            lines.chain(bars).chain(heat)
+        })
+        .max()
+        .unwrap_or(0);
+    (longest + 52).clamp(230, 400)
+}
+
 fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Plot) -> Result<(), String> {
     let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
     root.fill(&WHITE).map_err(e)?;
+    // The title shrinks to fit the width (DejaVu Sans: about 0.57 em a character).
+    let chars = plot.title.chars().count().max(1) as f64;
+    let size = (f64::from(WIDTH - 40) / (0.57 * chars)).clamp(16.0, 26.0);
     let root = root
-        .titled(&plot.title, (FAMILY, 26).into_font())
+        .titled(&plot.title, (FAMILY, size).into_font())
         .map_err(e)?;
-    let (x_lo, x_hi) = range(
+    let shared_x = range(
         plot.panels
             .iter()
-            .flat_map(|p| &p.series)
-            .flat_map(|s| s.points.iter().map(|p| p.0)),
+            .filter(|p| p.x_axis.is_none())
+            .flat_map(xs),
         false,
     );
+    let lw = legend_width(plot);
     let areas = root.split_evenly((plot.panels.len().max(1), 1));
     for (i, (panel, area)) in plot.panels.iter().zip(&areas).enumerate() {
-        let (y_lo, y_hi) = range(
-            panel
-                .series
-                .iter()
-                .flat_map(|s| s.points.iter().map(|p| p.1)),
-            true,
-        );
         let last = i + 1 == plot.panels.len();
-        // The legend sits right of the chart, where it can never cover a line.
-        let (chart_area, legend_area) = area.split_horizontally(WIDTH - LEGEND_WIDTH);
-        let legend_area = &legend_area;
-        let mut chart = ChartBuilder::on(&chart_area)
+        // The legend sits right of the chart, where it can never cover the data.
+        let (chart_area, legend_area) = area.split_horizontally(WIDTH - lw);
+        let x_desc = match &panel.x_axis {
+            Some(a) => Some(a.label.as_str()),
+            None => last.then_some(plot.x_label.as_str()),
+        };
+        let ctx = PanelCtx {
+            chart_area: &chart_area,
+            legend_area: &legend_area,
+            panel,
+            x_desc,
+        };
+        if let Some(h) = &panel.heat {
+            ctx.heat(h).map_err(e)?;
+        } else if let Some(b) = &panel.bars {
+            ctx.bars(b, &plot.x_label).map_err(e)?;
+        } else {
+            ctx.lines(shared_x).map_err(e)?;
+        }
+    }
+    root.present().map_err(e)
+}
+
+/// Where and what one panel draws.
+struct PanelCtx<'a, DB: DrawingBackend> {
+    chart_area: &'a DrawingArea<DB, Shift>,
+    legend_area: &'a DrawingArea<DB, Shift>,
+    panel: &'a Panel,
+    /// The x axis description under this panel, if any.
+    x_desc: Option<&'a str>,
+}
+
+type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
+
+/// How category labels along x are laid out.
+struct XCategories {
+    labels: Vec<String>,
+    /// Labels alternate between two rows (they would overlap on one).
+    staggered: bool,
+}
+
+impl XCategories {
+    /// Fit `names` into `plot_px` pixels: one row if they fit, else two staggered rows, with
+    /// labels still too long shortened.
+    fn new(names: &[String], plot_px: u32) -> XCategories {
+        let slot = plot_px / names.len().max(1) as u32;
+        let widest = names.iter().map(|n| text_px(n)).max().unwrap_or(0);
+        let staggered = widest + 8 > slot;
+        let max_px = if staggered { 2 * slot } else { slot }.saturating_sub(8);
+        XCategories {
+            labels: names.iter().map(|n| fit(n, max_px)).collect(),
+            staggered,
+        }
+    }
+
+    /// Extra height the labels need under the axis, pixels.
+    fn extra(&self) -> u32 {
+        if self.staggered { 18 } else { 0 }
+    }
+}
+
+impl<DB: DrawingBackend> PanelCtx<'_, DB> {
+    /// Width of the plotting area, pixels, for a y label area of `y_area` pixels.
+    fn plot_px(&self, y_area: u32) -> u32 {
+        self.chart_area.dim_in_pixel().0.saturating_sub(y_area + 40)
+    }
+
+    fn x_area(&self, extra: u32) -> u32 {
+        if self.x_desc.is_some() { 56 } else { 30 }.max(30) + extra
+    }
+
+    /// Draw `text` at a backend pixel (absolute), anchored at `pos`.
+    fn text_at(&self, text: &str, abs: (i32, i32), pos: Pos, color: RGBColor) -> DrawResult<DB> {
+        let (bx, by) = self.chart_area.get_base_pixel();
+        let style = TextStyle::from((FAMILY, LABEL_SIZE).into_font())
+            .pos(pos)
+            .color(&color);
+        self.chart_area.draw(&Text::new(
+            text.to_string(),
+            (abs.0 - bx, abs.1 - by),
+            style,
+        ))
+    }
+
+    /// Category labels under the x axis, at x = 0, 1, 2, ... (`at(k)`: backend pixel of the
+    /// axis under category k).
+    fn x_category_labels(
+        &self,
+        cats: &XCategories,
+        at: impl Fn(usize) -> (i32, i32),
+    ) -> DrawResult<DB> {
+        for (k, label) in cats.labels.iter().enumerate() {
+            let (x, y) = at(k);
+            let dy = if cats.staggered && k % 2 == 1 { 24 } else { 6 };
+            self.text_at(label, (x, y + dy), Pos::new(HPos::Center, VPos::Top), BLACK)?;
+        }
+        Ok(())
+    }
+
+    /// Category labels left of the y axis, right-aligned (`at(k)`: backend pixel of the
+    /// axis beside category k).
+    fn y_category_labels(
+        &self,
+        labels: &[String],
+        at: impl Fn(usize) -> (i32, i32),
+    ) -> DrawResult<DB> {
+        for (k, label) in labels.iter().enumerate() {
+            let (x, y) = at(k);
+            self.text_at(
+                label,
+                (x - 8, y),
+                Pos::new(HPos::Right, VPos::Center),
+                BLACK,
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Width of a y label area holding `labels` beside the axis and the rotated description.
+    fn y_area_for(labels: &[String]) -> (u32, Vec<String>) {
+        let labels: Vec<String> = labels.iter().map(|l| fit(l, 220)).collect();
+        let widest = labels.iter().map(|l| text_px(l)).max().unwrap_or(0);
+        ((widest + 44).max(72), labels)
+    }
+
+    /// Bands, then lines and markers, on a numeric or categorical x axis.
+    fn lines(&self, shared_x: (f64, f64)) -> DrawResult<DB> {
+        let panel = self.panel;
+        let names = panel.x_axis.as_ref().map_or(&[][..], |a| &a.categories[..]);
+        let log = panel.x_axis.as_ref().is_some_and(|a| a.log10);
+        let (x_lo, x_hi) = if !names.is_empty() {
+            (-0.5, names.len() as f64 - 0.5)
+        } else if panel.x_axis.is_some() {
+            span(xs(panel))
+        } else {
+            shared_x
+        };
+        let (y_lo, y_hi) = range(ys(panel), true);
+        let cats = XCategories::new(names, self.plot_px(72));
+        let mut chart = ChartBuilder::on(self.chart_area)
             .margin(12)
             .margin_right(28)
-            .x_label_area_size(if last { 56 } else { 30 })
+            .x_label_area_size(self.x_area(cats.extra()))
             .y_label_area_size(72)
-            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)
-            .map_err(e)?;
+            .build_cartesian_2d(x_lo..x_hi, y_lo..y_hi)?;
         let mut mesh = chart.configure_mesh();
-        mesh.x_labels(12)
+        mesh.x_labels(if names.is_empty() && !log { 12 } else { 0 })
             .y_labels(8)
             .light_line_style(RGBColor(235, 235, 235))
-            .label_style((FAMILY, 15))
+            .label_style((FAMILY, LABEL_SIZE))
             .axis_desc_style((FAMILY, 17))
             .y_desc(panel.y_label.as_str())
             .x_label_formatter(&|v| tick(*v))
             .y_label_formatter(&|v| tick(*v));
-        if last {
-            mesh.x_desc(plot.x_label.as_str());
+        if let Some(d) = self.x_desc {
+            mesh.x_desc(d);
         }
-        mesh.draw().map_err(e)?;
+        mesh.draw()?;
+        if !names.is_empty() {
+            self.x_category_labels(&cats, |k| chart.backend_coord(&(k as f64, y_lo)))?;
+        }
+        if log {
+            for (x, label) in log_ticks(x_lo, x_hi) {
+                let grid = RGBColor(225, 225, 225).stroke_width(1);
+                chart.draw_series(std::iter::once(PathElement::new(
+                    vec![(x, y_lo), (x, y_hi)],
+                    grid,
+                )))?;
+                let p = chart.backend_coord(&(x, y_lo));
+                self.text_at(
+                    &label,
+                    (p.0, p.1 + 6),
+                    Pos::new(HPos::Center, VPos::Top),
+                    BLACK,
+                )?;
+            }
+        }
+        for b in &panel.bands {
+            let mut outline: Vec<(f64, f64)> = b.points.iter().map(|p| (p.0, p.1)).collect();
+            outline.extend(b.points.iter().rev().map(|p| (p.0, p.2)));
+            let fill = lighter(color(b.color), 0.8).filled();
+            chart.draw_series(std::iter::once(Polygon::new(outline, fill)))?;
+        }
         for s in &panel.series {
             let c = color(s.color);
             let pts = s.points.iter().copied();
@@ -449,63 +862,540 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Plot) -> Resul
                 2
             };
             match s.style {
+                // A line of one point would draw nothing: a ring marks the point.
+                LineStyle::Solid | LineStyle::Dashed | LineStyle::Dotted if s.points.len() == 1 => {
+                    chart.draw_series(pts.map(|p| Circle::new(p, 8, c.stroke_width(2))))?;
+                }
                 LineStyle::Solid => {
-                    chart
-                        .draw_series(LineSeries::new(pts, c.stroke_width(width)))
-                        .map_err(e)?;
+                    chart.draw_series(LineSeries::new(pts, c.stroke_width(width)))?;
                 }
                 LineStyle::Dashed => {
-                    chart
-                        .draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(width)))
-                        .map_err(e)?;
+                    chart.draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(width)))?;
+                }
+                LineStyle::Dotted => {
+                    chart.draw_series(DashedLineSeries::new(pts, 2, 4, c.stroke_width(width)))?;
+                }
+                LineStyle::Markers => {
+                    chart.draw_series(pts.map(|p| Circle::new(p, 4, c.filled())))?;
                 }
             }
         }
-        legend(legend_area, &panel.series).map_err(e)?;
+        let entries: Vec<LegendEntry> = panel.series.iter().map(LegendEntry::Line).collect();
+        legend(self.legend_area, &entries)
     }
-    root.present().map_err(e)
+
+    /// Stacked bars; a total (of the components not hatched) at the end of each bar.
+    fn bars(&self, bars: &Bars, plot_x_label: &str) -> DrawResult<DB> {
+        let n = bars.categories.len();
+        let value = |c: &BarComponent, k: usize| c.values.get(k).copied().unwrap_or(0.0).max(0.0);
+        let stack_top = |k: usize| bars.components.iter().map(|c| value(c, k)).sum::<f64>();
+        let paid = |k: usize| {
+            bars.components
+                .iter()
+                .filter(|c| !c.hatched)
+                .map(|c| value(c, k))
+                .sum::<f64>()
+        };
+        let top = (0..n).map(stack_top).fold(0.0, f64::max);
+        // Room past the longest bar for its total.
+        let v_hi = if top > 0.0 { top * 1.12 } else { 1.0 };
+        let (cat_lo, cat_hi) = (-0.5, n.max(1) as f64 - 0.5);
+        let half = 0.32;
+        // Category k's position on its axis: top to bottom when horizontal.
+        let pos = |k: usize| {
+            if bars.horizontal {
+                (n - 1 - k) as f64
+            } else {
+                k as f64
+            }
+        };
+        let rect = |k: usize, from: f64, to: f64| {
+            let p = pos(k);
+            if bars.horizontal {
+                [(from, p - half), (to, p + half)]
+            } else {
+                [(p - half, from), (p + half, to)]
+            }
+        };
+        let mut segments = Vec::new();
+        for k in 0..n {
+            let mut base = 0.0;
+            for c in &bars.components {
+                let v = value(c, k);
+                if v > 0.0 {
+                    segments.push((c, rect(k, base, base + v)));
+                }
+                base += v;
+            }
+        }
+        if bars.horizontal {
+            let (y_area, labels) = Self::y_area_for(&bars.categories);
+            let x_desc = self.x_desc.unwrap_or(plot_x_label);
+            let mut chart = ChartBuilder::on(self.chart_area)
+                .margin(12)
+                .margin_right(28)
+                .x_label_area_size(56)
+                .y_label_area_size(y_area)
+                .build_cartesian_2d(0.0..v_hi, cat_lo..cat_hi)?;
+            chart
+                .configure_mesh()
+                .x_labels(10)
+                .y_labels(0)
+                .disable_y_mesh()
+                .light_line_style(RGBColor(235, 235, 235))
+                .label_style((FAMILY, LABEL_SIZE))
+                .axis_desc_style((FAMILY, 17))
+                .x_desc(x_desc)
+                .y_desc(self.panel.y_label.as_str())
+                .x_label_formatter(&|v| tick(*v))
+                .draw()?;
+            self.y_category_labels(&labels, |k| chart.backend_coord(&(0.0, pos(k))))?;
+            for (c, r) in &segments {
+                self.segment(c, (chart.backend_coord(&r[0]), chart.backend_coord(&r[1])))?;
+            }
+            for k in 0..n {
+                let (x, y) = chart.backend_coord(&(stack_top(k), pos(k)));
+                self.text_at(
+                    &tick(paid(k)),
+                    (x + 6, y),
+                    Pos::new(HPos::Left, VPos::Center),
+                    BLACK,
+                )?;
+            }
+        } else {
+            let cats = XCategories::new(&bars.categories, self.plot_px(72));
+            let mut chart = ChartBuilder::on(self.chart_area)
+                .margin(12)
+                .margin_right(28)
+                .x_label_area_size(self.x_area(cats.extra()))
+                .y_label_area_size(72)
+                .build_cartesian_2d(cat_lo..cat_hi, 0.0..v_hi)?;
+            let mut mesh = chart.configure_mesh();
+            mesh.x_labels(0)
+                .y_labels(8)
+                .disable_x_mesh()
+                .light_line_style(RGBColor(235, 235, 235))
+                .label_style((FAMILY, LABEL_SIZE))
+                .axis_desc_style((FAMILY, 17))
+                .y_desc(self.panel.y_label.as_str())
+                .y_label_formatter(&|v| tick(*v));
+            if let Some(d) = self.x_desc {
+                mesh.x_desc(d);
+            }
+            mesh.draw()?;
+            self.x_category_labels(&cats, |k| chart.backend_coord(&(pos(k), 0.0)))?;
+            for (c, r) in &segments {
+                self.segment(c, (chart.backend_coord(&r[0]), chart.backend_coord(&r[1])))?;
+            }
+            for k in 0..n {
+                let (x, y) = chart.backend_coord(&(pos(k), stack_top(k)));
+                self.text_at(
+                    &tick(paid(k)),
+                    (x, y - 4),
+                    Pos::new(HPos::Center, VPos::Bottom),
+                    BLACK,
+                )?;
+            }
+        }
+        let entries: Vec<LegendEntry> = bars.components.iter().map(LegendEntry::Box).collect();
+        legend(self.legend_area, &entries)
+    }
+
+    /// One bar segment between two backend pixels: filled, or light and hatched.
+    fn segment(&self, c: &BarComponent, corners: ((i32, i32), (i32, i32))) -> DrawResult<DB> {
+        let (bx, by) = self.chart_area.get_base_pixel();
+        let ((ax, ay), (cx, cy)) = corners;
+        let (x0, x1) = (ax.min(cx) - bx, ax.max(cx) - bx);
+        let (y0, y1) = (ay.min(cy) - by, ay.max(cy) - by);
+        let c0 = color(c.color);
+        let fill = if c.hatched { lighter(c0, 0.75) } else { c0 };
+        self.chart_area
+            .draw(&Rectangle::new([(x0, y0), (x1, y1)], fill.filled()))?;
+        if c.hatched {
+            hatch(self.chart_area, (x0, y0, x1, y1), c0)?;
+            self.chart_area
+                .draw(&Rectangle::new([(x0, y0), (x1, y1)], c0.stroke_width(1)))?;
+        }
+        Ok(())
+    }
+
+    /// A heat map with its colour legend.
+    fn heat(&self, h: &HeatMap) -> DrawResult<DB> {
+        let names = self
+            .panel
+            .x_axis
+            .as_ref()
+            .map_or(&[][..], |a| &a.categories[..]);
+        let nx = names.len().max(1);
+        let ny = h.y_categories.len().max(1);
+        let (y_area, y_labels) = Self::y_area_for(&h.y_categories);
+        let cats = XCategories::new(names, self.plot_px(y_area));
+        let mut chart = ChartBuilder::on(self.chart_area)
+            .margin(12)
+            .margin_right(28)
+            .x_label_area_size(self.x_area(cats.extra()))
+            .y_label_area_size(y_area)
+            .build_cartesian_2d(-0.5..nx as f64 - 0.5, -0.5..ny as f64 - 0.5)?;
+        let mut mesh = chart.configure_mesh();
+        mesh.disable_mesh()
+            .x_labels(0)
+            .y_labels(0)
+            .axis_desc_style((FAMILY, 17))
+            .y_desc(self.panel.y_label.as_str());
+        if let Some(d) = self.x_desc {
+            mesh.x_desc(d);
+        }
+        mesh.draw()?;
+        let scale = HeatScale::of(h);
+        let at = |k: usize, j: usize| h.values.get(j).and_then(|r| r.get(k)).copied().flatten();
+        for j in 0..ny {
+            for k in 0..nx {
+                let (x, y) = (k as f64, j as f64);
+                let c = at(k, j).map_or(RGBColor(200, 200, 200), |v| scale.color(v));
+                chart.draw_series([
+                    Rectangle::new([(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)], c.filled()),
+                    Rectangle::new(
+                        [(x - 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                        WHITE.stroke_width(1),
+                    ),
+                ])?;
+            }
+        }
+        // Values in the cells when they fit.
+        let (px0, _) = chart.backend_coord(&(-0.5, 0.0));
+        let (px1, _) = chart.backend_coord(&(0.5, 0.0));
+        if nx * ny <= 150 && px1 - px0 >= 44 {
+            for j in 0..ny {
+                for k in 0..nx {
+                    if let Some(v) = at(k, j) {
+                        let c = scale.color(v);
+                        let luma = 0.299 * f64::from(c.0)
+                            + 0.587 * f64::from(c.1)
+                            + 0.114 * f64::from(c.2);
+                        let ink = if luma < 128.0 { WHITE } else { BLACK };
+                        let p = chart.backend_coord(&(k as f64, j as f64));
+                        self.text_at(&cell_text(v), p, Pos::new(HPos::Center, VPos::Center), ink)?;
+                    }
+                }
+            }
+        }
+        // The line parting cells either side of a diverging scale's centre.
+        if let ColorScale::Diverging { center, .. } = h.scale {
+            let side = |v: Option<f64>| v.map(|v| v >= center);
+            let edge = BLACK.stroke_width(4);
+            for j in 0..ny {
+                for k in 0..nx {
+                    let (x, y) = (k as f64, j as f64);
+                    if let (Some(a), Some(b)) = (side(at(k, j)), side(at(k + 1, j)))
+                        && a != b
+                    {
+                        chart.draw_series(std::iter::once(PathElement::new(
+                            vec![(x + 0.5, y - 0.5), (x + 0.5, y + 0.5)],
+                            edge,
+                        )))?;
+                    }
+                    if let (Some(a), Some(b)) = (side(at(k, j)), side(at(k, j + 1)))
+                        && a != b
+                    {
+                        chart.draw_series(std::iter::once(PathElement::new(
+                            vec![(x - 0.5, y + 0.5), (x + 0.5, y + 0.5)],
+                            edge,
+                        )))?;
+                    }
+                }
+            }
+        }
+        self.x_category_labels(&cats, |k| chart.backend_coord(&(k as f64, -0.5)))?;
+        self.y_category_labels(&y_labels, |j| chart.backend_coord(&(-0.5, j as f64)))?;
+        color_legend(self.legend_area, h, &scale)
+    }
 }
 
-/// Width of the legend column right of each panel, pixels.
-const LEGEND_WIDTH: u32 = 230;
+/// A value printed in a heat-map cell: three significant figures or so.
+fn cell_text(v: f64) -> String {
+    let a = v.abs();
+    if a >= 100.0 {
+        format!("{v:.0}")
+    } else if a >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
 
-/// One row per series: a short line in its colour and style, then its label.
-fn legend<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    series: &[Series],
-) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
-    for (k, s) in series.iter().enumerate() {
-        let y = 28 + 24 * k as i32;
-        let stroke = color(s.color).stroke_width(2);
-        match s.style {
-            LineStyle::Solid => area.draw(&PathElement::new(vec![(4, y), (32, y)], stroke))?,
-            LineStyle::Dashed => {
-                for x in [4, 15, 26] {
-                    area.draw(&PathElement::new(vec![(x, y), (x + 6, y)], stroke))?;
+/// The words under and over a diverging scale's centre.
+fn diverging_words(h: &HeatMap) -> (String, String) {
+    match &h.scale {
+        ColorScale::Diverging {
+            center,
+            below,
+            above,
+        } => (
+            format!("below {}: {below}", cell_text(*center)),
+            format!("above {}: {above}", cell_text(*center)),
+        ),
+        ColorScale::Sequential => (String::new(), String::new()),
+    }
+}
+
+/// Values to colours, for one heat map.
+struct HeatScale {
+    scale: ColorScale,
+    lo: f64,
+    hi: f64,
+    /// Diverging: the largest |ln(v / centre)| shown at full depth.
+    depth: f64,
+}
+
+/// The diverging scale's ends (blue below the centre, orange above).
+const COOL: RGBColor = RGBColor(33, 102, 172);
+const WARM: RGBColor = RGBColor(202, 86, 0);
+/// The sequential scale's ends.
+const SEQ_LO: RGBColor = RGBColor(239, 243, 255);
+const SEQ_HI: RGBColor = RGBColor(8, 69, 148);
+
+impl HeatScale {
+    fn of(h: &HeatMap) -> HeatScale {
+        let vals = || {
+            h.values
+                .iter()
+                .flatten()
+                .filter_map(|v| *v)
+                .filter(|v| v.is_finite())
+        };
+        let lo = vals().fold(f64::INFINITY, f64::min);
+        let hi = vals().fold(f64::NEG_INFINITY, f64::max);
+        let (lo, hi) = if lo.is_finite() { (lo, hi) } else { (0.0, 1.0) };
+        let depth = match h.scale {
+            ColorScale::Diverging { center, .. } => vals()
+                .filter(|v| *v > 0.0 && center > 0.0)
+                .map(|v| (v / center).ln().abs())
+                .fold(2f64.ln(), f64::max),
+            ColorScale::Sequential => 1.0,
+        };
+        HeatScale {
+            scale: h.scale,
+            lo,
+            hi,
+            depth,
+        }
+    }
+
+    /// Position of `v` on the scale: -1 to 1 (diverging, 0 at the centre) or 0 to 1.
+    fn t(&self, v: f64) -> f64 {
+        match self.scale {
+            ColorScale::Diverging { center, .. } => {
+                if v <= 0.0 || center <= 0.0 {
+                    -1.0
+                } else {
+                    ((v / center).ln() / self.depth).clamp(-1.0, 1.0)
+                }
+            }
+            ColorScale::Sequential => {
+                if self.hi > self.lo {
+                    ((v - self.lo) / (self.hi - self.lo)).clamp(0.0, 1.0)
+                } else {
+                    0.5
                 }
             }
         }
+    }
+
+    /// The value at scale position `t` (inverse of [`HeatScale::t`]).
+    fn value(&self, t: f64) -> f64 {
+        match self.scale {
+            ColorScale::Diverging { center, .. } => center * (t * self.depth).exp(),
+            ColorScale::Sequential => self.lo + t * (self.hi - self.lo),
+        }
+    }
+
+    fn color_at(&self, t: f64) -> RGBColor {
+        match self.scale {
+            ColorScale::Diverging { .. } => {
+                if t < 0.0 {
+                    lighter(COOL, 1.0 + t)
+                } else {
+                    lighter(WARM, 1.0 - t)
+                }
+            }
+            ColorScale::Sequential => {
+                let m =
+                    |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
+                RGBColor(
+                    m(SEQ_LO.0, SEQ_HI.0),
+                    m(SEQ_LO.1, SEQ_HI.1),
+                    m(SEQ_LO.2, SEQ_HI.2),
+                )
+            }
+        }
+    }
+
+    fn color(&self, v: f64) -> RGBColor {
+        self.color_at(self.t(v))
+    }
+}
+
+/// A heat map's legend: its title, a colour bar with values, and for a diverging scale the
+/// centre marked by the black line that parts the cells.
+fn color_legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    h: &HeatMap,
+    scale: &HeatScale,
+) -> DrawResult<DB> {
+    let (_, height) = area.dim_in_pixel();
+    let font = (FAMILY, LABEL_SIZE).into_font();
+    area.draw(&Text::new(h.value_label.clone(), (4, 14), font.clone()))?;
+    let diverging = matches!(h.scale, ColorScale::Diverging { .. });
+    let (top, bottom) = (62, height as i32 - if diverging { 92 } else { 30 });
+    let (t_lo, t_hi) = if diverging { (-1.0, 1.0) } else { (0.0, 1.0) };
+    let steps = 60;
+    let y_of =
+        |t: f64| bottom - ((t - t_lo) / (t_hi - t_lo) * f64::from(bottom - top)).round() as i32;
+    for s in 0..steps {
+        let t0 = t_lo + (t_hi - t_lo) * f64::from(s) / f64::from(steps);
+        let t1 = t_lo + (t_hi - t_lo) * f64::from(s + 1) / f64::from(steps);
+        let c = scale.color_at((t0 + t1) / 2.0);
+        area.draw(&Rectangle::new([(8, y_of(t1)), (30, y_of(t0))], c.filled()))?;
+    }
+    area.draw(&Rectangle::new(
+        [(8, top), (30, bottom)],
+        BLACK.stroke_width(1),
+    ))?;
+    let ticks: &[f64] = if diverging {
+        &[-1.0, -0.5, 0.0, 0.5, 1.0]
+    } else {
+        &[0.0, 0.5, 1.0]
+    };
+    let label_style = TextStyle::from(font.clone()).pos(Pos::new(HPos::Left, VPos::Center));
+    for &t in ticks {
+        let y = y_of(t);
+        area.draw(&PathElement::new(
+            vec![(30, y), (36, y)],
+            BLACK.stroke_width(1),
+        ))?;
         area.draw(&Text::new(
-            s.label.as_str(),
-            (40, y - 8),
-            (FAMILY, 15).into_font(),
+            cell_text(scale.value(t)),
+            (40, y),
+            label_style.clone(),
+        ))?;
+    }
+    if let ColorScale::Diverging { center, .. } = h.scale {
+        let y = y_of(0.0);
+        area.draw(&PathElement::new(
+            vec![(4, y), (34, y)],
+            BLACK.stroke_width(4),
+        ))?;
+        let (below, above) = diverging_words(h);
+        area.draw(&Text::new(above, (4, 34), font.clone()))?;
+        area.draw(&Text::new(below, (4, bottom + 14), font.clone()))?;
+        area.draw(&PathElement::new(
+            vec![(4, bottom + 56), (34, bottom + 56)],
+            BLACK.stroke_width(4),
+        ))?;
+        area.draw(&Text::new(
+            format!("{}: break-even", cell_text(center)),
+            (40, bottom + 48),
+            font,
         ))?;
     }
     Ok(())
 }
 
-/// A tick label: no trailing zeros, thousands as `k`.
+/// Diagonal lines across the rectangle `(x0, y0, x1, y1)` (pixels of `area`).
+fn hatch<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    (x0, y0, x1, y1): (i32, i32, i32, i32),
+    c: RGBColor,
+) -> DrawResult<DB> {
+    let (w, h) = (x1 - x0, y1 - y0);
+    // Line d runs from (x0 + d, y1) up and right: points (x0 + d + t, y1 - t), t in 0..=h,
+    // kept where x stays within the rectangle.
+    let mut d = -h;
+    while d < w {
+        let t0 = (-d).max(0);
+        let t1 = h.min(w - d);
+        if t0 < t1 {
+            area.draw(&PathElement::new(
+                vec![(x0 + d + t0, y1 - t0), (x0 + d + t1, y1 - t1)],
+                c.stroke_width(1),
+            ))?;
+        }
+        d += 8;
+    }
+    Ok(())
+}
+
+/// One row per entry: a short line in the series' colour and style (a dot for markers), or a
+/// box in a bar component's colour; then the label.
+fn legend<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    entries: &[LegendEntry],
+) -> DrawResult<DB> {
+    for (k, entry) in entries.iter().enumerate() {
+        let y = 28 + 24 * k as i32;
+        match entry {
+            LegendEntry::Line(s) => {
+                let c = color(s.color);
+                let stroke = c.stroke_width(2);
+                match s.style {
+                    LineStyle::Solid => {
+                        area.draw(&PathElement::new(vec![(4, y), (32, y)], stroke))?
+                    }
+                    LineStyle::Dashed => {
+                        for x in [4, 15, 26] {
+                            area.draw(&PathElement::new(vec![(x, y), (x + 6, y)], stroke))?;
+                        }
+                    }
+                    LineStyle::Dotted => {
+                        for x in (4..32).step_by(6) {
+                            area.draw(&PathElement::new(vec![(x, y), (x + 2, y)], stroke))?;
+                        }
+                    }
+                    LineStyle::Markers => area.draw(&Circle::new((18, y), 4, c.filled()))?,
+                }
+            }
+            LegendEntry::Box(b) => {
+                let c = color(b.color);
+                let rect = (8, y - 8, 28, y + 8);
+                if b.hatched {
+                    area.draw(&Rectangle::new(
+                        [(8, y - 8), (28, y + 8)],
+                        lighter(c, 0.75).filled(),
+                    ))?;
+                    hatch(area, rect, c)?;
+                    area.draw(&Rectangle::new(
+                        [(8, y - 8), (28, y + 8)],
+                        c.stroke_width(1),
+                    ))?;
+                } else {
+                    area.draw(&Rectangle::new([(8, y - 8), (28, y + 8)], c.filled()))?;
+                }
+            }
+        }
+        area.draw(&Text::new(
+            entry.label().to_string(),
+            (40, y - 8),
+            (FAMILY, LABEL_SIZE).into_font(),
+        ))?;
+    }
+    Ok(())
+}
+
+/// A tick label: no trailing zeros, thousands as `k`, values under 0.1 with up to four
+/// decimals (costs of a few cents), rounding noise around zero as `0`.
 fn tick(v: f64) -> String {
     let a = v.abs();
     if a >= 10_000.0 {
-        format!("{}k", trim(v / 1000.0))
+        format!("{}k", trim_to(v / 1000.0, 2))
+    } else if (1e-6..0.1).contains(&a) {
+        trim_to(v, 4)
     } else {
-        trim(v)
+        trim_to(v, 2)
     }
 }
 
-fn trim(v: f64) -> String {
-    let s = format!("{v:.2}");
+fn trim_to(v: f64, decimals: usize) -> String {
+    let s = format!("{v:.decimals$}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
     if s == "-0" { "0".into() } else { s.into() }
 }
@@ -819,6 +1709,8 @@ mod tests {
         assert_eq!(tick(0.126), "0.13");
         assert_eq!(tick(100.0), "100");
         assert_eq!(tick(25_000.0), "25k");
-        assert_eq!(tick(-0.001), "0");
+        assert_eq!(tick(-1e-9), "0");
+        assert_eq!(tick(0.0125), "0.0125");
+        assert_eq!(tick(-0.05), "-0.05");
     }
 }

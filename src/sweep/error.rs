@@ -73,6 +73,12 @@ pub enum SweepError {
     /// An output could not be written.
     #[error(transparent)]
     Output(#[from] OutputError),
+    /// The sweep plots could not be drawn (from the sweep.csv and sweep.json just rendered).
+    #[error("cannot draw the sweep plots: {message}")]
+    Plots {
+        /// What the reader or the renderer said.
+        message: String,
+    },
     /// The thread pool could not be built.
     #[error("cannot start {threads} threads: {message}")]
     Threads {
@@ -95,7 +101,10 @@ impl SweepError {
             SweepError::Run { source, .. } => {
                 matches!(source, SimError::Trace(_) | SimError::TooManySamples { .. })
             }
-            SweepError::Read { .. } | SweepError::Output(_) | SweepError::Threads { .. } => false,
+            SweepError::Read { .. }
+            | SweepError::Output(_)
+            | SweepError::Plots { .. }
+            | SweepError::Threads { .. } => false,
         }
     }
 }

@@ -10,7 +10,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-use crate::report::{AppendFile, summary_record, write_atomic};
+use crate::report::{
+    AppendFile, SweepData, render_png, render_svg, summary_record, sweep_plots, write_atomic,
+};
 use crate::sim::{ArmSim, RunOptions};
 use crate::sweep::aggregate::sweep_csv;
 use crate::sweep::meta::SweepMeta;
@@ -29,6 +31,8 @@ pub struct SweepOptions {
     pub resume: bool,
     /// Run only this shard's runs (`--shard I/N`); no sweep.csv then (`sim merge` writes it).
     pub shard: Option<Shard>,
+    /// Draw the sweep plots (SVG and PNG) when sweep.csv is written.
+    pub plots: bool,
 }
 
 /// What a sweep did.
@@ -71,11 +75,15 @@ pub fn execute(
         &runs_path,
         &runs_file::render(plan, true, finished.values().flatten()),
     )?;
-    if sweep_path.exists() && (resumed < plan.runs || shard.is_some()) {
-        std::fs::remove_file(&sweep_path).map_err(|source| crate::report::OutputError {
-            path: sweep_path.clone(),
-            source,
-        })?;
+    if resumed < plan.runs || shard.is_some() {
+        // sweep.csv and its plots describe a finished sweep: an earlier one's would be stale.
+        let stale = PLOT_FILES.iter().flat_map(|(_, f)| f.iter().copied());
+        for path in std::iter::once(sweep_path.clone()).chain(stale.map(|f| dir.join(f))) {
+            if path.exists() {
+                std::fs::remove_file(&path)
+                    .map_err(|source| crate::report::OutputError { path, source })?;
+            }
+        }
     }
     write_atomic(&meta_path, &SweepMeta::new(plan, shard, resumed).render())?;
 
@@ -146,11 +154,16 @@ pub fn execute(
         &runs_file::render(plan, true, st.finished.values().flatten()),
     )?;
     let mut files = vec!["runs.csv"];
+    let meta = SweepMeta::new(plan, shard, done).render();
     if done == plan.runs && shard.is_none() {
-        write_atomic(&sweep_path, &sweep_csv(&Layout::of(plan), &st.finished))?;
+        let table = sweep_csv(&Layout::of(plan), &st.finished);
+        write_atomic(&sweep_path, &table)?;
         files.push("sweep.csv");
+        if opts.plots {
+            files.extend(write_plots(dir, &table, &meta)?);
+        }
     }
-    write_atomic(&meta_path, &SweepMeta::new(plan, shard, done).render())?;
+    write_atomic(&meta_path, &meta)?;
     files.push("sweep.json");
     Ok(SweepReport {
         runs: to_run,
@@ -159,6 +172,43 @@ pub fn execute(
         stopped: done < to_run,
         files,
     })
+}
+
+/// The file names of the sweep plots, SVG and PNG, by plot (`report::SWEEP_PLOT_NAMES`).
+const PLOT_FILES: [(&str, [&str; 2]); 3] = [
+    ("sweep_cost", ["sweep_cost.svg", "sweep_cost.png"]),
+    (
+        "sweep_frontier",
+        ["sweep_frontier.svg", "sweep_frontier.png"],
+    ),
+    ("sweep_ratio", ["sweep_ratio.svg", "sweep_ratio.png"]),
+];
+
+/// Draw the sweep plots of `sweep_csv` and `sweep_json` (the bytes of sweep.csv and
+/// sweep.json) into `dir`, SVG and PNG; the names of the files written.
+pub fn write_plots(
+    dir: &Path,
+    sweep_csv: &[u8],
+    sweep_json: &[u8],
+) -> Result<Vec<&'static str>, SweepError> {
+    let err = |message: String| SweepError::Plots { message };
+    let data = SweepData::parse(sweep_csv, sweep_json).map_err(|e| err(e.to_string()))?;
+    let mut files = Vec::new();
+    for plot in sweep_plots(&data) {
+        let Some((_, [svg, png])) = PLOT_FILES.iter().find(|(n, _)| *n == plot.name) else {
+            return Err(err(format!("no file name for plot `{}`", plot.name)));
+        };
+        write_atomic(
+            &dir.join(svg),
+            &render_svg(&plot).map_err(|e| err(e.to_string()))?,
+        )?;
+        write_atomic(
+            &dir.join(png),
+            &render_png(&plot).map_err(|e| err(e.to_string()))?,
+        )?;
+        files.extend([*svg, *png]);
+    }
+    Ok(files)
 }
 
 struct State {

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use crate::report::write_atomic;
 use crate::sweep::SweepError;
 use crate::sweep::aggregate::sweep_csv;
+use crate::sweep::execute::write_plots;
 use crate::sweep::meta::SweepMeta;
 use crate::sweep::runs_file::{FinishedRuns, Layout, render_rows};
 use crate::sweep::shard::Shard;
@@ -34,8 +35,8 @@ fn refuse(message: String) -> SweepError {
     SweepError::Merge { message }
 }
 
-/// Merge the shard folders `dirs` into `out`.
-pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
+/// Merge the shard folders `dirs` into `out`; with `plots`, draw the sweep plots too.
+pub fn merge(dirs: &[PathBuf], out: &Path, plots: bool) -> Result<MergeReport, SweepError> {
     let Some(first_dir) = dirs.first() else {
         return Err(refuse("no shard folders given".into()));
     };
@@ -125,16 +126,23 @@ pub fn merge(dirs: &[PathBuf], out: &Path) -> Result<MergeReport, SweepError> {
         &out.join("runs.csv"),
         &render_rows(Some(layout.header()), runs.values().flatten()),
     )?;
-    write_atomic(&out.join("sweep.csv"), &sweep_csv(&layout, &runs))?;
+    let table = sweep_csv(&layout, &runs);
+    write_atomic(&out.join("sweep.csv"), &table)?;
     let mut meta = first.clone();
     meta.shard = None;
     meta.runs_done = first.runs;
     meta.complete = true;
-    write_atomic(&out.join("sweep.json"), &meta.render())?;
+    let meta = meta.render();
+    let mut files = vec!["runs.csv", "sweep.csv"];
+    if plots {
+        files.extend(write_plots(out, &table, &meta)?);
+    }
+    write_atomic(&out.join("sweep.json"), &meta)?;
+    files.push("sweep.json");
     Ok(MergeReport {
         runs: first.runs,
         shards: dirs.len() as u64,
-        files: vec!["runs.csv", "sweep.csv", "sweep.json"],
+        files,
     })
 }
 

@@ -14,6 +14,7 @@ mod runs;
 mod sample_replays;
 mod slurm;
 mod sweep;
+mod sweep_plots;
 mod trace_import;
 mod trace_stats;
 mod validation;

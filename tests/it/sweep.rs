@@ -72,6 +72,19 @@ fn runs_csv_is_the_same_on_one_and_two_threads() {
         read(dir.path().join("t1/sweep.csv")),
         read(dir.path().join("t2/sweep.csv"))
     );
+    // The sweep plots too (SVG and PNG bytes).
+    for f in sim::report::SWEEP_PLOT_NAMES {
+        for ext in ["svg", "png"] {
+            let name = format!("{f}.{ext}");
+            let one = std::fs::read(dir.path().join("t1").join(&name)).unwrap();
+            assert!(!one.is_empty(), "{name}");
+            assert_eq!(
+                one,
+                std::fs::read(dir.path().join("t2").join(&name)).unwrap(),
+                "{name}"
+            );
+        }
+    }
     // 4 variants × 2 seeds × 2 arms, in run order, each run with its own seed.
     let rows: Vec<&str> = one.lines().skip(1).collect();
     assert_eq!(rows.len(), 16);
@@ -259,6 +272,7 @@ fn the_shipped_breakeven_sweep_is_valid_and_answers_its_question() {
     // Fargate at the lowest rate, the m5 fleet at the highest.
     assert_eq!(cheapest.first(), Some(&"fargate"));
     assert_eq!(cheapest.last(), Some(&"ec2-m5"));
+    crate::sweep_plots::check_breakeven_sweep_plots(out.path());
 }
 
 #[test]
@@ -272,6 +286,7 @@ fn a_stop_request_records_the_finished_runs_and_a_resume_completes_them() {
         threads: 2,
         resume: false,
         shard: None,
+        plots: true,
     };
     // As Ctrl-C does: the flag is set while runs are under way (here after the third).
     let stop = AtomicBool::new(false);

@@ -1,0 +1,655 @@
+//! Sweep plots, pure functions of [`SweepData`]: cost against each swept parameter (mean and
+//! 95% band), cost against p95 wait (the frontier), and the EC2 ÷ Fargate cost ratio across
+//! the grid. Arms keep their colour (index = position in the scenario).
+
+use crate::report::plots::{Axis, Band, ColorScale, HeatMap, LineStyle, Panel, Plot, Series};
+use crate::report::sweep_data::SweepData;
+
+/// The file stems of every sweep plot [`sweep_plots`] can return, in its order.
+pub const SWEEP_PLOT_NAMES: [&str; 3] = ["sweep_cost", "sweep_frontier", "sweep_ratio"];
+
+/// Most lines in one cost panel before the other parameters are held at their first value.
+const MAX_LINES: usize = 12;
+
+/// Most ratio heat maps (combinations of the parameters after the first two) before those
+/// parameters are held at their first value.
+const MAX_HEAT_MAPS: usize = 6;
+
+/// Every sweep plot that has data, in a fixed order.
+pub fn sweep_plots(data: &SweepData) -> Vec<Plot> {
+    [
+        sweep_cost_plot(data),
+        sweep_frontier_plot(data),
+        sweep_ratio_plot(data),
+    ]
+    .into_iter()
+    .flatten()
+    .filter(|p| p.panels.iter().any(Panel::has_data))
+    .collect()
+}
+
+/// A parameter's values as axis positions: numbers when every value is one (sorted by the
+/// axis), else categories in grid order with readable labels.
+struct ParamAxis<'a> {
+    values: Vec<&'a str>,
+    /// `Some(x)` per value when numeric.
+    numbers: Option<Vec<f64>>,
+    /// Positive numbers spanning a factor of 20 or more (such as 5, 10, 20, ..., 1280): drawn
+    /// on a log scale.
+    log10: bool,
+}
+
+impl<'a> ParamAxis<'a> {
+    fn new(data: &'a SweepData, p: usize) -> ParamAxis<'a> {
+        let values = data.values_of(p);
+        let numbers: Option<Vec<f64>> = values
+            .iter()
+            .map(|v| v.parse::<f64>().ok().filter(|x| x.is_finite()))
+            .collect();
+        let log10 = numbers.as_ref().is_some_and(|n| {
+            let lo = n.iter().copied().fold(f64::INFINITY, f64::min);
+            let hi = n.iter().copied().fold(0.0, f64::max);
+            n.len() >= 4 && lo > 0.0 && hi / lo >= 20.0
+        });
+        ParamAxis {
+            values,
+            numbers,
+            log10,
+        }
+    }
+
+    /// The x position of value `i` (log10 of it on a log axis).
+    fn x(&self, i: usize) -> f64 {
+        match &self.numbers {
+            Some(n) if self.log10 => n[i].log10(),
+            Some(n) => n[i],
+            None => i as f64,
+        }
+    }
+
+    /// The axis: numeric, or the values as categories.
+    fn axis(&self, label: String) -> Axis {
+        Axis {
+            label: if self.log10 {
+                format!("{label} (log scale)")
+            } else {
+                label
+            },
+            log10: self.log10,
+            categories: if self.numbers.is_some() {
+                Vec::new()
+            } else {
+                self.values.iter().map(|v| display(v)).collect()
+            },
+        }
+    }
+}
+
+/// A parameter value for people: compact TOML without quotes and brackets
+/// (`["m5.large", "c5.large"]` → `m5.large,c5.large`).
+pub fn display(value: &str) -> String {
+    let s: String = value
+        .chars()
+        .filter(|c| !matches!(c, '"' | '[' | ']'))
+        .collect();
+    s.replace(", ", ",")
+}
+
+/// A parameter's name for legends: its last dotted segment, or the whole path when another
+/// parameter ends the same way.
+fn short(data: &SweepData, p: usize) -> &str {
+    let last = |s: &str| s.rsplit('.').next().unwrap_or("").to_string();
+    let name = &data.parameters[p];
+    let mine = last(name);
+    let clash = data
+        .parameters
+        .iter()
+        .enumerate()
+        .any(|(q, o)| q != p && last(o) == mine);
+    if clash {
+        name
+    } else {
+        name.rsplit('.').next().unwrap_or(name)
+    }
+}
+
+/// Every combination of the values of parameters `params`, first varying slowest.
+fn combinations<'a>(data: &'a SweepData, params: &[usize]) -> Vec<Vec<&'a str>> {
+    let mut out = vec![Vec::new()];
+    for &p in params {
+        let vals = data.values_of(p);
+        out = out
+            .into_iter()
+            .flat_map(|c| {
+                vals.iter().map(move |v| {
+                    let mut c = c.clone();
+                    c.push(*v);
+                    c
+                })
+            })
+            .collect();
+    }
+    out
+}
+
+/// `name = value, ...` of parameters `params` at `values`.
+fn describe(data: &SweepData, params: &[usize], values: &[&str]) -> String {
+    params
+        .iter()
+        .zip(values)
+        .map(|(&p, v)| format!("{} = {}", short(data, p), display(v)))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The full values of a variant: parameter `p` at `x`, the parameters `others` at `combo`.
+fn full<'a>(n: usize, p: usize, x: &'a str, others: &[usize], combo: &[&'a str]) -> Vec<&'a str> {
+    let mut v = vec![""; n];
+    v[p] = x;
+    for (&o, c) in others.iter().zip(combo) {
+        v[o] = c;
+    }
+    v
+}
+
+const COMBO_STYLES: [LineStyle; 3] = [LineStyle::Solid, LineStyle::Dashed, LineStyle::Dotted];
+
+/// Mean cost against each swept parameter, one panel per parameter, with the 95% confidence
+/// band shaded. One line per arm and combination of the other parameters' values (line
+/// style by combination); with more than 12 lines the other parameters are held at their
+/// first value, as the title says. `None` without parameters or rows.
+pub fn sweep_cost_plot(data: &SweepData) -> Option<Plot> {
+    let n = data.parameters.len();
+    if n == 0 || data.rows.is_empty() {
+        return None;
+    }
+    let mut panels = Vec::new();
+    let mut held_any = false;
+    for p in 0..n {
+        let axis = ParamAxis::new(data, p);
+        let others: Vec<usize> = (0..n).filter(|&q| q != p).collect();
+        let mut combos = combinations(data, &others);
+        let held = data.arms.len() * combos.len() > MAX_LINES;
+        if held {
+            combos.truncate(1);
+            held_any = true;
+        }
+        let mut series = Vec::new();
+        let mut bands = Vec::new();
+        for (a, arm) in data.arms.iter().enumerate() {
+            for (ci, combo) in combos.iter().enumerate() {
+                let mut pts: Vec<(f64, f64, Option<f64>)> = axis
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, x)| {
+                        let r = data.row(arm, &full(n, p, x, &others, combo))?;
+                        Some((axis.x(i), r.cost_mean?, r.cost_ci95))
+                    })
+                    .collect();
+                pts.sort_by(|u, v| u.0.total_cmp(&v.0));
+                let label = if others.is_empty() || held || combos.len() == 1 {
+                    arm.clone()
+                } else {
+                    format!("{arm}, {}", describe(data, &others, combo))
+                };
+                if pts.iter().any(|q| q.2.is_some()) {
+                    bands.push(Band {
+                        color: a,
+                        points: pts
+                            .iter()
+                            .map(|&(x, m, c)| (x, m - c.unwrap_or(0.0), m + c.unwrap_or(0.0)))
+                            .collect(),
+                    });
+                }
+                series.push(Series {
+                    label,
+                    color: a,
+                    style: COMBO_STYLES[ci % COMBO_STYLES.len()],
+                    points: pts.iter().map(|&(x, m, _)| (x, m)).collect(),
+                });
+            }
+        }
+        let mut label = data.parameters[p].clone();
+        if held {
+            label = format!("{label}   (held: {})", describe(data, &others, &combos[0]));
+        }
+        panels.push(Panel {
+            y_label: "cost (USD)".into(),
+            series,
+            bands,
+            x_axis: Some(axis.axis(label)),
+            ..Panel::default()
+        });
+    }
+    let mut title = "Cost against each swept parameter: mean over seeds, 95% CI shaded".to_string();
+    if held_any {
+        title.push_str("; others held at their first value where noted");
+    }
+    Some(Plot {
+        name: "sweep_cost",
+        title,
+        x_label: String::new(),
+        panels,
+    })
+}
+
+/// The Pareto-efficient points of `pts` (lower x and lower y are better), by x: those no
+/// other point beats on both (ties on x keep the cheaper).
+pub fn pareto_front(pts: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut sorted = pts.to_vec();
+    sorted.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.total_cmp(&b.1)));
+    let mut front: Vec<(f64, f64)> = Vec::new();
+    for p in sorted {
+        if front.last().is_none_or(|l| p.1 < l.1) {
+            front.push(p);
+        }
+    }
+    front
+}
+
+/// Mean cost against mean p95 wait for every variant, per arm (markers), the Pareto-efficient
+/// variants of each arm joined by a line. The wait's unit (seconds, minutes or hours) follows
+/// the longest. `None` when no variant has both.
+pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
+    let max_s = data
+        .rows
+        .iter()
+        .filter_map(|r| r.wait_p95_mean)
+        .fold(0.0, f64::max);
+    let (unit, per) = if max_s < 300.0 {
+        ("seconds", 1.0)
+    } else if max_s < 3.0 * 3600.0 {
+        ("minutes", 60.0)
+    } else {
+        ("hours", 3600.0)
+    };
+    let mut series = Vec::new();
+    for (a, arm) in data.arms.iter().enumerate() {
+        let pts: Vec<(f64, f64)> = data
+            .rows
+            .iter()
+            .filter(|r| &r.arm == arm)
+            .filter_map(|r| Some((r.wait_p95_mean? / per, r.cost_mean?)))
+            .collect();
+        if pts.is_empty() {
+            continue;
+        }
+        let front = pareto_front(&pts);
+        series.push(Series {
+            label: format!("{arm}: variants"),
+            color: a,
+            style: LineStyle::Markers,
+            points: pts,
+        });
+        {
+            series.push(Series {
+                label: format!("{arm}: Pareto front"),
+                color: a,
+                style: LineStyle::Solid,
+                points: front,
+            });
+        }
+    }
+    (!series.is_empty()).then(|| Plot {
+        name: "sweep_frontier",
+        title: "Cost against p95 wait: every variant, the efficient ones joined".into(),
+        x_label: format!("p95 wait for capacity ({unit}), mean over seeds"),
+        panels: vec![Panel::lines("cost (USD), mean over seeds", series)],
+    })
+}
+
+/// Each variant's EC2 ÷ Fargate cost ratio, by its parameter values.
+fn ratio_of<'a>(data: &'a SweepData) -> impl Fn(&[&str]) -> Option<f64> + 'a {
+    move |values| {
+        data.rows
+            .iter()
+            .find(|r| {
+                r.values
+                    .iter()
+                    .map(String::as_str)
+                    .eq(values.iter().copied())
+            })
+            .and_then(|r| r.ratio)
+    }
+}
+
+/// The EC2 ÷ Fargate cost ratio across the grid. One parameter: a line against it, with the
+/// break-even (ratio 1) dashed. Two or more: a heat map of the first parameter (x) by the
+/// second (y), on a colour scale centred on 1, with a black line between the cells either side
+/// of 1; one heat map per combination of the other parameters (at most 6; beyond that they are
+/// held at their first value, as the title says). `None` without parameters or ratios (the
+/// scenario needs exactly one EC2 arm and one Fargate arm).
+pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
+    let n = data.parameters.len();
+    if n == 0 || data.rows.iter().all(|r| r.ratio.is_none()) {
+        return None;
+    }
+    let ratio = ratio_of(data);
+    let title = "EC2 ÷ Fargate cost across the grid (below 1: EC2 cheaper)".to_string();
+    if n == 1 {
+        let axis = ParamAxis::new(data, 0);
+        let mut pts: Vec<(f64, f64)> = axis
+            .values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| Some((axis.x(i), ratio(&[v])?)))
+            .collect();
+        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let xs = (0..axis.values.len()).map(|i| axis.x(i));
+        let (lo, hi) = match &axis.numbers {
+            Some(_) => (
+                xs.clone().fold(f64::INFINITY, f64::min),
+                xs.fold(f64::NEG_INFINITY, f64::max),
+            ),
+            None => (-0.5, axis.values.len() as f64 - 0.5),
+        };
+        let series = vec![
+            Series {
+                label: "EC2 ÷ Fargate cost".into(),
+                color: 6,
+                style: LineStyle::Solid,
+                points: pts,
+            },
+            Series {
+                label: "break-even (ratio 1)".into(),
+                color: 6,
+                style: LineStyle::Dashed,
+                points: vec![(lo, 1.0), (hi, 1.0)],
+            },
+        ];
+        return Some(Plot {
+            name: "sweep_ratio",
+            title,
+            x_label: String::new(),
+            panels: vec![Panel {
+                x_axis: Some(axis.axis(data.parameters[0].clone())),
+                ..Panel::lines("EC2 cost ÷ Fargate cost", series)
+            }],
+        });
+    }
+    let xs = data.values_of(0);
+    let ys = data.values_of(1);
+    let rest: Vec<usize> = (2..n).collect();
+    let mut combos = combinations(data, &rest);
+    let held = combos.len() > MAX_HEAT_MAPS;
+    if held {
+        combos.truncate(1);
+    }
+    let panels = combos
+        .iter()
+        .map(|combo| {
+            let values = ys
+                .iter()
+                .map(|y| {
+                    xs.iter()
+                        .map(|x| {
+                            let mut v = vec![*x, *y];
+                            v.extend(combo);
+                            ratio(&v)
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut x_label = data.parameters[0].clone();
+            if !rest.is_empty() {
+                x_label = format!(
+                    "{x_label}   ({}{})",
+                    if held { "held: " } else { "" },
+                    describe(data, &rest, combo)
+                );
+            }
+            Panel {
+                y_label: data.parameters[1].clone(),
+                x_axis: Some(Axis {
+                    label: x_label,
+                    categories: xs.iter().map(|v| display(v)).collect(),
+                    log10: false,
+                }),
+                heat: Some(HeatMap {
+                    y_categories: ys.iter().map(|v| display(v)).collect(),
+                    values,
+                    scale: ColorScale::Diverging {
+                        center: 1.0,
+                        below: "EC2 cheaper",
+                        above: "Fargate cheaper",
+                    },
+                    value_label: "EC2 ÷ Fargate cost".into(),
+                }),
+                ..Panel::default()
+            }
+        })
+        .collect();
+    Some(Plot {
+        name: "sweep_ratio",
+        title: if held {
+            format!("{title}; later parameters held at their first value")
+        } else {
+            title
+        },
+        x_label: String::new(),
+        panels,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::sweep_data::SweepRow;
+
+    /// A grid of `a` × `b` (values as given), arms ec2 and fargate; ec2's cost is a + b,
+    /// fargate's 10, ci 0.5, p95 wait 100 ÷ a for ec2 and 1 for fargate, ratio (a + b) ÷ 10.
+    fn grid(a_vals: &[&str], b_vals: &[&str]) -> SweepData {
+        let mut rows = Vec::new();
+        let mut v = 0;
+        for a in a_vals {
+            for b in b_vals {
+                let av: f64 = a.parse().unwrap_or(1.0);
+                let bv: f64 = b.parse().unwrap_or(1.0);
+                let ratio = Some((av + bv) / 10.0);
+                for (arm, cost, wait) in [("ec2", av + bv, 100.0 / av), ("fargate", 10.0, 1.0)] {
+                    rows.push(SweepRow {
+                        variant: v,
+                        values: vec![(*a).into(), (*b).into()],
+                        arm: arm.into(),
+                        cost_mean: Some(cost),
+                        cost_ci95: Some(0.5),
+                        wait_p95_mean: Some(wait),
+                        ratio,
+                    });
+                }
+                v += 1;
+            }
+        }
+        SweepData {
+            parameters: vec!["w.per_hour".into(), "arm.ec2.types".into()],
+            arms: vec!["ec2".into(), "fargate".into()],
+            rows,
+        }
+    }
+
+    #[test]
+    fn cost_has_a_panel_per_parameter_with_a_line_per_arm_and_other_value() {
+        let d = grid(&["4", "2"], &["1", "3"]);
+        let p = sweep_cost_plot(&d).unwrap();
+        assert_eq!(p.panels.len(), 2);
+        let first = &p.panels[0];
+        assert_eq!(first.x_axis.as_ref().unwrap().label, "w.per_hour");
+        assert!(first.x_axis.as_ref().unwrap().categories.is_empty());
+        type Line<'a> = (&'a str, usize, LineStyle, &'a [(f64, f64)]);
+        let got: Vec<Line> = first
+            .series
+            .iter()
+            .map(|s| (s.label.as_str(), s.color, s.style, s.points.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "ec2, types = 1",
+                    0,
+                    LineStyle::Solid,
+                    &[(2.0, 3.0), (4.0, 5.0)][..]
+                ),
+                (
+                    "ec2, types = 3",
+                    0,
+                    LineStyle::Dashed,
+                    &[(2.0, 5.0), (4.0, 7.0)][..]
+                ),
+                (
+                    "fargate, types = 1",
+                    1,
+                    LineStyle::Solid,
+                    &[(2.0, 10.0), (4.0, 10.0)][..]
+                ),
+                (
+                    "fargate, types = 3",
+                    1,
+                    LineStyle::Dashed,
+                    &[(2.0, 10.0), (4.0, 10.0)][..]
+                ),
+            ]
+        );
+        assert_eq!(first.bands[0].points, [(2.0, 2.5, 3.5), (4.0, 4.5, 5.5)]);
+        assert_eq!(first.bands.len(), 4);
+        assert!(!p.title.contains("held"));
+    }
+
+    #[test]
+    fn non_numeric_values_are_categories_and_many_lines_hold_the_others() {
+        let types = ["[\"m5.large\"]", "[\"c5.large\", \"m5.large\"]"];
+        let many: Vec<String> = (1..=7).map(|i| i.to_string()).collect();
+        let many: Vec<&str> = many.iter().map(String::as_str).collect();
+        let d = grid(&many, &types);
+        let p = sweep_cost_plot(&d).unwrap();
+        // Panel 2: x = types, categorical; 2 arms × 7 per_hour values = 14 lines > 12: held.
+        let second = &p.panels[1];
+        let axis = second.x_axis.as_ref().unwrap();
+        assert_eq!(axis.categories, ["m5.large", "c5.large,m5.large"]);
+        assert_eq!(axis.label, "arm.ec2.types   (held: per_hour = 1)");
+        assert_eq!(second.series.len(), 2);
+        assert_eq!(second.series[0].label, "ec2");
+        assert_eq!(second.series[0].points, [(0.0, 2.0), (1.0, 2.0)]);
+        assert!(p.title.contains("held at their first value"));
+        // 1 to 7 spans less than a factor of 20: a linear axis.
+        assert!(!p.panels[0].x_axis.as_ref().unwrap().log10);
+        let d = grid(&["5", "10", "20", "40", "80", "160"], &["1"]);
+        let log = sweep_cost_plot(&d).unwrap();
+        let axis = log.panels[0].x_axis.as_ref().unwrap();
+        assert!(axis.log10);
+        assert_eq!(axis.label, "w.per_hour (log scale)");
+        assert!((log.panels[0].series[0].points[1].0 - 1.0).abs() < 1e-12);
+        // Panel 1: 2 arms × 2 types = 4 lines: not held.
+        assert_eq!(p.panels[0].series.len(), 4);
+    }
+
+    #[test]
+    fn pareto_front_keeps_the_points_nothing_beats_on_both() {
+        let pts = [
+            (3.0, 1.0),
+            (1.0, 5.0),
+            (2.0, 2.0),
+            (2.5, 4.0),
+            (1.0, 6.0),
+            (4.0, 1.0),
+        ];
+        assert_eq!(pareto_front(&pts), [(1.0, 5.0), (2.0, 2.0), (3.0, 1.0)]);
+    }
+
+    #[test]
+    fn frontier_scatters_every_variant_and_joins_the_efficient_ones() {
+        let d = grid(&["1", "2"], &["1", "3"]);
+        let p = sweep_frontier_plot(&d).unwrap();
+        let s = &p.panels[0].series;
+        assert_eq!(s[0].label, "ec2: variants");
+        assert_eq!(s[0].style, LineStyle::Markers);
+        assert_eq!(
+            s[0].points,
+            [(100.0, 2.0), (100.0, 4.0), (50.0, 3.0), (50.0, 5.0)]
+        );
+        assert_eq!(s[1].label, "ec2: Pareto front");
+        assert_eq!(s[1].points, [(50.0, 3.0), (100.0, 2.0)]);
+        // Fargate's variants all sit at one point: a front of one point.
+        assert_eq!(s.len(), 4);
+        assert_eq!(s[2].label, "fargate: variants");
+        assert_eq!(s[3].points, [(1.0, 10.0)]);
+        assert_eq!(
+            p.x_label,
+            "p95 wait for capacity (seconds), mean over seeds"
+        );
+    }
+
+    #[test]
+    fn ratio_is_a_heat_map_of_two_parameters_centred_on_one() {
+        let d = grid(&["4", "8", "16"], &["1", "3"]);
+        let p = sweep_ratio_plot(&d).unwrap();
+        assert_eq!(p.panels.len(), 1);
+        let panel = &p.panels[0];
+        assert_eq!(panel.x_axis.as_ref().unwrap().categories, ["4", "8", "16"]);
+        let h = panel.heat.as_ref().unwrap();
+        assert_eq!(h.y_categories, ["1", "3"]);
+        assert_eq!(
+            h.values,
+            [
+                [Some(0.5), Some(0.9), Some(1.7)],
+                [Some(0.7), Some(1.1), Some(1.9)]
+            ]
+        );
+        assert!(matches!(h.scale, ColorScale::Diverging { center, .. } if center == 1.0));
+    }
+
+    #[test]
+    fn ratio_of_one_parameter_is_a_line_with_break_even_dashed() {
+        let mut d = grid(&["2", "8"], &["1"]);
+        d.parameters.truncate(1);
+        for r in &mut d.rows {
+            r.values.truncate(1);
+        }
+        let p = sweep_ratio_plot(&d).unwrap();
+        let s = &p.panels[0].series;
+        assert_eq!(s[0].points, [(2.0, 0.3), (8.0, 0.9)]);
+        assert_eq!(s[1].style, LineStyle::Dashed);
+        assert_eq!(s[1].points, [(2.0, 1.0), (8.0, 1.0)]);
+        assert!(p.panels[0].heat.is_none());
+    }
+
+    #[test]
+    fn ratio_of_more_parameters_is_a_heat_map_per_combination_of_the_rest() {
+        let mut d = grid(&["1", "2"], &["1", "3"]);
+        d.parameters.push("c".into());
+        let mut rows = Vec::new();
+        for c in ["x", "y"] {
+            for r in &d.rows {
+                let mut r = r.clone();
+                r.values.push(c.into());
+                rows.push(r);
+            }
+        }
+        d.rows = rows;
+        let p = sweep_ratio_plot(&d).unwrap();
+        assert_eq!(p.panels.len(), 2);
+        assert_eq!(
+            p.panels[1].x_axis.as_ref().unwrap().label,
+            "w.per_hour   (c = y)"
+        );
+        assert!(!p.title.contains("held"));
+        assert!(
+            sweep_ratio_plot(&SweepData {
+                rows: Vec::new(),
+                ..d
+            })
+            .is_none()
+        );
+    }
+
+    #[test]
+    fn display_drops_toml_quotes_and_brackets() {
+        assert_eq!(
+            display("[\"m5.large\", \"c5.xlarge\"]"),
+            "m5.large,c5.xlarge"
+        );
+        assert_eq!(display("\"spread\""), "spread");
+        assert_eq!(display("0.5"), "0.5");
+    }
+}
