@@ -15,7 +15,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-use crate::report::RunDataError;
+use crate::report::{RunDataError, SweepDataError};
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
 use crate::sweep::SweepError;
@@ -39,7 +39,8 @@ enum Command {
     /// Merge the output folders of a sweep's shards (`sim sweep --shard I/N`) into the outputs
     /// of the whole sweep, checking that every run is there exactly once.
     Merge(sweep::MergeArgs),
-    /// (Re)draw the plots and report.html of a run (or sweep) from its CSV files and run.json.
+    /// (Re)draw the plots and report.html of a run from its CSV files and run.json, or the
+    /// plots of a sweep from its sweep.csv and sweep.json.
     Report(report::ReportArgs),
     /// Check a scenario (and its trace) and print what it resolves to; simulate nothing.
     Validate {
@@ -123,6 +124,7 @@ fn exit_status(e: &anyhow::Error) -> u8 {
             || c.is::<TraceError>()
             || c.is::<UsageError>()
             || c.is::<RunDataError>()
+            || c.is::<SweepDataError>()
             || c.downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()

@@ -1,4 +1,5 @@
-//! `sim report DIR`: (re)draw the plots and report.html of a run or a sweep from its files.
+//! `sim report DIR`: (re)draw the plots and report.html of a run, or the plots of a sweep,
+//! from its files (the one dispatch on the folder's kind).
 //! Also the one place that draws a run's plots and page, for `sim run` too, so both draw the
 //! same bytes from the same files.
 
@@ -9,7 +10,8 @@ use anyhow::Context;
 use crate::cli::UsageError;
 use crate::report::html::{Figure, report_html};
 use crate::report::{
-    RUN_PLOT_NAMES, RunData, RunFiles, render_png, render_svg, run_plots, write_atomic,
+    RUN_PLOT_NAMES, RunData, RunFiles, SWEEP_PLOT_NAMES, SweepData, render_png, render_svg,
+    run_plots, sweep_plots, write_atomic,
 };
 
 /// Arguments of `sim report`.
@@ -57,10 +59,13 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
             println!("wrote {} in {}/", written.join(", "), dir.display());
             Ok(())
         }
-        Folder::Sweep => anyhow::bail!(
-            "`{}` is a sweep: sweep reports: not yet (only a run's folder can be redrawn)",
-            dir.display()
-        ),
+        Folder::Sweep => {
+            let drawn = draw_sweep(dir)
+                .with_context(|| format!("reporting the sweep in `{}`", dir.display()))?;
+            let written: Vec<String> = drawn.iter().map(|n| format!("{n}.{{svg,png}}")).collect();
+            println!("wrote {} in {}/", written.join(", "), dir.display());
+            Ok(())
+        }
     }
 }
 
@@ -107,6 +112,28 @@ pub(crate) fn draw_run(
         write_atomic(&page, report_html(run, &figures).as_bytes())?;
     } else {
         remove_stale(&page)?;
+    }
+    Ok(plots.iter().map(|p| p.name).collect())
+}
+
+/// Draw a sweep's plots (`sweep_*.svg`, `.png`) into `dir` from its sweep.csv and sweep.json,
+/// removing any an earlier sweep left that this one does not have. Returns the plots drawn.
+pub(crate) fn draw_sweep(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
+    let read = |name: &str| {
+        let path = dir.join(name);
+        std::fs::read(&path)
+            .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))
+    };
+    let data = SweepData::parse(&read("sweep.csv")?, &read("sweep.json")?)?;
+    let plots = sweep_plots(&data);
+    for name in SWEEP_PLOT_NAMES {
+        if let Some(p) = plots.iter().find(|p| p.name == name) {
+            write_atomic(&dir.join(format!("{name}.svg")), &render_svg(p)?)?;
+            write_atomic(&dir.join(format!("{name}.png")), &render_png(p)?)?;
+        } else {
+            remove_stale(&dir.join(format!("{name}.svg")))?;
+            remove_stale(&dir.join(format!("{name}.png")))?;
+        }
     }
     Ok(plots.iter().map(|p| p.name).collect())
 }

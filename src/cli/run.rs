@@ -126,6 +126,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         timeseries: timeseries_csv(&outcome),
         scaling: scales.then(|| scaling_csv(&outcome)),
         waits: Some(waits_csv(&outcome)),
+        breakeven: breakeven.then(|| breakeven_csv(&outcome, &scenario)),
         run_json: run_json(&info),
     };
     write("summary.csv", &files.summary)?;
@@ -140,10 +141,9 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     } else {
         remove_stale(&out_dir.join("tasks.csv"))?;
     }
-    if breakeven {
-        write("breakeven.csv", &breakeven_csv(&outcome, &scenario))?;
-    } else {
-        remove_stale(&out_dir.join("breakeven.csv"))?;
+    match &files.breakeven {
+        Some(bytes) => write("breakeven.csv", bytes)?,
+        None => remove_stale(&out_dir.join("breakeven.csv"))?,
     }
     write("run.json", &files.run_json)?;
     let plots = draw_run(&out_dir, &files, !args.no_plots)?;

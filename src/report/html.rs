@@ -42,6 +42,17 @@ pub fn caption(name: &str) -> Option<&'static str> {
             "Managed scaling of each capacity provider: CapacityProviderReservation against its \
              target (dashed); above the target the provider scales out, below it scales in."
         }
+        "cost_breakdown" => {
+            "What each arm paid, by component (EC2 On-Demand and Spot instance-hours, Fargate \
+             vCPU, memory and storage); the hatched part past it is what Spot saved against \
+             On-Demand prices."
+        }
+        "breakeven" => {
+            "Each EC2 arm's cost against the utilisation its fleet would run at, next to the \
+             Fargate arm's cost: the solid vertical line is where they cost the same for this \
+             workload, the dashed one the instance type's catalog break-even, the marker where \
+             the run was."
+        }
         _ => return None,
     })
 }

@@ -14,6 +14,9 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use super::downsample::downsample;
 use super::run_data::{ArmData, RunData, TimeseriesRow};
+use super::summary_plots::{
+    BREAKEVEN_PLOT, COST_BREAKDOWN_PLOT, CostBreakdownRow, breakeven_plot, cost_breakdown_plot,
+};
 
 /// DejaVu Sans 2.37 (Debian `fonts-dejavu-core`); licence in `assets/DejaVuSans-LICENSE.txt`.
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -190,24 +193,32 @@ pub struct Plot {
 }
 
 /// The file stems of every run plot [`run_plots`] can return, in its order.
-pub const RUN_PLOT_NAMES: [&str; 5] = ["utilisation", "fleet", "cost", "wait_cdf", "scaling"];
+pub const RUN_PLOT_NAMES: [&str; 7] = [
+    "utilisation",
+    "fleet",
+    "cost",
+    COST_BREAKDOWN_PLOT,
+    "wait_cdf",
+    "scaling",
+    BREAKEVEN_PLOT,
+];
 
-/// Every run plot that has data, in a fixed order.
+/// Every run plot that has data, in a fixed order: the cost breakdown when summary.csv has
+/// the cost components, the break-even view when the run has breakeven.csv.
 pub fn run_plots(run: &RunData) -> Vec<Plot> {
+    let costs: Option<Vec<CostBreakdownRow>> = run.arms.iter().map(|a| a.cost.clone()).collect();
     [
         Some(utilisation_plot(run)),
         Some(fleet_plot(run)),
         Some(cost_plot(run)),
+        costs.as_deref().map(cost_breakdown_plot),
         wait_cdf_plot(run),
         scaling_plot(run),
+        run.breakeven.as_deref().and_then(breakeven_plot),
     ]
     .into_iter()
     .flatten()
-    .filter(|p| {
-        p.panels
-            .iter()
-            .any(|pn| pn.series.iter().any(|s| !s.points.is_empty()))
-    })
+    .filter(|p| p.panels.iter().any(Panel::has_data))
     .collect()
 }
 
@@ -1580,7 +1591,17 @@ mod tests {
         let r = RunData::parse(&files).unwrap();
         assert!(wait_cdf_plot(&r).is_none());
         let names: Vec<_> = run_plots(&r).iter().map(|p| p.name).collect();
-        assert_eq!(names, ["utilisation", "fleet", "cost", "scaling"]);
+        assert_eq!(
+            names,
+            [
+                "utilisation",
+                "fleet",
+                "cost",
+                "cost_breakdown",
+                "scaling",
+                "breakeven"
+            ]
+        );
     }
 
     #[test]
@@ -1648,9 +1669,62 @@ mod tests {
         let no_scaling = RunData::parse(&files).unwrap();
         assert!(scaling_plot(&no_scaling).is_none());
         let names: Vec<_> = run_plots(&no_scaling).iter().map(|p| p.name).collect();
-        assert_eq!(names, ["utilisation", "fleet", "cost", "wait_cdf"]);
+        assert_eq!(
+            names,
+            [
+                "utilisation",
+                "fleet",
+                "cost",
+                "cost_breakdown",
+                "wait_cdf",
+                "breakeven"
+            ]
+        );
         let names: Vec<_> = run_plots(&run()).iter().map(|p| p.name).collect();
         assert_eq!(names, RUN_PLOT_NAMES);
+    }
+
+    #[test]
+    fn cost_breakdown_and_break_even_come_from_summary_and_breakeven_csv() {
+        let plots = run_plots(&run());
+        let bars = plots
+            .iter()
+            .find(|p| p.name == "cost_breakdown")
+            .and_then(|p| p.panels[0].bars.clone())
+            .expect("a cost breakdown");
+        assert_eq!(bars.categories, ["ec2", "fargate"]);
+        let got: Vec<(&str, &[f64])> = bars
+            .components
+            .iter()
+            .map(|c| (c.label.as_str(), c.values.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("EC2 On-Demand", &[0.15, 0.0][..]),
+                ("EC2 Spot", &[0.1, 0.0][..]),
+                ("Fargate vCPU", &[0.0, 0.1][..]),
+                ("Fargate memory", &[0.0, 0.025][..]),
+                ("Spot savings (not paid)", &[0.2, 0.0][..]),
+            ]
+        );
+        assert!(plots.iter().any(|p| p.name == "breakeven"));
+        // Without the cost columns or breakeven.csv (older runs): neither plot.
+        let mut files = fixture::files();
+        files.breakeven = None;
+        files.summary = fixture::SUMMARY
+            .lines()
+            .map(|l| l.split(',').take(22).collect::<Vec<_>>().join(",") + "\n")
+            .collect::<String>()
+            .into_bytes();
+        let names: Vec<_> = run_plots(&RunData::parse(&files).unwrap())
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["utilisation", "fleet", "cost", "wait_cdf", "scaling"]
+        );
     }
 
     #[test]

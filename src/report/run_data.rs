@@ -7,6 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
+use super::summary_plots::{BreakevenRow, CostBreakdownRow};
+
 /// Why a run folder's files could not be read back.
 #[derive(Debug, thiserror::Error)]
 pub enum RunDataError {
@@ -86,6 +88,8 @@ pub struct RunFiles {
     pub scaling: Option<Vec<u8>>,
     /// waits.csv; runs written before it existed have none (no wait plot then).
     pub waits: Option<Vec<u8>>,
+    /// breakeven.csv, when the run has an EC2 arm and a Fargate arm.
+    pub breakeven: Option<Vec<u8>>,
     /// run.json.
     pub run_json: Vec<u8>,
 }
@@ -112,6 +116,7 @@ impl RunFiles {
             timeseries: need("timeseries.csv", "the plots over time are drawn from it")?,
             scaling: read("scaling.csv")?,
             waits: read("waits.csv")?,
+            breakeven: read("breakeven.csv")?,
             run_json: need("run.json", "the report's provenance comes from it")?,
         })
     }
@@ -233,6 +238,9 @@ pub struct ArmData {
     pub timeseries: Vec<TimeseriesRow>,
     /// Its scaling.csv rows, in file order.
     pub scaling: Vec<ScalingRow>,
+    /// Its cost components from summary.csv; `None` when the file has no such columns (runs
+    /// written before they existed).
+    pub cost: Option<CostBreakdownRow>,
     /// Its wait quantiles from waits.csv, `(quantile, wait seconds)` ascending; `None` when the
     /// run has no waits.csv.
     pub waits: Option<Vec<(f64, f64)>>,
@@ -245,6 +253,8 @@ pub struct RunData {
     pub meta: RunMeta,
     /// The arms, in summary.csv order.
     pub arms: Vec<ArmData>,
+    /// breakeven.csv's rows, when the run has the file.
+    pub breakeven: Option<Vec<BreakevenRow>>,
 }
 
 impl RunData {
@@ -361,7 +371,16 @@ impl RunData {
                 }
             }
         }
-        Ok(RunData { meta, arms })
+        let breakeven = files
+            .breakeven
+            .as_deref()
+            .map(parse_breakeven)
+            .transpose()?;
+        Ok(RunData {
+            meta,
+            arms,
+            breakeven,
+        })
     }
 }
 
@@ -386,6 +405,15 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
         "peak_instances",
     ];
     let c = t.columns(names)?;
+    let cost_names = [
+        "cost_ec2_on_demand_usd",
+        "cost_ec2_spot_usd",
+        "cost_fargate_vcpu_usd",
+        "cost_fargate_memory_usd",
+        "cost_fargate_storage_usd",
+        "spot_savings_usd",
+    ];
+    let cost_cols = t.columns(cost_names).ok();
     let header = t.header.clone();
     let mut arms = Vec::new();
     while let Some(row) = t.next_row()? {
@@ -411,6 +439,18 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
                 .collect(),
         };
         let arm = row.get(c[0])?.to_string();
+        let cost = match cost_cols {
+            Some(k) => Some(CostBreakdownRow {
+                arm: arm.clone(),
+                cost_ec2_on_demand_usd: row.num(k[0])?,
+                cost_ec2_spot_usd: row.num(k[1])?,
+                cost_fargate_vcpu_usd: row.num(k[2])?,
+                cost_fargate_memory_usd: row.num(k[3])?,
+                cost_fargate_storage_usd: row.num(k[4])?,
+                spot_savings_usd: row.num(k[5])?,
+            }),
+            None => None,
+        };
         if arm.is_empty() || arms.iter().any(|a: &ArmData| a.arm == arm) {
             return Err(row.bad(c[0], "a non-empty arm name, once per arm"));
         }
@@ -418,10 +458,39 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
             arm,
             launch_type: row.get(c[1])?.to_string(),
             summary,
+            cost,
             ..ArmData::default()
         });
     }
     Ok(arms)
+}
+
+fn parse_breakeven(bytes: &[u8]) -> Result<Vec<BreakevenRow>, RunDataError> {
+    let mut t = Table::new("breakeven.csv", bytes)?;
+    let c = t.columns([
+        "ec2_arm",
+        "fargate_arm",
+        "instance_type",
+        "ec2_cost_usd",
+        "fargate_cost_usd",
+        "ec2_utilisation",
+        "breakeven_utilisation",
+        "catalog_breakeven_utilisation",
+    ])?;
+    let mut rows = Vec::new();
+    while let Some(row) = t.next_row()? {
+        rows.push(BreakevenRow {
+            ec2_arm: row.get(c[0])?.to_string(),
+            fargate_arm: row.get(c[1])?.to_string(),
+            instance_type: row.get(c[2])?.to_string(),
+            ec2_cost_usd: row.num(c[3])?,
+            fargate_cost_usd: row.num(c[4])?,
+            ec2_utilisation: row.num(c[5])?,
+            breakeven_utilisation: row.opt_num(c[6])?,
+            catalog_breakeven_utilisation: row.opt_num(c[7])?,
+        });
+    }
+    Ok(rows)
 }
 
 fn parse_run_json(bytes: &[u8]) -> Result<RunMeta, RunDataError> {
@@ -622,9 +691,14 @@ pub(crate) mod fixture {
     use super::{RunData, RunFiles};
 
     pub const SUMMARY: &str = "\
-arm,launch_type,tasks_arrived,tasks_completed,tasks_rejected,tasks_lost,tasks_running_at_end,tasks_pending_at_end,wait_mean_s,wait_p50_s,wait_p95_s,wait_p99_s,cost_usd,cost_per_task_hour_usd,cpu_reserved_util,mem_reserved_util,cpu_used_util,mem_used_util,instance_hours,peak_instances,interruptions,eni_blocked_placements
-ec2,EC2,4,4,0,0,0,0,1.500,0.000,5.000,5.000,0.250000,0.062500,0.500000,0.300000,,,1.500000,2,0,0
-fargate,FARGATE,2,2,0,0,0,0,45.000,30.000,60.000,60.000,0.125000,0.031250,0.900000,0.800000,,,0.000000,0,0,0
+arm,launch_type,tasks_arrived,tasks_completed,tasks_rejected,tasks_lost,tasks_running_at_end,tasks_pending_at_end,wait_mean_s,wait_p50_s,wait_p95_s,wait_p99_s,cost_usd,cost_per_task_hour_usd,cpu_reserved_util,mem_reserved_util,cpu_used_util,mem_used_util,instance_hours,peak_instances,interruptions,eni_blocked_placements,cost_ec2_on_demand_usd,cost_ec2_spot_usd,cost_fargate_vcpu_usd,cost_fargate_memory_usd,cost_fargate_storage_usd,spot_savings_usd
+ec2,EC2,4,4,0,0,0,0,1.500,0.000,5.000,5.000,0.250000,0.062500,0.500000,0.300000,,,1.500000,2,0,0,0.150000,0.100000,0,0,0,0.200000
+fargate,FARGATE,2,2,0,0,0,0,45.000,30.000,60.000,60.000,0.125000,0.031250,0.900000,0.800000,,,0.000000,0,0,0,0,0,0.100000,0.025000,0,0
+";
+
+    pub const BREAKEVEN: &str = "\
+ec2_arm,fargate_arm,instance_type,ec2_cost_usd,fargate_cost_usd,ec2_utilisation,breakeven_utilisation,catalog_breakeven_utilisation
+ec2,fargate,m5.large,0.250000,0.125000,0.400000,0.800000,
 ";
 
     pub const TIMESERIES: &str = "\
@@ -675,6 +749,7 @@ fargate,1.000,60.000
             timeseries: TIMESERIES.into(),
             scaling: Some(SCALING.into()),
             waits: Some(WAITS.into()),
+            breakeven: Some(BREAKEVEN.into()),
             run_json: RUN_JSON.into(),
         }
     }
@@ -733,6 +808,19 @@ mod tests {
         assert_eq!(ec2.scaling[3].metric, None);
         assert_eq!(ec2.waits.as_ref().map(Vec::len), Some(5));
         assert_eq!(r.arms[1].scaling, []);
+        let cost = ec2.cost.as_ref().expect("summary.csv has the cost columns");
+        assert_eq!(
+            (
+                cost.arm.as_str(),
+                cost.cost_ec2_spot_usd,
+                cost.spot_savings_usd
+            ),
+            ("ec2", 0.1, 0.2)
+        );
+        let be = r.breakeven.as_ref().expect("breakeven.csv");
+        assert_eq!(be.len(), 1);
+        assert_eq!(be[0].breakeven_utilisation, Some(0.8));
+        assert_eq!(be[0].catalog_breakeven_utilisation, None);
         assert_eq!(r.arms[1].waits.as_ref().unwrap()[2], (1.0, 60.0));
     }
 
@@ -741,6 +829,12 @@ mod tests {
         let mut f = files();
         f.scaling = None;
         f.waits = None;
+        f.breakeven = None;
+        f.summary = fixture::SUMMARY
+            .lines()
+            .map(|l| l.split(',').take(22).collect::<Vec<_>>().join(",") + "\n")
+            .collect::<String>()
+            .into_bytes();
         f.run_json = fixture::RUN_JSON
             .replace(
                 r#""tiny <test>""#,

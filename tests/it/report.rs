@@ -208,3 +208,54 @@ fn report_html_renders_in_headless_chromium_with_every_plot() {
         started.elapsed().as_secs_f64()
     );
 }
+
+#[test]
+fn sim_report_redraws_a_sweeps_plots_from_sweep_csv_and_sweep_json() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path();
+    let base = std::fs::read_to_string(scenario("quickstart.toml"))
+        .unwrap()
+        .replace("horizon = \"24h\"", "horizon = \"1h\"");
+    assert!(
+        base.contains("horizon = \"1h\""),
+        "quickstart's horizon moved"
+    );
+    std::fs::write(dir.join("base.toml"), base).unwrap();
+    std::fs::write(
+        dir.join("sweep.toml"),
+        "scenario = \"base.toml\"\nseeds = 2\n[parameters]\n\"arm.ec2-m5.capacity.fixed\" = [6, 12]\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    sim()
+        .arg("sweep")
+        .arg(dir.join("sweep.toml"))
+        .arg("--out")
+        .arg(&out)
+        .arg("--quiet")
+        .assert()
+        .success();
+    let copy = dir.join("copy");
+    std::fs::create_dir(&copy).unwrap();
+    for f in ["sweep.csv", "sweep.json"] {
+        std::fs::copy(out.join(f), copy.join(f)).unwrap();
+    }
+    sim().arg("report").arg(&copy).assert().success();
+    let mut drawn = files_ending(&out, ".svg");
+    drawn.extend(files_ending(&out, ".png"));
+    assert!(!drawn.is_empty());
+    assert_eq!(drawn.len(), files_ending(&copy, ".svg").len() * 2);
+    for f in &drawn {
+        assert!(
+            std::fs::read(out.join(f)).unwrap() == std::fs::read(copy.join(f)).unwrap(),
+            "{f}: sim report drew other bytes than sim sweep"
+        );
+    }
+    std::fs::write(copy.join("sweep.csv"), "variant\n").unwrap();
+    sim()
+        .arg("report")
+        .arg(&copy)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("sweep"));
+}
