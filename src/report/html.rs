@@ -50,7 +50,7 @@ pub fn caption(name: &str) -> Option<&'static str> {
         "breakeven" => {
             "Each EC2 arm's cost against the utilisation its fleet would run at, next to the \
              Fargate arm's cost: the solid vertical line is where they cost the same for this \
-             workload, the dashed one the instance type's catalog break-even, the marker where \
+             workload, the dotted one the instance type's catalog break-even, the marker where \
              the run was."
         }
         _ => return None,
