@@ -73,8 +73,12 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
         written,
         [
             "breakeven.csv",
+            "breakeven.png",
+            "breakeven.svg",
             "cost.png",
             "cost.svg",
+            "cost_breakdown.png",
+            "cost_breakdown.svg",
             "fleet.png",
             "fleet.svg",
             "report.html",
