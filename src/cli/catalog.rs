@@ -18,7 +18,6 @@ fn table(rows: &[Vec<String>], left: usize) -> String {
 }
 
 /// Print the chosen table.
-#[allow(clippy::print_stdout)]
 pub fn catalog(what: What) -> anyhow::Result<()> {
     let pricing = Pricing::us_east_1();
     let s = |x: &dyn ToString| x.to_string();
@@ -113,6 +112,6 @@ pub fn catalog(what: What) -> anyhow::Result<()> {
             out
         }
     };
-    print!("{text}");
+    say!("{text}")?;
     Ok(())
 }

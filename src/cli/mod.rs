@@ -1,6 +1,29 @@
 //! The command line (DESIGN.md §1): the only code that prints or exits. Each command reads as
 //! one pipeline: parse → validate → run → export.
 
+/// `print!` that returns an error (a full disk behind a redirect, say) instead of panicking,
+/// flushing at once so that the error is seen here. A closed pipe (`sim … | head`) is not an
+/// error: the reader wanted no more.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let mut out = std::io::stdout().lock();
+        match write!(out, $($arg)*).and_then(|()| out.flush()) {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                Err(anyhow::anyhow!("cannot write to standard output: {e}"))
+            }
+            _ => anyhow::Ok(()),
+        }
+    }};
+}
+
+/// [`say!`] with a newline.
+macro_rules! sayln {
+    ($($arg:tt)*) => {
+        say!("{}\n", format_args!($($arg)*))
+    };
+}
+
 mod catalog;
 mod report;
 mod run;
@@ -129,8 +152,14 @@ fn exit_status(e: &anyhow::Error) -> u8 {
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()
                 .is_some_and(ImportError::is_bad_input)
-            || c.downcast_ref::<SimError>()
-                .is_some_and(|s| matches!(s, SimError::Trace(_) | SimError::TooManySamples { .. }))
+            || c.downcast_ref::<SimError>().is_some_and(|s| {
+                matches!(
+                    s,
+                    SimError::Trace(_)
+                        | SimError::TooManySamples { .. }
+                        | SimError::TooManyTasks { .. }
+                )
+            })
     });
     if invalid_input { 2 } else { 1 }
 }

@@ -45,7 +45,6 @@ fn folder_kind(dir: &Path) -> Result<Folder, UsageError> {
 }
 
 /// Redraw every plot and page of the run or sweep in `args.dir`, from its files.
-#[allow(clippy::print_stdout)]
 pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     let dir = &args.dir;
     match folder_kind(dir)? {
@@ -56,14 +55,14 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
             let mut written: Vec<String> =
                 drawn.iter().map(|n| format!("{n}.{{svg,png}}")).collect();
             written.push("report.html".into());
-            println!("wrote {} in {}/", written.join(", "), dir.display());
+            sayln!("wrote {} in {}/", written.join(", "), dir.display())?;
             Ok(())
         }
         Folder::Sweep => {
             let drawn = draw_sweep(dir)
                 .with_context(|| format!("reporting the sweep in `{}`", dir.display()))?;
             let written: Vec<String> = drawn.iter().map(|n| format!("{n}.{{svg,png}}")).collect();
-            println!("wrote {} in {}/", written.join(", "), dir.display());
+            sayln!("wrote {} in {}/", written.join(", "), dir.display())?;
             Ok(())
         }
     }

@@ -43,7 +43,7 @@ pub struct RunArgs {
 }
 
 /// Run the pipeline: load → select arms → simulate → export.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(clippy::print_stderr)]
 pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     let scenario = crate::scenario::load(&args.scenario)?;
@@ -96,6 +96,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     bars.finish();
 
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
+    // run.json is the run's manifest and is written last: take an earlier run's away first, so
+    // that a folder whose writing was cut short (killed, disk full) has none, and never pairs
+    // this run's files with another run's manifest.
+    let manifest = out_dir.join("run.json");
+    if manifest.exists() {
+        std::fs::remove_file(&manifest)
+            .with_context(|| format!("removing stale `{}`", manifest.display()))?;
+    }
     let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
     let breakeven = has_breakeven(&outcome);
     let info = RunInfo {
@@ -145,10 +153,10 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         Some(bytes) => write("breakeven.csv", bytes)?,
         None => remove_stale(&out_dir.join("breakeven.csv"))?,
     }
-    write("run.json", &files.run_json)?;
     let plots = draw_run(&out_dir, &files, !args.no_plots)?;
+    write("run.json", &files.run_json)?;
 
-    print!("{}", comparison_table(&outcome));
+    say!("{}", comparison_table(&outcome))?;
     let mut files = vec!["summary.csv", "timeseries.csv", "waits.csv"];
     if args.tasks_csv {
         files.push("tasks.csv");
@@ -165,7 +173,7 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     if !args.no_plots {
         files.push("report.html".into());
     }
-    println!("wrote {} in {}/", files.join(", "), out_dir.display());
+    sayln!("wrote {} in {}/", files.join(", "), out_dir.display())?;
     Ok(())
 }
 

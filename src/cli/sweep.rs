@@ -41,7 +41,7 @@ pub struct SweepArgs {
 }
 
 /// Plan → validate every variant → run → export.
-#[allow(clippy::print_stdout, clippy::print_stderr)]
+#[allow(clippy::print_stderr)]
 pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
     let started = Instant::now();
     if args.threads == Some(0) {
@@ -107,7 +107,7 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             out_dir.display()
         );
     }
-    println!(
+    sayln!(
         "{}{} runs ({} variants × {} seeds, {} arms each){} in {:.1}s",
         shard.map_or_else(String::new, |s| format!(
             "shard {s}: {} of the ",
@@ -123,18 +123,18 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
             String::new()
         },
         started.elapsed().as_secs_f64()
-    );
-    println!(
+    )?;
+    sayln!(
         "wrote {} in {}/",
         report.files.join(", "),
         out_dir.display()
-    );
+    )?;
     if let Some(s) = shard {
-        println!(
+        sayln!(
             "when all {} shards are done: sim merge SHARD_FOLDERS... --out DIR (shard {s} is in {})",
             s.count,
             out_dir.display()
-        );
+        )?;
     }
     Ok(())
 }
@@ -154,19 +154,18 @@ pub struct MergeArgs {
 }
 
 /// Check the shards → write runs.csv, sweep.csv and sweep.json as the whole sweep would.
-#[allow(clippy::print_stdout)]
 pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let out = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("output").join("merged"));
     let report = crate::sweep::merge(&args.dirs, &out, !args.no_plots)?;
-    println!(
+    sayln!(
         "merged {} runs from {} shard folders; wrote {} in {}/",
         report.runs,
         report.shards,
         report.files.join(", "),
         out.display()
-    );
+    )?;
     Ok(())
 }

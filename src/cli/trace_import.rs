@@ -4,10 +4,10 @@
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use anyhow::Context;
 use clap::Args;
 
-use crate::report::AtomicFile;
+use crate::report::{AtomicFile, OutputError};
+use crate::trace::ImportError;
 use crate::trace::import::{self, ImportFormat, ImportOptions, ImportSummary};
 
 /// Arguments of `sim trace import`.
@@ -44,7 +44,6 @@ pub struct ImportArgs {
 }
 
 /// Import, write atomically, print the summary.
-#[allow(clippy::print_stdout)]
 pub fn trace_import(args: &ImportArgs) -> anyhow::Result<()> {
     let format: ImportFormat = args.format.parse()?;
     let options = ImportOptions {
@@ -55,10 +54,23 @@ pub fn trace_import(args: &ImportArgs) -> anyhow::Result<()> {
         max_instances: args.max_instances,
     };
     let mut out = AtomicFile::create(&args.output)?;
-    let summary = import::import(format, &args.input, &options, &mut out)
-        .with_context(|| format!("importing `{}` as {format}", args.input.display()))?;
+    let summary = match import::import(format, &args.input, &options, &mut out) {
+        Ok(s) => s,
+        // The output could not be written (a full disk): name the file, as every output does.
+        Err(ImportError::Write(error)) => {
+            return Err(OutputError {
+                path: args.output.clone(),
+                error,
+            }
+            .into());
+        }
+        Err(e) => {
+            return Err(anyhow::Error::new(e)
+                .context(format!("importing `{}` as {format}", args.input.display())));
+        }
+    };
     out.commit()?;
-    print!("{}", describe(&summary, &args.output));
+    say!("{}", describe(&summary, &args.output))?;
     Ok(())
 }
 

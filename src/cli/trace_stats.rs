@@ -5,7 +5,6 @@ use std::path::Path;
 use crate::trace::stats_text::render_text;
 
 /// Read the trace at `path` in one pass and print its figures, as a report or as JSON.
-#[allow(clippy::print_stdout)]
 pub fn trace_stats(path: &Path, json: bool) -> anyhow::Result<()> {
     let stats = crate::trace::trace_stats(path)?;
     let text = if json {
@@ -15,6 +14,6 @@ pub fn trace_stats(path: &Path, json: bool) -> anyhow::Result<()> {
     } else {
         render_text(&stats, &path.display().to_string())
     };
-    print!("{text}");
+    say!("{text}")?;
     Ok(())
 }

@@ -12,7 +12,6 @@ use crate::scenario::{
 use crate::trace::{CsvTrace, Replay, ReplayOptions, TraceSource};
 
 /// Load, check the whole trace, and print a one-screen summary.
-#[allow(clippy::print_stdout)]
 pub fn validate(path: &Path) -> anyhow::Result<()> {
     let scenario = crate::scenario::load(path)?;
     let rows = match &scenario.workload.trace {
@@ -22,7 +21,7 @@ pub fn validate(path: &Path) -> anyhow::Result<()> {
         ),
         None => None,
     };
-    print!("{}", describe(&scenario, rows));
+    say!("{}", describe(&scenario, rows))?;
     Ok(())
 }
 

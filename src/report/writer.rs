@@ -7,19 +7,20 @@ use std::path::{Path, PathBuf};
 
 /// Why an output could not be written.
 #[derive(Debug, thiserror::Error)]
-#[error("cannot write `{}`: {source}", path.display())]
+#[error("cannot write `{}`: {error}", path.display())]
 pub struct OutputError {
     /// The file or folder.
     pub path: PathBuf,
-    /// What the OS said (a full disk shows up here).
-    pub source: std::io::Error,
+    /// What the OS said (a full disk shows up here). Part of the message, not a `source()`,
+    /// so that printing the error chain does not say it twice.
+    pub error: std::io::Error,
 }
 
 /// Write `bytes` to `path` atomically (temporary file + rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), OutputError> {
-    let err = |source| OutputError {
+    let err = |error| OutputError {
         path: path.to_path_buf(),
-        source,
+        error,
     };
     let dir = path
         .parent()
@@ -55,9 +56,9 @@ pub struct AtomicFile {
 impl AtomicFile {
     /// Start writing `path` (its folder is created).
     pub fn create(path: &Path) -> Result<AtomicFile, OutputError> {
-        let err = |source| OutputError {
+        let err = |error| OutputError {
             path: path.to_path_buf(),
-            source,
+            error,
         };
         let dir = path
             .parent()
@@ -89,9 +90,9 @@ impl AtomicFile {
             f.sync_all()?;
             fs::rename(&self.tmp, &self.path)
         })();
-        result.map_err(|source| OutputError {
+        result.map_err(|error| OutputError {
             path: self.path.clone(),
-            source,
+            error,
         })
     }
 }
@@ -136,9 +137,9 @@ impl AppendFile {
         let file = fs::OpenOptions::new()
             .append(true)
             .open(path)
-            .map_err(|source| OutputError {
+            .map_err(|error| OutputError {
                 path: path.to_path_buf(),
-                source,
+                error,
             })?;
         Ok(AppendFile {
             path: path.to_path_buf(),
@@ -151,9 +152,9 @@ impl AppendFile {
         self.file
             .write_all(bytes)
             .and_then(|()| self.file.flush())
-            .map_err(|source| OutputError {
+            .map_err(|error| OutputError {
                 path: self.path.clone(),
-                source,
+                error,
             })
     }
 }

@@ -52,15 +52,13 @@ pub struct SourceMap<'a> {
 impl SourceMap<'_> {
     /// An error at byte `offset` with `message`.
     pub fn error_at(&self, offset: usize, message: impl Into<String>) -> ScenarioError {
+        let (line, column) = self.line_column(offset);
         let offset = offset.min(self.text.len());
         let mut start = offset;
         while start > 0 && !self.text.is_char_boundary(start) {
             start -= 1;
         }
-        let before = &self.text[..start];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
-        let column = self.text[line_start..start].chars().count() + 1;
+        let line_start = self.text[..start].rfind('\n').map_or(0, |p| p + 1);
         let line_end = self.text[line_start..]
             .find('\n')
             .map_or(self.text.len(), |p| line_start + p);
@@ -74,6 +72,49 @@ impl SourceMap<'_> {
             message: message.into(),
             snippet,
         }
+    }
+
+    /// Whether nothing but blanks or a comment follows byte `offset` on its line: where the
+    /// TOML parser reports a `key =` with no value as an unquoted string.
+    pub fn line_ends_at(&self, offset: usize) -> bool {
+        let offset = offset.min(self.text.len());
+        if !self.text.is_char_boundary(offset) {
+            return false;
+        }
+        let rest = &self.text[offset..];
+        let rest = rest[..rest.find('\n').unwrap_or(rest.len())].trim();
+        rest.is_empty() || rest.starts_with('#')
+    }
+
+    /// A TOML parser's message, made plain: a `key =` with nothing after it is reported as
+    /// such (the parser says "string values must be quoted"), and the key the error is in is
+    /// named when the message does not name it already.
+    pub fn toml_message(&self, offset: usize, message: String) -> String {
+        let message = if message.starts_with("string values must be quoted")
+            && self.line_ends_at(offset)
+        {
+            "no value after `=`; expected a value (a quoted string, a number, true or false, an array or an inline table)".to_string()
+        } else {
+            message
+        };
+        match self.key_before(offset) {
+            Some(k) if !message.contains(&format!("`{k}`")) => format!("field `{k}`: {message}"),
+            _ => message,
+        }
+    }
+
+    /// The 1-based line and column (in characters) of byte `offset`.
+    pub fn line_column(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let mut start = offset;
+        while start > 0 && !self.text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let before = &self.text[..start];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |p| p + 1);
+        let column = self.text[line_start..start].chars().count() + 1;
+        (line, column)
     }
 
     /// An error for a span, with the key written before it named in the message when the

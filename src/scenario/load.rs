@@ -35,6 +35,35 @@ pub const DEFAULT_SEED: u64 = 1;
 /// is 525,601 samples.
 pub const MAX_SAMPLES: u64 = 2_000_000;
 
+/// Most task arrivals the generated jobs of a scenario may be expected to bring over a run (the
+/// sum over jobs of mean rate × active time, each capped by its `max_tasks`), so that a run
+/// ends in bounded time: 10,000 tasks an hour for a year is 87.6 million.
+pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
+/// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
+/// 340 MB): a run that exceeds it stops with an error instead of exhausting memory. ECS itself
+/// allows 300 tasks in PROVISIONING per cluster (reference/ecs-facts.md §5.5).
+pub const MAX_LIVE_TASKS: usize = 2_000_000;
+
+/// The mean number of tasks job `j` brings over a run of `horizon` (infinite if it never
+/// stops): mean rate × time from `start` to `end` or the horizon, capped by `max_tasks`.
+pub fn expected_arrivals(j: &JobSpec, horizon: Option<SimDuration>) -> f64 {
+    let stop = match (j.end, horizon) {
+        (Some(e), Some(h)) => Some(e.as_ms().min(h.as_ms())),
+        (Some(e), None) => Some(e.as_ms()),
+        (None, Some(h)) => Some(h.as_ms()),
+        (None, None) => None,
+    };
+    let per_ms = match j.arrival {
+        ArrivalProcess::Poisson { per_hour } => per_hour / 3_600_000.0,
+        ArrivalProcess::FixedInterval(d) => 1.0 / d.as_ms().max(1) as f64,
+        ArrivalProcess::Diurnal { mean_per_hour, .. } => mean_per_hour / 3_600_000.0,
+    };
+    let expected = stop.map_or(f64::INFINITY, |s| {
+        per_ms * s.saturating_sub(j.start.as_ms()) as f64
+    });
+    j.max_tasks.map_or(expected, |m| expected.min(m as f64))
+}
+
 /// Samples a run of `horizon` takes every `interval`: at 0, every interval, and at the end.
 pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
     let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
@@ -89,13 +118,7 @@ pub fn load_str(path: &Path, text: &str) -> Result<Scenario, ScenarioError> {
     let map = SourceMap { path, text };
     let raw: RawScenario = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        let msg = plain(e.message().trim());
-        let msg = match map.key_before(offset) {
-            Some(k) if !msg.contains(&format!("`{k}`")) => {
-                format!("field `{k}`: {msg}")
-            }
-            _ => msg,
-        };
+        let msg = map.toml_message(offset, plain(e.message().trim()));
         map.error_at(offset, msg)
     })?;
     Validator {
@@ -510,6 +533,7 @@ impl Validator<'_> {
         };
         let mut jobs = Vec::new();
         let mut names = BTreeSet::new();
+        let mut expected = 0.0;
         for (i, j) in raw.jobs.iter().enumerate() {
             if i >= usize::from(u16::MAX) {
                 return Err(self.err(
@@ -523,6 +547,16 @@ impl Validator<'_> {
                     j.get_ref().name.span(),
                     format!(
                         "`workload.jobs.name`: `{}` is used by another job; expected unique names",
+                        job.name
+                    ),
+                ));
+            }
+            expected += expected_arrivals(&job, horizon);
+            if expected > MAX_EXPECTED_ARRIVALS && expected.is_finite() {
+                return Err(self.err(
+                    j.get_ref().arrival.span(),
+                    format!(
+                        "`workload.jobs.arrival`: about {expected:.3e} tasks would arrive over the run (jobs up to `{}`); expected at most {MAX_EXPECTED_ARRIVALS:.0} (a lower rate, a shorter horizon, an `end` or `max_tasks`)",
                         job.name
                     ),
                 ));
@@ -770,11 +804,11 @@ impl Validator<'_> {
         };
         Ok(match a.get_ref() {
             RawArrival::Poisson { per_hour } => ArrivalProcess::Poisson {
-                per_hour: rate_ok(*per_hour, "arrival.poisson.per_hour")?,
+                per_hour: rate_ok(*per_hour, "workload.jobs.arrival.poisson.per_hour")?,
             },
             RawArrival::FixedInterval(d) => {
                 if d.0.as_ms() == 0 {
-                    return Err(self.err(span, "`arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
+                    return Err(self.err(span, "`workload.jobs.arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
                 }
                 ArrivalProcess::FixedInterval(d.0)
             }
@@ -784,10 +818,13 @@ impl Validator<'_> {
                 peak_at,
             } => {
                 if !(peak_ratio.is_finite() && (1.0..=1000.0).contains(peak_ratio)) {
-                    return Err(self.err(span, format!("`arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
+                    return Err(self.err(span, format!("`workload.jobs.arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
                 }
                 ArrivalProcess::Diurnal {
-                    mean_per_hour: rate_ok(*mean_per_hour, "arrival.diurnal.mean_per_hour")?,
+                    mean_per_hour: rate_ok(
+                        *mean_per_hour,
+                        "workload.jobs.arrival.diurnal.mean_per_hour",
+                    )?,
                     peak_ratio: *peak_ratio,
                     peak_at: peak_at.0,
                 }
@@ -884,7 +921,9 @@ impl Validator<'_> {
 
 /// A message from the TOML parser with serde's Rust type names (`i64`, `struct RawArm`,
 /// `a sequence`) put in the scenario's terms.
-fn plain(msg: &str) -> String {
+/// A TOML/serde message in the words the scenario errors use (`expected an integer`, not
+/// `expected i64`).
+pub fn plain(msg: &str) -> String {
     let mut m = msg
         .replace(
             "` as i128, expected i64",
@@ -1411,5 +1450,44 @@ launch_type = "FARGATE_SPOT"
         );
         assert_eq!(samples_for(SimDuration(90_000), SimDuration(60_000)), 3);
         assert_eq!(samples_for(SimDuration(10), SimDuration(60_000)), 2);
+    }
+
+    #[test]
+    fn expected_arrivals_are_rate_times_active_time_capped_by_max_tasks() {
+        let job = |arrival: &str, extra: &str| {
+            let s = ok(&format!(
+                "horizon = \"10h\"\n[[workload.jobs]]\nname = \"j\"\narrival = {arrival}\nduration = \"1m\"\ncpu = 256\nmemory = 512\n{extra}[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
+            ));
+            expected_arrivals(&s.workload.jobs[0], s.horizon)
+        };
+        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-6, "{a} != {b}");
+        close(job("{ poisson = { per_hour = 60 } }", ""), 600.0);
+        close(
+            job(
+                "{ poisson = { per_hour = 60 } }",
+                "start = \"2h\"\nend = \"4h\"\n",
+            ),
+            120.0,
+        );
+        close(
+            job("{ poisson = { per_hour = 60 } }", "end = \"20h\"\n"),
+            600.0,
+        );
+        close(job("{ fixed_interval = \"1m\" }", "max_tasks = 7\n"), 7.0);
+        close(
+            job(
+                "{ diurnal = { mean_per_hour = 30, peak_ratio = 3.0, peak_at = \"14h\" } }",
+                "",
+            ),
+            300.0,
+        );
+        // 36 million an hour for four hours is above the limit, and says where.
+        let e = err(
+            "horizon = \"4h\"\n[[workload.jobs]]\nname = \"j\"\narrival = { poisson = { per_hour = 36000000 } }\nduration = \"1m\"\ncpu = 256\nmemory = 512\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
+        );
+        assert!(
+            e.starts_with("s.toml:4:11: `workload.jobs.arrival`: about 1.440e8 tasks would arrive"),
+            "{e}"
+        );
     }
 }

@@ -17,7 +17,7 @@ use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
     PlacementStrategy, SpreadField,
 };
-use crate::scenario::load::MAX_SAMPLES;
+use crate::scenario::load::{MAX_LIVE_TASKS, MAX_SAMPLES};
 use crate::scenario::{
     Arm, ArmKind, Capacity, Ec2Arm, FARGATE_SPOT, OnInterruption, OnNoCapacity, Scenario,
     ServiceSpec,
@@ -449,6 +449,13 @@ impl<'a> ArmSim<'a> {
             }
             if self.opts.check_invariants {
                 self.check()?;
+            }
+            if self.tasks.len() > MAX_LIVE_TASKS {
+                return Err(SimError::TooManyTasks {
+                    arm: self.arm.name.clone(),
+                    limit: MAX_LIVE_TASKS,
+                    at: self.now,
+                });
             }
             if self.samples.len() as u64 > MAX_SAMPLES {
                 return Err(SimError::TooManySamples {

@@ -57,6 +57,20 @@ pub enum SimError {
         /// The limit.
         limit: u64,
     },
+    /// An arm held more tasks at once (placed or waiting) than sim keeps: the arrivals outrun
+    /// the capacity by far (e.g. a replayed trace far larger than the fleet).
+    #[error(
+        "arm `{arm}`: more than {limit} tasks placed or waiting at once (at {:.3} s); the capacity cannot keep up with the arrivals: expected fewer or smaller tasks, or more capacity",
+        at.as_ms() as f64 / 1000.0
+    )]
+    TooManyTasks {
+        /// The arm.
+        arm: String,
+        /// The limit ([`crate::scenario::load::MAX_LIVE_TASKS`]).
+        limit: usize,
+        /// Simulated time when it was exceeded.
+        at: SimTime,
+    },
     /// An internal accounting check failed (a bug in sim).
     #[error("internal check failed: {0}")]
     Invariant(String),

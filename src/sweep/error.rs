@@ -22,20 +22,29 @@ pub enum SweepError {
     Invalid(#[from] ScenarioError),
     /// A parameter's path names nothing in the scenario (or goes through a value that is not a
     /// table).
-    #[error("{}: parameter `{parameter}`: {message}", path.display())]
+    #[error("{}:{line}:{column}: parameter `{parameter}`: {message}", path.display())]
     Parameter {
         /// The sweep file.
         path: PathBuf,
+        /// Line of the parameter's key in the sweep file (1-based).
+        line: usize,
+        /// Column of the parameter's key (1-based).
+        column: usize,
         /// The parameter (its dotted path).
         parameter: String,
         /// What is wrong with the path.
         message: String,
     },
     /// A variant of the scenario does not validate.
-    #[error("{}: variant {variant} ({values}) is not a valid scenario: {message}", path.display())]
+    #[error("{}:{line}:{column}: variant {variant} ({values}) is not a valid scenario: {message}", path.display())]
     Variant {
         /// The sweep file.
         path: PathBuf,
+        /// Line of the first parameter whose value the scenario refuses (1-based; the
+        /// `[parameters]` of the first parameter when no single one is to blame).
+        line: usize,
+        /// Its column (1-based).
+        column: usize,
         /// Variant index.
         variant: usize,
         /// The variant's parameter values, `path = value, ...`.
@@ -97,14 +106,17 @@ impl SweepError {
             | SweepError::Parameter { .. }
             | SweepError::Variant { .. }
             | SweepError::Resume { .. }
-            | SweepError::Merge { .. } => true,
+            | SweepError::Merge { .. }
+            | SweepError::Read { .. } => true,
             SweepError::Run { source, .. } => {
-                matches!(source, SimError::Trace(_) | SimError::TooManySamples { .. })
+                matches!(
+                    source,
+                    SimError::Trace(_)
+                        | SimError::TooManySamples { .. }
+                        | SimError::TooManyTasks { .. }
+                )
             }
-            SweepError::Read { .. }
-            | SweepError::Output(_)
-            | SweepError::Plots { .. }
-            | SweepError::Threads { .. } => false,
+            SweepError::Output(_) | SweepError::Plots { .. } | SweepError::Threads { .. } => false,
         }
     }
 }

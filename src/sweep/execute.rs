@@ -70,6 +70,12 @@ pub fn execute(
         FinishedRuns::new()
     };
     let resumed = finished.len() as u64;
+    // sweep.json first: a try killed before runs.csv exists leaves a folder that `--resume`
+    // starts afresh, never a runs.csv without the metadata that lets it be resumed. It says
+    // `complete` only at the end, once runs.csv and sweep.csv are rewritten.
+    let mut meta = SweepMeta::new(plan, shard, resumed);
+    meta.complete = false;
+    write_atomic(&meta_path, &meta.render())?;
     // Start from the finished runs alone, in run order (this also drops a torn last line).
     write_atomic(
         &runs_path,
@@ -81,11 +87,10 @@ pub fn execute(
         for path in std::iter::once(sweep_path.clone()).chain(stale.map(|f| dir.join(f))) {
             if path.exists() {
                 std::fs::remove_file(&path)
-                    .map_err(|source| crate::report::OutputError { path, source })?;
+                    .map_err(|error| crate::report::OutputError { path, error })?;
             }
         }
     }
-    write_atomic(&meta_path, &SweepMeta::new(plan, shard, resumed).render())?;
 
     let pending: Vec<u64> = plan.longest_first(
         (0..plan.runs)

@@ -43,7 +43,20 @@ impl SweepPlan {
     /// Read the sweep file and its scenario; check every variant.
     pub fn load(path: &Path) -> Result<SweepPlan, SweepError> {
         let spec = parse_file(path)?;
-        let base = crate::scenario::load(&spec.scenario)?;
+        let base = crate::scenario::load(&spec.scenario).map_err(|e| match e {
+            // Say where the sweep file names the scenario it cannot read.
+            ScenarioError::Read { path, error } => ScenarioError::Invalid {
+                path: spec.path.clone(),
+                line: spec.scenario_at.0,
+                column: spec.scenario_at.1,
+                message: format!(
+                    "`scenario`: cannot read `{}`: {error}; expected the base scenario file (a path relative to the sweep file)",
+                    path.display()
+                ),
+                snippet: String::new(),
+            },
+            other => other,
+        })?;
         let base_text =
             std::fs::read_to_string(&spec.scenario).map_err(|error| ScenarioError::Read {
                 path: spec.scenario.clone(),
@@ -63,15 +76,20 @@ impl SweepPlan {
         }
         let runs = variants.saturating_mul(u64::from(spec.seeds));
         if runs > MAX_RUNS {
+            let at = spec.parameters.first().map_or((1, 1), |p| p.at);
             return Err(SweepError::Parameter {
                 path: spec.path.clone(),
+                line: at.0,
+                column: at.1,
                 parameter: spec
                     .parameters
                     .iter()
                     .map(|p| p.path.clone())
                     .collect::<Vec<_>>()
                     .join(" × "),
-                message: format!("the grid has {runs} runs; at most {MAX_RUNS} allowed"),
+                message: format!(
+                    "the grid has {runs} runs; expected at most {MAX_RUNS} (fewer values or seeds)"
+                ),
             });
         }
         let arms = base
@@ -169,6 +187,8 @@ impl SweepPlan {
         for (p, x) in self.spec.parameters.iter().zip(self.values(v)) {
             set_path(&mut doc, &p.path, x.clone()).map_err(|message| SweepError::Parameter {
                 path: self.spec.path.clone(),
+                line: p.at.0,
+                column: p.at.1,
                 parameter: p.path.clone(),
                 message,
             })?;
@@ -180,11 +200,16 @@ impl SweepPlan {
     /// trace and task-definition paths still resolve).
     pub fn scenario(&self, v: usize) -> Result<Scenario, SweepError> {
         let doc = self.document(v)?;
-        let invalid = |message: String| SweepError::Variant {
-            path: self.spec.path.clone(),
-            variant: v,
-            values: self.describe(v),
-            message,
+        let invalid = |message: String| {
+            let (line, column) = self.blame(v);
+            SweepError::Variant {
+                path: self.spec.path.clone(),
+                line,
+                column,
+                variant: v,
+                values: self.describe(v),
+                message,
+            }
         };
         let text = toml::to_string(&doc).map_err(|e| invalid(e.to_string()))?;
         let scenario = crate::scenario::load_str(&self.spec.scenario, &text).map_err(|e| {
@@ -205,6 +230,25 @@ impl SweepPlan {
             ));
         }
         Ok(scenario)
+    }
+}
+
+impl SweepPlan {
+    /// Where in the sweep file to point for an invalid variant `v`: the first parameter whose
+    /// value in `v`, set alone on the base scenario, makes it invalid; else the first parameter.
+    fn blame(&self, v: usize) -> (usize, usize) {
+        let first = self.spec.parameters.first().map_or((1, 1), |p| p.at);
+        for (p, x) in self.spec.parameters.iter().zip(self.values(v)) {
+            let mut doc = self.base_doc.clone();
+            let alone_invalid = set_path(&mut doc, &p.path, x.clone()).is_err()
+                || toml::to_string(&doc).map_or(true, |text| {
+                    crate::scenario::load_str(&self.spec.scenario, &text).is_err()
+                });
+            if alone_invalid {
+                return p.at;
+            }
+        }
+        first
     }
 }
 

@@ -24,6 +24,8 @@ pub struct SweepSpec {
     pub sha256: String,
     /// The base scenario, resolved relative to the sweep file.
     pub scenario: PathBuf,
+    /// Line and column of the `scenario` value in the sweep file (1-based), for messages.
+    pub scenario_at: (usize, usize),
     /// Seeds per variant (at least 1).
     pub seeds: u32,
     /// The parameters, in file order.
@@ -37,6 +39,8 @@ pub struct Parameter {
     pub path: String,
     /// Its values, in order (at least one).
     pub values: Vec<toml::Value>,
+    /// Line and column of its value in the sweep file (1-based), for messages.
+    pub at: (usize, usize),
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,7 +93,8 @@ pub fn parse_str(path: &Path, text: &str) -> Result<SweepSpec, SweepError> {
     let map = SourceMap { path, text };
     let raw: RawSweep = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
-        map.error_at(offset, e.message().trim().to_string())
+        let msg = map.toml_message(offset, crate::scenario::load::plain(e.message().trim()));
+        map.error_at(offset, msg)
     })?;
     let seeds = match &raw.seeds {
         None => 1,
@@ -119,8 +124,10 @@ pub fn parse_str(path: &Path, text: &str) -> Result<SweepSpec, SweepError> {
         if parameters[..i].iter().any(|q| q.path == p.path) {
             return Err(SweepError::Parameter {
                 path: path.to_path_buf(),
+                line: p.at.0,
+                column: p.at.1,
                 parameter: p.path.clone(),
-                message: "given twice".into(),
+                message: "given twice; expected each path once".into(),
             });
         }
         // One path inside another: the later would overwrite the earlier, and runs.csv would
@@ -131,6 +138,8 @@ pub fn parse_str(path: &Path, text: &str) -> Result<SweepSpec, SweepError> {
         }) {
             return Err(SweepError::Parameter {
                 path: path.to_path_buf(),
+                line: p.at.0,
+                column: p.at.1,
                 parameter: p.path.clone(),
                 message: format!(
                     "overlaps `{}` (one sets a value inside the other); expected separate keys",
@@ -143,6 +152,7 @@ pub fn parse_str(path: &Path, text: &str) -> Result<SweepSpec, SweepError> {
         path: path.to_path_buf(),
         sha256: hex(&Sha256::digest(text.as_bytes())),
         scenario: crate::scenario::load::resolve(path, raw.scenario.get_ref()),
+        scenario_at: map.line_column(raw.scenario.span().start),
         seeds,
         parameters,
     })
@@ -164,14 +174,22 @@ fn flatten(
             Err(err("the list is empty; expected at least one value".into()))
         }
         toml::Value::Array(values) => {
-            out.push(Parameter { path: key, values });
+            out.push(Parameter {
+                path: key,
+                values,
+                at: map.line_column(at),
+            });
             Ok(())
         }
         toml::Value::Table(t)
             if t.contains_key("from") || t.contains_key("to") || t.contains_key("step") =>
         {
             let values = range(&t).map_err(err)?;
-            out.push(Parameter { path: key, values });
+            out.push(Parameter {
+                path: key,
+                values,
+                at: map.line_column(at),
+            });
             Ok(())
         }
         toml::Value::Table(t) => {
@@ -216,12 +234,14 @@ pub fn range(t: &toml::Table) -> Result<Vec<toml::Value>, String> {
         ));
     }
     if e < f {
-        return Err(format!("range: `to` ({to}) is below `from` ({from})"));
+        return Err(format!(
+            "range: `to` ({to}) is below `from` ({from}); expected from <= to"
+        ));
     }
     let count = ((e - f) / s * (1.0 + 1e-9) + 1e-9).floor() + 1.0;
     if count > MAX_RANGE_VALUES as f64 {
         return Err(format!(
-            "the range has {count} values; at most {MAX_RANGE_VALUES} allowed"
+            "the range has {count} values; expected at most {MAX_RANGE_VALUES} (a larger step or a narrower range)"
         ));
     }
     let count = count as usize;

@@ -66,6 +66,11 @@ impl CsvTrace {
             .headers()
             .map_err(|e| csv_error(path, 0, None, e))?
             .clone();
+        if header.is_empty() {
+            return Err(TraceError::Empty {
+                path: path.to_path_buf(),
+            });
+        }
         let find = |name: &str| header.iter().position(|h| h.trim() == name);
         let need = |name: &'static str| {
             find(name).ok_or_else(|| TraceError::MissingColumn {
@@ -472,6 +477,9 @@ mod tests {
             err("arrival_s,cpu_units,memory_mib\n")
                 .contains("missing required column `duration_s`")
         );
-        assert!(err("").contains("missing required column `arrival_s`"));
+        assert_eq!(
+            err(""),
+            "t.csv: line 1: the file is empty; expected a header with arrival_s, duration_s, cpu_units, memory_mib, then one row per task"
+        );
     }
 }

@@ -13,6 +13,12 @@ pub enum TraceError {
         /// What the OS said.
         error: std::io::Error,
     },
+    /// The file has no header (it is empty).
+    #[error("{}: line 1: the file is empty; expected a header with arrival_s, duration_s, cpu_units, memory_mib, then one row per task", path.display())]
+    Empty {
+        /// The trace file.
+        path: PathBuf,
+    },
     /// The header lacks a required column.
     #[error("{}: line 1 (header): missing required column `{column}`; expected a header with arrival_s, duration_s, cpu_units, memory_mib", path.display())]
     MissingColumn {

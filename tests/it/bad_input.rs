@@ -477,7 +477,7 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:4:11:",
-            "`arrival.poisson.per_hour`: found NaN",
+            "`workload.jobs.arrival.poisson.per_hour`: found NaN",
             "expected a positive rate",
         ],
         ..BASE
@@ -2229,7 +2229,7 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:4:11:",
-            "`arrival.fixed_interval`: found 0",
+            "`workload.jobs.arrival.fixed_interval`: found 0",
             "expected a positive duration",
         ],
         ..BASE
@@ -2243,7 +2243,7 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:4:11:",
-            "`arrival.diurnal.peak_ratio`: found 0.5",
+            "`workload.jobs.arrival.diurnal.peak_ratio`: found 0.5",
             "expected a number in 1..=1000",
         ],
         ..BASE
@@ -2472,7 +2472,7 @@ const CASES: &[Case] = &[
         scenario: concat!(with_trace!(), fargate!()),
         trace: Some(""),
         expect: &[
-            "trace.csv: line 1 (header): missing required column `arrival_s`",
+            "trace.csv: line 1: the file is empty",
             "expected a header with",
         ],
         ..BASE

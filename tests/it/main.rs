@@ -1,8 +1,10 @@
 //! The one integration-test binary: behaviour of `sim` seen from outside, by topic.
 
+mod absurd;
 mod alloc_free;
 mod bad_input;
 mod capacity;
+mod catalogue;
 mod common;
 mod determinism;
 mod ecs_behaviour;
@@ -10,6 +12,7 @@ mod outputs;
 mod placement_differential;
 mod properties;
 mod report;
+mod robustness;
 mod runs;
 mod sample_replays;
 mod slurm;

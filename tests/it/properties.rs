@@ -4,6 +4,7 @@ use proptest::prelude::*;
 use sim::ids::{GroupId, InstanceId, ZoneId};
 use sim::model::cluster::{ClusterType, ResourceRequest};
 use sim::model::{Architecture, Cluster};
+use sim::sim::Outcome;
 
 const PORTS: [&[u16]; 3] = [&[], &[80], &[80, 443]];
 
@@ -44,6 +45,78 @@ proptest! {
             prop_assert_eq!(c.ports_on(InstanceId(k as u32)), &[22][..]);
         }
     }
+}
+
+/// What every run's outputs must satisfy, beyond what [`crate::common::run_checked`] checks
+/// (conservation, no over-commit after every event, indexed = reference): every cost component
+/// is non-negative (summary cost and cost per task-hour, every timeseries cost rate and running
+/// total, every task's cost), utilisation is within [0, 1] in the summary and in every
+/// timeseries row, and two runs with the same seed render byte-identical CSV files.
+fn outputs_sound(a: &Outcome, b: &Outcome) -> Result<(), TestCaseError> {
+    let unit = |u: f64| (0.0..=1.0 + 1e-12).contains(&u);
+    for arm in &a.arms {
+        let s = &arm.summary;
+        let tasks_conserved = s.tasks_completed
+            + s.tasks_rejected
+            + s.tasks_lost
+            + s.tasks_running_at_end
+            + s.tasks_pending_at_end;
+        prop_assert_eq!(
+            s.tasks_arrived,
+            tasks_conserved,
+            "arm {}: tasks not conserved",
+            &arm.arm
+        );
+        prop_assert!(s.cost_usd >= 0.0, "arm {}: cost {}", arm.arm, s.cost_usd);
+        prop_assert!(s.cost_per_task_hour_usd.is_none_or(|c| c >= 0.0), "{s:?}");
+        prop_assert!(s.instance_hours >= 0.0 && s.task_hours >= 0.0, "{s:?}");
+        for u in [
+            s.cpu_reserved_util,
+            s.mem_reserved_util,
+            s.cpu_used_util,
+            s.mem_used_util,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            prop_assert!(unit(u), "arm {}: summary utilisation {u}", arm.arm);
+        }
+        for x in &arm.timeseries {
+            prop_assert!(x.cost_rate_usd_h >= 0.0 && x.cost_cum_usd >= 0.0, "{x:?}");
+            prop_assert!(
+                x.cpu_reserved <= x.cpu_registered,
+                "cpu over-committed: {x:?}"
+            );
+            prop_assert!(
+                x.mem_reserved <= x.mem_registered,
+                "memory over-committed: {x:?}"
+            );
+            for (used, of) in [
+                (x.cpu_reserved, x.cpu_registered),
+                (x.mem_reserved, x.mem_registered),
+            ] {
+                if of > 0 {
+                    #[allow(clippy::cast_precision_loss)]
+                    let u = used as f64 / of as f64;
+                    prop_assert!(unit(u), "row utilisation {u}: {x:?}");
+                }
+            }
+        }
+        for t in arm.tasks.iter().flatten() {
+            prop_assert!(t.cost_usd.is_none_or(|c| c >= 0.0), "task cost: {t:?}");
+        }
+    }
+    for render in [
+        sim::report::summary_csv,
+        sim::report::timeseries_csv,
+        sim::report::tasks_csv,
+        sim::report::scaling_csv,
+    ] {
+        let (x, y) = (render(a), render(b));
+        prop_assert!(!x.is_empty());
+        prop_assert!(x == y, "same seed, different CSV bytes");
+    }
+    Ok(())
 }
 
 fn scenario_text(
@@ -123,6 +196,7 @@ proptest! {
         let a = crate::common::run_checked(&s, seed);
         let b = crate::common::run_checked(&s, seed);
         prop_assert_eq!(&a, &b);
+        outputs_sound(&a, &b)?;
     }
 }
 
@@ -275,10 +349,79 @@ proptest! {
         let a = crate::common::run_checked(&s, seed);
         let b = crate::common::run_checked(&s, seed);
         prop_assert_eq!(&a, &b);
+        outputs_sound(&a, &b)?;
         for arm in &a.arms {
             for r in &arm.scaling {
                 prop_assert!(r.desired <= 40, "{text}\n{r:?}");
             }
         }
+    }
+}
+
+/// A small scenario for the random sweeps: one job, an EC2 arm and a Fargate arm.
+const SWEEP_BASE: &str = r#"
+seed = 3
+horizon = "1h"
+metrics_interval = "10m"
+[[workload.jobs]]
+name = "batch"
+arrival = { poisson = { per_hour = 60 } }
+duration = { exponential = { mean = "10m" } }
+cpu = 1024
+memory = 2048
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+capacity = { fixed = 2 }
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+"#;
+
+/// Run the sweep in `dir/sweep.toml` through the library with `threads` threads into
+/// `dir/out`; the bytes of its runs.csv and sweep.csv.
+fn sweep_bytes(dir: &std::path::Path, threads: usize) -> (Vec<u8>, Vec<u8>) {
+    let plan = sim::sweep::SweepPlan::load(&dir.join("sweep.toml")).expect("sweep loads");
+    let out = dir.join(format!("t{threads}"));
+    let opts = sim::sweep::SweepOptions {
+        out_dir: out.clone(),
+        threads,
+        resume: false,
+        shard: None,
+        plots: false,
+    };
+    let stop = std::sync::atomic::AtomicBool::new(false);
+    let report = sim::sweep::execute(&plan, &opts, &stop, &|_| {}).expect("sweep runs");
+    assert_eq!(report.done, plan.runs);
+    let read = |n: &str| std::fs::read(out.join(n)).expect("sweep output");
+    (read("runs.csv"), read("sweep.csv"))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(6))]
+
+    /// A small random sweep (random rates, a random `{ from, to, step }` range of fleet sizes,
+    /// 1-3 seeds) gives byte-identical runs.csv and sweep.csv on one thread and on two.
+    #[test]
+    fn sweeps_do_not_depend_on_the_thread_count(
+        rates in prop::collection::btree_set(1u32..300, 1..3),
+        from in 1u32..4,
+        span in 0u32..4,
+        step in 1u32..3,
+        seeds in 1u32..4,
+    ) {
+        let dir = tempfile::tempdir().unwrap();
+        crate::common::write(dir.path(), "base.toml", SWEEP_BASE);
+        let rates: Vec<String> = rates.iter().map(u32::to_string).collect();
+        crate::common::write(dir.path(), "sweep.toml", &format!(
+            "scenario = \"base.toml\"\nseeds = {seeds}\n[parameters]\n\"workload.jobs.batch.arrival.poisson.per_hour\" = [{}]\n\"arm.ec2.capacity.fixed\" = {{ from = {from}, to = {}, step = {step} }}\n",
+            rates.join(", "),
+            from + span,
+        ));
+        let one = sweep_bytes(dir.path(), 1);
+        let two = sweep_bytes(dir.path(), 2);
+        prop_assert!(one.0.len() > 100 && one.1.len() > 100);
+        prop_assert!(one == two, "runs.csv or sweep.csv depends on the thread count");
     }
 }

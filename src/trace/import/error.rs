@@ -54,7 +54,7 @@ pub enum ImportError {
     },
     /// A row has a missing or malformed value (turned into a counted warning by
     /// `--skip-bad-rows`).
-    #[error("{}: line {line}, column `{column}`: {message}", path.display())]
+    #[error("{}: line {line}{}: {message}", path.display(), column_text(column))]
     BadRow {
         /// The input file.
         path: PathBuf,
@@ -66,11 +66,20 @@ pub enum ImportError {
         message: String,
     },
     /// A temporary file used to sort a large trace could not be written or read back.
-    #[error("cannot sort the trace through a temporary file: {0}")]
+    #[error("cannot sort the trace through a temporary file in `{dir}` (TMPDIR): {0}", dir = std::env::temp_dir().display())]
     Spill(std::io::Error),
     /// The output could not be written.
     #[error("cannot write the imported trace: {0}")]
     Write(std::io::Error),
+}
+
+/// `, column `NAME``, or nothing for an error of the whole row (column `(row)`).
+fn column_text(column: &str) -> String {
+    if column == "(row)" {
+        String::new()
+    } else {
+        format!(", column `{column}`")
+    }
 }
 
 impl ImportError {
