@@ -485,7 +485,8 @@ fn parse_breakeven(bytes: &[u8]) -> Result<Vec<BreakevenRow>, RunDataError> {
             instance_type: row.get(c[2])?.to_string(),
             ec2_cost_usd: row.num(c[3])?,
             fargate_cost_usd: row.num(c[4])?,
-            ec2_utilisation: row.num(c[5])?,
+            // Empty when the EC2 fleet never registered anything: no curve then.
+            ec2_utilisation: row.opt_num(c[5])?.unwrap_or(0.0),
             breakeven_utilisation: row.opt_num(c[6])?,
             catalog_breakeven_utilisation: row.opt_num(c[7])?,
         });
@@ -821,6 +822,11 @@ mod tests {
         assert_eq!(be.len(), 1);
         assert_eq!(be[0].breakeven_utilisation, Some(0.8));
         assert_eq!(be[0].catalog_breakeven_utilisation, None);
+        // An EC2 fleet that registered nothing has no utilisation: read as zero.
+        let mut f = files();
+        f.breakeven = Some(fixture::BREAKEVEN.replace("0.400000", "").into());
+        let r = RunData::parse(&f).unwrap();
+        assert_eq!(r.breakeven.unwrap()[0].ec2_utilisation, 0.0);
         assert_eq!(r.arms[1].waits.as_ref().unwrap()[2], (1.0, 60.0));
     }
 
