@@ -42,6 +42,8 @@
 //!   arrays). Pure.
 //! - [`engine`]: event queue ordered by (time, kind, sequence), seeded RNG streams. Knows no ECS.
 //! - [`time`], [`ids`]: `SimTime`/`SimDuration` (integer ms), dense ids.
+//! - [`util`]: no simulation knowledge: the external merge sort (trace import, sweep outputs)
+//!   and a bit set.
 //!
 //! `engine`, `model` and `placement` do no I/O, read no clock or environment and never iterate
 //! a hash map. Modelling rules and their sources are in `docs/model.md`.
@@ -59,3 +61,4 @@ pub mod sim;
 pub mod sweep;
 pub mod time;
 pub mod trace;
+pub mod util;

@@ -3,22 +3,25 @@
 //! appended to runs.csv at once; at the end (or on a stop) runs.csv is rewritten in run order,
 //! so its bytes never depend on the thread count or on how often the sweep was resumed.
 //!
-//! Memory holds the plan and one summary row per finished run and arm, never a run's timeseries
-//! (dropped when the run ends).
+//! Memory does not grow with the number of runs: it holds the plan, one bit per run (which runs
+//! a resumed sweep found finished), the runs under way (one per thread, their timeseries dropped
+//! when they end) and, at the end, the external sort's buffer
+//! ([`runs_file::ROWS_IN_MEMORY`] rows) that puts runs.csv in run order while sweep.csv is
+//! aggregated one variant at a time.
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
 use crate::report::{
     AppendFile, SweepData, render_png, render_svg, summary_record, sweep_plots, write_atomic,
 };
 use crate::sim::{ArmSim, RunOptions};
-use crate::sweep::aggregate::sweep_csv;
 use crate::sweep::meta::SweepMeta;
-use crate::sweep::runs_file::{self, FinishedRuns, Layout};
+use crate::sweep::runs_file;
 use crate::sweep::shard::Shard;
 use crate::sweep::{SweepError, SweepPlan};
+use crate::util::BitSet;
 
 /// How to run a sweep.
 #[derive(Debug, Clone)]
@@ -58,29 +61,44 @@ pub fn execute(
     stop: &AtomicBool,
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SweepReport, SweepError> {
+    execute_buffered(plan, opts, runs_file::ROWS_IN_MEMORY, stop, progress)
+}
+
+/// [`execute`], with the external sort that rewrites runs.csv in run order keeping at most
+/// `sort_buffer` rows in memory (a small buffer makes it spill to temporary files; the outputs
+/// are the same).
+pub fn execute_buffered(
+    plan: &SweepPlan,
+    opts: &SweepOptions,
+    sort_buffer: usize,
+    stop: &AtomicBool,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<SweepReport, SweepError> {
     let dir = &opts.out_dir;
     let runs_path = dir.join("runs.csv");
     let meta_path = dir.join("sweep.json");
     let sweep_path = dir.join("sweep.csv");
     let shard = opts.shard;
     let to_run = shard.map_or(plan.runs, |s| s.runs_of(plan.runs));
-    let finished = if opts.resume && runs_path.exists() {
-        resume(plan, shard, dir, &runs_path, &meta_path)?
+    let resuming = opts.resume && runs_path.exists();
+    let finished = if resuming {
+        let finished = resume(plan, shard, dir, &runs_path, &meta_path)?;
+        // Keep the finished runs alone (this also drops a torn last line).
+        runs_file::keep_runs(&runs_path, plan, &finished)?;
+        finished
     } else {
-        FinishedRuns::new()
+        BitSet::new(plan.runs)
     };
-    let resumed = finished.len() as u64;
+    let resumed = finished.count();
     // sweep.json first: a try killed before runs.csv exists leaves a folder that `--resume`
     // starts afresh, never a runs.csv without the metadata that lets it be resumed. It says
     // `complete` only at the end, once runs.csv and sweep.csv are rewritten.
     let mut meta = SweepMeta::new(plan, shard, resumed);
     meta.complete = false;
     write_atomic(&meta_path, &meta.render())?;
-    // Start from the finished runs alone, in run order (this also drops a torn last line).
-    write_atomic(
-        &runs_path,
-        &runs_file::render(plan, true, finished.values().flatten()),
-    )?;
+    if !resuming {
+        write_atomic(&runs_path, &runs_file::render(plan, true, []))?;
+    }
     if resumed < plan.runs || shard.is_some() {
         // sweep.csv and its plots describe a finished sweep: an earlier one's would be stale.
         let stale = PLOT_FILES.iter().flat_map(|(_, f)| f.iter().copied());
@@ -92,14 +110,14 @@ pub fn execute(
         }
     }
 
-    let pending: Vec<u64> = plan.longest_first(
-        (0..plan.runs)
-            .filter(|&r| shard.is_none_or(|s| s.has(r)) && !finished.contains_key(&r))
-            .collect(),
-    );
+    // The runs to start, longest variants first (as [`SweepPlan::longest_first`] orders them),
+    // without a list of the runs: position `p` is seed `p mod seeds` of the `p / seeds`-th
+    // variant in that order; runs of other shards, or finished, are skipped.
+    let order = plan.variants_longest_first();
+    let seeds = u64::from(plan.spec.seeds);
     let state = Mutex::new(State {
         file: AppendFile::open(&runs_path)?,
-        finished,
+        done: resumed,
         error: None,
     });
     let failed = AtomicBool::new(false);
@@ -110,29 +128,34 @@ pub fn execute(
             threads: opts.threads,
             message: e.to_string(),
         })?;
-    // One worker per thread takes the next run from the shared list, longest first, so the
-    // threads stay busy until the list is empty (rayon's splitting of a list of unequal runs
-    // could leave one thread with the last long run while the other idles).
-    let next = AtomicUsize::new(0);
+    // One worker per thread takes the next run from the shared order, longest first, so the
+    // threads stay busy until none is left (rayon's splitting of a list of unequal runs could
+    // leave one thread with the last long run while the other idles).
+    let next = AtomicU64::new(0);
     let work = || {
         loop {
             if stop.load(Ordering::SeqCst) || failed.load(Ordering::SeqCst) {
                 return;
             }
-            let Some(&run) = pending.get(next.fetch_add(1, Ordering::SeqCst)) else {
+            let p = next.fetch_add(1, Ordering::SeqCst);
+            if p >= plan.runs {
                 return;
-            };
+            }
+            let run = order[(p / seeds) as usize] as u64 * seeds + p % seeds;
+            if shard.is_some_and(|s| !s.has(run)) || finished.contains(run) {
+                continue;
+            }
             let result = one_run(plan, run);
             let mut st = state
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
             let recorded = result.and_then(|rows| {
                 st.file.append(&runs_file::render(plan, false, &rows))?;
-                st.finished.insert(run, rows);
+                st.done += 1;
                 Ok(())
             });
             match recorded {
-                Ok(()) => progress(st.finished.len() as u64),
+                Ok(()) => progress(st.done),
                 Err(e) => {
                     failed.store(true, Ordering::SeqCst);
                     if st.error.is_none() {
@@ -153,18 +176,24 @@ pub fn execute(
     if let Some(e) = st.error {
         return Err(e);
     }
-    let done = st.finished.len() as u64;
-    write_atomic(
-        &runs_path,
-        &runs_file::render(plan, true, st.finished.values().flatten()),
-    )?;
+    drop(st.file);
+    let done = st.done;
     let mut files = vec!["runs.csv"];
     let meta = SweepMeta::new(plan, shard, done).render();
-    if done == plan.runs && shard.is_none() {
-        let table = sweep_csv(&Layout::of(plan), &st.finished);
-        write_atomic(&sweep_path, &table)?;
+    // runs.csv in run order and, for a whole finished sweep, sweep.csv from the same pass.
+    let whole = done == plan.runs && shard.is_none();
+    runs_file::sort_in_place(
+        plan,
+        &runs_path,
+        whole.then_some(sweep_path.as_path()),
+        sort_buffer,
+    )?;
+    if whole {
         files.push("sweep.csv");
         if opts.plots {
+            let table = std::fs::read(&sweep_path).map_err(|e| SweepError::Plots {
+                message: format!("cannot read `{}` back: {e}", sweep_path.display()),
+            })?;
             files.extend(write_plots(dir, &table, &meta)?);
         }
     }
@@ -218,7 +247,8 @@ pub fn write_plots(
 
 struct State {
     file: AppendFile,
-    finished: FinishedRuns,
+    /// Runs finished (resumed included).
+    done: u64,
     error: Option<SweepError>,
 }
 
@@ -254,7 +284,7 @@ fn resume(
     dir: &Path,
     runs_path: &Path,
     meta_path: &Path,
-) -> Result<FinishedRuns, SweepError> {
+) -> Result<BitSet, SweepError> {
     let err = |message: String| SweepError::Resume {
         dir: dir.to_path_buf(),
         message,
@@ -298,10 +328,10 @@ fn resume(
             name(shard)
         )));
     }
-    let finished = runs_file::read_finished(runs_path, plan).map_err(err)?;
+    let finished = runs_file::finished_runs(runs_path, plan).map_err(err)?;
     if let (Some(s), Some(run)) = (
         shard,
-        finished.keys().find(|&&r| shard.is_some_and(|s| !s.has(r))),
+        finished.iter().find(|&r| shard.is_some_and(|s| !s.has(r))),
     ) {
         return Err(err(format!(
             "runs.csv has run {run}, which is not in shard {s}"

@@ -8,17 +8,21 @@
 //! run that belongs to another shard; an unfinished shard; any run of the grid missing (the
 //! message lists the missing run indexes). Only sweep.json and runs.csv are read, so the merge
 //! needs neither the sweep file nor the scenario.
+//!
+//! Memory does not grow with the runs: the shards' rows are checked as they are read (one bit
+//! per run of the grid says which are whole) and go through the external sort, which writes
+//! runs.csv in run order and sweep.csv in one pass, published only when every check passed.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::report::write_atomic;
 use crate::sweep::SweepError;
-use crate::sweep::aggregate::sweep_csv;
 use crate::sweep::execute::write_plots;
 use crate::sweep::meta::SweepMeta;
-use crate::sweep::runs_file::{FinishedRuns, Layout, render_rows};
+use crate::sweep::runs_file::{self, Layout, RunRow, write_run_order};
 use crate::sweep::shard::Shard;
+use crate::util::{BitSet, ExternalSort};
 
 /// What a merge did.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +41,17 @@ fn refuse(message: String) -> SweepError {
 
 /// Merge the shard folders `dirs` into `out`; with `plots`, draw the sweep plots too.
 pub fn merge(dirs: &[PathBuf], out: &Path, plots: bool) -> Result<MergeReport, SweepError> {
+    merge_buffered(dirs, out, plots, runs_file::ROWS_IN_MEMORY)
+}
+
+/// [`merge`], with the external sort keeping at most `sort_buffer` rows in memory (a small
+/// buffer makes it spill to temporary files; the outputs are the same).
+pub fn merge_buffered(
+    dirs: &[PathBuf],
+    out: &Path,
+    plots: bool,
+    sort_buffer: usize,
+) -> Result<MergeReport, SweepError> {
     let Some(first_dir) = dirs.first() else {
         return Err(refuse("no shard folders given".into()));
     };
@@ -90,31 +105,32 @@ pub fn merge(dirs: &[PathBuf], out: &Path, plots: bool) -> Result<MergeReport, S
             dirs[0].join("sweep.json").display()
         )));
     }
-    let mut runs: FinishedRuns = BTreeMap::new();
-    let mut from: BTreeMap<u64, &PathBuf> = BTreeMap::new();
-    for (dir, shard) in dirs.iter().zip(&shards) {
-        for (run, rows) in read_runs(dir, &layout, first.runs, *shard)? {
-            if let Some(other) = from.insert(run, dir) {
-                return Err(refuse(format!(
-                    "run {run} is recorded twice: in `{}` and in `{}`",
-                    other.display(),
-                    dir.display()
-                )));
-            }
-            runs.insert(run, rows);
-        }
+    let mut sort = ExternalSort::new(sort_buffer);
+    let mut whole = BitSet::new(first.runs);
+    for (source, (dir, shard)) in dirs.iter().zip(&shards).enumerate() {
+        read_runs(
+            dir,
+            &layout,
+            *shard,
+            u32::try_from(source).unwrap_or(u32::MAX),
+            &mut whole,
+            &mut sort,
+        )?;
     }
-    let missing: Vec<u64> = (0..first.runs).filter(|r| !runs.contains_key(r)).collect();
-    if !missing.is_empty() {
+    if whole.count() < first.runs {
         // Shards that hold runs (an index ≥ the runs holds none) and were not given.
         let absent: Vec<u64> = (0..count.min(first.runs))
             .filter(|i| !by_index.contains_key(i))
             .collect();
+        let mut missing = Ranges::default();
+        for r in whole.missing() {
+            missing.push(r);
+        }
         return Err(refuse(format!(
             "{} of {} runs are missing: run {}{}",
-            missing.len(),
+            first.runs - whole.count(),
             first.runs,
-            ranges(&missing),
+            missing,
             if absent.is_empty() {
                 String::new()
             } else {
@@ -122,12 +138,43 @@ pub fn merge(dirs: &[PathBuf], out: &Path, plots: bool) -> Result<MergeReport, S
             }
         )));
     }
-    write_atomic(
+    let sorted = sort.finish().map_err(|source| crate::report::OutputError {
+        path: out.join("runs.csv"),
+        error: source,
+    })?;
+    // Every run is whole in one shard (checked above); the sorted rows are checked once more
+    // as they are written, a run recorded twice naming both folders.
+    let arms = layout.arms.len() as u32;
+    let mut expected: (u64, u32) = (0, 0);
+    let mut last_source = 0usize;
+    write_run_order(
+        &layout,
+        sorted,
         &out.join("runs.csv"),
-        &render_rows(Some(layout.header()), runs.values().flatten()),
+        Some(&out.join("sweep.csv")),
+        |row| {
+            let source = row.source as usize;
+            if (row.run, row.arm) != expected {
+                return Err(refuse(if (row.run, row.arm) < expected {
+                    format!(
+                        "run {} is recorded twice: in `{}` and in `{}`",
+                        row.run,
+                        dirs[last_source].display(),
+                        dirs[source].display()
+                    )
+                } else {
+                    format!("run {} is missing", expected.0)
+                }));
+            }
+            expected = if row.arm + 1 == arms {
+                (row.run + 1, 0)
+            } else {
+                (row.run, row.arm + 1)
+            };
+            last_source = source;
+            Ok(())
+        },
     )?;
-    let table = sweep_csv(&layout, &runs);
-    write_atomic(&out.join("sweep.csv"), &table)?;
     let mut meta = first.clone();
     meta.shard = None;
     meta.runs_done = first.runs;
@@ -135,6 +182,10 @@ pub fn merge(dirs: &[PathBuf], out: &Path, plots: bool) -> Result<MergeReport, S
     let meta = meta.render();
     let mut files = vec!["runs.csv", "sweep.csv"];
     if plots {
+        let sweep_path = out.join("sweep.csv");
+        let table = std::fs::read(&sweep_path).map_err(|e| SweepError::Plots {
+            message: format!("cannot read `{}` back: {e}", sweep_path.display()),
+        })?;
         files.extend(write_plots(out, &table, &meta)?);
     }
     write_atomic(&out.join("sweep.json"), &meta)?;
@@ -192,13 +243,17 @@ fn foreign(a: &SweepMeta, b: &SweepMeta) -> Option<String> {
     None
 }
 
-/// The rows of `dir`'s runs.csv by run, every run whole and in `shard`.
+/// Check `dir`'s runs.csv row by row (every run whole, in arm order, and in `shard`), mark its
+/// runs in `whole` and push its rows, tagged with `source`, into `sort`.
 fn read_runs(
     dir: &Path,
     layout: &Layout,
-    grid_runs: u64,
     shard: Shard,
-) -> Result<FinishedRuns, SweepError> {
+    source: u32,
+    whole: &mut BitSet,
+    sort: &mut ExternalSort<RunRow>,
+) -> Result<(), SweepError> {
+    let grid_runs = whole.capacity();
     let path = dir.join("runs.csv");
     let at = |what: String| refuse(format!("`{}`: {what}", path.display()));
     let mut r = csv::Reader::from_path(&path).map_err(|e| at(format!("cannot read it ({e})")))?;
@@ -218,15 +273,15 @@ fn read_runs(
     }
     let off = layout.summary_offset();
     let seeds = u64::from(layout.seeds);
-    let mut by_run: FinishedRuns = BTreeMap::new();
+    // Runs with some of their arms so far: the arms seen.
+    let mut open: BTreeMap<u64, usize> = BTreeMap::new();
     for (line, rec) in r.records().enumerate() {
         let rec = rec.map_err(|e| at(format!("row {}: {e}", line + 2)))?;
-        let row: Vec<String> = rec.iter().map(String::from).collect();
-        let run = row[0].parse::<u64>().map_err(|_| {
+        let run = rec[0].parse::<u64>().map_err(|_| {
             at(format!(
                 "row {}: run `{}` is not a run index",
                 line + 2,
-                row[0]
+                &rec[0]
             ))
         })?;
         if run >= grid_runs {
@@ -241,64 +296,128 @@ fn read_runs(
                 line + 2
             )));
         }
-        if row[1] != (run / seeds).to_string() {
+        if rec[1] != (run / seeds).to_string() {
             return Err(at(format!(
                 "row {}: run {run} is marked variant {}; expected {}",
                 line + 2,
-                row[1],
+                &rec[1],
                 run / seeds
             )));
         }
-        let rows = by_run.entry(run).or_default();
-        let arm = rows.len();
+        // Shards are disjoint, so a whole run was made whole by this file.
+        let arm = open.remove(&run).unwrap_or(if whole.contains(run) {
+            layout.arms.len()
+        } else {
+            0
+        });
         if layout
             .arms
             .get(arm)
-            .is_none_or(|(name, _)| row[off] != *name)
+            .is_none_or(|(name, _)| rec[off] != *name)
         {
             return Err(at(format!(
                 "row {}: run {run} has arm `{}` where {} expected (a run recorded twice, or rows out of order)",
                 line + 2,
-                row[off],
+                &rec[off],
                 layout
                     .arms
                     .get(arm)
                     .map_or_else(|| "no more arms were".into(), |(n, _)| format!("`{n}` was"))
             )));
         }
-        rows.push(row);
+        if arm + 1 == layout.arms.len() {
+            whole.insert(run);
+        } else {
+            open.insert(run, arm + 1);
+        }
+        sort.push(RunRow {
+            run,
+            arm: arm as u32,
+            source,
+            record: rec.into_byte_record(),
+        })
+        .map_err(|e| at(format!("cannot sort its rows ({e})")))?;
     }
-    if let Some((run, rows)) = by_run.iter().find(|(_, r)| r.len() != layout.arms.len()) {
+    if let Some((run, n)) = open.first_key_value() {
         return Err(at(format!(
-            "run {run} has {} of {} arms",
-            rows.len(),
+            "run {run} has {n} of {} arms",
             layout.arms.len()
         )));
     }
-    Ok(by_run)
+    Ok(())
+}
+
+/// Run indexes in ascending order, written as `0-3, 7, 9-10`: at most 20 pieces, then how many
+/// more there are (so a huge list costs no memory).
+#[derive(Debug, Default)]
+struct Ranges {
+    pieces: Vec<(u64, u64)>,
+    more: usize,
+    last: Option<u64>,
+}
+
+impl Ranges {
+    const SHOWN: usize = 20;
+
+    /// Add `r` (greater than every index added before).
+    fn push(&mut self, r: u64) {
+        let extends = self.last.is_some_and(|l| l + 1 == r);
+        self.last = Some(r);
+        if extends {
+            if self.more == 0
+                && let Some(p) = self.pieces.last_mut()
+            {
+                p.1 = r;
+            }
+        } else if self.pieces.len() < Self::SHOWN {
+            self.pieces.push((r, r));
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
+impl std::fmt::Display for Ranges {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        for (i, &(a, b)) in self.pieces.iter().enumerate() {
+            if i > 0 {
+                f.write_str(", ")?;
+            }
+            if a == b {
+                write!(f, "{a}")?;
+            } else {
+                write!(f, "{a}-{b}")?;
+            }
+        }
+        if self.more > 0 {
+            write!(f, " and {} more ranges", self.more)?;
+        }
+        Ok(())
+    }
 }
 
 /// `0-3, 7, 9-10`, at most 20 pieces.
 fn ranges(runs: &[u64]) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut i = 0;
-    while i < runs.len() {
-        let mut j = i;
-        while j + 1 < runs.len() && runs[j + 1] == runs[j] + 1 {
-            j += 1;
-        }
-        parts.push(if i == j {
-            runs[i].to_string()
-        } else {
-            format!("{}-{}", runs[i], runs[j])
-        });
-        i = j + 1;
+    let mut r = Ranges::default();
+    for &i in runs {
+        r.push(i);
     }
-    let more = parts.len().saturating_sub(20);
-    parts.truncate(20);
-    let mut s = parts.join(", ");
-    if more > 0 {
-        s.push_str(&format!(" and {more} more ranges"));
+    r.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_join_neighbours_and_cap_the_pieces() {
+        assert_eq!(ranges(&[0, 1, 2, 3, 7, 9, 10]), "0-3, 7, 9-10");
+        assert_eq!(ranges(&[]), "");
+        // Even indexes to 100 and 39: 38-40 is the 20th piece, 42 to 100 the 30 more.
+        let mut runs: Vec<u64> = (0..=100).step_by(2).collect();
+        runs.insert(20, 39);
+        let text = ranges(&runs);
+        assert!(text.starts_with("0, 2, 4, "), "{text}");
+        assert!(text.ends_with(", 36, 38-40 and 30 more ranges"), "{text}");
     }
-    s
 }

@@ -24,8 +24,8 @@ pub mod spec;
 pub mod stats;
 
 pub use error::SweepError;
-pub use execute::{SweepOptions, SweepReport, execute};
-pub use merge::{MergeReport, merge};
+pub use execute::{SweepOptions, SweepReport, execute, execute_buffered};
+pub use merge::{MergeReport, merge, merge_buffered};
 pub use meta::SweepMeta;
 pub use plan::SweepPlan;
 pub use shard::Shard;

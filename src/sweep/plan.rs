@@ -176,6 +176,16 @@ impl SweepPlan {
         runs
     }
 
+    /// The variants in the order to start their runs: the longest first (by
+    /// [`Scenario::work_estimate`]), variant order among equals. Running each variant's seeds in
+    /// order, variant after variant, is [`SweepPlan::longest_first`] of every run, without a
+    /// list of the runs.
+    pub fn variants_longest_first(&self) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.variants).collect();
+        order.sort_by(|&a, &b| self.work[b].total_cmp(&self.work[a]).then(a.cmp(&b)));
+        order
+    }
+
     /// Run `r`'s seed, from its variant's scenario seed.
     pub fn run_seed(scenario_seed: u64, run: u64) -> u64 {
         mix64(scenario_seed ^ mix64(run))

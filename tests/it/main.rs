@@ -18,6 +18,7 @@ mod sample_replays;
 mod slurm;
 mod sweep;
 mod sweep_plots;
+mod sweep_sort;
 mod trace_import;
 mod trace_stats;
 mod validation;

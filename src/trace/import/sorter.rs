@@ -1,14 +1,13 @@
-//! Sorting imported tasks by arrival in bounded memory: an external merge sort. Tasks are
-//! buffered up to a limit, each full buffer is sorted and spilled to an anonymous temporary
-//! file as a run, and the runs are merged while the output is written. Memory is bounded by
-//! the buffer (plus one task per run), not by the length of the trace.
+//! Sorting imported tasks by arrival in bounded memory, with the crate's external merge sort
+//! ([`crate::util::external_sort`]): tasks are buffered up to a limit, each full buffer is
+//! sorted and spilled to an anonymous temporary file as a run, and the runs are merged while the
+//! output is written. Memory is bounded by the buffer (plus one task per merged run), not by
+//! the length of the trace.
 
-use std::cmp::Reverse;
-use std::collections::BinaryHeap;
-use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::Write;
 
 use super::ImportError;
+use crate::util::external_sort::{ExternalSort, Record};
 
 /// Tasks kept in memory before a sorted run is spilled (about 100 bytes each).
 pub const DEFAULT_BUFFER: usize = 1 << 18;
@@ -34,42 +33,30 @@ pub struct Task {
     pub group: String,
 }
 
-impl Task {
-    fn key(&self) -> (i64, u64) {
-        (self.arrival_ms, self.seq)
-    }
-}
-
 /// Collects tasks in any order and writes them sorted by (arrival, seq).
 #[derive(Debug)]
 pub struct Sorter {
-    buffer: Vec<Task>,
-    limit: usize,
-    runs: Vec<File>,
+    sort: ExternalSort<Task>,
     min_arrival_ms: Option<i64>,
-    len: u64,
 }
 
 impl Sorter {
     /// A sorter keeping at most `limit` tasks in memory.
     pub fn new(limit: usize) -> Sorter {
         Sorter {
-            buffer: Vec::new(),
-            limit: limit.max(1),
-            runs: Vec::new(),
+            sort: ExternalSort::new(limit),
             min_arrival_ms: None,
-            len: 0,
         }
     }
 
     /// Tasks pushed so far.
     pub fn len(&self) -> u64 {
-        self.len
+        self.sort.len()
     }
 
     /// Whether no task was pushed.
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.sort.is_empty()
     }
 
     /// The earliest arrival pushed so far.
@@ -79,7 +66,7 @@ impl Sorter {
 
     /// Sorted runs spilled to temporary files so far.
     pub fn runs(&self) -> usize {
-        self.runs.len()
+        self.sort.spills()
     }
 
     /// Add a task.
@@ -88,67 +75,18 @@ impl Sorter {
             self.min_arrival_ms
                 .map_or(task.arrival_ms, |m| m.min(task.arrival_ms)),
         );
-        self.len += 1;
-        self.buffer.push(task);
-        if self.buffer.len() >= self.limit {
-            self.spill().map_err(ImportError::Spill)?;
-        }
-        Ok(())
-    }
-
-    fn spill(&mut self) -> std::io::Result<()> {
-        self.buffer.sort_unstable_by_key(Task::key);
-        let mut file = tempfile::tempfile()?;
-        {
-            let mut w = BufWriter::with_capacity(1 << 16, &mut file);
-            for t in self.buffer.drain(..) {
-                encode(&t, &mut w)?;
-            }
-            w.flush()?;
-        }
-        file.seek(SeekFrom::Start(0))?;
-        self.runs.push(file);
-        Ok(())
+        self.sort.push(task).map_err(ImportError::Spill)
     }
 
     /// Write the header and every task, sorted, with arrivals shifted so the first is 0.
-    pub fn finish(mut self, out: impl Write) -> Result<(), ImportError> {
+    pub fn finish(self, out: impl Write) -> Result<(), ImportError> {
         let shift = self.min_arrival_ms.unwrap_or(0);
         let mut w = csv::Writer::from_writer(out);
         let werr = |e: csv::Error| ImportError::Write(e.into());
         w.write_record(HEADER).map_err(werr)?;
-        if self.runs.is_empty() {
-            self.buffer.sort_unstable_by_key(Task::key);
-            for t in &self.buffer {
-                write_task(&mut w, t, shift).map_err(werr)?;
-            }
-        } else {
-            if !self.buffer.is_empty() {
-                self.spill().map_err(ImportError::Spill)?;
-            }
-            let mut readers: Vec<BufReader<File>> = self
-                .runs
-                .drain(..)
-                .map(|f| BufReader::with_capacity(1 << 16, f))
-                .collect();
-            let mut heads: Vec<Option<Task>> = Vec::with_capacity(readers.len());
-            let mut heap = BinaryHeap::new();
-            for (i, r) in readers.iter_mut().enumerate() {
-                let t = decode(r).map_err(ImportError::Spill)?;
-                if let Some(t) = &t {
-                    heap.push(Reverse((t.key(), i)));
-                }
-                heads.push(t);
-            }
-            while let Some(Reverse((_, i))) = heap.pop() {
-                let Some(t) = heads[i].take() else { continue };
-                write_task(&mut w, &t, shift).map_err(werr)?;
-                let next = decode(&mut readers[i]).map_err(ImportError::Spill)?;
-                if let Some(n) = &next {
-                    heap.push(Reverse((n.key(), i)));
-                }
-                heads[i] = next;
-            }
+        for t in self.sort.finish().map_err(ImportError::Spill)? {
+            let t = t.map_err(ImportError::Spill)?;
+            write_task(&mut w, &t, shift).map_err(werr)?;
         }
         w.flush().map_err(ImportError::Write)?;
         Ok(())
@@ -187,65 +125,81 @@ fn write_task<W: Write>(w: &mut csv::Writer<W>, t: &Task, shift: i64) -> csv::Re
     ])
 }
 
-fn put_str(s: &str, w: &mut impl Write) -> std::io::Result<()> {
-    w.write_all(&(s.len() as u64).to_le_bytes())?;
-    w.write_all(s.as_bytes())
+fn put_str(s: &str, out: &mut Vec<u8>) {
+    out.extend((s.len() as u64).to_le_bytes());
+    out.extend(s.as_bytes());
 }
 
-fn encode(t: &Task, w: &mut impl Write) -> std::io::Result<()> {
-    w.write_all(&t.arrival_ms.to_le_bytes())?;
-    w.write_all(&t.seq.to_le_bytes())?;
-    w.write_all(&t.duration_ms.to_le_bytes())?;
-    w.write_all(&t.cpu_units.to_le_bytes())?;
-    w.write_all(&t.memory_mib.to_le_bytes())?;
-    w.write_all(&t.storage_gib.map_or(u64::MAX, u64::from).to_le_bytes())?;
-    put_str(&t.task_id, w)?;
-    put_str(&t.group, w)
-}
+/// Reads a spilled task's fields in order.
+struct Fields<'a>(&'a [u8]);
 
-fn u64_of(r: &mut impl Read) -> std::io::Result<u64> {
-    let mut b = [0u8; 8];
-    r.read_exact(&mut b)?;
-    Ok(u64::from_le_bytes(b))
-}
-
-fn u32_of(r: &mut impl Read) -> std::io::Result<u32> {
-    let mut b = [0u8; 4];
-    r.read_exact(&mut b)?;
-    Ok(u32::from_le_bytes(b))
-}
-
-fn string_of(r: &mut impl Read) -> std::io::Result<String> {
-    let n = u64_of(r)?;
-    let mut s = Vec::new();
-    r.take(n).read_to_end(&mut s)?;
-    String::from_utf8(s).map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
-}
-
-/// The next task of a run, `None` at its end.
-fn decode(r: &mut impl Read) -> std::io::Result<Option<Task>> {
-    let mut b = [0u8; 8];
-    match r.read_exact(&mut b) {
-        Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::UnexpectedEof => return Ok(None),
-        Err(e) => return Err(e),
+impl Fields<'_> {
+    fn take<const N: usize>(&mut self) -> std::io::Result<[u8; N]> {
+        let cut = || {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a spilled task is cut short",
+            )
+        };
+        let (head, rest) = self.0.split_first_chunk::<N>().ok_or_else(cut)?;
+        self.0 = rest;
+        Ok(*head)
     }
-    let arrival_ms = i64::from_le_bytes(b);
-    let seq = u64_of(r)?;
-    let duration_ms = u64_of(r)?;
-    let cpu_units = u32_of(r)?;
-    let memory_mib = u32_of(r)?;
-    let storage = u64_of(r)?;
-    Ok(Some(Task {
-        arrival_ms,
-        seq,
-        duration_ms,
-        cpu_units,
-        memory_mib,
-        storage_gib: u32::try_from(storage).ok(),
-        task_id: string_of(r)?,
-        group: string_of(r)?,
-    }))
+
+    fn u64(&mut self) -> std::io::Result<u64> {
+        self.take().map(u64::from_le_bytes)
+    }
+
+    fn u32(&mut self) -> std::io::Result<u32> {
+        self.take().map(u32::from_le_bytes)
+    }
+
+    fn string(&mut self) -> std::io::Result<String> {
+        let n = usize::try_from(self.u64()?).unwrap_or(usize::MAX);
+        if n > self.0.len() {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                "a spilled task is cut short",
+            ));
+        }
+        let (s, rest) = self.0.split_at(n);
+        self.0 = rest;
+        String::from_utf8(s.to_vec())
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    }
+}
+
+impl Record for Task {
+    type Key = (i64, u64);
+
+    fn key(&self) -> (i64, u64) {
+        (self.arrival_ms, self.seq)
+    }
+
+    fn encode(&self, out: &mut Vec<u8>) {
+        out.extend(self.arrival_ms.to_le_bytes());
+        out.extend(self.seq.to_le_bytes());
+        out.extend(self.duration_ms.to_le_bytes());
+        out.extend(self.cpu_units.to_le_bytes());
+        out.extend(self.memory_mib.to_le_bytes());
+        out.extend(self.storage_gib.map_or(u64::MAX, u64::from).to_le_bytes());
+        put_str(&self.task_id, out);
+        put_str(&self.group, out);
+    }
+
+    fn decode(bytes: &[u8]) -> std::io::Result<Task> {
+        let mut f = Fields(bytes);
+        Ok(Task {
+            arrival_ms: f.take().map(i64::from_le_bytes)?,
+            seq: f.u64()?,
+            duration_ms: f.u64()?,
+            cpu_units: f.u32()?,
+            memory_mib: f.u32()?,
+            storage_gib: u32::try_from(f.u64()?).ok(),
+            task_id: f.string()?,
+            group: f.string()?,
+        })
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,7 @@
+//! Building blocks with no simulation knowledge: an external merge sort, a bit set.
+
+pub mod bit_set;
+pub mod external_sort;
+
+pub use bit_set::BitSet;
+pub use external_sort::{ExternalSort, Record, Sorted};
