@@ -25,6 +25,7 @@ macro_rules! sayln {
 }
 
 mod catalog;
+mod report;
 mod run;
 mod sweep;
 mod trace_import;
@@ -37,6 +38,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::report::{RunDataError, SweepDataError};
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
 use crate::sweep::SweepError;
@@ -60,6 +62,9 @@ enum Command {
     /// Merge the output folders of a sweep's shards (`sim sweep --shard I/N`) into the outputs
     /// of the whole sweep, checking that every run is there exactly once.
     Merge(sweep::MergeArgs),
+    /// (Re)draw the plots and report.html of a run from its CSV files and run.json, or the
+    /// plots of a sweep from its sweep.csv and sweep.json.
+    Report(report::ReportArgs),
     /// Check a scenario (and its trace) and print what it resolves to; simulate nothing.
     Validate {
         /// The scenario file (TOML).
@@ -115,6 +120,7 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Sweep(args) => sweep::sweep(&args),
         Command::Merge(args) => sweep::merge(&args),
+        Command::Report(args) => report::report(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
         Command::Trace { command } => match command {
@@ -140,6 +146,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
         c.is::<ScenarioError>()
             || c.is::<TraceError>()
             || c.is::<UsageError>()
+            || c.is::<RunDataError>()
+            || c.is::<SweepDataError>()
             || c.downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()

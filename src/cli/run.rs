@@ -7,12 +7,12 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
+use crate::cli::report::{draw_run, remove_stale};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::{ArmInfo, scenario_info};
 use crate::report::{
-    RUN_PLOT_NAMES, RunInfo, breakeven_csv, comparison_table, has_breakeven, render_png,
-    render_svg, run_json, run_plots, scaling_csv, summary_csv, tasks_csv, timeseries_csv,
-    waits_csv, write_atomic,
+    RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, run_json, scaling_csv,
+    summary_csv, tasks_csv, timeseries_csv, waits_csv, write_atomic,
 };
 use crate::sim::RunOptions;
 
@@ -36,7 +36,8 @@ pub struct RunArgs {
     /// No progress bar.
     #[arg(long)]
     quiet: bool,
-    /// Do not draw the run plots (<name>.svg and <name>.png).
+    /// Do not draw the run plots (<name>.svg and <name>.png) nor report.html (they can be drawn
+    /// later from the CSV files with `sim report DIR`).
     #[arg(long)]
     no_plots: bool,
 }
@@ -103,51 +104,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         std::fs::remove_file(&manifest)
             .with_context(|| format!("removing stale `{}`", manifest.display()))?;
     }
-    write("summary.csv", &summary_csv(&outcome))?;
-    write("timeseries.csv", &timeseries_csv(&outcome))?;
-    write("waits.csv", &waits_csv(&outcome))?;
     let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
     let breakeven = has_breakeven(&outcome);
-    let render_breakeven = |o: &_| breakeven_csv(o, &scenario);
-    for (name, wanted, render) in [
-        (
-            "tasks.csv",
-            args.tasks_csv,
-            &tasks_csv as &dyn Fn(&_) -> Vec<u8>,
-        ),
-        ("scaling.csv", scales, &scaling_csv),
-        ("breakeven.csv", breakeven, &render_breakeven),
-    ] {
-        let path = out_dir.join(name);
-        if wanted {
-            write(name, &render(&outcome))?;
-        } else if path.exists() {
-            // A file from an earlier run would not match this run's other files.
-            std::fs::remove_file(&path)
-                .with_context(|| format!("removing stale `{}`", path.display()))?;
-        }
-    }
-    let plots = if args.no_plots {
-        Vec::new()
-    } else {
-        run_plots(&outcome)
-    };
-    for name in RUN_PLOT_NAMES {
-        let plot = plots.iter().find(|p| p.name == name);
-        for (ext, render) in [("svg", render_svg as fn(&_) -> _), ("png", render_png)] {
-            let file = format!("{name}.{ext}");
-            match plot {
-                Some(p) => write(&file, &render(p)?)?,
-                None => {
-                    let path = out_dir.join(&file);
-                    if path.exists() {
-                        std::fs::remove_file(&path)
-                            .with_context(|| format!("removing stale `{}`", path.display()))?;
-                    }
-                }
-            }
-        }
-    }
     let info = RunInfo {
         sim_version: env!("CARGO_PKG_VERSION").to_string(),
         scenario: scenario.name.clone(),
@@ -169,7 +127,34 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         warnings: scenario.warnings.clone(),
         scenario_details: scenario_info(&scenario, &arms, seed),
     };
-    write("run.json", &run_json(&info))?;
+    // The plots and report.html are drawn from these bytes, as `sim report` draws them from
+    // the files.
+    let files = RunFiles {
+        summary: summary_csv(&outcome),
+        timeseries: timeseries_csv(&outcome),
+        scaling: scales.then(|| scaling_csv(&outcome)),
+        waits: Some(waits_csv(&outcome)),
+        breakeven: breakeven.then(|| breakeven_csv(&outcome, &scenario)),
+        run_json: run_json(&info),
+    };
+    write("summary.csv", &files.summary)?;
+    write("timeseries.csv", &files.timeseries)?;
+    write("waits.csv", files.waits.as_deref().unwrap_or_default())?;
+    match &files.scaling {
+        Some(bytes) => write("scaling.csv", bytes)?,
+        None => remove_stale(&out_dir.join("scaling.csv"))?,
+    }
+    if args.tasks_csv {
+        write("tasks.csv", &tasks_csv(&outcome))?;
+    } else {
+        remove_stale(&out_dir.join("tasks.csv"))?;
+    }
+    match &files.breakeven {
+        Some(bytes) => write("breakeven.csv", bytes)?,
+        None => remove_stale(&out_dir.join("breakeven.csv"))?,
+    }
+    let plots = draw_run(&out_dir, &files, !args.no_plots)?;
+    write("run.json", &files.run_json)?;
 
     say!("{}", comparison_table(&outcome))?;
     let mut files = vec!["summary.csv", "timeseries.csv", "waits.csv"];
@@ -183,12 +168,11 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         files.push("breakeven.csv");
     }
     files.push("run.json");
-    let plot_files = plots
-        .iter()
-        .map(|p| format!("{}.{{svg,png}}", p.name))
-        .collect::<Vec<_>>();
     let mut files: Vec<String> = files.into_iter().map(String::from).collect();
-    files.extend(plot_files);
+    files.extend(plots.iter().map(|p| format!("{p}.{{svg,png}}")));
+    if !args.no_plots {
+        files.push("report.html".into());
+    }
     sayln!("wrote {} in {}/", files.join(", "), out_dir.display())?;
     Ok(())
 }

@@ -1,5 +1,6 @@
-//! Run plots: each plot is first its data ([`Plot`], a pure function of the [`Outcome`]), then
-//! rendered to SVG or PNG bytes. Nothing here writes a file (the CLI hands the bytes to
+//! Run plots: each plot is first its data ([`Plot`], a pure function of the run's files read
+//! back as [`RunData`], so `sim report` redraws what `sim run` drew), then rendered to SVG or
+//! PNG bytes. Nothing here writes a file (the CLI hands the bytes to
 //! [`super::write_atomic`]).
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (plotters' `ab_glyph` feature), so a
@@ -11,7 +12,11 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
-use crate::sim::{ArmOutcome, Outcome};
+use super::downsample::downsample;
+use super::run_data::{ArmData, RunData, TimeseriesRow};
+use super::summary_plots::{
+    BREAKEVEN_PLOT, COST_BREAKDOWN_PLOT, CostBreakdownRow, breakeven_plot, cost_breakdown_plot,
+};
 
 /// DejaVu Sans 2.37 (Debian `fonts-dejavu-core`); licence in `assets/DejaVuSans-LICENSE.txt`.
 static FONT: &[u8] = include_bytes!("../../assets/DejaVuSans.ttf");
@@ -188,49 +193,74 @@ pub struct Plot {
 }
 
 /// The file stems of every run plot [`run_plots`] can return, in its order.
-pub const RUN_PLOT_NAMES: [&str; 5] = ["utilisation", "fleet", "cost", "wait_cdf", "scaling"];
+pub const RUN_PLOT_NAMES: [&str; 7] = [
+    "utilisation",
+    "fleet",
+    "cost",
+    COST_BREAKDOWN_PLOT,
+    "wait_cdf",
+    "scaling",
+    BREAKEVEN_PLOT,
+];
 
-/// Every run plot that has data, in a fixed order.
-pub fn run_plots(outcome: &Outcome) -> Vec<Plot> {
+/// Every run plot that has data, in a fixed order: the cost breakdown when summary.csv has
+/// the cost components, the break-even view when the run has breakeven.csv.
+pub fn run_plots(run: &RunData) -> Vec<Plot> {
+    let costs: Option<Vec<CostBreakdownRow>> = run.arms.iter().map(|a| a.cost.clone()).collect();
     [
-        Some(utilisation_plot(outcome)),
-        Some(fleet_plot(outcome)),
-        Some(cost_plot(outcome)),
-        Some(wait_cdf_plot(outcome)),
-        scaling_plot(outcome),
+        Some(utilisation_plot(run)),
+        Some(fleet_plot(run)),
+        Some(cost_plot(run)),
+        costs.as_deref().map(cost_breakdown_plot),
+        wait_cdf_plot(run),
+        scaling_plot(run),
+        run.breakeven.as_deref().and_then(breakeven_plot),
     ]
     .into_iter()
     .flatten()
-    .filter(|p| {
-        p.panels
-            .iter()
-            .any(|pn| pn.series.iter().any(|s| !s.points.is_empty()))
-    })
+    .filter(|p| p.panels.iter().any(Panel::has_data))
     .collect()
 }
+
+/// At most about this many points per line: longer lines are reduced by
+/// [`downsample`], which keeps every peak and trough.
+pub const MAX_POINTS: usize = 2_000;
 
 fn hours(ms: u64) -> f64 {
     ms as f64 / 3_600_000.0
 }
 
-fn solid(label: String, color: usize, points: Vec<(f64, f64)>) -> Series {
+/// A line, reduced to at most [`MAX_POINTS`] points.
+fn line(label: String, color: usize, style: LineStyle, points: &[(f64, f64)]) -> Series {
     Series {
         label,
         color,
-        style: LineStyle::Solid,
-        points,
+        style,
+        points: downsample(points, MAX_POINTS),
     }
 }
 
+fn solid(label: String, color: usize, points: &[(f64, f64)]) -> Series {
+    line(label, color, LineStyle::Solid, points)
+}
+
+/// `(hours, f(row))` for every timeseries row of `a`.
+fn over_time(a: &ArmData, f: impl Fn(&TimeseriesRow) -> f64) -> Vec<(f64, f64)> {
+    a.timeseries
+        .iter()
+        .map(|s| (hours(s.time_ms), f(s)))
+        .collect()
+}
+
 /// Percent reserved of registered at each sample where anything is registered.
-fn reserved_pct(a: &ArmOutcome, pick: fn(&crate::sim::Sample) -> (u64, u64)) -> Vec<(f64, f64)> {
+fn reserved_pct(a: &ArmData, pick: fn(&TimeseriesRow) -> (u64, u64)) -> Vec<(f64, f64)> {
     a.timeseries
         .iter()
         .filter_map(|s| {
             let (reserved, registered) = pick(s);
             (registered > 0).then(|| {
                 (
-                    hours(s.time.as_ms()),
+                    hours(s.time_ms),
                     100.0 * reserved as f64 / registered as f64,
                 )
             })
@@ -240,14 +270,14 @@ fn reserved_pct(a: &ArmOutcome, pick: fn(&crate::sim::Sample) -> (u64, u64)) -> 
 
 /// Reserved CPU and memory as a percentage of registered (Fargate: requested ÷ billed), per
 /// arm; samples with nothing registered are left out.
-pub fn utilisation_plot(outcome: &Outcome) -> Plot {
-    let panel = |what: &str, pick: fn(&crate::sim::Sample) -> (u64, u64)| Panel {
+pub fn utilisation_plot(run: &RunData) -> Plot {
+    let panel = |what: &str, pick: fn(&TimeseriesRow) -> (u64, u64)| Panel {
         y_label: format!("reserved {what} (% of registered)"),
-        series: outcome
+        series: run
             .arms
             .iter()
             .enumerate()
-            .map(|(i, a)| solid(a.arm.clone(), i, reserved_pct(a, pick)))
+            .map(|(i, a)| solid(a.arm.clone(), i, &reserved_pct(a, pick)))
             .collect(),
         ..Panel::default()
     };
@@ -264,38 +294,32 @@ pub fn utilisation_plot(outcome: &Outcome) -> Plot {
 
 /// Container instances (and, dashed, those still launching) per EC2 arm; tasks waiting for
 /// capacity per arm.
-pub fn fleet_plot(outcome: &Outcome) -> Plot {
+pub fn fleet_plot(run: &RunData) -> Plot {
     let mut instances = Vec::new();
-    for (i, a) in outcome.arms.iter().enumerate() {
+    for (i, a) in run.arms.iter().enumerate() {
         if a.launch_type != "EC2" {
             continue;
         }
-        let pts = |f: fn(&crate::sim::Sample) -> u32| {
-            a.timeseries
-                .iter()
-                .map(|s| (hours(s.time.as_ms()), f64::from(f(s))))
-                .collect()
-        };
-        instances.push(solid(a.arm.clone(), i, pts(|s| s.instances)));
-        instances.push(Series {
-            label: format!("{} launching", a.arm),
-            color: i,
-            style: LineStyle::Dashed,
-            points: pts(|s| s.instances_launching),
-        });
+        instances.push(solid(
+            a.arm.clone(),
+            i,
+            &over_time(a, |s| s.instances as f64),
+        ));
+        if a.timeseries.iter().all(|s| s.instances_launching.is_some()) {
+            let pts = over_time(a, |s| s.instances_launching.unwrap_or(0) as f64);
+            instances.push(line(
+                format!("{} launching", a.arm),
+                i,
+                LineStyle::Dashed,
+                &pts,
+            ));
+        }
     }
-    let pending = outcome
+    let pending = run
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            let pts = a
-                .timeseries
-                .iter()
-                .map(|s| (hours(s.time.as_ms()), s.tasks_pending as f64))
-                .collect();
-            solid(a.arm.clone(), i, pts)
-        })
+        .map(|(i, a)| solid(a.arm.clone(), i, &over_time(a, |s| s.tasks_pending as f64)))
         .collect();
     let mut panels = Vec::new();
     if !instances.is_empty() {
@@ -319,19 +343,12 @@ pub fn fleet_plot(outcome: &Outcome) -> Plot {
 }
 
 /// Cost accrued so far, per arm.
-pub fn cost_plot(outcome: &Outcome) -> Plot {
-    let series = outcome
+pub fn cost_plot(run: &RunData) -> Plot {
+    let series = run
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| {
-            let pts = a
-                .timeseries
-                .iter()
-                .map(|s| (hours(s.time.as_ms()), s.cost_cum_usd))
-                .collect();
-            solid(a.arm.clone(), i, pts)
-        })
+        .map(|(i, a)| solid(a.arm.clone(), i, &over_time(a, |s| s.cost_cum_usd)))
         .collect();
     Plot {
         name: "cost",
@@ -345,64 +362,60 @@ pub fn cost_plot(outcome: &Outcome) -> Plot {
     }
 }
 
-/// At most this many steps per CDF line: a million tasks draw as well as a thousand.
+/// At most this many steps per CDF line (drawn two pixels wide up to twice this many points).
 const CDF_POINTS: usize = 500;
 
-/// The empirical CDF of sorted waits, in `unit_ms` units, as a step line of at most about
-/// [`CDF_POINTS`] steps: `(w, F(w))` where F is the fraction of started tasks that waited at
-/// most `w`.
-pub fn wait_cdf(waits_ms: &[u64], unit_ms: f64) -> Vec<(f64, f64)> {
-    let n = waits_ms.len();
-    if n == 0 {
-        return Vec::new();
-    }
-    let m = CDF_POINTS.min(n);
-    let mut pts = vec![(waits_ms[0] as f64 / unit_ms, 0.0)];
-    // The first index no step covers yet.
-    let mut next = 0;
-    for k in 1..=m {
-        // The last index of the k-th of m slices of the sorted waits, moved on to the last
-        // wait equal to it (F jumps once per distinct value).
-        let mut i = (k * n).div_ceil(m) - 1;
-        if i < next {
-            continue;
+/// The empirical CDF drawn through wait quantiles `(q, wait seconds)` (q ascending), waits in
+/// units of `unit_s` seconds: the points `(wait, q)`, with the inner points of each vertical
+/// or horizontal run left out (they add nothing to the line). Between two quantiles the line
+/// is within one quantile step of the true distribution.
+pub fn wait_cdf(quantiles: &[(f64, f64)], unit_s: f64) -> Vec<(f64, f64)> {
+    let pts: Vec<(f64, f64)> = quantiles.iter().map(|&(q, w)| (w / unit_s, q)).collect();
+    let mut out: Vec<(f64, f64)> = Vec::with_capacity(pts.len());
+    for (k, &p) in pts.iter().enumerate() {
+        if let (Some(&prev), Some(&next)) = (out.last(), pts.get(k + 1)) {
+            let vertical = prev.0 == p.0 && p.0 == next.0;
+            let horizontal = prev.1 == p.1 && p.1 == next.1;
+            if vertical || horizontal || prev == p {
+                continue;
+            }
         }
-        while i + 1 < n && waits_ms[i + 1] == waits_ms[i] {
-            i += 1;
+        if out.last() != Some(&p) {
+            out.push(p);
         }
-        let x = waits_ms[i] as f64 / unit_ms;
-        let (_, y) = *pts.last().expect("starts with a point");
-        pts.push((x, y));
-        pts.push((x, (i + 1) as f64 / n as f64));
-        next = i + 1;
     }
-    pts.dedup();
-    pts
+    out
 }
 
-/// The distribution of waits (arrival to RUNNING) of the tasks that started, per arm; the unit
-/// (seconds, minutes or hours) follows the longest wait.
-pub fn wait_cdf_plot(outcome: &Outcome) -> Plot {
-    let max_ms = outcome
+/// The distribution of waits (arrival to RUNNING) of the tasks that started, per arm, from
+/// waits.csv (`None` when the run has none); the unit (seconds, minutes or hours) follows the
+/// longest wait.
+pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
+    if run.arms.iter().all(|a| a.waits.is_none()) {
+        return None;
+    }
+    let max_s = run
         .arms
         .iter()
-        .filter_map(|a| a.waits_ms.last().copied())
-        .max()
-        .unwrap_or(0);
-    let (unit, unit_ms) = if max_ms < 300_000 {
-        ("seconds", 1_000.0)
-    } else if max_ms < 3 * 3_600_000 {
-        ("minutes", 60_000.0)
+        .filter_map(|a| a.waits.as_ref()?.last().map(|w| w.1))
+        .fold(0.0, f64::max);
+    let (unit, unit_s) = if max_s < 300.0 {
+        ("seconds", 1.0)
+    } else if max_s < 3.0 * 3_600.0 {
+        ("minutes", 60.0)
     } else {
-        ("hours", 3_600_000.0)
+        ("hours", 3_600.0)
     };
-    let series = outcome
+    let series = run
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.arm.clone(), i, wait_cdf(&a.waits_ms, unit_ms)))
+        .map(|(i, a)| {
+            let q = a.waits.as_deref().unwrap_or_default();
+            solid(a.arm.clone(), i, &wait_cdf(q, unit_s))
+        })
         .collect();
-    Plot {
+    Some(Plot {
         name: "wait_cdf",
         title: "Wait for capacity (arrival to RUNNING), distribution".into(),
         x_label: format!("wait ({unit})"),
@@ -411,16 +424,16 @@ pub fn wait_cdf_plot(outcome: &Outcome) -> Plot {
             series,
             ..Panel::default()
         }],
-    }
+    })
 }
 
 /// Where an arm's capacity provider scaled: CapacityProviderReservation against its target
 /// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows. Colours
 /// go by provider, not by arm: an arm with two providers (On-Demand and Spot) shows both.
-pub fn scaling_plot(outcome: &Outcome) -> Option<Plot> {
+pub fn scaling_plot(run: &RunData) -> Option<Plot> {
     let mut series = Vec::new();
     let mut i = 0;
-    for a in &outcome.arms {
+    for a in &run.arms {
         let mut providers: Vec<&str> = Vec::new();
         for r in &a.scaling {
             if !r.provider.starts_with("service:") && !providers.contains(&r.provider.as_str()) {
@@ -434,19 +447,19 @@ pub fn scaling_plot(outcome: &Outcome) -> Option<Plot> {
             } else {
                 format!("{} {p}", a.arm)
             };
-            let metric = rows()
-                .filter_map(|r| Some((hours(r.time.as_ms()), r.metric?)))
+            let metric: Vec<_> = rows()
+                .filter_map(|r| Some((hours(r.time_ms), r.metric?)))
                 .collect();
-            let target = rows()
-                .filter_map(|r| Some((hours(r.time.as_ms()), r.target?)))
+            let target: Vec<_> = rows()
+                .filter_map(|r| Some((hours(r.time_ms), r.target?)))
                 .collect();
-            series.push(solid(label.clone(), i, metric));
-            series.push(Series {
-                label: format!("{label} target"),
-                color: i,
-                style: LineStyle::Dashed,
-                points: target,
-            });
+            series.push(solid(label.clone(), i, &metric));
+            series.push(line(
+                format!("{label} target"),
+                i,
+                LineStyle::Dashed,
+                &target,
+            ));
             i += 1;
         }
     }
@@ -1443,95 +1456,11 @@ pub fn render_png(plot: &Plot) -> Result<Vec<u8>, PlotError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::{ArmSummary, Sample, ScalingRecord};
-    use crate::time::SimTime;
+    use crate::report::run_data::fixture;
+    use crate::report::run_data::{RunData, RunFiles};
 
-    const HALF_HOUR_MS: u64 = 1_800_000;
-
-    #[allow(clippy::too_many_arguments)]
-    fn sample(
-        k: u64,
-        instances: u32,
-        launching: u32,
-        cpu: (u64, u64),
-        mem: (u64, u64),
-        pending: u64,
-        cost_cum_usd: f64,
-    ) -> Sample {
-        Sample {
-            time: SimTime(k * HALF_HOUR_MS),
-            instances,
-            cpu_registered: cpu.1,
-            cpu_reserved: cpu.0,
-            mem_registered: mem.1,
-            mem_reserved: mem.0,
-            tasks_running: 0,
-            tasks_pending: pending,
-            instances_launching: launching,
-            cost_rate_usd_h: 0.0,
-            cost_cum_usd,
-        }
-    }
-
-    fn scaling(k: u64, provider: &str, metric: Option<f64>, target: Option<f64>) -> ScalingRecord {
-        ScalingRecord {
-            time: SimTime(k * HALF_HOUR_MS),
-            provider: provider.into(),
-            metric,
-            target,
-            desired: 0,
-            running: 0,
-            action: "none",
-        }
-    }
-
-    fn arm(name: &str, launch_type: &'static str, timeseries: Vec<Sample>) -> ArmOutcome {
-        ArmOutcome {
-            arm: name.into(),
-            launch_type,
-            summary: ArmSummary::default(),
-            timeseries,
-            tasks: None,
-            scaling: Vec::new(),
-            waits_ms: Vec::new(),
-            events: 0,
-            end: SimTime(2 * HALF_HOUR_MS),
-        }
-    }
-
-    /// Two arms over an hour, sampled every half hour: an EC2 fleet growing from one instance
-    /// to two under managed scaling, and Fargate, which has nothing registered at the start.
-    fn outcome() -> Outcome {
-        let mut ec2 = arm(
-            "ec2",
-            "EC2",
-            vec![
-                sample(0, 1, 1, (0, 4096), (0, 8192), 3, 0.0),
-                sample(1, 2, 1, (2048, 4096), (4096, 8192), 1, 0.1),
-                sample(2, 2, 0, (4096, 8192), (2048, 16384), 0, 0.25),
-            ],
-        );
-        ec2.waits_ms = vec![0, 0, 1000, 5000];
-        ec2.scaling = vec![
-            scaling(0, "ec2", Some(200.0), Some(100.0)),
-            scaling(0, "service:web", Some(70.0), Some(50.0)),
-            scaling(1, "ec2", Some(150.0), Some(100.0)),
-            scaling(2, "ec2", None, Some(100.0)),
-        ];
-        let mut fargate = arm(
-            "fargate",
-            "FARGATE",
-            vec![
-                sample(0, 0, 0, (0, 0), (0, 0), 0, 0.0),
-                sample(1, 0, 0, (768, 1024), (1024, 2048), 0, 0.05),
-                sample(2, 0, 0, (1024, 1024), (2048, 2048), 0, 0.125),
-            ],
-        );
-        fargate.waits_ms = vec![30_000, 60_000];
-        Outcome {
-            seed: 1,
-            arms: vec![ec2, fargate],
-        }
+    fn run() -> RunData {
+        fixture::run()
     }
 
     fn line(label: &str, color: usize, style: LineStyle, points: &[(f64, f64)]) -> Series {
@@ -1547,7 +1476,7 @@ mod tests {
 
     #[test]
     fn utilisation_is_reserved_over_registered_where_anything_is_registered() {
-        let p = utilisation_plot(&outcome());
+        let p = utilisation_plot(&run());
         assert_eq!(p.panels.len(), 2);
         assert_eq!(p.panels[0].y_label, "reserved CPU (% of registered)");
         assert_eq!(
@@ -1568,7 +1497,7 @@ mod tests {
 
     #[test]
     fn fleet_shows_instances_of_ec2_arms_only_and_pending_tasks_of_every_arm() {
-        let p = fleet_plot(&outcome());
+        let p = fleet_plot(&run());
         assert_eq!(
             p.panels[0].series,
             vec![
@@ -1589,16 +1518,25 @@ mod tests {
             ]
         );
         // A Fargate-only run has no instances panel.
-        let mut only_fargate = outcome();
+        let mut only_fargate = run();
         only_fargate.arms.remove(0);
         let p = fleet_plot(&only_fargate);
         assert_eq!(p.panels.len(), 1);
         assert_eq!(p.panels[0].y_label, "pending tasks");
+        // A timeseries.csv without `instances_launching` has no dashed line.
+        let mut files = fixture::files();
+        let ts = fixture::TIMESERIES
+            .lines()
+            .map(|l| l.rsplit_once(',').unwrap().0.to_string() + "\n")
+            .collect::<String>();
+        files.timeseries = ts.into_bytes();
+        let p = fleet_plot(&RunData::parse(&files).unwrap());
+        assert_eq!(p.panels[0].series.len(), 1);
     }
 
     #[test]
     fn cost_is_the_cumulative_cost_per_arm() {
-        let p = cost_plot(&outcome());
+        let p = cost_plot(&run());
         assert_eq!(
             p.panels[0].series,
             vec![
@@ -1614,8 +1552,8 @@ mod tests {
     }
 
     #[test]
-    fn wait_cdf_steps_once_per_distinct_wait() {
-        let p = wait_cdf_plot(&outcome());
+    fn wait_cdf_goes_through_the_quantiles_without_inner_points_of_vertical_runs() {
+        let p = wait_cdf_plot(&run()).expect("the run has waits.csv");
         // The longest wait is a minute: seconds.
         assert_eq!(p.x_label, "wait (seconds)");
         assert_eq!(
@@ -1625,47 +1563,76 @@ mod tests {
                     "ec2",
                     0,
                     Solid,
-                    &[
-                        (0.0, 0.0),
-                        (0.0, 0.5),
-                        (1.0, 0.5),
-                        (1.0, 0.75),
-                        (5.0, 0.75),
-                        (5.0, 1.0)
-                    ]
+                    &[(0.0, 0.0), (0.0, 0.5), (1.0, 0.75), (5.0, 1.0)]
                 ),
                 line(
                     "fargate",
                     1,
                     Solid,
-                    &[(30.0, 0.0), (30.0, 0.5), (60.0, 0.5), (60.0, 1.0)]
+                    &[(30.0, 0.0), (30.0, 0.5), (60.0, 1.0)]
                 ),
+            ]
+        );
+        // Waits of hours are drawn in hours; an arm where nothing started has an empty line.
+        let mut files = fixture::files();
+        files.waits = Some(
+            b"arm,quantile,wait_s\nec2,0.000,3600.000\nec2,0.500,7200.000\nec2,1.000,36000.000\n"
+                .to_vec(),
+        );
+        let p = wait_cdf_plot(&RunData::parse(&files).unwrap()).unwrap();
+        assert_eq!(p.x_label, "wait (hours)");
+        assert_eq!(
+            p.panels[0].series[0].points,
+            [(1.0, 0.0), (2.0, 0.5), (10.0, 1.0)]
+        );
+        assert_eq!(p.panels[0].series[1].points, []);
+        // No waits.csv (a run written before it existed): no wait plot.
+        files.waits = None;
+        let r = RunData::parse(&files).unwrap();
+        assert!(wait_cdf_plot(&r).is_none());
+        let names: Vec<_> = run_plots(&r).iter().map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "utilisation",
+                "fleet",
+                "cost",
+                "cost_breakdown",
+                "scaling",
+                "breakeven"
             ]
         );
     }
 
     #[test]
-    fn wait_cdf_of_many_tasks_keeps_at_most_a_few_hundred_steps() {
-        let waits: Vec<u64> = (0..100_000).collect();
-        let pts = wait_cdf(&waits, 1.0);
+    fn wait_cdf_of_1001_quantiles_of_many_tasks_is_monotone_and_short() {
+        // Quantiles of 100,000 waits 0..99,999 s, with a block of equal waits.
+        let n = 100_000_usize;
+        let q: Vec<(f64, f64)> = (0..=1000)
+            .map(|k| {
+                let rank = (k * n).div_ceil(1000).clamp(1, n);
+                let w = if (20_000..60_000).contains(&rank) {
+                    20_000
+                } else {
+                    rank - 1
+                };
+                (k as f64 / 1000.0, w as f64)
+            })
+            .collect();
+        let pts = wait_cdf(&q, 1.0);
         assert!(pts.len() <= 2 * CDF_POINTS + 1, "{}", pts.len());
         assert_eq!(pts.first(), Some(&(0.0, 0.0)));
         assert_eq!(pts.last(), Some(&(99_999.0, 1.0)));
-        assert!(pts.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 <= w[1].1));
-        // Each step's height is the true fraction of tasks at most that wait.
-        for &(x, y) in &pts[1..] {
-            let true_f = (x + 1.0) / 100_000.0;
-            assert!(
-                y <= true_f + 1e-12 && y >= true_f - 0.002 - 1e-12,
-                "({x}, {y})"
-            );
-        }
+        assert!(pts.windows(2).all(|w| w[0].0 <= w[1].0 && w[0].1 < w[1].1));
+        // The block of equal waits is one vertical step.
+        let at_block: Vec<_> = pts.iter().filter(|p| p.0 == 20_000.0).collect();
+        assert_eq!(at_block.len(), 2, "{at_block:?}");
         assert!(wait_cdf(&[], 1.0).is_empty());
     }
 
     #[test]
     fn scaling_shows_provider_rows_only_with_their_target() {
-        let p = scaling_plot(&outcome()).expect("ec2 scaled");
+        let p = scaling_plot(&run()).expect("ec2 scaled");
         assert_eq!(
             p.panels[0].series,
             vec![
@@ -1679,11 +1646,11 @@ mod tests {
             ]
         );
         // Two providers of one arm get two colours, and the provider's name.
-        let mut two = outcome();
-        two.arms[0]
-            .scaling
-            .push(scaling(1, "spot", Some(90.0), Some(100.0)));
-        let p = scaling_plot(&two).expect("ec2 scaled");
+        let mut files = fixture::files();
+        let mut two = fixture::SCALING.to_string();
+        two.push_str("1800.000,ec2,spot,90.000,100.000,1,1,none\n");
+        files.scaling = Some(two.into_bytes());
+        let p = scaling_plot(&RunData::parse(&files).unwrap()).expect("ec2 scaled");
         let got: Vec<_> = p.panels[0]
             .series
             .iter()
@@ -1698,18 +1665,96 @@ mod tests {
                 ("ec2 spot target", 1)
             ]
         );
-        let mut no_scaling = outcome();
-        no_scaling.arms[0].scaling.clear();
+        files.scaling = None;
+        let no_scaling = RunData::parse(&files).unwrap();
         assert!(scaling_plot(&no_scaling).is_none());
         let names: Vec<_> = run_plots(&no_scaling).iter().map(|p| p.name).collect();
-        assert_eq!(names, ["utilisation", "fleet", "cost", "wait_cdf"]);
-        let names: Vec<_> = run_plots(&outcome()).iter().map(|p| p.name).collect();
+        assert_eq!(
+            names,
+            [
+                "utilisation",
+                "fleet",
+                "cost",
+                "cost_breakdown",
+                "wait_cdf",
+                "breakeven"
+            ]
+        );
+        let names: Vec<_> = run_plots(&run()).iter().map(|p| p.name).collect();
         assert_eq!(names, RUN_PLOT_NAMES);
     }
 
     #[test]
+    fn cost_breakdown_and_break_even_come_from_summary_and_breakeven_csv() {
+        let plots = run_plots(&run());
+        let bars = plots
+            .iter()
+            .find(|p| p.name == "cost_breakdown")
+            .and_then(|p| p.panels[0].bars.clone())
+            .expect("a cost breakdown");
+        assert_eq!(bars.categories, ["ec2", "fargate"]);
+        let got: Vec<(&str, &[f64])> = bars
+            .components
+            .iter()
+            .map(|c| (c.label.as_str(), c.values.as_slice()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("EC2 On-Demand", &[0.15, 0.0][..]),
+                ("EC2 Spot", &[0.1, 0.0][..]),
+                ("Fargate vCPU", &[0.0, 0.1][..]),
+                ("Fargate memory", &[0.0, 0.025][..]),
+                ("Spot savings (not paid)", &[0.2, 0.0][..]),
+            ]
+        );
+        assert!(plots.iter().any(|p| p.name == "breakeven"));
+        // Without the cost columns or breakeven.csv (older runs): neither plot.
+        let mut files = fixture::files();
+        files.breakeven = None;
+        files.summary = fixture::SUMMARY
+            .lines()
+            .map(|l| l.split(',').take(22).collect::<Vec<_>>().join(",") + "\n")
+            .collect::<String>()
+            .into_bytes();
+        let names: Vec<_> = run_plots(&RunData::parse(&files).unwrap())
+            .iter()
+            .map(|p| p.name)
+            .collect();
+        assert_eq!(
+            names,
+            ["utilisation", "fleet", "cost", "wait_cdf", "scaling"]
+        );
+    }
+
+    #[test]
+    fn long_series_are_downsampled_keeping_a_spike() {
+        // A day sampled every second for one arm: 86,401 rows, one second with a pending spike.
+        let mut ts = String::from(
+            "arm,time_s,instances,cpu_registered,cpu_reserved,mem_registered,mem_reserved,tasks_running,tasks_pending,cost_rate_usd_h,cost_cum_usd\n",
+        );
+        for s in 0..=86_400 {
+            let pending = if s == 40_000 { 500 } else { s % 7 };
+            ts.push_str(&format!(
+                "ec2,{s}.000,1,1024,512,2048,1024,1,{pending},0.1,0\n"
+            ));
+        }
+        let files = RunFiles {
+            timeseries: ts.into_bytes(),
+            scaling: None,
+            waits: None,
+            ..fixture::files()
+        };
+        let p = fleet_plot(&RunData::parse(&files).unwrap());
+        let pending = &p.panels[1].series[0].points;
+        assert!(pending.len() <= MAX_POINTS, "{}", pending.len());
+        let spike = (40_000.0 / 3_600.0, 500.0);
+        assert!(pending.contains(&spike), "the spike is drawn");
+    }
+
+    #[test]
     fn renders_valid_svg_and_png_with_title_and_axis_labels() {
-        for plot in run_plots(&outcome()) {
+        for plot in run_plots(&run()) {
             let svg = String::from_utf8(render_svg(&plot).unwrap()).unwrap();
             assert!(svg.starts_with("<svg"), "{}", plot.name);
             assert!(svg.trim_end().ends_with("</svg>"), "{}", plot.name);

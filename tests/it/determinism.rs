@@ -5,7 +5,14 @@ use std::path::Path;
 
 use crate::common::{scenario, sim};
 
-const FILES: [&str; 3] = ["summary.csv", "timeseries.csv", "tasks.csv"];
+const FILES: [&str; 6] = [
+    "summary.csv",
+    "timeseries.csv",
+    "tasks.csv",
+    "waits.csv",
+    "wait_cdf.svg",
+    "report.html",
+];
 
 fn run(out: &Path, extra: &[&str], threads: &str) -> Vec<Vec<u8>> {
     let mut args = vec!["run", "", "--out", "", "--tasks-csv", "--quiet"];

@@ -11,6 +11,7 @@ mod ecs_behaviour;
 mod outputs;
 mod placement_differential;
 mod properties;
+mod report;
 mod robustness;
 mod runs;
 mod sample_replays;

@@ -73,10 +73,15 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
         written,
         [
             "breakeven.csv",
+            "breakeven.png",
+            "breakeven.svg",
             "cost.png",
             "cost.svg",
+            "cost_breakdown.png",
+            "cost_breakdown.svg",
             "fleet.png",
             "fleet.svg",
+            "report.html",
             "run.json",
             "summary.csv",
             "tasks.csv",
@@ -133,7 +138,7 @@ interruptions,eni_blocked_placements"
 }
 
 #[test]
-fn no_plots_writes_no_plots_and_removes_stale_ones() {
+fn no_plots_writes_no_plots_nor_report_and_removes_stale_ones() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
     let file = scenario("quickstart.toml");
@@ -150,9 +155,15 @@ fn no_plots_writes_no_plots_and_removes_stale_ones() {
     };
     run(&[]);
     assert!(out.join("wait_cdf.png").is_file());
+    assert!(out.join("report.html").is_file());
     let assert = run(&["--no-plots"]);
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     assert!(!stdout.contains(".svg"), "{stdout}");
+    assert!(!stdout.contains("report.html"), "{stdout}");
+    assert!(
+        !out.join("report.html").exists(),
+        "--no-plots: no report.html"
+    );
     let plots: Vec<_> = std::fs::read_dir(&out)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())

@@ -1,0 +1,563 @@
+//! report.html: one self-contained page per run (inline CSS and SVG, no script, no network):
+//! the scenario, the comparison table, every plot with a caption, and provenance. Pure: it
+//! returns the page; the CLI writes it. Nothing in it depends on the wall clock, so the page
+//! is byte-identical for a seed.
+
+use std::fmt::Write as _;
+
+use serde_json::Value;
+
+use super::run_data::{ArmData, RunData};
+
+/// One plot of the page.
+#[derive(Debug, Clone, Copy)]
+pub struct Figure<'a> {
+    /// The plot's file stem (`utilisation`, …): picks the caption.
+    pub name: &'a str,
+    /// The plot's title (the caption when the plot has no caption of its own).
+    pub title: &'a str,
+    /// The SVG document, as written to `<name>.svg`.
+    pub svg: &'a str,
+}
+
+/// What a plot shows, in one line, by file stem.
+pub fn caption(name: &str) -> Option<&'static str> {
+    Some(match name {
+        "utilisation" => {
+            "Reserved CPU and memory as a share of what is registered (EC2: the container \
+             instances; Fargate: requested ÷ billed task size), per arm over time."
+        }
+        "fleet" => {
+            "Container instances of each EC2 arm (dashed: still launching), and tasks waiting \
+             for capacity on every arm, over time."
+        }
+        "cost" => {
+            "Cost accrued since the start, per arm: the gap at the right is the difference in the bill."
+        }
+        "wait_cdf" => {
+            "Share of started tasks that waited at most a given time from arrival to RUNNING: \
+             the further left and the steeper, the better."
+        }
+        "scaling" => {
+            "Managed scaling of each capacity provider: CapacityProviderReservation against its \
+             target (dashed); above the target the provider scales out, below it scales in."
+        }
+        "cost_breakdown" => {
+            "What each arm paid, by component (EC2 On-Demand and Spot instance-hours, Fargate \
+             vCPU, memory and storage); the hatched part past it is what Spot saved against \
+             On-Demand prices."
+        }
+        "breakeven" => {
+            "Each EC2 arm's cost against the utilisation its fleet would run at, next to the \
+             Fargate arm's cost: the solid vertical line is where they cost the same for this \
+             workload, the dotted one the instance type's catalog break-even, the marker where \
+             the run was."
+        }
+        _ => return None,
+    })
+}
+
+/// `s` with `&`, `<`, `>`, `"` and `'` escaped, safe in HTML text and attribute values.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+const CSS: &str = "\
+:root { color-scheme: light; }
+body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
+  color: #1a1a1a; background: #fff; margin: 0; line-height: 1.45; }
+main { max-width: 1100px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 1.7em; margin: 0 0 4px; }
+h2 { font-size: 1.25em; margin: 32px 0 10px; border-bottom: 1px solid #ddd; padding-bottom: 4px; }
+p.lead { color: #444; margin: 0 0 12px; }
+dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 8px 0; }
+dl.facts dt { color: #555; }
+dl.facts dd { margin: 0; }
+.scroll { overflow-x: auto; }
+table { border-collapse: collapse; font-size: 0.88em; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 7px; border-bottom: 1px solid #e3e3e3; text-align: right; white-space: nowrap; }
+th { background: #f4f4f4; font-weight: 600; vertical-align: bottom; white-space: normal; }
+th:first-child, td:first-child, td.text, th.text { text-align: left; }
+td.text { white-space: normal; }
+table.arms td:first-child { white-space: nowrap; }
+tr.best td { background: #eef7ee; }
+.badge { display: inline-block; font-size: 0.78em; background: #2e7d32; color: #fff;
+  border-radius: 3px; padding: 0 5px; margin-left: 6px; vertical-align: 1px; }
+.swatch { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; }
+p.verdict { font-weight: 600; }
+figure { margin: 18px 0 28px; }
+figure svg { display: block; width: 100%; height: auto; border: 1px solid #e6e6e6; }
+figcaption { color: #444; font-size: 0.93em; margin-top: 6px; }
+footer { margin-top: 36px; color: #555; font-size: 0.88em; border-top: 1px solid #ddd; padding-top: 8px; }
+code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 0.92em; overflow-wrap: anywhere; }
+ul.warnings { color: #8a4b00; }
+@media print {
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  figure, table, tr { break-inside: avoid; page-break-inside: avoid; }
+  figure svg { border: none; }
+}
+";
+
+/// The plots' colours by arm position (Okabe and Ito), for the swatches of the table.
+const SWATCHES: [&str; 7] = [
+    "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
+];
+
+/// The page for `run`, with `figures` in order.
+pub fn report_html(run: &RunData, figures: &[Figure<'_>]) -> String {
+    let m = &run.meta;
+    let mut h = String::new();
+    let title = format!("{} — sim report", m.scenario);
+    let _ = write!(
+        h,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{}</title>\n<style>\n{CSS}</style>\n</head>\n<body>\n<main>\n",
+        escape(&title)
+    );
+    let _ = writeln!(h, "<h1>{}</h1>", escape(&m.scenario));
+    scenario_section(&mut h, run);
+    comparison_section(&mut h, run);
+    if !figures.is_empty() {
+        h.push_str("<h2>Plots</h2>\n");
+    }
+    for f in figures {
+        let _ = write!(
+            h,
+            "<figure id=\"{}\">\n{}\n<figcaption>{}</figcaption>\n</figure>\n",
+            escape(f.name),
+            f.svg.trim_end(),
+            escape(caption(f.name).unwrap_or(f.title))
+        );
+    }
+    provenance(&mut h, run);
+    h.push_str("</main>\n</body>\n</html>\n");
+    h
+}
+
+fn scenario_section(h: &mut String, run: &RunData) {
+    let m = &run.meta;
+    let detail = m.scenario_detail.as_ref().and_then(Value::as_object);
+    if let Some(d) = detail.and_then(|d| d.get("description")?.as_str()) {
+        let _ = writeln!(h, "<p class=\"lead\">{}</p>", escape(d));
+    }
+    h.push_str("<h2>Scenario</h2>\n<dl class=\"facts\">\n");
+    let mut fact = |k: &str, v: &str| {
+        let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
+    };
+    fact("scenario", &m.scenario);
+    for (k, v) in detail.into_iter().flatten() {
+        match (k.as_str(), v.as_f64()) {
+            ("name" | "description" | "arms" | "seed", _) => {}
+            ("horizon_s", Some(s)) => fact("horizon", &duration(s)),
+            ("horizon_s", None) => fact("horizon", "until the workload is done"),
+            ("metrics_interval_s", Some(s)) => fact("sampled every", &duration(s)),
+            _ => fact(&k.replace('_', " "), &value_text(v)),
+        }
+    }
+    fact("seed", &m.seed.to_string());
+    // The arms as the scenario defines them, one row each, when run.json describes them.
+    let arms: Vec<&serde_json::Map<String, Value>> = detail
+        .and_then(|d| d.get("arms")?.as_array())
+        .map(|a| a.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    if arms.is_empty() {
+        fact(
+            "arms",
+            &run.arms
+                .iter()
+                .map(|a| format!("{} ({})", a.arm, a.launch_type))
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+        h.push_str("</dl>\n");
+        return;
+    }
+    h.push_str("</dl>\n");
+    // An arm described in a line (run.json `scenario_details`) shows that line; otherwise
+    // every field is shown.
+    let keys: Vec<&str> = if arms
+        .iter()
+        .all(|a| a.get("description").is_some_and(Value::is_string))
+    {
+        vec!["name", "launch_type", "description"]
+    } else {
+        let mut keys = vec!["name"];
+        for a in &arms {
+            for k in a.keys() {
+                if !keys.contains(&k.as_str()) {
+                    keys.push(k);
+                }
+            }
+        }
+        keys
+    };
+    h.push_str("<div class=\"scroll\"><table class=\"arms\">\n<tr>");
+    for k in &keys {
+        let label = match *k {
+            "name" => "arm",
+            "launch_type" => "launch",
+            "description" => "configuration",
+            k => k,
+        };
+        let _ = write!(
+            h,
+            "<th class=\"text\">{}</th>",
+            escape(&label.replace('_', " "))
+        );
+    }
+    h.push_str("</tr>\n");
+    for a in &arms {
+        h.push_str("<tr>");
+        for k in &keys {
+            let v = a.get(*k).map(value_text).unwrap_or_default();
+            let _ = write!(h, "<td class=\"text\">{}</td>", escape(&v));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+}
+
+/// A JSON value as short text: lists comma-separated, objects as `key: value; …`.
+fn value_text(v: &Value) -> String {
+    match v {
+        Value::Null => "–".into(),
+        Value::String(s) => s.clone(),
+        Value::Array(a) => a.iter().map(value_text).collect::<Vec<_>>().join(", "),
+        Value::Object(o) => o
+            .iter()
+            .map(|(k, v)| format!("{}: {}", k.replace('_', " "), value_text(v)))
+            .collect::<Vec<_>>()
+            .join("; "),
+        Value::Bool(_) | Value::Number(_) => v.to_string(),
+    }
+}
+
+/// Seconds as hours (or minutes, or seconds when short).
+fn duration(s: f64) -> String {
+    if s >= 3_600.0 {
+        format!("{} h", trim(s / 3_600.0))
+    } else if s >= 60.0 {
+        format!("{} min", trim(s / 60.0))
+    } else {
+        format!("{} s", trim(s))
+    }
+}
+
+fn trim(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// Whether an arm did all the work (nothing rejected, nothing left pending): only such arms'
+/// costs are compared.
+fn complete(a: &ArmData) -> bool {
+    a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0
+}
+
+/// The cheapest of the arms that did all the work, when there are two or more and it does not
+/// tie with the next.
+fn cheapest(run: &RunData) -> Option<usize> {
+    let mut idx: Vec<usize> = (0..run.arms.len())
+        .filter(|&i| complete(&run.arms[i]))
+        .collect();
+    idx.sort_by(|&a, &b| {
+        run.arms[a]
+            .summary
+            .cost_usd
+            .total_cmp(&run.arms[b].summary.cost_usd)
+    });
+    let cost = |i: usize| run.arms[i].summary.cost_usd;
+    match idx.as_slice() {
+        [best, next, ..] if cost(*best) == cost(*next) => None,
+        [best, _, ..] => Some(*best),
+        _ => None,
+    }
+}
+
+fn comparison_section(h: &mut String, run: &RunData) {
+    h.push_str("<h2>Comparison</h2>\n");
+    let best = cheapest(run);
+    let mut complete_arms: Vec<&ArmData> = run.arms.iter().filter(|a| complete(a)).collect();
+    complete_arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
+    if let (Some(b), Some(next)) = (best, complete_arms.get(1)) {
+        let b = &run.arms[b];
+        let saving = next.summary.cost_usd - b.summary.cost_usd;
+        let rel = if next.summary.cost_usd > 0.0 {
+            saving / next.summary.cost_usd * 100.0
+        } else {
+            0.0
+        };
+        let _ = writeln!(
+            h,
+            "<p class=\"verdict\">Cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2}).</p>",
+            escape(&b.arm),
+            b.summary.cost_usd,
+            escape(&next.arm),
+            next.summary.cost_usd
+        );
+    }
+    let incomplete: Vec<String> = run
+        .arms
+        .iter()
+        .filter(|a| !complete(a))
+        .map(|a| escape(&a.arm))
+        .collect();
+    if !incomplete.is_empty() {
+        let _ = writeln!(
+            h,
+            "<p>Not compared: {} rejected tasks or left them pending, so its cost covers less work.</p>",
+            incomplete.join(", ")
+        );
+    }
+    let header = [
+        "arm",
+        "launch",
+        "cost",
+        "per task-hour",
+        "wait p50",
+        "wait p95",
+        "wait p99",
+        "CPU reserved",
+        "memory reserved",
+        "instance-hours",
+        "peak instances",
+        "tasks done / rejected / lost",
+    ];
+    h.push_str("<div class=\"scroll\"><table>\n<tr>");
+    for c in header {
+        let class = if c == "launch" { " class=\"text\"" } else { "" };
+        let _ = write!(h, "<th{class}>{c}</th>");
+    }
+    h.push_str("</tr>\n");
+    for (i, a) in run.arms.iter().enumerate() {
+        let s = &a.summary;
+        let is_best = best == Some(i);
+        let fargate = a.launch_type == "FARGATE";
+        let badge = if is_best {
+            "<span class=\"badge\">cheapest</span>"
+        } else {
+            ""
+        };
+        let cells = [
+            format!("${:.2}", s.cost_usd),
+            opt(s.cost_per_task_hour_usd, |c| format!("${c:.4}")),
+            opt(s.wait_p50_s, wait),
+            opt(s.wait_p95_s, wait),
+            opt(s.wait_p99_s, wait),
+            opt(s.cpu_reserved_util, pct),
+            opt(s.mem_reserved_util, pct),
+            // Fargate has no instances.
+            if fargate {
+                "–".into()
+            } else {
+                format!("{:.1}", s.instance_hours)
+            },
+            if fargate {
+                "–".into()
+            } else {
+                s.peak_instances.to_string()
+            },
+            format!(
+                "{} / {} / {}",
+                s.tasks_completed, s.tasks_rejected, s.tasks_lost
+            ),
+        ];
+        let _ = write!(
+            h,
+            "<tr{}><td><span class=\"swatch\" style=\"background:{}\"></span>{}{badge}</td><td class=\"text\">{}</td>",
+            if is_best { " class=\"best\"" } else { "" },
+            SWATCHES[i % SWATCHES.len()],
+            escape(&a.arm),
+            escape(&a.launch_type)
+        );
+        for c in cells {
+            let _ = write!(h, "<td>{}</td>", escape(&c));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
+    h.push_str(
+        "<p>Cost in USD. Waits run from a task's arrival to RUNNING (nearest-rank percentiles \
+         over the tasks that started); CPU and memory reserved are time-averaged shares of what \
+         was registered (Fargate: requested ÷ billed). The figures are those of \
+         <code>summary.csv</code>.</p>\n",
+    );
+}
+
+fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
+    v.map_or_else(|| "–".to_string(), f)
+}
+
+fn pct(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn wait(s: f64) -> String {
+    if s >= 3_600.0 {
+        format!("{:.2} h", s / 3_600.0)
+    } else if s >= 120.0 {
+        format!("{:.1} min", s / 60.0)
+    } else {
+        format!("{s:.1} s")
+    }
+}
+
+fn provenance(h: &mut String, run: &RunData) {
+    let m = &run.meta;
+    if !m.warnings.is_empty() {
+        h.push_str("<h2>Warnings</h2>\n<ul class=\"warnings\">\n");
+        for w in &m.warnings {
+            let _ = writeln!(h, "<li>{}</li>", escape(w));
+        }
+        h.push_str("</ul>\n");
+    }
+    let file = std::path::Path::new(&m.scenario_file)
+        .file_name()
+        .map_or_else(String::new, |f| f.to_string_lossy().into_owned());
+    let _ = writeln!(
+        h,
+        "<footer>Made by sim {} with seed {} from scenario file <code>{}</code> \
+         (SHA-256 <code>{}</code>). The same scenario file and seed give this page byte for \
+         byte; <code>sim report DIR</code> redraws it from the run's CSV files.</footer>",
+        escape(&m.sim_version),
+        m.seed,
+        escape(&file),
+        escape(&m.scenario_sha256)
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::run_data::{RunData, fixture};
+
+    fn page(run: &RunData) -> String {
+        let svg = "<svg width=\"10\" height=\"5\" viewBox=\"0 0 10 5\"></svg>\n";
+        let figs = [
+            Figure {
+                name: "cost",
+                title: "Cumulative cost",
+                svg,
+            },
+            Figure {
+                name: "new_kind",
+                title: "A <new> plot",
+                svg,
+            },
+        ];
+        report_html(run, &figs)
+    }
+
+    #[test]
+    fn the_page_has_the_table_the_plots_and_provenance_and_escapes_data() {
+        let h = page(&fixture::run());
+        assert!(h.starts_with("<!DOCTYPE html>"));
+        assert!(h.ends_with("</html>\n"));
+        assert!(
+            h.contains("<h1>tiny &lt;test&gt;</h1>"),
+            "the name is escaped"
+        );
+        assert!(!h.contains("tiny <test>"));
+        // Table: the figures of summary.csv, fargate the cheapest.
+        assert!(h.contains("<td>$0.25</td>"));
+        assert!(h.contains("<td>$0.0625</td>"));
+        assert!(h.contains("<td>30.0 s</td><td>60.0 s</td><td>60.0 s</td>"));
+        assert!(h.contains("<td>90.0%</td>"));
+        assert!(h.contains(
+            "<tr class=\"best\"><td><span class=\"swatch\" style=\"background:#D55E00\"></span>fargate<span class=\"badge\">cheapest</span>"
+        ));
+        assert_eq!(h.matches("class=\"badge\"").count(), 1);
+        assert!(h.contains("Cheapest: fargate ($0.12), 50.0% ($0.12) less than ec2 ($0.25)."));
+        // Plots: inline, each with a caption (its title when it has no caption of its own).
+        assert_eq!(h.matches("<svg").count(), 2);
+        assert!(h.contains(caption("cost").unwrap()));
+        assert!(h.contains("<figcaption>A &lt;new&gt; plot</figcaption>"));
+        // Provenance, no wall time, no network, no script.
+        assert!(h.contains("sim 9.9.9 with seed 7"));
+        assert!(h.contains("<code>tiny.toml</code>"));
+        assert!(h.contains("<code>abc123</code>"));
+        assert!(!h.contains("3.14"), "no wall time");
+        assert!(h.contains("<li>one &amp; only</li>"));
+        for bad in ["http://", "https://", "<script", "<link", "src="] {
+            assert!(!h.contains(bad), "{bad}");
+        }
+        assert!(h.contains("@media print"));
+        assert!(h.contains("break-inside: avoid"));
+        assert_eq!(h, page(&fixture::run()), "deterministic");
+    }
+
+    #[test]
+    fn a_scenario_object_in_run_json_is_shown() {
+        let mut files = fixture::files();
+        files.run_json = fixture::RUN_JSON
+            .replace(
+                r#""tiny <test>""#,
+                r#"{"name": "tiny", "description": "Two & two", "horizon_s": 86400, "seed": 7,
+                    "arms": [{"name": "ec2", "launch_type": "EC2", "instance_types": ["m5.large", "c5.large"],
+                              "capacity": {"min": 0, "max": 10}},
+                             {"name": "fargate", "launch_type": "FARGATE", "strategy": null}]}"#,
+            )
+            .into();
+        let h = page(&RunData::parse(&files).unwrap());
+        assert!(h.contains("<p class=\"lead\">Two &amp; two</p>"));
+        assert!(h.contains("<dt>horizon</dt><dd>24 h</dd>"));
+        assert!(h.contains("<th class=\"text\">instance types</th>"));
+        assert!(h.contains("<td class=\"text\">m5.large, c5.large</td>"));
+        assert!(h.contains("<td class=\"text\">max: 10; min: 0</td>"));
+        assert_eq!(h.matches("<dt>seed</dt>").count(), 1);
+    }
+
+    #[test]
+    fn arms_described_in_a_line_show_that_line() {
+        let mut files = fixture::files();
+        files.run_json = fixture::RUN_JSON
+            .replace(
+                r#""seed": 7,"#,
+                r#""seed": 7, "scenario_details": {"name": "tiny", "description": null,
+                    "horizon_s": null, "seed": 7, "metrics_interval_s": 60.0,
+                    "arms": [{"name": "ec2", "launch_type": "EC2", "instance_types": ["m5.large"],
+                              "capacity_providers": [{"name": "ec2", "min": 0}],
+                              "description": "EC2 m5.large, managed 0-10 instances, target 100%"},
+                             {"name": "fargate", "launch_type": "FARGATE", "instance_types": [],
+                              "capacity_providers": [], "description": "Fargate x86_64"}]},"#,
+            )
+            .into();
+        let h = page(&RunData::parse(&files).unwrap());
+        assert!(h.contains("<dt>horizon</dt><dd>until the workload is done</dd>"));
+        assert!(h.contains("<dt>sampled every</dt><dd>1 min</dd>"));
+        assert!(h.contains(
+            "<tr><th class=\"text\">arm</th><th class=\"text\">launch</th><th class=\"text\">configuration</th></tr>"
+        ));
+        assert!(h.contains(
+            "<tr><td class=\"text\">ec2</td><td class=\"text\">EC2</td><td class=\"text\">EC2 m5.large, managed 0-10 instances, target 100%</td></tr>"
+        ));
+        assert!(!h.contains("capacity providers"));
+        assert!(!h.contains("<p class=\"lead\">"), "no description");
+    }
+
+    #[test]
+    fn arms_that_did_less_work_are_not_marked_cheapest() {
+        let mut run = fixture::run();
+        run.arms[1].summary.tasks_rejected = 1;
+        let h = page(&run);
+        assert!(
+            !h.contains("class=\"badge\""),
+            "one complete arm: nothing to compare"
+        );
+        assert!(h.contains("Not compared: fargate"));
+        assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&#39;");
+    }
+}
