@@ -967,7 +967,7 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
             for k in 0..n {
                 let (x, y) = chart.backend_coord(&(stack_top(k), pos(k)));
                 self.text_at(
-                    &tick(paid(k)),
+                    &format!("{:.2}", paid(k)),
                     (x + 6, y),
                     Pos::new(HPos::Left, VPos::Center),
                     BLACK,
@@ -1001,7 +1001,7 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
             for k in 0..n {
                 let (x, y) = chart.backend_coord(&(pos(k), stack_top(k)));
                 self.text_at(
-                    &tick(paid(k)),
+                    &format!("{:.2}", paid(k)),
                     (x, y - 4),
                     Pos::new(HPos::Center, VPos::Bottom),
                     BLACK,
