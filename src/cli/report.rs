@@ -10,8 +10,7 @@ use anyhow::Context;
 use crate::cli::UsageError;
 use crate::report::html::{Figure, report_html};
 use crate::report::{
-    RUN_PLOT_NAMES, RunData, RunFiles, SWEEP_PLOT_NAMES, SweepData, render_png, render_svg,
-    run_plots, sweep_plots, write_atomic,
+    RUN_PLOT_NAMES, RunData, RunFiles, SweepData, render_png, render_svg, run_plots, write_atomic,
 };
 
 /// Arguments of `sim report`.
@@ -59,9 +58,8 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
             Ok(())
         }
         Folder::Sweep => {
-            let drawn = draw_sweep(dir)
+            let written = draw_sweep(dir)
                 .with_context(|| format!("reporting the sweep in `{}`", dir.display()))?;
-            let written: Vec<String> = drawn.iter().map(|n| format!("{n}.{{svg,png}}")).collect();
             sayln!("wrote {} in {}/", written.join(", "), dir.display())?;
             Ok(())
         }
@@ -115,26 +113,19 @@ pub(crate) fn draw_run(
     Ok(plots.iter().map(|p| p.name).collect())
 }
 
-/// Draw a sweep's plots (`sweep_*.svg`, `.png`) into `dir` from its sweep.csv and sweep.json,
-/// removing any an earlier sweep left that this one does not have. Returns the plots drawn.
+/// Draw a sweep's plots (`sweep_*.svg`, `.png`) and report.html into `dir` from its sweep.csv
+/// and sweep.json, as `sim sweep` does, removing any plot an earlier sweep left that this one
+/// does not have. Returns the files written.
 pub(crate) fn draw_sweep(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read(&path)
             .map_err(|e| UsageError(format!("cannot read `{}`: {e}", path.display())))
     };
-    let data = SweepData::parse(&read("sweep.csv")?, &read("sweep.json")?)?;
-    let plots = sweep_plots(&data);
-    for name in SWEEP_PLOT_NAMES {
-        if let Some(p) = plots.iter().find(|p| p.name == name) {
-            write_atomic(&dir.join(format!("{name}.svg")), &render_svg(p)?)?;
-            write_atomic(&dir.join(format!("{name}.png")), &render_png(p)?)?;
-        } else {
-            remove_stale(&dir.join(format!("{name}.svg")))?;
-            remove_stale(&dir.join(format!("{name}.png")))?;
-        }
-    }
-    Ok(plots.iter().map(|p| p.name).collect())
+    let (csv, json) = (read("sweep.csv")?, read("sweep.json")?);
+    // Bad files are bad input (exit 2), as for a run's folder.
+    SweepData::parse(&csv, &json)?;
+    Ok(crate::sweep::execute::write_plots(dir, &csv, &json)?)
 }
 
 /// Remove `path` if it exists: a file from an earlier run would not match this run's others.

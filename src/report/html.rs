@@ -73,7 +73,7 @@ pub fn escape(s: &str) -> String {
     out
 }
 
-const CSS: &str = "\
+pub(crate) const CSS: &str = "\
 :root { color-scheme: light; }
 body { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif;
   color: #1a1a1a; background: #fff; margin: 0; line-height: 1.45; }
@@ -111,7 +111,7 @@ ul.warnings { color: #8a4b00; }
 ";
 
 /// The plots' colours by arm position (Okabe and Ito), for the swatches of the table.
-const SWATCHES: [&str; 7] = [
+pub(crate) const SWATCHES: [&str; 7] = [
     "#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000",
 ];
 

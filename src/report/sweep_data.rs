@@ -56,6 +56,9 @@ pub struct SweepRow {
     pub wait_p95_mean: Option<f64>,
     /// The variant's EC2 ÷ Fargate cost ratio.
     pub ratio: Option<f64>,
+    /// The variant's cheapest arm among those that ran every task (empty: none did, or the
+    /// file has no `cheapest_arm` column).
+    pub cheapest: String,
 }
 
 /// A sweep's results: its parameters and arms (from sweep.json) and sweep.csv's rows.
@@ -109,6 +112,7 @@ impl SweepData {
         let cost_ci = col("cost_usd_ci95")?;
         let wait = col("wait_p95_s_mean")?;
         let ratio = col("ec2_fargate_cost_ratio")?;
+        let cheapest = col("cheapest_arm").ok();
         let mut rows = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| SweepDataError::Csv(e.to_string()))?;
@@ -142,6 +146,7 @@ impl SweepData {
                 cost_ci95: num(cost_ci)?,
                 wait_p95_mean: num(wait)?,
                 ratio: num(ratio)?,
+                cheapest: cheapest.map_or_else(String::new, |c| cell(c).to_string()),
             });
         }
         Ok(SweepData {

@@ -456,6 +456,7 @@ mod tests {
                         cost_ci95: Some(0.5),
                         wait_p95_mean: Some(wait),
                         ratio,
+                        cheapest: String::new(),
                     });
                 }
                 v += 1;

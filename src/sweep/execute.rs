@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
+use crate::report::html::Figure;
+use crate::report::sweep_html::sweep_report_html;
 use crate::report::{
     AppendFile, SweepData, render_png, render_svg, summary_record, sweep_plots, write_atomic,
 };
@@ -101,7 +103,10 @@ pub fn execute_buffered(
     }
     if resumed < plan.runs || shard.is_some() {
         // sweep.csv and its plots describe a finished sweep: an earlier one's would be stale.
-        let stale = PLOT_FILES.iter().flat_map(|(_, f)| f.iter().copied());
+        let stale = PLOT_FILES
+            .iter()
+            .flat_map(|(_, f)| f.iter().copied())
+            .chain([PAGE]);
         for path in std::iter::once(sweep_path.clone()).chain(stale.map(|f| dir.join(f))) {
             if path.exists() {
                 std::fs::remove_file(&path)
@@ -218,8 +223,12 @@ const PLOT_FILES: [(&str, [&str; 2]); 3] = [
     ("sweep_ratio", ["sweep_ratio.svg", "sweep_ratio.png"]),
 ];
 
+/// The sweep's page, drawn with the plots.
+const PAGE: &str = "report.html";
+
 /// Draw the sweep plots of `sweep_csv` and `sweep_json` (the bytes of sweep.csv and
-/// sweep.json) into `dir`, SVG and PNG; the names of the files written.
+/// sweep.json) into `dir`, SVG and PNG, and the sweep's report.html; the names of the files
+/// written. A plot an earlier sweep left there that this one does not draw is removed.
 pub fn write_plots(
     dir: &Path,
     sweep_csv: &[u8],
@@ -227,21 +236,44 @@ pub fn write_plots(
 ) -> Result<Vec<&'static str>, SweepError> {
     let err = |message: String| SweepError::Plots { message };
     let data = SweepData::parse(sweep_csv, sweep_json).map_err(|e| err(e.to_string()))?;
+    let meta: serde_json::Value =
+        serde_json::from_slice(sweep_json).map_err(|e| err(e.to_string()))?;
+    let plots = sweep_plots(&data);
     let mut files = Vec::new();
-    for plot in sweep_plots(&data) {
-        let Some((_, [svg, png])) = PLOT_FILES.iter().find(|(n, _)| *n == plot.name) else {
-            return Err(err(format!("no file name for plot `{}`", plot.name)));
+    let mut svgs = Vec::new();
+    for (name, [svg, png]) in PLOT_FILES {
+        let Some(plot) = plots.iter().find(|p| p.name == name) else {
+            for stale in [svg, png] {
+                let path = dir.join(stale);
+                if path.exists() {
+                    std::fs::remove_file(&path)
+                        .map_err(|error| crate::report::OutputError { path, error })?;
+                }
+            }
+            continue;
         };
-        write_atomic(
-            &dir.join(svg),
-            &render_svg(&plot).map_err(|e| err(e.to_string()))?,
-        )?;
+        let bytes = render_svg(plot).map_err(|e| err(e.to_string()))?;
+        write_atomic(&dir.join(svg), &bytes)?;
         write_atomic(
             &dir.join(png),
-            &render_png(&plot).map_err(|e| err(e.to_string()))?,
+            &render_png(plot).map_err(|e| err(e.to_string()))?,
         )?;
-        files.extend([*svg, *png]);
+        files.extend([svg, png]);
+        svgs.push((plot, String::from_utf8_lossy(&bytes).into_owned()));
     }
+    let figures: Vec<Figure<'_>> = svgs
+        .iter()
+        .map(|(p, svg)| Figure {
+            name: p.name,
+            title: &p.title,
+            svg,
+        })
+        .collect();
+    write_atomic(
+        &dir.join(PAGE),
+        sweep_report_html(&data, &meta, &figures).as_bytes(),
+    )?;
+    files.push(PAGE);
     Ok(files)
 }
 

@@ -245,6 +245,14 @@ fn sim_report_redraws_a_sweeps_plots_from_sweep_csv_and_sweep_json() {
     drawn.extend(files_ending(&out, ".png"));
     assert!(!drawn.is_empty());
     assert_eq!(drawn.len(), files_ending(&copy, ".svg").len() * 2);
+    // The sweep's page: every plot inline, and redrawn byte for byte.
+    let page =
+        std::fs::read_to_string(out.join("report.html")).expect("sim sweep wrote report.html");
+    assert_eq!(
+        page.matches("<svg").count(),
+        files_ending(&out, ".svg").len()
+    );
+    drawn.push("report.html".into());
     for f in &drawn {
         assert!(
             std::fs::read(out.join(f)).unwrap() == std::fs::read(copy.join(f)).unwrap(),
