@@ -83,7 +83,7 @@ impl AtomicFile {
             let f = self
                 .file
                 .take()
-                .expect("an uncommitted AtomicFile has its file");
+                .ok_or_else(|| std::io::Error::other("the file is already committed"))?;
             let f = f
                 .into_inner()
                 .map_err(std::io::IntoInnerError::into_error)?;

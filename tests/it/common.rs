@@ -210,3 +210,34 @@ pub fn trace_import(format: &str, input: &Path, out: &Path, extra: &[&str]) -> S
     let a = sim().args(&args).assert().success();
     String::from_utf8_lossy(&a.get_output().stdout).to_string()
 }
+
+/// ecs-facts §2.2 (line 93) [DG-CW]: the CloudWatch reservation example's cluster, a c4.4xlarge
+/// and a c4.large, and its ten tasks of 1,024 units / 2,048 MiB (still running two hours on).
+/// Prepend the horizon (and sampling step) a test wants.
+pub const CLOUDWATCH_EXAMPLE: &str = r#"
+[[instance_type]]
+name = "c4.4xlarge"
+vcpu = 16
+memory_mib = 30720
+max_enis = 8
+price_per_hour = 0.796
+[[instance_type]]
+name = "c4.large"
+vcpu = 2
+memory_mib = 3840
+max_enis = 3
+price_per_hour = 0.1
+[[workload.jobs]]
+name = "t"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 10
+duration = "2h"
+cpu = 1024
+memory = 2048
+[[arm]]
+name = "c4"
+launch_type = "EC2"
+instance_types = ["c4.4xlarge", "c4.large"]
+network_mode = "bridge"
+capacity = { fixed = 2 }
+"#;

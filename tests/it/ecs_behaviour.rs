@@ -1,7 +1,7 @@
 //! ECS and Fargate behaviour pinned with hand-built scenarios: ENI density, host ports, the
 //! CloudWatch reservation example, Fargate rounding and billing, rejection, pending order.
 
-use crate::common::{first_arm, load, run_checked};
+use crate::common::{CLOUDWATCH_EXAMPLE, first_arm, load, run_checked};
 use sim::sim::{ArmOutcome, TaskOutcome};
 
 /// Tasks running (or starting) and tasks waiting at the end of an arm's run.
@@ -102,35 +102,7 @@ fn cloudwatch_reservation_example() {
     let dir = tempfile::tempdir().unwrap();
     let s = load(
         dir.path(),
-        r#"
-horizon = "10m"
-metrics_interval = "1m"
-[[instance_type]]
-name = "c4.4xlarge"
-vcpu = 16
-memory_mib = 30720
-max_enis = 8
-price_per_hour = 0.796
-[[instance_type]]
-name = "c4.large"
-vcpu = 2
-memory_mib = 3840
-max_enis = 3
-price_per_hour = 0.1
-[[workload.jobs]]
-name = "t"
-arrival = { fixed_interval = "1ms" }
-max_tasks = 10
-duration = "1h"
-cpu = 1024
-memory = 2048
-[[arm]]
-name = "c4"
-launch_type = "EC2"
-instance_types = ["c4.4xlarge", "c4.large"]
-network_mode = "bridge"
-capacity = { fixed = 2 }
-"#,
+        &format!("horizon = \"10m\"\nmetrics_interval = \"1m\"\n{CLOUDWATCH_EXAMPLE}"),
     );
     let a = run_checked(&s, 1).arms.remove(0);
     let last = a.timeseries.last().unwrap();

@@ -5,7 +5,8 @@ use std::path::Path;
 
 use crate::common::{root, sim, write};
 
-const BASE: &str = r#"
+/// The base scenario of the sweep tests (also `sweep_sort`): two arms, one job stream.
+pub(crate) const BASE: &str = r#"
 name = "base"
 seed = 5
 horizon = "2h"

@@ -6,31 +6,7 @@ use std::path::Path;
 use std::sync::atomic::AtomicBool;
 
 use crate::common::{sim, write};
-
-const BASE: &str = r#"
-name = "base"
-seed = 11
-horizon = "1h"
-metrics_interval = "10m"
-
-[workload]
-[[workload.jobs]]
-name = "batch"
-arrival = { poisson = { per_hour = 40 } }
-duration = { exponential = { mean = "10m" } }
-cpu = 1024
-memory = 2048
-
-[[arm]]
-name = "ec2"
-launch_type = "EC2"
-instance_types = ["m5.xlarge"]
-capacity = { fixed = 2 }
-
-[[arm]]
-name = "fargate"
-launch_type = "FARGATE"
-"#;
+use crate::sweep::BASE;
 
 /// 3 variants × 3 seeds = 9 runs, 18 runs.csv rows.
 const SWEEP: &str = r#"

@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use sim::sim::{ArmOutcome, Outcome, RunOptions, TaskOutcome};
 use sim::sweep::stats::{Summary, summarise, t_quantile};
 
-use crate::common::{load, root};
+use crate::common::{CLOUDWATCH_EXAMPLE, load, root};
 
 // ---- the table ------------------------------------------------------------------------------
 
@@ -960,36 +960,7 @@ fn fargate_size_rounding_and_prices() {
 /// ecs-facts §2.2 (line 93) [DG-CW]: c4.4xlarge + c4.large, ten tasks of 1,024 units /
 /// 2,048 MiB: 55.56% CPU and 60.37% memory reservation (AWS shows 55% and 60%).
 fn cloudwatch() -> Vec<Row> {
-    let s = scenario(
-        r#"
-horizon = "1h"
-[[instance_type]]
-name = "c4.4xlarge"
-vcpu = 16
-memory_mib = 30720
-max_enis = 8
-price_per_hour = 0.796
-[[instance_type]]
-name = "c4.large"
-vcpu = 2
-memory_mib = 3840
-max_enis = 3
-price_per_hour = 0.1
-[[workload.jobs]]
-name = "t"
-arrival = { fixed_interval = "1ms" }
-max_tasks = 10
-duration = "2h"
-cpu = 1024
-memory = 2048
-[[arm]]
-name = "c4"
-launch_type = "EC2"
-instance_types = ["c4.4xlarge", "c4.large"]
-network_mode = "bridge"
-capacity = { fixed = 2 }
-"#,
-    );
+    let s = scenario(&format!("horizon = \"1h\"\n{CLOUDWATCH_EXAMPLE}"));
     let a = run(&s, 1).arms.remove(0);
     let last = a.timeseries.last().unwrap();
     let cpu = 100.0 * last.cpu_reserved as f64 / last.cpu_registered as f64;
