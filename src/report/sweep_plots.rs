@@ -85,14 +85,57 @@ impl<'a> ParamAxis<'a> {
     }
 }
 
-/// A parameter value for people: compact TOML without quotes and brackets
-/// (`["m5.large", "c5.large"]` → `m5.large,c5.large`).
+/// A parameter value (a runs.csv / sweep.csv cell, compact TOML) for people, without TOML's
+/// quotes and brackets: strings bare (`"spread"` → `spread`), a list of plain values joined by
+/// commas (`["m5.large", "c5.large"]` → `m5.large,c5.large`), a table as `key=value` pairs
+/// joined by spaces (`{ type = "binpack", field = "memory" }` → `type=binpack field=memory`,
+/// in parentheses when inside another table), a list of tables joined by `; ` and an empty list
+/// as `[]`. A cell that is not a TOML value loses its quotes and brackets only.
 pub fn display(value: &str) -> String {
-    let s: String = value
-        .chars()
-        .filter(|c| !matches!(c, '"' | '[' | ']'))
-        .collect();
-    s.replace(", ", ",")
+    match toml::from_str::<toml::Table>(&format!("v = {value}")) {
+        Ok(t) if t.len() == 1 => match t.get("v") {
+            // Numbers, booleans and dates as written (`1e-10` stays `1e-10`).
+            Some(v @ (toml::Value::String(_) | toml::Value::Array(_) | toml::Value::Table(_))) => {
+                human(v, false)
+            }
+            _ => value.trim().to_string(),
+        },
+        _ => {
+            let s: String = value
+                .chars()
+                .filter(|c| !matches!(c, '"' | '[' | ']'))
+                .collect();
+            s.replace(", ", ",")
+        }
+    }
+}
+
+/// One TOML value for people (see [`display`]); `nested` when inside a table.
+fn human(v: &toml::Value, nested: bool) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(a) if a.is_empty() => "[]".into(),
+        toml::Value::Array(a) => {
+            let sep = if a.iter().any(toml::Value::is_table) {
+                "; "
+            } else {
+                ","
+            };
+            a.iter()
+                .map(|x| human(x, nested))
+                .collect::<Vec<_>>()
+                .join(sep)
+        }
+        toml::Value::Table(t) => {
+            let pairs = t
+                .iter()
+                .map(|(k, x)| format!("{k}={}", human(x, true)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if nested { format!("({pairs})") } else { pairs }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A parameter's name for legends: its last dotted segment, or the whole path when another
@@ -652,5 +695,25 @@ mod tests {
         );
         assert_eq!(display("\"spread\""), "spread");
         assert_eq!(display("0.5"), "0.5");
+        assert_eq!(display("1280"), "1280");
+        assert_eq!(display("1e-10"), "1e-10");
+        // Whole lists of unnamed tables (sweeps over `placement_strategy`, ...).
+        assert_eq!(
+            display("[{ type = \"binpack\", field = \"memory\" }]"),
+            "type=binpack field=memory"
+        );
+        assert_eq!(
+            display(
+                "[{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"binpack\", field = \"cpu\" }]"
+            ),
+            "type=spread field=attribute:ecs.availability-zone; type=binpack field=cpu"
+        );
+        assert_eq!(
+            display("{ min = 0, max = 4, managed_scaling = { target_capacity = 80 } }"),
+            "min=0 max=4 managed_scaling=(target_capacity=80)"
+        );
+        assert_eq!(display("[]"), "[]");
+        // Not TOML: only the quotes and brackets go.
+        assert_eq!(display("[\"a\", b"), "a,b");
     }
 }
