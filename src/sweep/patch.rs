@@ -214,8 +214,15 @@ vcpu = 4
             assert!(d["arm"][1].get(key).is_none(), "{key}");
         }
         // Absent in the base: created whole as well.
-        let d = set("arm.fargate.placement_strategy", value(r#"[{ type = "random" }]"#)).unwrap();
-        assert_eq!(d["arm"][1]["placement_strategy"], value(r#"[{ type = "random" }]"#));
+        let d = set(
+            "arm.fargate.placement_strategy",
+            value(r#"[{ type = "random" }]"#),
+        )
+        .unwrap();
+        assert_eq!(
+            d["arm"][1]["placement_strategy"],
+            value(r#"[{ type = "random" }]"#)
+        );
     }
 
     #[test]

@@ -80,7 +80,10 @@ fn a_sweep_sets_whole_lists_of_unnamed_tables_and_each_variant_is_that_scenario(
     for (v, pair) in rows.chunks(2).enumerate() {
         for row in pair {
             assert_eq!(&row[at("arm.ec2.placement_strategy")], STRATEGIES[v / 2]);
-            assert_eq!(&row[at("arm.ec2.placement_constraints")], CONSTRAINTS[v % 2]);
+            assert_eq!(
+                &row[at("arm.ec2.placement_constraints")],
+                CONSTRAINTS[v % 2]
+            );
         }
     }
 
@@ -129,7 +132,10 @@ fn a_sweep_sets_whole_lists_of_unnamed_tables_and_each_variant_is_that_scenario(
     let (s_head, s_rows) = records(&out.join("sweep.csv"));
     let s_at = |n: &str| s_head.iter().position(|h| h == n).unwrap();
     assert_eq!(s_rows.len(), 12);
-    assert_eq!(&s_rows[3][s_at("arm.ec2.placement_strategy")], STRATEGIES[0]);
+    assert_eq!(
+        &s_rows[3][s_at("arm.ec2.placement_strategy")],
+        STRATEGIES[0]
+    );
     assert_eq!(
         &s_rows[3][s_at("arm.ec2.placement_constraints")],
         CONSTRAINTS[1]
