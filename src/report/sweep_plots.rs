@@ -353,9 +353,9 @@ fn fargate_name(data: &SweepData) -> &'static str {
 }
 
 /// Each EC2 arm's mean cost ÷ the cheapest FARGATE arm's ([`SweepData::ec2_vs_fargate`])
-/// across the grid. One parameter: a line per EC2 arm against it, with the break-even (ratio
-/// 1) dashed. Two or more: a heat map of the first parameter (x) by the second (y), on a colour
-/// scale centred on 1, with a black line between the cells either side of 1; one heat map per
+/// across the grid. One parameter: a line per EC2 arm against it, with the break-even (a
+/// ratio of 1) dashed. Two or more: a heat map of the first parameter (x) by the second (y), on
+/// a colour scale centred on 1, with a black line between the cells either side of 1; one heat map per
 /// EC2 arm and combination of the other parameters (at most 6; beyond that the other
 /// parameters are held at their first value, as the title says, and then at most the first 6
 /// EC2 arms are drawn). `None` without parameters or ratios (the scenario needs an EC2 arm and
@@ -428,7 +428,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
             x_label: String::new(),
             panels: vec![Panel {
                 x_axis: Some(axis.axis(data.parameters[0].clone())),
-                ..Panel::lines(&format!("EC2 cost ÷ {fargate} cost"), series)
+                ..Panel::lines(format!("EC2 cost ÷ {fargate} cost"), series)
             }],
         });
     }

@@ -126,7 +126,10 @@ fn three_arms_get_cost_vs_cheapest_and_a_ratio_plot_against_the_cheapest_fargate
         assert_eq!(&r[s_at("cheapest_arm")], *cheapest, "variant {v}");
         let want = mean(v, arm) / mean(v, cheapest);
         let got: f64 = r[s_at("cost_vs_cheapest")].parse().unwrap();
-        assert!((got - want).abs() < 2e-6, "variant {v} {arm}: {got} vs {want}");
+        assert!(
+            (got - want).abs() < 2e-6,
+            "variant {v} {arm}: {got} vs {want}"
+        );
         assert_eq!(&r[s_at("ec2_fargate_cost_ratio")], "", "two FARGATE arms");
     }
     // Variant 0: the unfinished EC2 arm cost least, but it did less work: the cheapest arm is
@@ -138,7 +141,10 @@ fn three_arms_get_cost_vs_cheapest_and_a_ratio_plot_against_the_cheapest_fargate
 
     // The ratio plot is drawn: EC2 ÷ the cheaper of the two Fargate arms, per variant.
     for ext in ["svg", "png"] {
-        assert!(out.join(format!("sweep_ratio.{ext}")).exists(), "sweep_ratio.{ext}");
+        assert!(
+            out.join(format!("sweep_ratio.{ext}")).exists(),
+            "sweep_ratio.{ext}"
+        );
     }
     let data = sim::report::SweepData::parse(
         &std::fs::read(out.join("sweep.csv")).unwrap(),
