@@ -48,14 +48,19 @@ pub struct SweepRow {
     pub values: Vec<String>,
     /// The arm.
     pub arm: String,
+    /// The arm's launch type (`EC2`, `FARGATE`).
+    pub launch_type: String,
     /// Mean cost over the seeds, USD.
     pub cost_mean: Option<f64>,
     /// 95% confidence half-width of the cost, USD (none with one seed).
     pub cost_ci95: Option<f64>,
     /// Mean p95 wait over the seeds, seconds.
     pub wait_p95_mean: Option<f64>,
-    /// The variant's EC2 ÷ Fargate cost ratio.
+    /// The variant's EC2 ÷ Fargate cost ratio (only with one EC2 and one FARGATE arm).
     pub ratio: Option<f64>,
+    /// The arm's mean cost ÷ the variant's cheapest complete arm's (none in a sweep.csv
+    /// written before the column existed).
+    pub cost_vs_cheapest: Option<f64>,
     /// The variant's cheapest arm among those that ran every task (empty: none did, or the
     /// file has no `cheapest_arm` column).
     pub cheapest: String,
@@ -98,6 +103,7 @@ impl SweepData {
         };
         let variant = col("variant")?;
         let arm = col("arm")?;
+        let launch = col("launch_type")?;
         let found = header
             .get(variant + 1..arm)
             .map(<[String]>::to_vec)
@@ -113,6 +119,7 @@ impl SweepData {
         let wait = col("wait_p95_s_mean")?;
         let ratio = col("ec2_fargate_cost_ratio")?;
         let cheapest = col("cheapest_arm").ok();
+        let vs_cheapest = col("cost_vs_cheapest").ok();
         let mut rows = Vec::new();
         for (i, rec) in r.records().enumerate() {
             let rec = rec.map_err(|e| SweepDataError::Csv(e.to_string()))?;
@@ -142,10 +149,12 @@ impl SweepData {
                 })?,
                 values: (variant + 1..arm).map(|c| cell(c).to_string()).collect(),
                 arm: cell(arm).into(),
+                launch_type: cell(launch).into(),
                 cost_mean: num(cost)?,
                 cost_ci95: num(cost_ci)?,
                 wait_p95_mean: num(wait)?,
                 ratio: num(ratio)?,
+                cost_vs_cheapest: vs_cheapest.map_or(Ok(None), num)?,
                 cheapest: cheapest.map_or_else(String::new, |c| cell(c).to_string()),
             });
         }
@@ -172,6 +181,60 @@ impl SweepData {
     /// The row of `arm` in the variant whose parameter values are `values`.
     pub fn row(&self, arm: &str, values: &[&str]) -> Option<&SweepRow> {
         self.rows.iter().find(|r| {
+            r.arm == arm
+                && r.values
+                    .iter()
+                    .map(String::as_str)
+                    .eq(values.iter().copied())
+        })
+    }
+
+    /// The arms of launch type `launch`, in scenario order.
+    pub fn arms_of(&self, launch: &str) -> Vec<&str> {
+        self.arms
+            .iter()
+            .filter(|a| {
+                self.rows
+                    .iter()
+                    .any(|r| &r.arm == *a && r.launch_type == launch)
+            })
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// Per row (aligned with [`SweepData::rows`]): for an EC2 arm, its mean cost ÷ the cheapest
+    /// FARGATE arm's (any capacity provider strategy: Fargate, Fargate Spot or a mix) in the
+    /// same variant; `None` for other arms, without both costs, or when that Fargate cost is
+    /// zero. With one EC2 and one FARGATE arm this is sweep.csv's `ec2_fargate_cost_ratio`,
+    /// taken as written; otherwise it is computed from the `cost_usd_mean` cells. Like that
+    /// column, it does not ask whether the arms ran every task. One pass over the rows.
+    pub fn ec2_vs_fargate(&self) -> Vec<Option<f64>> {
+        let mut cheapest_fargate: std::collections::BTreeMap<usize, f64> = Default::default();
+        for r in self.rows.iter().filter(|r| r.launch_type == "FARGATE") {
+            if let Some(c) = r.cost_mean {
+                let best = cheapest_fargate.entry(r.variant).or_insert(c);
+                *best = best.min(c);
+            }
+        }
+        self.rows
+            .iter()
+            .map(|r| {
+                if r.launch_type != "EC2" {
+                    return None;
+                }
+                if r.ratio.is_some() {
+                    return r.ratio;
+                }
+                let f = *cheapest_fargate.get(&r.variant)?;
+                (f > 0.0).then(|| r.cost_mean.map(|c| c / f))?
+            })
+            .collect()
+    }
+
+    /// The index in [`SweepData::rows`] of `arm`'s row in the variant whose parameter values
+    /// are `values`.
+    pub fn row_index(&self, arm: &str, values: &[&str]) -> Option<usize> {
+        self.rows.iter().position(|r| {
             r.arm == arm
                 && r.values
                     .iter()
@@ -217,12 +280,48 @@ mod tests {
         assert_eq!(d.rows[1].wait_p95_mean, None);
         assert_eq!(d.rows[0].ratio, Some(0.75));
         assert_eq!(d.rows[2].ratio, None);
+        assert_eq!(
+            d.rows[0].cost_vs_cheapest, None,
+            "a file without the column"
+        );
+        assert_eq!(d.rows[1].launch_type, "FARGATE");
         assert_eq!(d.values_of(0), ["2", "1"]);
         assert_eq!(
             d.row("ec2", &["1", "[\"m5.large\"]"]).unwrap().cost_mean,
             Some(1.0)
         );
         assert!(d.row("fargate", &["1", "[\"m5.large\"]"]).is_none());
+    }
+
+    #[test]
+    fn three_arms_compare_each_ec2_arm_with_the_cheapest_fargate_arm() {
+        let json = r#"{"parameters": ["a.x"], "arms": ["ec2", "fargate", "spot"]}"#;
+        let text = "variant,a.x,arm,launch_type,runs,cost_usd_mean,cost_usd_ci95,wait_p95_s_mean,cheapest_arm,ec2_fargate_cost_ratio,cost_vs_cheapest\n\
+            0,1,ec2,EC2,2,6,,,spot,,1.5\n\
+            0,1,fargate,FARGATE,2,5,,,spot,,1.25\n\
+            0,1,spot,FARGATE,2,4,,,spot,,1\n\
+            1,2,ec2,EC2,2,3,,,ec2,,1\n\
+            1,2,fargate,FARGATE,2,,,,ec2,,\n\
+            1,2,spot,FARGATE,2,0,,,ec2,,0\n";
+        let d = SweepData::parse(text.as_bytes(), json.as_bytes()).unwrap();
+        assert_eq!(d.arms_of("EC2"), ["ec2"]);
+        assert_eq!(d.arms_of("FARGATE"), ["fargate", "spot"]);
+        assert_eq!(d.rows[1].cost_vs_cheapest, Some(1.25));
+        assert_eq!(d.rows[4].cost_vs_cheapest, None);
+        assert_eq!(d.rows[2].launch_type, "FARGATE");
+        // 6 ÷ 4 (the cheaper Fargate arm); a zero Fargate cost gives no ratio.
+        assert_eq!(
+            d.ec2_vs_fargate(),
+            [Some(1.5), None, None, None, None, None]
+        );
+        assert_eq!(d.row_index("spot", &["2"]), Some(5));
+        // With one arm of each, the file's ratio is taken as written.
+        let two = "variant,a.x,arm,launch_type,runs,cost_usd_mean,cost_usd_ci95,wait_p95_s_mean,ec2_fargate_cost_ratio\n\
+            0,1,ec2,EC2,2,1.000001,,,0.333333\n\
+            0,1,fargate,FARGATE,2,3,,,0.333333\n";
+        let json = r#"{"parameters": ["a.x"], "arms": ["ec2", "fargate"]}"#;
+        let d = SweepData::parse(two.as_bytes(), json.as_bytes()).unwrap();
+        assert_eq!(d.ec2_vs_fargate(), [Some(0.333333), None]);
     }
 
     #[test]
@@ -244,6 +343,10 @@ mod tests {
         ));
         assert!(matches!(
             SweepData::parse(b"variant,a.x,b,arm\n", JSON.as_bytes()).unwrap_err(),
+            SweepDataError::MissingColumn(c) if c == "launch_type"
+        ));
+        assert!(matches!(
+            SweepData::parse(b"variant,a.x,b,arm,launch_type\n", JSON.as_bytes()).unwrap_err(),
             SweepDataError::MissingColumn(c) if c == "cost_usd_mean"
         ));
         assert!(matches!(

@@ -1,7 +1,8 @@
 //! A sweep's report.html: one self-contained page (inline CSS and SVG, no script, no network)
-//! with what was swept, the table of sweep.csv (mean cost ± 95% half-width and p95 wait per
-//! arm, the cheapest arm and the EC2 ÷ Fargate ratio per variant), the sweep plots with
-//! captions, and provenance from sweep.json. Pure: it returns the page; the caller writes it.
+//! with what was swept, the table of sweep.csv (mean cost ± 95% half-width, cost ÷ the
+//! cheapest arm's and p95 wait per arm, the cheapest arm and the EC2 ÷ Fargate ratio per
+//! variant), the sweep plots with captions, and provenance from sweep.json. Pure: it returns
+//! the page; the caller writes it.
 
 use std::fmt::Write as _;
 
@@ -25,8 +26,9 @@ pub fn sweep_caption(name: &str) -> Option<&'static str> {
              beats on both are joined (the frontier)."
         }
         "sweep_ratio" => {
-            "EC2 ÷ Fargate mean cost across the grid: below 1 EC2 is cheaper; the thick line \
-             separates the cells on either side of 1 (break-even)."
+            "EC2 ÷ Fargate mean cost across the grid (each EC2 arm against the cheapest \
+             Fargate arm of the variant when there are several): below 1 EC2 is cheaper; the \
+             thick line separates the cells on either side of 1 (break-even)."
         }
         _ => return None,
     })
@@ -107,15 +109,17 @@ pub fn sweep_report_html(data: &SweepData, meta: &Value, figures: &[Figure<'_>])
     h
 }
 
-/// One row per variant: parameters, per arm mean cost ± half-width and p95 wait, the cheapest
-/// arm and the ratio.
+/// One row per variant: parameters, per arm mean cost ± half-width, cost ÷ the cheapest
+/// arm's and p95 wait, the cheapest arm and the ratio.
 fn table(h: &mut String, data: &SweepData) {
     h.push_str("<h2>Results</h2>\n");
     let _ = writeln!(
         h,
-        "<p class=\"lead\">Per variant, over its seeds: mean cost ± 95% confidence half-width \
-         and mean p95 wait (arrival to RUNNING) of each arm; the cheapest arm among those that \
-         ran every task; EC2 ÷ Fargate mean cost. The figures are those of <code>sweep.csv</code>.</p>"
+        "<p class=\"lead\">Per variant, over its seeds: mean cost ± 95% confidence half-width, \
+         mean cost ÷ the cheapest arm's (<code>cost_vs_cheapest</code>; below 1 only for an arm \
+         that did not run every task) and mean p95 wait (arrival to RUNNING) of each arm; the \
+         cheapest arm among those that ran every task; EC2 ÷ Fargate mean cost (with one arm of \
+         each). The figures are those of <code>sweep.csv</code>.</p>"
     );
     h.push_str("<div class=\"scroll\"><table>\n<tr><th>variant</th>");
     for p in &data.parameters {
@@ -127,7 +131,8 @@ fn table(h: &mut String, data: &SweepData) {
         let _ = write!(
             h,
             "<th><span class=\"swatch\" style=\"background:{swatch}\"></span>{} cost</th>\
-             <th>{} p95 wait</th>",
+             <th>{} ÷ cheapest</th><th>{} p95 wait</th>",
+            escape(a),
             escape(a),
             escape(a)
         );
@@ -151,15 +156,19 @@ fn table(h: &mut String, data: &SweepData) {
                     let wait = r
                         .wait_p95_mean
                         .map_or_else(|| "–".into(), |w| format!("{w:.1} s"));
+                    let vs = r
+                        .cost_vs_cheapest
+                        .map_or_else(|| "–".into(), |x| format!("{x:.3}"));
                     let _ = write!(
                         h,
-                        "<td>{}{}</td><td>{}</td>",
+                        "<td>{}{}</td><td>{}</td><td>{}</td>",
                         money(r.cost_mean),
                         escape(&ci),
+                        escape(&vs),
                         escape(&wait)
                     );
                 }
-                None => h.push_str("<td>–</td><td>–</td>"),
+                None => h.push_str("<td>–</td><td>–</td><td>–</td>"),
             }
         }
         let ratio = first
@@ -186,11 +195,11 @@ fn table(h: &mut String, data: &SweepData) {
 mod tests {
     use super::*;
 
-    const CSV: &str = "variant,w.per_hour,arm,launch_type,runs,cost_usd_mean,cost_usd_sd,cost_usd_ci95,wait_mean_s_mean,wait_mean_s_sd,wait_mean_s_ci95,wait_p95_s_mean,wait_p95_s_sd,wait_p95_s_ci95,cpu_reserved_util_mean,cpu_reserved_util_sd,cpu_reserved_util_ci95,mem_reserved_util_mean,mem_reserved_util_sd,mem_reserved_util_ci95,cheapest_arm,ec2_fargate_cost_ratio
-0,10,ec2,EC2,2,12.5,1,0.75,,,,30,,,,,,,,,fargate,1.25
-0,10,far<gate>,FARGATE,2,10,0,0,,,,60,,,,,,,,,fargate,1.25
-1,20,ec2,EC2,2,15,1,0.75,,,,31,,,,,,,,,ec2,0.75
-1,20,far<gate>,FARGATE,2,20,0,0,,,,61,,,,,,,,,ec2,0.75
+    const CSV: &str = "variant,w.per_hour,arm,launch_type,runs,cost_usd_mean,cost_usd_sd,cost_usd_ci95,wait_mean_s_mean,wait_mean_s_sd,wait_mean_s_ci95,wait_p95_s_mean,wait_p95_s_sd,wait_p95_s_ci95,cpu_reserved_util_mean,cpu_reserved_util_sd,cpu_reserved_util_ci95,mem_reserved_util_mean,mem_reserved_util_sd,mem_reserved_util_ci95,cheapest_arm,ec2_fargate_cost_ratio,cost_vs_cheapest
+0,10,ec2,EC2,2,12.5,1,0.75,,,,30,,,,,,,,,fargate,1.25,1.25
+0,10,far<gate>,FARGATE,2,10,0,0,,,,60,,,,,,,,,fargate,1.25,1
+1,20,ec2,EC2,2,15,1,0.75,,,,31,,,,,,,,,ec2,0.75,1
+1,20,far<gate>,FARGATE,2,20,0,0,,,,61,,,,,,,,,ec2,0.75,1.333333
 ";
     const JSON: &str = r#"{"sim_version":"9.9","sweep_file":"dir/s.toml","sweep_sha256":"abc","scenario_file":"dir/base.toml","scenario_sha256":"def","parameters":["w.per_hour"],"variants":2,"seeds":2,"runs":4,"arms":["ec2","far<gate>"],"seed_rule":"rule"}"#;
 
@@ -209,7 +218,12 @@ mod tests {
         assert!(h.contains("<h1>s.toml</h1>"));
         assert!(h.contains("<code>w.per_hour</code> = 10, 20"));
         // Variant 0: ec2 $12.50 ± 0.75 and 30.0 s; the Fargate arm's name escaped.
-        assert!(h.contains("<td>$12.50 ± 0.75</td><td>30.0 s</td>"), "{h}");
+        assert!(
+            h.contains("<td>$12.50 ± 0.75</td><td>1.250</td><td>30.0 s</td>"),
+            "{h}"
+        );
+        assert!(h.contains("<td>$20.00 ± 0.00</td><td>1.333</td><td>61.0 s</td>"));
+        assert!(h.contains("<th>ec2 ÷ cheapest</th>"));
         assert!(h.contains("far&lt;gate&gt; cost"));
         assert!(!h.contains("far<gate>"));
         assert!(h.contains("<td class=\"text\">fargate</td><td>1.250</td></tr>"));

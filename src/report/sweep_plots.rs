@@ -85,14 +85,57 @@ impl<'a> ParamAxis<'a> {
     }
 }
 
-/// A parameter value for people: compact TOML without quotes and brackets
-/// (`["m5.large", "c5.large"]` → `m5.large,c5.large`).
+/// A parameter value (a runs.csv / sweep.csv cell, compact TOML) for people, without TOML's
+/// quotes and brackets: strings bare (`"spread"` → `spread`), a list of plain values joined by
+/// commas (`["m5.large", "c5.large"]` → `m5.large,c5.large`), a table as `key=value` pairs
+/// joined by spaces (`{ type = "binpack", field = "memory" }` → `type=binpack field=memory`,
+/// in parentheses when inside another table), a list of tables joined by `; ` and an empty list
+/// as `[]`. A cell that is not a TOML value loses its quotes and brackets only.
 pub fn display(value: &str) -> String {
-    let s: String = value
-        .chars()
-        .filter(|c| !matches!(c, '"' | '[' | ']'))
-        .collect();
-    s.replace(", ", ",")
+    match toml::from_str::<toml::Table>(&format!("v = {value}")) {
+        Ok(t) if t.len() == 1 => match t.get("v") {
+            // Numbers, booleans and dates as written (`1e-10` stays `1e-10`).
+            Some(v @ (toml::Value::String(_) | toml::Value::Array(_) | toml::Value::Table(_))) => {
+                human(v, false)
+            }
+            _ => value.trim().to_string(),
+        },
+        _ => {
+            let s: String = value
+                .chars()
+                .filter(|c| !matches!(c, '"' | '[' | ']'))
+                .collect();
+            s.replace(", ", ",")
+        }
+    }
+}
+
+/// One TOML value for people (see [`display`]); `nested` when inside a table.
+fn human(v: &toml::Value, nested: bool) -> String {
+    match v {
+        toml::Value::String(s) => s.clone(),
+        toml::Value::Array(a) if a.is_empty() => "[]".into(),
+        toml::Value::Array(a) => {
+            let sep = if a.iter().any(toml::Value::is_table) {
+                "; "
+            } else {
+                ","
+            };
+            a.iter()
+                .map(|x| human(x, nested))
+                .collect::<Vec<_>>()
+                .join(sep)
+        }
+        toml::Value::Table(t) => {
+            let pairs = t
+                .iter()
+                .map(|(k, x)| format!("{k}={}", human(x, true)))
+                .collect::<Vec<_>>()
+                .join(" ");
+            if nested { format!("({pairs})") } else { pairs }
+        }
+        other => other.to_string(),
+    }
 }
 
 /// A parameter's name for legends: its last dotted segment, or the whole path when another
@@ -299,43 +342,72 @@ pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
     })
 }
 
-/// Each variant's EC2 ÷ Fargate cost ratio, by its parameter values.
-fn ratio_of<'a>(data: &'a SweepData) -> impl Fn(&[&str]) -> Option<f64> + 'a {
-    move |values| {
-        data.rows
-            .iter()
-            .find(|r| {
-                r.values
-                    .iter()
-                    .map(String::as_str)
-                    .eq(values.iter().copied())
-            })
-            .and_then(|r| r.ratio)
+/// What the ratio plot divides by, in its labels: "Fargate" when the scenario has one FARGATE
+/// arm, else "cheapest Fargate" (the cheapest of its FARGATE arms, variant by variant).
+fn fargate_name(data: &SweepData) -> &'static str {
+    if data.arms_of("FARGATE").len() == 1 {
+        "Fargate"
+    } else {
+        "cheapest Fargate"
     }
 }
 
-/// The EC2 ÷ Fargate cost ratio across the grid. One parameter: a line against it, with the
-/// break-even (ratio 1) dashed. Two or more: a heat map of the first parameter (x) by the
-/// second (y), on a colour scale centred on 1, with a black line between the cells either side
-/// of 1; one heat map per combination of the other parameters (at most 6; beyond that they are
-/// held at their first value, as the title says). `None` without parameters or ratios (the
-/// scenario needs exactly one EC2 arm and one Fargate arm).
+/// Each EC2 arm's mean cost ÷ the cheapest FARGATE arm's ([`SweepData::ec2_vs_fargate`])
+/// across the grid. One parameter: a line per EC2 arm against it, with the break-even (a
+/// ratio of 1) dashed. Two or more: a heat map of the first parameter (x) by the second (y), on
+/// a colour scale centred on 1, with a black line between the cells either side of 1; one heat map per
+/// EC2 arm and combination of the other parameters (at most 6; beyond that the other
+/// parameters are held at their first value, as the title says, and then at most the first 6
+/// EC2 arms are drawn). `None` without parameters or ratios (the scenario needs an EC2 arm and
+/// a FARGATE arm).
 pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
     let n = data.parameters.len();
-    if n == 0 || data.rows.iter().all(|r| r.ratio.is_none()) {
+    let ratios = data.ec2_vs_fargate();
+    let ratio = |e: &str, values: &[&str]| ratios[data.row_index(e, values)?];
+    let ec2: Vec<&str> = data
+        .arms_of("EC2")
+        .into_iter()
+        .filter(|e| {
+            data.rows
+                .iter()
+                .zip(&ratios)
+                .any(|(r, x)| r.arm == *e && x.is_some())
+        })
+        .collect();
+    if n == 0 || ec2.is_empty() {
         return None;
     }
-    let ratio = ratio_of(data);
-    let title = "EC2 ÷ Fargate cost across the grid (below 1: EC2 cheaper)".to_string();
+    let fargate = fargate_name(data);
+    let one = ec2.len() == 1;
+    // The label of arm `e`'s ratio: "EC2 ÷ Fargate cost" with one EC2 arm.
+    let label = |e: &str| {
+        if one {
+            format!("EC2 ÷ {fargate} cost")
+        } else {
+            format!("{e} ÷ {fargate} cost")
+        }
+    };
+    let title = format!("EC2 ÷ {fargate} cost across the grid (below 1: EC2 cheaper)");
     if n == 1 {
         let axis = ParamAxis::new(data, 0);
-        let mut pts: Vec<(f64, f64)> = axis
-            .values
+        let mut series: Vec<Series> = ec2
             .iter()
-            .enumerate()
-            .filter_map(|(i, v)| Some((axis.x(i), ratio(&[v])?)))
+            .map(|e| {
+                let mut pts: Vec<(f64, f64)> = axis
+                    .values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| Some((axis.x(i), ratio(e, &[v])?)))
+                    .collect();
+                pts.sort_by(|a, b| a.0.total_cmp(&b.0));
+                Series {
+                    label: label(e),
+                    color: if one { 6 } else { arm_color(data, e) },
+                    style: LineStyle::Solid,
+                    points: pts,
+                }
+            })
             .collect();
-        pts.sort_by(|a, b| a.0.total_cmp(&b.0));
         let xs = (0..axis.values.len()).map(|i| axis.x(i));
         let (lo, hi) = match &axis.numbers {
             Some(_) => (
@@ -344,27 +416,19 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
             ),
             None => (-0.5, axis.values.len() as f64 - 0.5),
         };
-        let series = vec![
-            Series {
-                label: "EC2 ÷ Fargate cost".into(),
-                color: 6,
-                style: LineStyle::Solid,
-                points: pts,
-            },
-            Series {
-                label: "break-even (ratio 1)".into(),
-                color: 6,
-                style: LineStyle::Dashed,
-                points: vec![(lo, 1.0), (hi, 1.0)],
-            },
-        ];
+        series.push(Series {
+            label: "break-even (ratio 1)".into(),
+            color: 6,
+            style: LineStyle::Dashed,
+            points: vec![(lo, 1.0), (hi, 1.0)],
+        });
         return Some(Plot {
             name: "sweep_ratio",
             title,
             x_label: String::new(),
             panels: vec![Panel {
                 x_axis: Some(axis.axis(data.parameters[0].clone())),
-                ..Panel::lines("EC2 cost ÷ Fargate cost", series)
+                ..Panel::lines(format!("EC2 cost ÷ {fargate} cost"), series)
             }],
         });
     }
@@ -372,13 +436,13 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
     let ys = data.values_of(1);
     let rest: Vec<usize> = (2..n).collect();
     let mut combos = combinations(data, &rest);
-    let held = combos.len() > MAX_HEAT_MAPS;
+    let held = ec2.len() * combos.len() > MAX_HEAT_MAPS;
     if held {
         combos.truncate(1);
     }
-    let panels = combos
-        .iter()
-        .map(|combo| {
+    let mut panels = Vec::new();
+    for e in ec2.iter().take(MAX_HEAT_MAPS) {
+        for combo in &combos {
             let values = ys
                 .iter()
                 .map(|y| {
@@ -386,20 +450,27 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
                         .map(|x| {
                             let mut v = vec![*x, *y];
                             v.extend(combo);
-                            ratio(&v)
+                            ratio(e, &v)
                         })
                         .collect()
                 })
                 .collect();
-            let mut x_label = data.parameters[0].clone();
+            let mut notes = Vec::new();
+            if !one {
+                notes.push(format!("{e} ÷ {fargate}"));
+            }
             if !rest.is_empty() {
-                x_label = format!(
-                    "{x_label}   ({}{})",
+                notes.push(format!(
+                    "{}{}",
                     if held { "held: " } else { "" },
                     describe(data, &rest, combo)
-                );
+                ));
             }
-            Panel {
+            let mut x_label = data.parameters[0].clone();
+            if !notes.is_empty() {
+                x_label = format!("{x_label}   ({})", notes.join("; "));
+            }
+            panels.push(Panel {
                 y_label: data.parameters[1].clone(),
                 x_axis: Some(Axis {
                     label: x_label,
@@ -414,12 +485,12 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
                         below: "EC2 cheaper",
                         above: "Fargate cheaper",
                     },
-                    value_label: "EC2 ÷ Fargate cost".into(),
+                    value_label: label(e),
                 }),
                 ..Panel::default()
-            }
-        })
-        .collect();
+            });
+        }
+    }
     Some(Plot {
         name: "sweep_ratio",
         title: if held {
@@ -430,6 +501,11 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
         x_label: String::new(),
         panels,
     })
+}
+
+/// Arm `arm`'s colour: its position in the scenario.
+fn arm_color(data: &SweepData, arm: &str) -> usize {
+    data.arms.iter().position(|a| a == arm).unwrap_or(0)
 }
 
 #[cfg(test)]
@@ -447,15 +523,20 @@ mod tests {
                 let av: f64 = a.parse().unwrap_or(1.0);
                 let bv: f64 = b.parse().unwrap_or(1.0);
                 let ratio = Some((av + bv) / 10.0);
-                for (arm, cost, wait) in [("ec2", av + bv, 100.0 / av), ("fargate", 10.0, 1.0)] {
+                for (arm, launch, cost, wait) in [
+                    ("ec2", "EC2", av + bv, 100.0 / av),
+                    ("fargate", "FARGATE", 10.0, 1.0),
+                ] {
                     rows.push(SweepRow {
                         variant: v,
                         values: vec![(*a).into(), (*b).into()],
                         arm: arm.into(),
+                        launch_type: launch.into(),
                         cost_mean: Some(cost),
                         cost_ci95: Some(0.5),
                         wait_p95_mean: Some(wait),
                         ratio,
+                        cost_vs_cheapest: None,
                         cheapest: String::new(),
                     });
                 }
@@ -644,6 +725,81 @@ mod tests {
         );
     }
 
+    /// `grid` with the ratio column emptied and arms added: a second EC2 arm `ec2-b` costing
+    /// twice `ec2`, and a Fargate Spot arm `spot` (launch type FARGATE) costing 5.
+    fn three_arms(mut d: SweepData) -> SweepData {
+        let mut rows = Vec::new();
+        for pair in d.rows.chunks(2) {
+            let mut ec2 = pair[0].clone();
+            let fargate = pair[1].clone();
+            ec2.ratio = None;
+            let mut b = ec2.clone();
+            b.arm = "ec2-b".into();
+            b.cost_mean = ec2.cost_mean.map(|c| 2.0 * c);
+            let mut spot = fargate.clone();
+            spot.arm = "spot".into();
+            spot.cost_mean = Some(5.0);
+            let mut fargate = fargate;
+            fargate.ratio = None;
+            spot.ratio = None;
+            rows.extend([ec2, b, fargate, spot]);
+        }
+        d.rows = rows;
+        d.arms = ["ec2", "ec2-b", "fargate", "spot"]
+            .map(String::from)
+            .to_vec();
+        d
+    }
+
+    #[test]
+    fn ratio_with_several_arms_divides_each_ec2_arm_by_the_cheapest_fargate_arm() {
+        // Two parameters: one heat map per EC2 arm, each cell ÷ 5 (the Spot arm).
+        let d = three_arms(grid(&["4", "8"], &["1", "3"]));
+        let p = sweep_ratio_plot(&d).expect("a ratio plot with four arms");
+        assert_eq!(
+            p.title,
+            "EC2 ÷ cheapest Fargate cost across the grid (below 1: EC2 cheaper)"
+        );
+        assert_eq!(p.panels.len(), 2);
+        let h = p.panels[0].heat.as_ref().unwrap();
+        assert_eq!(
+            h.values,
+            [[Some(1.0), Some(1.8)], [Some(1.4), Some(2.2)]],
+            "(a + b) ÷ 5"
+        );
+        assert_eq!(h.value_label, "ec2 ÷ cheapest Fargate cost");
+        assert_eq!(
+            p.panels[1].x_axis.as_ref().unwrap().label,
+            "w.per_hour   (ec2-b ÷ cheapest Fargate)"
+        );
+        let h = p.panels[1].heat.as_ref().unwrap();
+        assert_eq!(h.values[0], [Some(2.0), Some(3.6)]);
+        // One parameter: a line per EC2 arm in its colour, break-even dashed.
+        let mut one = three_arms(grid(&["2", "8"], &["1"]));
+        one.parameters.truncate(1);
+        for r in &mut one.rows {
+            r.values.truncate(1);
+        }
+        let p = sweep_ratio_plot(&one).unwrap();
+        let s = &p.panels[0].series;
+        assert_eq!(s.len(), 3);
+        assert_eq!(
+            (s[0].label.as_str(), s[0].color),
+            ("ec2 ÷ cheapest Fargate cost", 0)
+        );
+        assert_eq!(s[0].points, [(2.0, 0.6), (8.0, 1.8)]);
+        assert_eq!(
+            (s[1].label.as_str(), s[1].color),
+            ("ec2-b ÷ cheapest Fargate cost", 1)
+        );
+        assert_eq!(s[1].points, [(2.0, 1.2), (8.0, 3.6)]);
+        assert_eq!(s[2].style, LineStyle::Dashed);
+        // Without a FARGATE arm there is nothing to divide by.
+        let mut no_fargate = three_arms(grid(&["2", "8"], &["1"]));
+        no_fargate.rows.retain(|r| r.launch_type == "EC2");
+        assert!(sweep_ratio_plot(&no_fargate).is_none());
+    }
+
     #[test]
     fn display_drops_toml_quotes_and_brackets() {
         assert_eq!(
@@ -652,5 +808,25 @@ mod tests {
         );
         assert_eq!(display("\"spread\""), "spread");
         assert_eq!(display("0.5"), "0.5");
+        assert_eq!(display("1280"), "1280");
+        assert_eq!(display("1e-10"), "1e-10");
+        // Whole lists of unnamed tables (sweeps over `placement_strategy`, ...).
+        assert_eq!(
+            display("[{ type = \"binpack\", field = \"memory\" }]"),
+            "type=binpack field=memory"
+        );
+        assert_eq!(
+            display(
+                "[{ type = \"spread\", field = \"attribute:ecs.availability-zone\" }, { type = \"binpack\", field = \"cpu\" }]"
+            ),
+            "type=spread field=attribute:ecs.availability-zone; type=binpack field=cpu"
+        );
+        assert_eq!(
+            display("{ min = 0, max = 4, managed_scaling = { target_capacity = 80 } }"),
+            "min=0 max=4 managed_scaling=(target_capacity=80)"
+        );
+        assert_eq!(display("[]"), "[]");
+        // Not TOML: only the quotes and brackets go.
+        assert_eq!(display("[\"a\", b"), "a,b");
     }
 }

@@ -1,9 +1,10 @@
 //! sweep.csv: per variant and arm, the parameters, then the mean, sample standard deviation and
 //! 95% confidence half-width over the seeds of the headline metrics; per variant, the cheapest
-//! arm and the EC2 ÷ Fargate cost ratio. Computed from runs.csv rows, so a resumed sweep
-//! aggregates exactly as an uninterrupted one.
+//! arm and the EC2 ÷ Fargate cost ratio; per arm, its cost ÷ the cheapest arm's. Computed from
+//! runs.csv rows, so a resumed sweep aggregates exactly as an uninterrupted one.
 
 use crate::report::csv_out::SUMMARY_COLUMNS;
+use crate::sweep::complete::Completeness;
 use crate::sweep::runs_file::{FinishedRuns, Layout};
 use crate::sweep::stats::summarise;
 
@@ -33,7 +34,7 @@ pub fn header(plan: &Layout) -> Vec<String> {
             h.push(format!("{m}_{s}"));
         }
     }
-    h.extend(["cheapest_arm", "ec2_fargate_cost_ratio"].map(String::from));
+    h.extend(["cheapest_arm", "ec2_fargate_cost_ratio", "cost_vs_cheapest"].map(String::from));
     h
 }
 
@@ -50,17 +51,23 @@ fn cell(x: Option<f64>) -> String {
 ///   its first row (runs.csv checks them against the grid).
 /// - A metric's statistics are over the runs where it has a value (a run where no task started
 ///   has no wait); `runs` counts the variant's finished runs.
-/// - `cheapest_arm`: the arm with the lowest mean cost among those that ran every task (nothing
-///   rejected or left pending) in every seed; the first in scenario order on a tie; empty when
-///   none did.
+/// - `cheapest_arm`: the arm with the lowest mean cost among the complete ones (those that ran
+///   every task in every seed, by [`Completeness`]); the first in scenario order on a tie;
+///   empty when none is complete.
 /// - `ec2_fargate_cost_ratio`: mean EC2 cost ÷ mean Fargate cost when the scenario has exactly
 ///   one EC2 arm and one FARGATE arm (and the Fargate cost is not zero), else empty.
+/// - `cost_vs_cheapest` (per arm): the arm's mean cost ÷ the cheapest arm's (DESIGN.md §7):
+///   1 for the cheapest, above 1 for a complete arm that costs more; below 1 only for an arm
+///   that is not complete (it did less work for less money). Empty when no arm is complete, the
+///   cheapest arm's cost is zero, or the arm has no cost.
 #[derive(Debug)]
 pub struct Aggregator<W: std::io::Write> {
     layout: Layout,
     w: csv::Writer<W>,
-    /// The summary columns of the metrics, then of `tasks_rejected` and `tasks_pending_at_end`.
-    columns: [usize; METRICS.len() + 2],
+    /// The runs.csv columns of the metrics.
+    columns: [usize; METRICS.len()],
+    /// Which rows ran every task.
+    completeness: Completeness,
     /// The variant being gathered.
     variant: Option<u64>,
     values: Vec<String>,
@@ -77,18 +84,15 @@ impl<W: std::io::Write> Aggregator<W> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(header(layout))?;
         let off = layout.summary_offset();
-        let mut columns = [0; METRICS.len() + 2];
-        for (c, name) in columns.iter_mut().zip(
-            METRICS
-                .iter()
-                .chain(&["tasks_rejected", "tasks_pending_at_end"]),
-        ) {
+        let mut columns = [0; METRICS.len()];
+        for (c, name) in columns.iter_mut().zip(METRICS) {
             *c = off.saturating_add(col(name));
         }
         Ok(Aggregator {
             layout: layout.clone(),
             w,
             columns,
+            completeness: Completeness::new(layout),
             variant: None,
             values: Vec::new(),
             runs: 0,
@@ -125,8 +129,7 @@ impl<W: std::io::Write> Aggregator<W> {
                 x.push(v);
             }
         }
-        let n = METRICS.len();
-        if num(self.columns[n]).unwrap_or(1.0) + num(self.columns[n + 1]).unwrap_or(1.0) != 0.0 {
+        if !self.completeness.is_complete(row) {
             self.complete[arm] = false;
         }
         Ok(())
@@ -174,6 +177,10 @@ impl<W: std::io::Write> Aggregator<W> {
             }
             rec.push(cheapest.map_or_else(String::new, |(c, _)| arms[c].0.clone()));
             rec.push(cell(ratio));
+            rec.push(cell(match (mean_cost(a), cheapest) {
+                (Some(c), Some((_, best))) if best > 0.0 => Some(c / best),
+                _ => None,
+            }));
             self.w.write_record(rec)?;
         }
         self.runs = 0;
@@ -206,4 +213,96 @@ pub fn sweep_csv(plan: &Layout, runs: &FinishedRuns) -> Vec<u8> {
         }
     }
     a.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A runs.csv row of `arm` (launch type `launch`) in run `run` with `cost` and
+    /// `pending` tasks left at the end; the other summary cells 0.
+    fn row(run: u64, arm: &str, launch: &str, cost: f64, pending: u32) -> Vec<String> {
+        let mut r = vec![run.to_string(), "0".into(), "7".into(), "x".into()];
+        r.extend(SUMMARY_COLUMNS.iter().map(|c| match *c {
+            "arm" => arm.to_string(),
+            "launch_type" => launch.to_string(),
+            "cost_usd" => cost.to_string(),
+            "tasks_pending_at_end" => pending.to_string(),
+            _ => "0".to_string(),
+        }));
+        r
+    }
+
+    fn sweep(rows: &[(u64, [(f64, u32); 3])]) -> Vec<csv::StringRecord> {
+        let layout = Layout {
+            parameters: vec!["p".into()],
+            arms: [("ec2", "EC2"), ("fargate", "FARGATE"), ("spot", "FARGATE")]
+                .map(|(a, l)| (a.to_string(), l.to_string()))
+                .to_vec(),
+            variants: 1,
+            seeds: 2,
+        };
+        let mut runs = FinishedRuns::new();
+        for (run, arms) in rows {
+            let v = layout
+                .arms
+                .iter()
+                .zip(arms)
+                .map(|((a, l), (cost, pending))| row(*run, a, l, *cost, *pending))
+                .collect();
+            runs.insert(*run, v);
+        }
+        let bytes = sweep_csv(&layout, &runs);
+        let mut r = csv::Reader::from_reader(bytes.as_slice());
+        assert_eq!(
+            r.headers()
+                .unwrap()
+                .iter()
+                .rev()
+                .take(3)
+                .collect::<Vec<_>>(),
+            ["cost_vs_cheapest", "ec2_fargate_cost_ratio", "cheapest_arm"]
+        );
+        r.records().map(Result::unwrap).collect()
+    }
+
+    fn last3(r: &csv::StringRecord) -> [&str; 3] {
+        let n = r.len();
+        [&r[n - 3], &r[n - 2], &r[n - 1]]
+    }
+
+    #[test]
+    fn cost_vs_cheapest_divides_by_the_cheapest_complete_arm() {
+        // Means over the two seeds: ec2 3, fargate 5, spot 4; all complete.
+        let rows = sweep(&[
+            (0, [(2.0, 0), (5.0, 0), (3.0, 0)]),
+            (1, [(4.0, 0), (5.0, 0), (5.0, 0)]),
+        ]);
+        assert_eq!(last3(&rows[0]), ["ec2", "", "1.000000"]);
+        assert_eq!(last3(&rows[1]), ["ec2", "", "1.666667"]);
+        assert_eq!(last3(&rows[2]), ["ec2", "", "1.333333"]);
+        // ec2 left tasks pending in one seed: it is not complete, so spot is the cheapest,
+        // and ec2's figure (below 1) says it did less work for less money.
+        let rows = sweep(&[
+            (0, [(2.0, 0), (5.0, 0), (3.0, 0)]),
+            (1, [(4.0, 9), (5.0, 0), (5.0, 0)]),
+        ]);
+        assert_eq!(last3(&rows[0]), ["spot", "", "0.750000"]);
+        assert_eq!(last3(&rows[1]), ["spot", "", "1.250000"]);
+        assert_eq!(last3(&rows[2]), ["spot", "", "1.000000"]);
+        // No arm complete: no cheapest arm and no figure.
+        let rows = sweep(&[
+            (0, [(2.0, 1), (5.0, 1), (3.0, 1)]),
+            (1, [(4.0, 0), (5.0, 0), (5.0, 0)]),
+        ]);
+        for r in &rows {
+            assert_eq!(last3(r), ["", "", ""]);
+        }
+        // The cheapest complete arm cost nothing: no ratio to it.
+        let rows = sweep(&[
+            (0, [(2.0, 0), (0.0, 0), (3.0, 0)]),
+            (1, [(4.0, 0), (0.0, 0), (5.0, 0)]),
+        ]);
+        assert_eq!(last3(&rows[0]), ["fargate", "", ""]);
+    }
 }

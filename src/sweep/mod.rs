@@ -6,12 +6,14 @@
 //! - [`plan`]: the grid, the run index and per-run seeds; every variant validated up front.
 //! - [`execute`](mod@execute): the runs, runs.csv as they finish, `--resume`, a clean stop.
 //! - [`runs_file`], [`aggregate`], [`meta`]: runs.csv, sweep.csv and sweep.json (render bytes).
+//! - [`complete`]: whether an arm's run did all its work (the cost comparisons of sweep.csv).
 //! - [`shard`]: `--shard I/N`, which runs a shard holds; [`merge`](mod@merge): `sim merge`.
 //! - [`stats`]: mean, standard deviation, Student-t confidence half-width.
 //!
 //! Depends on `scenario`, `sim` and `report`; prints nothing (the CLI does).
 
 pub mod aggregate;
+pub mod complete;
 pub mod error;
 pub mod execute;
 pub mod merge;

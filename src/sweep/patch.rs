@@ -1,10 +1,14 @@
 //! Setting one value in a scenario's TOML document by dotted path.
 //!
-//! Tables are walked by key; an array of tables (`arm`, `workload.jobs`, `workload.services`,
-//! `instance_type`, `arm.capacity_providers`, ...) is entered by the `name` of one of its
-//! elements, which may itself contain dots (`instance_type.m5.large.vcpu`: the longest name that
-//! matches wins). A key that is absent is created, tables on the way included: whether it is a
-//! legal scenario key is for the scenario validation to judge, which names it.
+//! Tables are walked by key; an array of named tables (`arm`, `workload.jobs`,
+//! `workload.services`, `instance_type`, `arm.capacity_providers`, ...) is entered by the `name`
+//! of one of its elements, which may itself contain dots (`instance_type.m5.large.vcpu`: the
+//! longest name that matches wins). Any other list (of plain values, such as `instance_types`
+//! and `availability_zones`, or of tables without a `name`, such as `placement_strategy`,
+//! `placement_constraints` and `capacity_provider_strategy`) is a value: a path ends on it and
+//! sets it whole. A key that is absent is created, tables on the way included: whether it is a
+//! legal scenario key (and the value of the right shape) is for the scenario validation to
+//! judge, which names it.
 
 /// Set `path` in `doc` to `value`. The error says what in the path names nothing.
 pub fn set_path(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result<(), String> {
@@ -19,11 +23,10 @@ pub fn set_path(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result
         let walked = segments[..=i].join(".");
         if i + 1 == segments.len() {
             if let Some(toml::Value::Array(a)) = table.get(key)
-                && !a.is_empty()
-                && a.iter().all(toml::Value::is_table)
+                && named_tables(a)
             {
                 return Err(format!(
-                    "`{walked}` is a list of tables; name one element and a key in it (`{walked}.<name>.<key>`)"
+                    "`{walked}` is a list of named tables; name one element and a key in it (`{walked}.<name>.<key>`)"
                 ));
             }
             table.insert(key.to_string(), value);
@@ -32,7 +35,16 @@ pub fn set_path(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result
         let next = table
             .entry(key.to_string())
             .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        let table_array = matches!(next, toml::Value::Array(a) if !a.is_empty() && a.iter().all(toml::Value::is_table));
+        if let toml::Value::Array(a) = next
+            && !a.is_empty()
+            && a.iter().all(toml::Value::is_table)
+            && !named_tables(a)
+        {
+            return Err(format!(
+                "`{walked}` is a list of tables without names, so its elements have no path; expected the whole list as each value (`\"{walked}\" = [[{{ .. }}], [{{ .. }}]]`)"
+            ));
+        }
+        let table_array = matches!(next, toml::Value::Array(a) if named_tables(a));
         if !table_array && !next.is_table() {
             return Err(format!(
                 "`{walked}` is {}, not a table, so it has no key `{}`",
@@ -88,6 +100,16 @@ pub fn set_path(doc: &mut toml::Table, path: &str, value: toml::Value) -> Result
     }
 }
 
+/// Whether `a` is an array of tables entered by element name (`arm`, `workload.jobs`, ...):
+/// every element a table and at least one with a `name`. A list of tables without names
+/// (`placement_strategy`, `capacity_provider_strategy`, ...) is set whole instead.
+fn named_tables(a: &[toml::Value]) -> bool {
+    !a.is_empty()
+        && a.iter().all(toml::Value::is_table)
+        && a.iter()
+            .any(|e| e.get("name").is_some_and(toml::Value::is_str))
+}
+
 fn kind(v: &toml::Value) -> &'static str {
     match v {
         toml::Value::String(_) => "a string",
@@ -114,6 +136,11 @@ arrival = { poisson = { per_hour = 60 } }
 name = "ec2-m5"
 capacity = { fixed = 3 }
 capacity_providers = [{ name = "od", weight = 1 }, { name = "spot", weight = 2 }]
+placement_strategy = [{ type = "binpack", field = "memory" }]
+placement_constraints = [{ type = "distinctInstance" }]
+capacity_provider_strategy = [{ provider = "od", weight = 1 }]
+availability_zones = ["us-east-1a", "us-east-1b"]
+instance_types = ["m5.large"]
 [[arm]]
 name = "fargate"
 [[instance_type]]
@@ -157,6 +184,47 @@ vcpu = 4
         assert_eq!(d["seed"].as_integer(), Some(7));
     }
 
+    /// The value of `toml` (one TOML value, as written in a sweep file).
+    fn value(toml: &str) -> toml::Value {
+        let t: toml::Table = toml::from_str(&format!("v = {toml}")).unwrap();
+        t["v"].clone()
+    }
+
+    #[test]
+    fn lists_of_unnamed_tables_and_of_plain_values_are_set_whole() {
+        for (key, v) in [
+            (
+                "placement_strategy",
+                r#"[{ type = "spread", field = "instanceId" }, { type = "random" }]"#,
+            ),
+            (
+                "placement_constraints",
+                r#"[{ type = "memberOf", expression = "attribute:ecs.instance-type =~ m5.*" }]"#,
+            ),
+            (
+                "capacity_provider_strategy",
+                r#"[{ provider = "spot", weight = 3 }, { provider = "od", base = 1 }]"#,
+            ),
+            ("availability_zones", r#"["us-east-1c"]"#),
+            ("instance_types", r#"["c5.large", "m5.large"]"#),
+            ("placement_strategy", "[]"),
+        ] {
+            let d = set(&format!("arm.ec2-m5.{key}"), value(v)).unwrap();
+            assert_eq!(d["arm"][0][key], value(v), "{key}");
+            assert!(d["arm"][1].get(key).is_none(), "{key}");
+        }
+        // Absent in the base: created whole as well.
+        let d = set(
+            "arm.fargate.placement_strategy",
+            value(r#"[{ type = "random" }]"#),
+        )
+        .unwrap();
+        assert_eq!(
+            d["arm"][1]["placement_strategy"],
+            value(r#"[{ type = "random" }]"#)
+        );
+    }
+
     #[test]
     fn absent_keys_are_created_for_the_validation_to_judge() {
         let d = set(
@@ -181,7 +249,15 @@ vcpu = 4
         let e = set("arm.launch_type", 1.into()).unwrap_err();
         assert!(e.contains("list of tables"), "{e}");
         let e = set("arm", 1.into()).unwrap_err();
-        assert!(e.contains("list of tables"), "{e}");
+        assert!(e.contains("list of named tables"), "{e}");
+        let e = set("arm.ec2-m5.capacity_providers", toml::Value::Array(vec![])).unwrap_err();
+        assert!(e.contains("list of named tables"), "{e}");
+        let e = set("arm.ec2-m5.placement_strategy.binpack.field", "cpu".into()).unwrap_err();
+        assert!(
+            e.contains("`arm.ec2-m5.placement_strategy` is a list of tables without names"),
+            "{e}"
+        );
+        assert!(e.contains("the whole list"), "{e}");
         let e = set("seed.x", 1.into()).unwrap_err();
         assert!(e.contains("`seed` is an integer, not a table"), "{e}");
         let e = set("a..b", 1.into()).unwrap_err();

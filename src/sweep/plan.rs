@@ -224,8 +224,14 @@ impl SweepPlan {
         let text = toml::to_string(&doc).map_err(|e| invalid(e.to_string()))?;
         let scenario = crate::scenario::load_str(&self.spec.scenario, &text).map_err(|e| {
             invalid(match e {
-                // The line and column are in the rendered variant, not a file: give the message.
-                ScenarioError::Invalid { message, .. } => message,
+                // The line and column are in the rendered variant, not a file: give the message
+                // and, when it does not name it, the key it is about.
+                ScenarioError::Invalid { message, line, .. } => match rendered_key(&text, line) {
+                    Some(key) if !message.contains(&key) => {
+                        format!("{message} (at `{key}` in the variant)")
+                    }
+                    _ => message,
+                },
                 other => other.to_string(),
             })
         })?;
@@ -262,7 +268,52 @@ impl SweepPlan {
     }
 }
 
+/// The dotted key at 1-based `line` of a rendered TOML document (`text`): the table header
+/// above it (`[[arm.placement_strategy]]` → `arm.placement_strategy`) and the key on the line,
+/// if any (`x = 1` → `arm.placement_strategy.x`). Array elements are not told apart: the sweep
+/// parameter in the message names the element.
+fn rendered_key(text: &str, line: usize) -> Option<String> {
+    let lines: Vec<&str> = text.lines().take(line).collect();
+    let here = lines.last()?.trim();
+    let header = |l: &str| {
+        let l = l.trim();
+        (l.starts_with('[') && l.ends_with(']'))
+            .then(|| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+    };
+    if let Some(h) = header(here) {
+        return Some(h);
+    }
+    let key = here.split_once('=')?.0.trim().trim_matches('"');
+    if key.is_empty() {
+        return None;
+    }
+    let table = lines.iter().rev().skip(1).find_map(|l| header(l));
+    Some(table.map_or_else(|| key.to_string(), |t| format!("{t}.{key}")))
+}
+
 /// A value as compact one-line TOML (`"m5.large"`, `["a", "b"]`, `{ fixed = 3 }`, `0.5`).
 pub fn compact(v: &toml::Value) -> String {
     v.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::rendered_key;
+
+    #[test]
+    fn the_key_of_a_rendered_line_has_its_table() {
+        let text = "seed = 1\n\n[[arm]]\nname = \"ec2\"\n\n[[arm.placement_strategy]]\ntype = \"spread\"\nx = 1\n";
+        assert_eq!(rendered_key(text, 1).as_deref(), Some("seed"));
+        assert_eq!(rendered_key(text, 4).as_deref(), Some("arm.name"));
+        assert_eq!(
+            rendered_key(text, 6).as_deref(),
+            Some("arm.placement_strategy")
+        );
+        assert_eq!(
+            rendered_key(text, 8).as_deref(),
+            Some("arm.placement_strategy.x")
+        );
+        assert_eq!(rendered_key(text, 2), None);
+        assert_eq!(rendered_key(text, 0), None);
+    }
 }

@@ -419,7 +419,7 @@ const CASES: &[Case] = &[
     sweep!(
         "unknown key in a path",
         "scenario = \"base.toml\"\n[parameters]\n\"arm.ec2.capacity.fixd\" = [1, 2]\n",
-        "error: sw.toml:3:27: variant 0 (`arm.ec2.capacity.fixd = 1`) is not a valid scenario: unknown field `fixd`, expected one of `fixed`, `min`, `max`, `managed_scaling`"
+        "error: sw.toml:3:27: variant 0 (`arm.ec2.capacity.fixd = 1`) is not a valid scenario: unknown field `fixd`, expected one of `fixed`, `min`, `max`, `managed_scaling` (at `arm.capacity.fixd` in the variant)"
     ),
     sweep!(
         "unknown job in a path",
@@ -434,7 +434,17 @@ const CASES: &[Case] = &[
     sweep!(
         "value of the wrong type",
         "scenario = \"base.toml\"\n[parameters]\n\"workload.jobs.etl.cpu\" = [\"big\"]\n",
-        "error: sw.toml:3:27: variant 0 (`workload.jobs.etl.cpu = \"big\"`) is not a valid scenario: field `cpu`: invalid type: string \"big\", expected an integer"
+        "error: sw.toml:3:27: variant 0 (`workload.jobs.etl.cpu = \"big\"`) is not a valid scenario: field `cpu`: invalid type: string \"big\", expected an integer (at `workload.jobs.cpu` in the variant)"
+    ),
+    sweep!(
+        "whole list given as one table",
+        "scenario = \"base.toml\"\n[parameters]\n\"arm.ec2.placement_strategy\" = [{ type = \"spread\", field = \"instanceId\" }]\n",
+        "error: sw.toml:3:32: variant 0 (`arm.ec2.placement_strategy = { type = \"spread\", field = \"instanceId\" }`) is not a valid scenario: invalid type: map, expected an array (at `arm.placement_strategy` in the variant)"
+    ),
+    sweep!(
+        "whole list with an unknown element",
+        "scenario = \"base.toml\"\n[parameters]\n\"arm.ec2.placement_strategy\" = [[{ type = \"binpack\", field = \"memory\" }], [{ type = \"spread\", field = \"instanceId\", order = 1 }]]\n",
+        "error: sw.toml:3:32: variant 1 (`arm.ec2.placement_strategy = [{ type = \"spread\", field = \"instanceId\", order = 1 }]`) is not a valid scenario: unknown field `order`, expected `type` or `field` (at `arm.placement_strategy.order` in the variant)"
     ),
     Case {
         kind: Kind::Sweep,

@@ -18,6 +18,8 @@ mod runs;
 mod sample_replays;
 mod slurm;
 mod sweep;
+mod sweep_arms;
+mod sweep_lists;
 mod sweep_plots;
 mod sweep_sort;
 mod trace_import;

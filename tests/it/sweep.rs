@@ -265,10 +265,17 @@ fn the_shipped_breakeven_sweep_is_valid_and_answers_its_question() {
         .assert()
         .success();
     let sweep = read(out.path().join("sweep.csv"));
+    let column = sweep
+        .lines()
+        .next()
+        .unwrap()
+        .split(',')
+        .position(|h| h == "cheapest_arm")
+        .unwrap();
     let cheapest: Vec<&str> = sweep
         .lines()
         .skip(1)
-        .map(|l| l.rsplit(',').nth(1).unwrap())
+        .map(|l| l.split(',').nth(column).unwrap())
         .collect();
     // Fargate at the lowest rate, the m5 fleet at the highest.
     assert_eq!(cheapest.first(), Some(&"fargate"));
