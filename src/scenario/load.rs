@@ -2,6 +2,7 @@
 
 mod arms;
 mod services;
+mod sizes;
 mod task_defs;
 
 use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
@@ -23,9 +24,11 @@ use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing, RawScenario,
     RawWorkload,
 };
+use crate::scenario::size::Resource;
 use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{ArrivalProcess, ReplayOptions};
+use sizes::Floor;
 
 /// Default sampling step of timeseries.csv.
 pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
@@ -322,6 +325,14 @@ impl Validator<'_> {
     fn check_task_definitions(&mut self, arm: &crate::scenario::Arm) {
         let mut found = Vec::new();
         for u in &self.task_definitions {
+            // requiresCompatibilities: ECS runs a task only on a launch type it lists.
+            let launch = match arm.kind {
+                ArmKind::Ec2(_) => "EC2",
+                ArmKind::Fargate(_) => "FARGATE",
+            };
+            if !u.compatibilities.is_empty() && !u.compatibilities.iter().any(|c| c == launch) {
+                found.push(format!("arm `{}`: the task definition of {} has requiresCompatibilities [{}], without {launch}, so ECS would not run it on this arm; sim runs it as if it were compatible", arm.name, u.what, u.compatibilities.join(", ")));
+            }
             match &arm.kind {
                 ArmKind::Ec2(e) => {
                     if let Some(m) = u.network_mode
@@ -415,7 +426,11 @@ impl Validator<'_> {
         Ok(p)
     }
 
-    fn instance_type(&self, s: &Spanned<RawInstanceType>, catalog: &Catalog) -> R<InstanceType> {
+    fn instance_type(
+        &mut self,
+        s: &Spanned<RawInstanceType>,
+        catalog: &Catalog,
+    ) -> R<InstanceType> {
         let it = s.get_ref();
         let name = it.name.get_ref().trim().to_string();
         if name.is_empty() {
@@ -425,6 +440,37 @@ impl Validator<'_> {
             ));
         }
         let base = catalog.get(&name).cloned();
+        let who = format!("instance type `{name}`");
+        let memory_mib = match &it.memory_mib {
+            Some(m) => self.size(
+                m,
+                "instance_type.memory_mib",
+                &who,
+                Resource::Memory,
+                1,
+                u64::from(u32::MAX),
+                Floor::Instance,
+            )?,
+            None => base
+                .as_ref()
+                .map(|b| b.memory_mib)
+                .ok_or_else(|| {
+                    self.err(s.span(), format!("`instance_type` `{name}` is not a built-in type, so `memory_mib` is required"))
+                })?,
+        };
+        let registered_memory_mib = match &it.registered_memory_mib {
+            Some(r) => self.size(
+                r,
+                "instance_type.registered_memory_mib",
+                &who,
+                Resource::Memory,
+                1,
+                u64::from(memory_mib),
+                Floor::Free,
+            )?,
+            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
+            None => default_registered_memory_mib(&name, memory_mib),
+        };
         let missing = |key: &str| {
             self.err(
                 s.span(),
@@ -448,20 +494,7 @@ impl Validator<'_> {
                 format!("`instance_type.vcpu`: found {vcpu}; expected at most 4096"),
             ));
         }
-        let memory_mib = positive(
-            &it.memory_mib,
-            "memory_mib",
-            base.as_ref().map(|b| b.memory_mib),
-        )?;
         let max_enis = positive(&it.max_enis, "max_enis", base.as_ref().map(|b| b.max_enis))?;
-        let registered_memory_mib = match &it.registered_memory_mib {
-            Some(r) if *r.get_ref() == 0 || *r.get_ref() > memory_mib => {
-                return Err(self.err(r.span(), format!("`instance_type.registered_memory_mib`: found {}; expected 1..={memory_mib} (at most the nominal memory)", r.get_ref())));
-            }
-            Some(r) => *r.get_ref(),
-            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
-            None => default_registered_memory_mib(&name, memory_mib),
-        };
         let trunk_tasks = match &it.trunk_tasks {
             Some(t) => Some(*t.get_ref()),
             None => base.as_ref().and_then(|b| b.trunk_tasks),
@@ -772,6 +805,7 @@ impl Validator<'_> {
                 network_mode: t.td.network_mode,
                 cpu_architecture: t.td.cpu_architecture,
                 task_level_size: t.td.task_level_size,
+                compatibilities: t.td.compatibilities.clone(),
             });
         }
         Ok(JobSpec {

@@ -89,6 +89,7 @@ impl Validator<'_> {
                 network_mode: t.td.network_mode,
                 cpu_architecture: t.td.cpu_architecture,
                 task_level_size: t.td.task_level_size,
+                compatibilities: t.td.compatibilities.clone(),
             });
         }
         let strategy = match &s.placement_strategy {
