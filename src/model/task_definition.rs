@@ -261,7 +261,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
             {
                 return Err(c.err(
                     &format!("{at_c}memory"),
-                    format!("found {h} MiB, more than the task's `memory` ({t} MiB); ECS refuses it (\"The total amount of memory reserved for all containers within a task must be lower than the task memory value\", ContainerDefinition `memory`, docs/model.md §17.3); expected at most {t}"),
+                    format!("found {h} MiB, more than the task's `memory` ({t} MiB); ECS refuses it (\"The total amount of memory reserved for all containers within a task must be lower than the task memory value\", ContainerDefinition `memory`, docs/model.md §17.3); expected at most {t} MiB"),
                 ));
             }
         }
