@@ -299,6 +299,7 @@ impl Validator<'_> {
             self.check_task_definitions(&arm);
             arms.push(arm);
         }
+        self.unused_discounts(raw.pricing.as_ref(), &arms);
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -354,6 +355,33 @@ impl Validator<'_> {
             }
         }
         self.warnings.extend(found);
+    }
+
+    /// Warnings for Spot discounts that no arm buys at (docs/model.md §17.8).
+    fn unused_discounts(&mut self, raw: Option<&RawPricing>, arms: &[crate::scenario::Arm]) {
+        let Some(p) = raw else { return };
+        let ec2_spot = arms.iter().any(|a| match &a.kind {
+            ArmKind::Ec2(e) => e
+                .providers
+                .iter()
+                .any(|p| matches!(p.purchase, crate::scenario::Purchase::Spot { .. })),
+            ArmKind::Fargate(_) => false,
+        });
+        let fargate_spot = arms.iter().any(|a| {
+            matches!(a.kind, ArmKind::Fargate(_))
+                && a.provider_strategy.iter().any(|s| {
+                    s.provider == crate::scenario::FARGATE_SPOT && (s.weight > 0 || s.base > 0)
+                })
+        });
+        if p.spot_discount.is_some() && !ec2_spot {
+            self.warnings.push("`pricing.spot_discount` has no effect: no arm has a provider with purchase = \"spot\"".to_string());
+        }
+        if p.fargate_spot_discount.is_some() && !fargate_spot {
+            self.warnings.push(
+                "`pricing.fargate_spot_discount` has no effect: no arm runs FARGATE_SPOT tasks"
+                    .to_string(),
+            );
+        }
     }
 
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
@@ -1321,10 +1349,37 @@ launch_type = "FARGATE_SPOT"
     }
 
     #[test]
+    fn keys_without_effect_are_warned_about() {
+        let w = ok(&format!(
+            "horizon = \"1h\"\n[pricing]\nspot_discount = 0.6\nfargate_spot_discount = 0.5\n{JOB}[[workload.services]]\nname = \"web\"\ncpu = 256\nmemory = 512\ndesired = 2\ndeployment = {{ maximum_percent = 150 }}\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\navailability_zones = [\"us-east-1a\"]\n"
+        ))
+        .warnings;
+        assert_eq!(
+            w,
+            vec![
+                "service `web`: `deployment` has no effect without `deployments` (sim applies minimum_healthy_percent and maximum_percent to rolling deployments only, docs/model.md §16.5)",
+                "arm `f`: availability_zones has no effect on a Fargate arm without subnet_ips (Fargate capacity is not per zone in sim; zones matter only for their subnet addresses)",
+                "`pricing.spot_discount` has no effect: no arm has a provider with purchase = \"spot\"",
+                "`pricing.fargate_spot_discount` has no effect: no arm runs FARGATE_SPOT tasks",
+            ]
+        );
+        let used = ok(&format!(
+            "horizon = \"1h\"\n[pricing]\nfargate_spot_discount = 0.5\n{JOB}[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE_SPOT\"\navailability_zones = [\"us-east-1a\"]\nsubnet_ips = 100\n"
+        ));
+        assert!(used.warnings.is_empty(), "{:?}", used.warnings);
+    }
+
+    #[test]
     fn launch_latency_warning_only_for_fixed_on_demand() {
         let arm = |extra: &str| {
+            // The Spot discount only where an arm buys Spot (elsewhere it warns, unused).
+            let pricing = if extra.contains("spot") {
+                "[pricing]\nspot_discount = 0.5\n"
+            } else {
+                ""
+            };
             ok(&format!(
-                "horizon = \"1h\"\n[pricing]\nspot_discount = 0.5\n{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ninstance_launch_latency = \"1m\"\n{extra}"
+                "horizon = \"1h\"\n{pricing}{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ninstance_launch_latency = \"1m\"\n{extra}"
             ))
             .warnings
         };

@@ -175,6 +175,11 @@ impl Validator<'_> {
             ));
         }
         let subnet_ips = self.subnet_ips(a, &zones, &kind)?;
+        if let (ArmKind::Fargate(_), Some(_), None) = (&kind, &a.availability_zones, &subnet_ips) {
+            self.warnings.push(format!(
+                "arm `{name}`: availability_zones has no effect on a Fargate arm without subnet_ips (Fargate capacity is not per zone in sim; zones matter only for their subnet addresses)"
+            ));
+        }
         let task_start_latency = match &a.task_start_latency {
             Some(d) => self.distribution(d, "arm.task_start_latency", false)?,
             None => default_start,
