@@ -75,7 +75,11 @@ impl Ctx<'_> {
     /// memory.
     fn units(&self, v: &Value, field: &str, r: Resource, max: u64) -> R<Size> {
         let size = match v {
-            Value::Number(n) => match n.as_u64() {
+            Value::Number(n) => match n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x <= max as f64)
+                    .map(|x| x as u64)
+            }) {
                 Some(value) => Size { value, plain: true },
                 None => {
                     return Err(self.err(
@@ -476,6 +480,12 @@ mod tests {
         assert_eq!((t.cpu_units, t.memory_mib), (256, 512));
         let t = ok(r#"{"cpu":512,"memory":1024,"containerDefinitions":[]}"#);
         assert_eq!((t.cpu_units, t.memory_mib), (512, 1024));
+        let t = ok(r#"{"cpu":512.0,"memory":1024,"containerDefinitions":[]}"#);
+        assert_eq!((t.cpu_units, t.memory_mib), (512, 1024));
+        assert!(
+            err(r#"{"cpu":512.5,"memory":1024}"#)
+                .contains("`cpu`: found 512.5, which is not a whole number")
+        );
         let t = ok(r#"{"cpu":"0.25 vcpu","memory":"0.5GB","containerDefinitions":[{}]}"#);
         assert_eq!((t.cpu_units, t.memory_mib), (256, 512));
     }

@@ -167,3 +167,48 @@ fn a_task_definition_an_arm_could_not_run_or_with_unmodelled_fields_warns() {
         ]
     );
 }
+
+#[test]
+fn a_sweep_may_set_sizes_with_units() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // Fixed arrivals, durations and start latency, so the variants differ only by their size (the sweep draws
+    // each variant's seed apart).
+    write(
+        dir.path(),
+        "base.toml",
+        &(job("cpu = 1024\nmemory = 2048").replace(
+            "{ poisson = { per_hour = 60 } }",
+            "{ fixed_interval = \"1m\" }",
+        ) + "task_start_latency = \"45s\"\n"),
+    );
+    write(
+        dir.path(),
+        "sw.toml",
+        "scenario = \"base.toml\"\nseeds = 1\n[parameters]\n\"workload.jobs.etl.memory\" = [\"2 GB\", 2048, \"4GiB\"]\n\"workload.jobs.etl.cpu\" = [\"1 vCPU\"]\n",
+    );
+    sim()
+        .args(["sweep", "sw.toml", "--out", "out", "--quiet", "--no-plots"])
+        .current_dir(dir.path())
+        .assert()
+        .success();
+    let csv = std::fs::read_to_string(dir.path().join("out/sweep.csv")).expect("sweep.csv");
+    let header: Vec<&str> = csv.lines().next().expect("header").split(',').collect();
+    let col = header
+        .iter()
+        .position(|h| *h == "cost_usd_mean")
+        .expect("cost_usd_mean");
+    let cost: Vec<f64> = csv
+        .lines()
+        .skip(1)
+        .map(|l| {
+            l.split(',')
+                .nth(col)
+                .expect("cell")
+                .parse()
+                .expect("a number")
+        })
+        .collect();
+    assert_eq!(cost.len(), 3);
+    assert_eq!(cost[0], cost[1], "\"2 GB\" is 2048 MiB");
+    assert!(cost[2] > cost[0], "4 GiB costs more on Fargate: {cost:?}");
+}
