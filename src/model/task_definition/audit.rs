@@ -218,26 +218,29 @@ fn container(
     at_c: &str,
     warnings: &mut Vec<String>,
 ) -> R<()> {
-    if let Some(Value::Array(reqs)) = cd.get("resourceRequirements") {
-        for (k, r) in reqs.iter().enumerate() {
-            let ty = r.get("type").and_then(Value::as_str).unwrap_or("");
-            let what = match ty {
-                "GPU" => {
-                    "GPUs are not modelled (no instance type in sim has a GPU, and ECS places a GPU task only on an instance with free GPUs)"
-                }
-                "InferenceAccelerator" => {
-                    "inference accelerators are not modelled (no instance in sim has one)"
-                }
-                _ => "it is not a resource type ECS takes",
-            };
-            return Err(c.err(
-                &format!("{at_c}resourceRequirements[{k}].type"),
-                format!(
-                    "found {}; {what}; expected no resourceRequirements",
-                    r.get("type").unwrap_or(&Value::Null)
-                ),
-            ));
-        }
+    // Every resource type ECS takes here (GPU, InferenceAccelerator) is one sim lacks, so the
+    // first requirement is refused.
+    // Every resource type ECS takes here (GPU, InferenceAccelerator) is one sim lacks, so the
+    // first requirement is refused.
+    if let Some(Value::Array(reqs)) = cd.get("resourceRequirements")
+        && let Some(r) = reqs.first()
+    {
+        let what = match r.get("type").and_then(Value::as_str).unwrap_or("") {
+            "GPU" => {
+                "GPUs are not modelled (no instance type in sim has a GPU, and ECS places a GPU task only on an instance with free GPUs)"
+            }
+            "InferenceAccelerator" => {
+                "inference accelerators are not modelled (no instance in sim has one)"
+            }
+            _ => "it is not a resource type ECS takes",
+        };
+        return Err(c.err(
+            &format!("{at_c}resourceRequirements[0].type"),
+            format!(
+                "found {}; {what}; expected no resourceRequirements",
+                r.get("type").unwrap_or(&Value::Null)
+            ),
+        ));
     }
     if let Some(Value::Array(maps)) = cd.get("portMappings") {
         for (k, pm) in maps.iter().enumerate() {
