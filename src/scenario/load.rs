@@ -487,15 +487,22 @@ impl Validator<'_> {
                 })?,
         };
         let registered_memory_mib = match &it.registered_memory_mib {
-            Some(r) => self.size(
-                r,
-                "instance_type.registered_memory_mib",
-                &who,
-                Resource::Memory,
-                1,
-                u64::from(memory_mib),
-                Floor::Free,
-            )?,
+            Some(r) => {
+                let key = "instance_type.registered_memory_mib";
+                let v = self.size(
+                    r,
+                    key,
+                    &who,
+                    Resource::Memory,
+                    1,
+                    u64::from(u32::MAX),
+                    Floor::Free,
+                )?;
+                if v > memory_mib {
+                    return Err(self.err(r.span(), format!("`{key}`: found {v} MiB; expected 1..={memory_mib} (at most the nominal memory)")));
+                }
+                v
+            }
             None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
             None => default_registered_memory_mib(&name, memory_mib),
         };

@@ -105,10 +105,16 @@ impl Validator<'_> {
         }
         match (cpu, memory) {
             (Some(c), Some(m)) => {
-                let who = format!("{} `{name}`", if k == "workload.jobs" { "job" } else { "service" });
+                let kind = if k == "workload.jobs" { "job" } else { "service" };
+                let who = format!("{kind} `{name}`");
+                let (cpu_key, memory_key) = (format!("{k}.cpu"), format!("{k}.memory"));
+                let cpu_units =
+                    self.size(c, &cpu_key, &who, Resource::Cpu, 1, 1 << 24, Floor::Task)?;
+                let memory_mib =
+                    self.size(m, &memory_key, &who, Resource::Memory, 1, 1 << 26, Floor::Task)?;
                 Ok(TaskSize {
-                    cpu_units: self.size(c, &format!("{k}.cpu"), &who, Resource::Cpu, 1, 1 << 24, Floor::Task)?,
-                    memory_mib: self.size(m, &format!("{k}.memory"), &who, Resource::Memory, 1, 1 << 26, Floor::Task)?,
+                    cpu_units,
+                    memory_mib,
                     td: None,
                 })
             }
