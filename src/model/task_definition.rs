@@ -2,9 +2,12 @@
 //! read from JSON and sized as ECS sizes a task (reference/ecs-facts.md §2.2). Pure: the caller
 //! reads the file; this parses its text. The rules are in docs/model.md §17.
 
+mod audit;
+
 use serde_json::{Map, Value};
 
 use crate::model::{Architecture, FargateSizes, NetworkMode};
+use crate::scenario::size::{MIN_MEMORY_MIB, Resource, Size, parse_text, slip_hint};
 
 /// What `sim` takes from a task definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,6 +31,11 @@ pub struct TaskDefinition {
     pub storage_gib: Option<u32>,
     /// Whether task-level `cpu` and `memory` were both given (Fargate requires them).
     pub task_level_size: bool,
+    /// `requiresCompatibilities` (`EC2`, `FARGATE`, ...), as written; empty if absent.
+    pub compatibilities: Vec<String>,
+    /// Fields that are legal but not modelled, or probably not what was meant, each naming
+    /// the field (docs/model.md §17.7); the scenario loader passes them on as warnings.
+    pub warnings: Vec<String>,
 }
 
 /// A task definition that cannot be used: the JSON field at fault and why.
@@ -62,47 +70,36 @@ impl Ctx<'_> {
         }
     }
 
-    /// A whole number of units from a JSON number or string: `1024`, `"1024"`, `"1 vCPU"`,
-    /// `"0.25 vcpu"` (× 1024) for CPU; `"2048"`, `"2 GB"`, `"0.5GB"` (× 1024) for memory.
-    fn units(&self, v: &Value, field: &str, unit: &str, max: u64) -> R<u64> {
-        let expected = if unit == "vCPU" {
-            "CPU units as a number or string (\"1024\") or vCPUs (\"1 vCPU\", \"0.25 vCPU\")"
-        } else {
-            "MiB as a number or string (\"2048\") or GB (\"2 GB\", \"0.5 GB\")"
-        };
-        let (x, scaled) = match v {
-            Value::Number(n) => (n.as_f64().unwrap_or(f64::NAN), false),
-            Value::String(s) => {
-                let t = s.trim();
-                let lower = t.to_ascii_lowercase();
-                let suffix = unit.to_ascii_lowercase();
-                let (num, scaled) = match lower.strip_suffix(&suffix) {
-                    Some(n) => (n.trim_end(), true),
-                    None => (lower.as_str(), false),
-                };
-                match num.parse::<f64>() {
-                    Ok(x)
-                        if !num.is_empty()
-                            && num.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
-                    {
-                        (x, scaled)
-                    }
-                    _ => return Err(self.err(field, format!("found {v}; expected {expected}"))),
+    /// A size from a JSON number or string, in the forms of `crate::scenario::size`:
+    /// `1024`, `"1024"`, `"1 vCPU"`, `"0.25 vcpu"` for CPU; `"2048"`, `"2 GB"`, `"0.5GB"` for
+    /// memory.
+    fn units(&self, v: &Value, field: &str, r: Resource, max: u64) -> R<Size> {
+        let size = match v {
+            Value::Number(n) => match n.as_u64().or_else(|| {
+                n.as_f64()
+                    .filter(|x| *x >= 0.0 && x.fract() == 0.0 && *x <= max as f64)
+                    .map(|x| x as u64)
+            }) {
+                Some(value) => Size { value, plain: true },
+                None => {
+                    return Err(self.err(
+                        field,
+                        format!(
+                            "found {v}, which is not a whole number; expected {}",
+                            r.forms()
+                        ),
+                    ));
                 }
+            },
+            Value::String(s) => parse_text(s, r).map_err(|m| self.err(field, m))?,
+            other => {
+                return Err(self.err(field, format!("found {other}; expected {}", r.forms())));
             }
-            other => return Err(self.err(field, format!("found {other}; expected {expected}"))),
         };
-        let units = if scaled { x * 1024.0 } else { x };
-        if !(units.is_finite() && units >= 0.0 && units.fract() == 0.0) {
-            return Err(self.err(
-                field,
-                format!("found {v}; expected a whole number of units ({expected})"),
-            ));
-        }
-        if units > max as f64 {
+        if size.value > max {
             return Err(self.err(field, format!("found {v}; expected at most {max}")));
         }
-        Ok(units as u64)
+        Ok(size)
     }
 
     /// An optional integer field of `obj`.
@@ -155,6 +152,10 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         None => (top, ""),
     };
     let path = |k: &str| format!("{at}{k}");
+    let audit::Audit {
+        mut warnings,
+        compatibilities,
+    } = audit::check(&c, td, at)?;
     let family = match td.get("family") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_string()),
@@ -167,12 +168,34 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
     };
     let task_cpu = match td.get("cpu") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(c.units(v, &path("cpu"), "vCPU", MAX_CPU)?),
+        Some(v) => Some(c.units(v, &path("cpu"), Resource::Cpu, MAX_CPU)?),
     };
     let task_memory = match td.get("memory") {
         None | Some(Value::Null) => None,
-        Some(v) => Some(c.units(v, &path("memory"), "GB", MAX_MEMORY)?),
+        Some(v) => Some(c.units(v, &path("memory"), Resource::Memory, MAX_MEMORY)?),
     };
+    for (field, size, r) in [
+        ("cpu", task_cpu, Resource::Cpu),
+        ("memory", task_memory, Resource::Memory),
+    ] {
+        let Some(size) = size else { continue };
+        let hint = size.plain.then(|| slip_hint(size.value, r)).flatten();
+        if r == Resource::Memory && size.value < MIN_MEMORY_MIB {
+            return Err(c.err(
+                &path(field),
+                format!(
+                    "found {} MiB; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2){}",
+                    size.value,
+                    hint.map_or(String::new(), |h| format!("; {h}"))
+                ),
+            ));
+        }
+        if let Some(h) = hint {
+            warnings.push(format!("`{}` = {}: {h}", path(field), size.value));
+        }
+    }
+    let task_cpu = task_cpu.map(|s| s.value);
+    let task_memory = task_memory.map(|s| s.value);
     let network_mode = match td.get("networkMode") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(match s.as_str() {
@@ -230,6 +253,22 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                 format!("found {h} with memoryReservation {s}; expected memory > memoryReservation (the hard limit above the soft one, reference/ecs-facts.md §2.2)"),
             ));
         }
+        if let Some(h) = hard {
+            if h < MIN_MEMORY_MIB {
+                return Err(c.err(
+                    &format!("{at_c}memory"),
+                    format!("found {h}; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2)"),
+                ));
+            }
+            if let Some(t) = task_memory
+                && h > t
+            {
+                return Err(c.err(
+                    &format!("{at_c}memory"),
+                    format!("found {h} MiB, more than the task's `memory` ({t} MiB); ECS refuses it (\"The total amount of memory reserved for all containers within a task must be lower than the task memory value\", ContainerDefinition `memory`, docs/model.md §17.3); expected at most {t} MiB"),
+                ));
+            }
+        }
         match soft.or(hard) {
             Some(m) => memory_sum += m,
             None if task_memory.is_none() => {
@@ -278,6 +317,14 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                 host_ports.push(p);
             }
         }
+    }
+    if let Some(t) = task_memory
+        && memory_sum > t
+    {
+        return Err(c.err(
+            &path("containerDefinitions"),
+            format!("the containers reserve {memory_sum} MiB (memoryReservation, else memory), more than the task's `memory` ({t} MiB); ECS refuses it (\"The total amount of memory reserved for all containers within a task must be lower than the task memory value\", docs/model.md §17.3); expected at most {t} MiB in all"),
+        ));
     }
     let cpu_units = task_cpu.unwrap_or(cpu_sum).max(1);
     let memory_mib = task_memory.unwrap_or(memory_sum);
@@ -393,6 +440,8 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         cpu_architecture,
         storage_gib,
         task_level_size,
+        compatibilities,
+        warnings,
     })
 }
 
@@ -431,6 +480,12 @@ mod tests {
         assert_eq!((t.cpu_units, t.memory_mib), (256, 512));
         let t = ok(r#"{"cpu":512,"memory":1024,"containerDefinitions":[]}"#);
         assert_eq!((t.cpu_units, t.memory_mib), (512, 1024));
+        let t = ok(r#"{"cpu":512.0,"memory":1024,"containerDefinitions":[]}"#);
+        assert_eq!((t.cpu_units, t.memory_mib), (512, 1024));
+        assert!(
+            err(r#"{"cpu":512.5,"memory":1024}"#)
+                .contains("`cpu`: found 512.5, which is not a whole number")
+        );
         let t = ok(r#"{"cpu":"0.25 vcpu","memory":"0.5GB","containerDefinitions":[{}]}"#);
         assert_eq!((t.cpu_units, t.memory_mib), (256, 512));
     }
@@ -481,7 +536,7 @@ mod tests {
         assert!(err(r#"{"cpu":"1.5 GB","memory":"1"}"#).contains("`cpu`: found \"1.5 GB\""));
         assert!(
             err(r#"{"cpu":"100.5","memory":"1","containerDefinitions":[{}]}"#)
-                .contains("expected a whole number of units")
+                .contains("which is not a whole number of CPU units")
         );
         assert!(err("[1]").contains("`(file)`: found an array; expected a JSON object"));
         assert!(err("{").contains("`(file)`: not valid JSON at line 1"));
@@ -540,5 +595,92 @@ mod tests {
             .contains("`memory`: missing; `requiresCompatibilities` has FARGATE"));
         assert!(err(r#"{"requiresCompatibilities":["EC2","FARGATE"],"cpu":"1024","memory":"1024","containerDefinitions":[{}]}"#)
             .contains("1024 CPU units with 1024 MiB is not a valid Fargate size"));
+    }
+
+    #[test]
+    fn windows_is_refused_naming_the_field_and_value() {
+        for os in ["WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE"] {
+            let e = err(&format!(
+                r#"{{"cpu":"1 vCPU","memory":"2 GB","containerDefinitions":[{{}}],"runtimePlatform":{{"operatingSystemFamily":"{os}"}}}}"#
+            ));
+            assert!(
+                e.starts_with(&format!("td.json: `runtimePlatform.operatingSystemFamily`: found \"{os}\"; expected \"LINUX\"")),
+                "{e}"
+            );
+        }
+        assert!(err(r#"{"containerDefinitions":[{"memory":64}],"runtimePlatform":{"operatingSystemFamily":"MACOS"}}"#)
+            .contains("`runtimePlatform.operatingSystemFamily`: found \"MACOS\"; expected \"LINUX\""));
+        let t = ok(
+            r#"{"containerDefinitions":[{"memory":64}],"runtimePlatform":{"operatingSystemFamily":"LINUX"}}"#,
+        );
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    }
+
+    #[test]
+    fn fields_that_would_change_placement_are_refused() {
+        assert!(err(r#"{"containerDefinitions":[{"memory":64,"resourceRequirements":[{"type":"GPU","value":"1"}]}]}"#)
+            .contains("`containerDefinitions[0].resourceRequirements[0].type`: found \"GPU\"; GPUs are not modelled"));
+        assert!(err(r#"{"containerDefinitions":[{"memory":64}],"inferenceAccelerators":[{"deviceName":"d","deviceType":"eia2.medium"}]}"#)
+            .contains("`inferenceAccelerators`: inference accelerators are not modelled"));
+        assert!(err(r#"{"networkMode":"host","containerDefinitions":[{"memory":64,"portMappings":[{"containerPortRange":"8000-8099"}]}]}"#)
+            .contains("`containerDefinitions[0].portMappings[0].containerPortRange`: port ranges are not modelled"));
+        assert!(
+            err(r#"{"requiresCompatibilities":["EC3"],"containerDefinitions":[{"memory":64}]}"#)
+                .contains("`requiresCompatibilities[0]`: found \"EC3\"")
+        );
+        let t = ok(
+            r#"{"requiresCompatibilities":["EC2","EXTERNAL"],"containerDefinitions":[{"memory":64}],"inferenceAccelerators":[]}"#,
+        );
+        assert_eq!(t.compatibilities, vec!["EC2", "EXTERNAL"]);
+    }
+
+    #[test]
+    fn unmodelled_and_unknown_fields_are_warned_about() {
+        let t = ok(
+            r#"{"family":"x","ipcMode":"host","pidMode":"task","volumes":[],"memroy":512,
+            "containerDefinitions":[{"name":"a","image":"i","essential":true,"memory":64,"stopTimeout":30,
+              "healthCheck":{"command":["CMD","true"]},"portMappings":[{"containerPort":80,"protcol":"tcp"}]}]}"#,
+        );
+        assert_eq!(
+            t.warnings,
+            vec![
+                "`memroy` is not a field of an ECS task definition; ignored (a typo?)",
+                "`containerDefinitions[0].portMappings[0].protcol` is not a field of an ECS port mapping; ignored (a typo?)",
+                "`containerDefinitions[0].healthCheck` is not modelled: a service task counts as healthy 40 s after it is RUNNING, as without health checks (docs/model.md §16.4)",
+            ]
+        );
+        // The sample task definition of the repository has no warning.
+        let web = ok(include_str!("../../scenarios/taskdefs/web.json"));
+        assert!(web.warnings.is_empty(), "{:?}", web.warnings);
+    }
+
+    #[test]
+    fn sizes_below_docker_minimum_or_above_the_task_are_refused() {
+        assert!(err(r#"{"cpu":256,"memory":2,"containerDefinitions":[{}]}"#)
+            .contains("`memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)?"));
+        assert!(
+            err(r#"{"containerDefinitions":[{"memory":4}]}"#)
+                .contains("`containerDefinitions[0].memory`: found 4; expected at least 6 MiB")
+        );
+        assert!(err(r#"{"cpu":"1 vCPU","memory":"1 GB","containerDefinitions":[{"memory":2048}]}"#)
+            .contains("`containerDefinitions[0].memory`: found 2048 MiB, more than the task's `memory` (1024 MiB); ECS refuses it"));
+        assert!(err(r#"{"cpu":"1 vCPU","memory":"1 GB","containerDefinitions":[{"memoryReservation":600},{"memory":600}]}"#)
+            .contains("`containerDefinitions`: the containers reserve 1200 MiB (memoryReservation, else memory), more than the task's `memory` (1024 MiB)"));
+        // Equal is accepted, as is a hard limit above the reservation when the sum fits.
+        let t = ok(r#"{"cpu":"1 vCPU","memory":"1GiB","containerDefinitions":[{"memory":1024}]}"#);
+        assert_eq!(t.memory_mib, 1024);
+        let t = ok(r#"{"cpu":1,"memory":"100","containerDefinitions":[{}]}"#);
+        assert_eq!(
+            t.warnings,
+            vec![
+                "`cpu` = 1: did you mean \"1 vCPU\" (1024 CPU units)? A plain number is CPU units (1 vCPU = 1024)",
+                "`memory` = 100: did you mean \"100 GB\" (102400 MiB)? A plain number is MiB",
+            ]
+        );
+        assert!(
+            ok(r#"{"cpu":"0.125 vCPU","memory":"0.125 GB","containerDefinitions":[{}]}"#)
+                .warnings
+                .is_empty()
+        );
     }
 }

@@ -3,6 +3,7 @@
 mod arms;
 mod pricing;
 mod services;
+mod sizes;
 mod task_defs;
 
 use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
@@ -22,9 +23,11 @@ use crate::scenario::error::SourceMap;
 use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawScenario, RawWorkload,
 };
+use crate::scenario::size::Resource;
 use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
 use crate::trace::{ArrivalProcess, ReplayOptions};
+use sizes::Floor;
 
 /// Default sampling step of timeseries.csv.
 pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
@@ -296,6 +299,7 @@ impl Validator<'_> {
             arms.push(arm);
         }
         self.region_prices(&raw, &pricing, &workload, &arms)?;
+        self.unused_discounts(raw.pricing.as_ref(), &arms);
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -322,6 +326,14 @@ impl Validator<'_> {
     fn check_task_definitions(&mut self, arm: &crate::scenario::Arm) {
         let mut found = Vec::new();
         for u in &self.task_definitions {
+            // requiresCompatibilities: ECS runs a task only on a launch type it lists.
+            let launch = match arm.kind {
+                ArmKind::Ec2(_) => "EC2",
+                ArmKind::Fargate(_) => "FARGATE",
+            };
+            if !u.compatibilities.is_empty() && !u.compatibilities.iter().any(|c| c == launch) {
+                found.push(format!("arm `{}`: the task definition of {} has requiresCompatibilities [{}], without {launch}, so ECS would not run it on this arm; sim runs it as if it were compatible", arm.name, u.what, u.compatibilities.join(", ")));
+            }
             match &arm.kind {
                 ArmKind::Ec2(e) => {
                     if let Some(m) = u.network_mode
@@ -345,7 +357,11 @@ impl Validator<'_> {
         self.warnings.extend(found);
     }
 
-    fn instance_type(&self, s: &Spanned<RawInstanceType>, catalog: &Catalog) -> R<InstanceType> {
+    fn instance_type(
+        &mut self,
+        s: &Spanned<RawInstanceType>,
+        catalog: &Catalog,
+    ) -> R<InstanceType> {
         let it = s.get_ref();
         let name = it.name.get_ref().trim().to_string();
         if name.is_empty() {
@@ -355,6 +371,44 @@ impl Validator<'_> {
             ));
         }
         let base = catalog.get(&name).cloned();
+        let who = format!("instance type `{name}`");
+        let memory_mib = match &it.memory_mib {
+            Some(m) => self.size(
+                m,
+                "instance_type.memory_mib",
+                &who,
+                Resource::Memory,
+                1,
+                u64::from(u32::MAX),
+                Floor::Instance,
+            )?,
+            None => base
+                .as_ref()
+                .map(|b| b.memory_mib)
+                .ok_or_else(|| {
+                    self.err(s.span(), format!("`instance_type` `{name}` is not a built-in type, so `memory_mib` is required"))
+                })?,
+        };
+        let registered_memory_mib = match &it.registered_memory_mib {
+            Some(r) => {
+                let key = "instance_type.registered_memory_mib";
+                let v = self.size(
+                    r,
+                    key,
+                    &who,
+                    Resource::Memory,
+                    1,
+                    u64::from(u32::MAX),
+                    Floor::Free,
+                )?;
+                if v > memory_mib {
+                    return Err(self.err(r.span(), format!("`{key}`: found {v} MiB; expected 1..={memory_mib} (at most the nominal memory)")));
+                }
+                v
+            }
+            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
+            None => default_registered_memory_mib(&name, memory_mib),
+        };
         let missing = |key: &str| {
             self.err(
                 s.span(),
@@ -378,20 +432,7 @@ impl Validator<'_> {
                 format!("`instance_type.vcpu`: found {vcpu}; expected at most 4096"),
             ));
         }
-        let memory_mib = positive(
-            &it.memory_mib,
-            "memory_mib",
-            base.as_ref().map(|b| b.memory_mib),
-        )?;
         let max_enis = positive(&it.max_enis, "max_enis", base.as_ref().map(|b| b.max_enis))?;
-        let registered_memory_mib = match &it.registered_memory_mib {
-            Some(r) if *r.get_ref() == 0 || *r.get_ref() > memory_mib => {
-                return Err(self.err(r.span(), format!("`instance_type.registered_memory_mib`: found {}; expected 1..={memory_mib} (at most the nominal memory)", r.get_ref())));
-            }
-            Some(r) => *r.get_ref(),
-            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
-            None => default_registered_memory_mib(&name, memory_mib),
-        };
         let trunk_tasks = match &it.trunk_tasks {
             Some(t) => Some(*t.get_ref()),
             None => base.as_ref().and_then(|b| b.trunk_tasks),
@@ -702,6 +743,7 @@ impl Validator<'_> {
                 network_mode: t.td.network_mode,
                 cpu_architecture: t.td.cpu_architecture,
                 task_level_size: t.td.task_level_size,
+                compatibilities: t.td.compatibilities.clone(),
             });
         }
         Ok(JobSpec {
@@ -1217,10 +1259,37 @@ launch_type = "FARGATE_SPOT"
     }
 
     #[test]
+    fn keys_without_effect_are_warned_about() {
+        let w = ok(&format!(
+            "horizon = \"1h\"\n[pricing]\nspot_discount = 0.6\nfargate_spot_discount = 0.5\n{JOB}[[workload.services]]\nname = \"web\"\ncpu = 256\nmemory = 512\ndesired = 2\ndeployment = {{ maximum_percent = 150 }}\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\navailability_zones = [\"us-east-1a\"]\n"
+        ))
+        .warnings;
+        assert_eq!(
+            w,
+            vec![
+                "service `web`: `deployment` has no effect without `deployments` (sim applies minimum_healthy_percent and maximum_percent to rolling deployments only, docs/model.md §16.5)",
+                "arm `f`: availability_zones has no effect on a Fargate arm without subnet_ips (Fargate capacity is not per zone in sim; zones matter only for their subnet addresses)",
+                "`pricing.spot_discount` has no effect: no arm has a provider with purchase = \"spot\"",
+                "`pricing.fargate_spot_discount` has no effect: no arm runs FARGATE_SPOT tasks",
+            ]
+        );
+        let used = ok(&format!(
+            "horizon = \"1h\"\n[pricing]\nfargate_spot_discount = 0.5\n{JOB}[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE_SPOT\"\navailability_zones = [\"us-east-1a\"]\nsubnet_ips = 100\n"
+        ));
+        assert!(used.warnings.is_empty(), "{:?}", used.warnings);
+    }
+
+    #[test]
     fn launch_latency_warning_only_for_fixed_on_demand() {
         let arm = |extra: &str| {
+            // The Spot discount only where an arm buys Spot (elsewhere it warns, unused).
+            let pricing = if extra.contains("spot") {
+                "[pricing]\nspot_discount = 0.5\n"
+            } else {
+                ""
+            };
             ok(&format!(
-                "horizon = \"1h\"\n[pricing]\nspot_discount = 0.5\n{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ninstance_launch_latency = \"1m\"\n{extra}"
+                "horizon = \"1h\"\n{pricing}{JOB}[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ninstance_launch_latency = \"1m\"\n{extra}"
             ))
             .warnings
         };

@@ -8,6 +8,7 @@ pub mod error;
 pub mod load;
 pub mod raw;
 pub mod service_spec;
+pub mod size;
 mod work_estimate;
 
 use std::path::PathBuf;

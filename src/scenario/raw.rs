@@ -10,6 +10,7 @@ use serde::{Deserialize, Deserializer, de};
 use toml::Spanned;
 
 use crate::scenario::duration::{DurationValue, describe, duration_from_value};
+use crate::scenario::size::RawSize;
 
 /// The whole file.
 #[derive(Debug, Deserialize)]
@@ -49,8 +50,8 @@ pub struct RawPricing {
 pub struct RawInstanceType {
     pub name: Spanned<String>,
     pub vcpu: Option<Spanned<u32>>,
-    pub memory_mib: Option<Spanned<u32>>,
-    pub registered_memory_mib: Option<Spanned<u32>>,
+    pub memory_mib: Option<Spanned<RawSize>>,
+    pub registered_memory_mib: Option<Spanned<RawSize>>,
     pub max_enis: Option<Spanned<u32>>,
     pub trunk_tasks: Option<Spanned<u32>>,
     pub price_per_hour: Option<Spanned<f64>>,
@@ -82,8 +83,8 @@ pub struct RawJob {
     pub name: Spanned<String>,
     pub arrival: Spanned<RawArrival>,
     pub duration: Spanned<RawDistribution>,
-    pub cpu: Option<Spanned<i64>>,
-    pub memory: Option<Spanned<i64>>,
+    pub cpu: Option<Spanned<RawSize>>,
+    pub memory: Option<Spanned<RawSize>>,
     pub ephemeral_storage_gib: Option<Spanned<i64>>,
     pub start: Option<Spanned<DurationValue>>,
     pub end: Option<Spanned<DurationValue>>,
@@ -361,8 +362,8 @@ pub struct RawShare {
 #[serde(deny_unknown_fields)]
 pub struct RawService {
     pub name: Spanned<String>,
-    pub cpu: Option<Spanned<i64>>,
-    pub memory: Option<Spanned<i64>>,
+    pub cpu: Option<Spanned<RawSize>>,
+    pub memory: Option<Spanned<RawSize>>,
     pub ephemeral_storage_gib: Option<Spanned<i64>>,
     pub desired: Spanned<i64>,
     pub host_ports: Option<Vec<Spanned<i64>>>,
@@ -494,7 +495,7 @@ pub struct RawArm {
     pub on_no_capacity: Option<Spanned<String>>,
     pub instance_launch_latency: Option<Spanned<RawDistribution>>,
     pub task_start_latency: Option<Spanned<RawDistribution>>,
-    pub reserved_memory_mib: Option<Spanned<i64>>,
+    pub reserved_memory_mib: Option<Spanned<RawSize>>,
     pub capacity_providers: Option<Vec<Spanned<RawProvider>>>,
     pub capacity_provider_strategy: Option<Spanned<Vec<Spanned<RawShare>>>>,
     pub cpu_architecture: Option<Spanned<String>>,

@@ -313,15 +313,15 @@ const CASES: &[Case] = &[
     },
     // ---- wrong types ----
     Case {
-        name: "string for cpu",
+        name: "cpu in a unit ECS does not take",
         scenario: concat!(
             head!(),
-            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1024\"\nmemory = 2048\n",
+            "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1024 units\"\nmemory = 2048\n",
             fargate!()
         ),
         expect: &[
             "s.toml:6:7:",
-            "field `cpu`: invalid type: string \"1024\", expected an integer",
+            "`workload.jobs.cpu`: found \"1024 units\"; expected CPU units as an integer (1024) or a string: \"1024\", \"1 vCPU\", \"0.25 vCPU\"",
         ],
         ..BASE
     },
@@ -2174,7 +2174,7 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:7:10:",
-            "field `memory`: invalid type: floating point `2048.5`, expected an integer",
+            "field `memory`: found the number 2048.5; expected an integer (CPU units or MiB) or a string with a unit such as \"1 vCPU\" or \"2 GB\"",
         ],
         ..BASE
     },

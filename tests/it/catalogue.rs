@@ -142,6 +142,25 @@ macro_rules! import {
     };
 }
 
+/// A scenario case whose job is sized by `td.json` (`text`), run with `sim run`.
+macro_rules! taskdef {
+    ($name:expr, $text:expr, $msg:expr) => {
+        Case {
+            kind: Kind::Scenario,
+            name: $name,
+            files: &[
+                (
+                    "s.toml",
+                    "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ntask_definition = \"td.json\"\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+                ),
+                ("td.json", $text),
+            ],
+            args: RUN,
+            message: $msg,
+        }
+    };
+}
+
 const CASES: &[Case] = &[
     // ---- scenario files ----
     scenario!(
@@ -186,9 +205,44 @@ const CASES: &[Case] = &[
         "error: s.toml:12:14: field `capacity`: unknown field `fixd`, expected one of `fixed`, `min`, `max`, `managed_scaling`"
     ),
     scenario!(
-        "string for cpu",
-        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1024\"\nmemory = 2048\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
-        "error: s.toml:6:7: field `cpu`: invalid type: string \"1024\", expected an integer"
+        "cpu in a unit ECS does not take",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1 vCPUs\"\nmemory = 2048\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+        "error: s.toml:6:7: `workload.jobs.cpu`: found \"1 vCPUs\"; expected CPU units as an integer (1024) or a string: \"1024\", \"1 vCPU\", \"0.25 vCPU\""
+    ),
+    scenario!(
+        "memory in words",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = \"two GB\"\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+        "error: s.toml:7:10: `workload.jobs.memory`: found \"two GB\"; expected MiB as an integer (2048) or a string: \"2048\", \"2 GB\", \"2GiB\", \"0.5 GB\""
+    ),
+    scenario!(
+        "fractional memory as a number",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 0.5\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+        "error: s.toml:7:10: field `memory`: found the number 0.5; expected an integer (CPU units or MiB) or a string with a unit such as \"1 vCPU\" or \"2 GB\""
+    ),
+    scenario!(
+        "memory below the Docker minimum (GB meant)",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1 vCPU\"\nmemory = 2\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+        "error: s.toml:7:10: `workload.jobs.memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)? A plain number is MiB"
+    ),
+    taskdef!(
+        "Windows task definition",
+        "{\"cpu\": \"1 vCPU\", \"memory\": \"2 GB\", \"runtimePlatform\": {\"operatingSystemFamily\": \"WINDOWS_SERVER_2022_CORE\"}, \"containerDefinitions\": [{\"name\": \"app\"}]}",
+        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `runtimePlatform.operatingSystemFamily`: found \"WINDOWS_SERVER_2022_CORE\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"
+    ),
+    taskdef!(
+        "GPU in a task definition",
+        "{\"containerDefinitions\": [{\"name\": \"train\", \"memory\": 4096, \"resourceRequirements\": [{\"type\": \"GPU\", \"value\": \"1\"}]}]}",
+        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `containerDefinitions[0].resourceRequirements[0].type`: found \"GPU\"; GPUs are not modelled (no instance type in sim has a GPU, and ECS places a GPU task only on an instance with free GPUs); expected no resourceRequirements"
+    ),
+    taskdef!(
+        "container memory above the task's",
+        "{\"cpu\": \"1 vCPU\", \"memory\": \"1 GB\", \"containerDefinitions\": [{\"name\": \"app\", \"memory\": 2048}]}",
+        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `containerDefinitions[0].memory`: found 2048 MiB, more than the task's `memory` (1024 MiB); ECS refuses it (\"The total amount of memory reserved for all containers within a task must be lower than the task memory value\", ContainerDefinition `memory`, docs/model.md §17.3); expected at most 1024 MiB"
+    ),
+    taskdef!(
+        "port range in a task definition",
+        "{\"networkMode\": \"host\", \"containerDefinitions\": [{\"name\": \"app\", \"memory\": 512, \"portMappings\": [{\"containerPortRange\": \"8000-8099\"}]}]}",
+        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `containerDefinitions[0].portMappings[0].containerPortRange`: port ranges are not modelled (in host mode every port of the range is held on the instance, which changes where tasks fit); expected one `containerPort` (and `hostPort`) per mapping"
     ),
     scenario!(
         "bool for horizon",
@@ -434,7 +488,7 @@ const CASES: &[Case] = &[
     sweep!(
         "value of the wrong type",
         "scenario = \"base.toml\"\n[parameters]\n\"workload.jobs.etl.cpu\" = [\"big\"]\n",
-        "error: sw.toml:3:27: variant 0 (`workload.jobs.etl.cpu = \"big\"`) is not a valid scenario: field `cpu`: invalid type: string \"big\", expected an integer (at `workload.jobs.cpu` in the variant)"
+        "error: sw.toml:3:27: variant 0 (`workload.jobs.etl.cpu = \"big\"`) is not a valid scenario: `workload.jobs.cpu`: found \"big\"; expected CPU units as an integer (1024) or a string: \"1024\", \"1 vCPU\", \"0.25 vCPU\""
     ),
     sweep!(
         "whole list given as one table",

@@ -24,4 +24,5 @@ mod sweep_plots;
 mod sweep_sort;
 mod trace_import;
 mod trace_stats;
+mod units_and_inputs;
 mod validation;

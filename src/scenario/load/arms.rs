@@ -6,6 +6,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::sizes::Floor;
 use super::{
     EC2_AWSVPC_TASK_START, EC2_TASK_START, FARGATE_TASK_START, INSTANCE_LAUNCH,
     MAX_FIXED_INSTANCES, MAX_STRATEGIES, R, Validator, suggest,
@@ -16,6 +17,7 @@ use crate::scenario::duration::describe;
 use crate::scenario::raw::{
     RawArm, RawCapacity, RawDistribution, RawManagedScaling, RawShare, RawStrategy,
 };
+use crate::scenario::size::Resource;
 use crate::scenario::{
     Arm, ArmKind, Capacity, Ec2Arm, Ec2Provider, FARGATE, FARGATE_SPOT, FargateArm, ManagedScaling,
     OnInterruption, OnNoCapacity, ProviderShare, Purchase,
@@ -173,6 +175,11 @@ impl Validator<'_> {
             ));
         }
         let subnet_ips = self.subnet_ips(a, &zones, &kind)?;
+        if let (ArmKind::Fargate(_), Some(_), None) = (&kind, &a.availability_zones, &subnet_ips) {
+            self.warnings.push(format!(
+                "arm `{name}`: availability_zones has no effect on a Fargate arm without subnet_ips (Fargate capacity is not per zone in sim; zones matter only for their subnet addresses)"
+            ));
+        }
         let task_start_latency = match &a.task_start_latency {
             Some(d) => self.distribution(d, "arm.task_start_latency", false)?,
             None => default_start,
@@ -424,7 +431,15 @@ impl Validator<'_> {
             None => Vec::new(),
         };
         let reserved_memory_mib = match &a.reserved_memory_mib {
-            Some(r) => self.int_in(r, "arm.reserved_memory_mib", 0, 1 << 20)?,
+            Some(r) => self.size(
+                r,
+                "arm.reserved_memory_mib",
+                &format!("arm `{name}`"),
+                Resource::Memory,
+                0,
+                1 << 20,
+                Floor::Free,
+            )?,
             None => 0,
         };
         for t in &types {

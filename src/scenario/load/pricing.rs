@@ -9,7 +9,7 @@ use super::{R, Validator};
 use crate::model::pricing::KNOWN_REGIONS;
 use crate::model::{Architecture, Pricing};
 use crate::scenario::raw::{RawPricing, RawScenario};
-use crate::scenario::{Arm, ArmKind, Workload};
+use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Workload};
 
 /// Fargate bills ephemeral storage above this many GiB (reference/ecs-facts.md §1.2).
 const FARGATE_FREE_STORAGE_GIB: u32 = 20;
@@ -93,6 +93,33 @@ impl Validator<'_> {
             p.fargate_storage_gb_hour,
         )?;
         Ok(p)
+    }
+
+    /// Warnings for Spot discounts that no arm buys at (docs/model.md §17.8).
+    pub(super) fn unused_discounts(&mut self, raw: Option<&RawPricing>, arms: &[Arm]) {
+        let Some(p) = raw else { return };
+        let ec2_spot = arms.iter().any(|a| match &a.kind {
+            ArmKind::Ec2(e) => e
+                .providers
+                .iter()
+                .any(|p| matches!(p.purchase, Purchase::Spot { .. })),
+            ArmKind::Fargate(_) => false,
+        });
+        let fargate_spot = arms.iter().any(|a| {
+            matches!(a.kind, ArmKind::Fargate(_))
+                && a.provider_strategy
+                    .iter()
+                    .any(|s| s.provider == FARGATE_SPOT && (s.weight > 0 || s.base > 0))
+        });
+        if p.spot_discount.is_some() && !ec2_spot {
+            self.warnings.push("`pricing.spot_discount` has no effect: no arm has a provider with purchase = \"spot\"".to_string());
+        }
+        if p.fargate_spot_discount.is_some() && !fargate_spot {
+            self.warnings.push(
+                "`pricing.fargate_spot_discount` has no effect: no arm runs FARGATE_SPOT tasks"
+                    .to_string(),
+            );
+        }
     }
 
     /// In a region without built-in prices, every price the arms use must come from the

@@ -89,6 +89,7 @@ impl Validator<'_> {
                 network_mode: t.td.network_mode,
                 cpu_architecture: t.td.cpu_architecture,
                 task_level_size: t.td.task_level_size,
+                compatibilities: t.td.compatibilities.clone(),
             });
         }
         let strategy = match &s.placement_strategy {
@@ -115,6 +116,11 @@ impl Validator<'_> {
             Some(d) => self.deployment(d.get_ref())?,
             None => DeploymentConfig::default(),
         };
+        if s.deployment.is_some() && deployments.is_empty() {
+            self.warnings.push(format!(
+                "service `{name}`: `deployment` has no effect without `deployments` (sim applies minimum_healthy_percent and maximum_percent to rolling deployments only, docs/model.md §16.5)"
+            ));
+        }
         if !deployments.is_empty() && desired >= 1 {
             let d = u64::from(desired);
             let most = d * u64::from(deployment.maximum_percent) / 100;

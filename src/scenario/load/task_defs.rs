@@ -7,11 +7,13 @@ use std::path::Path;
 
 use toml::Spanned;
 
+use super::sizes::Floor;
 use super::{R, Validator, resolve};
 use crate::model::task_definition::{self, TaskDefinition};
 use crate::model::{Architecture, NetworkMode};
 use crate::placement::PlacementConstraint;
 use crate::placement::query::Expression;
+use crate::scenario::size::{RawSize, Resource};
 
 /// A task definition with where the scenario names it.
 #[derive(Debug, Clone)]
@@ -39,12 +41,14 @@ pub(super) struct TaskDefinitionUse {
     pub network_mode: Option<NetworkMode>,
     pub cpu_architecture: Option<Architecture>,
     pub task_level_size: bool,
+    /// `requiresCompatibilities`, empty if absent.
+    pub compatibilities: Vec<String>,
 }
 
 impl Validator<'_> {
     /// Read and size the task definition named by `s` (relative to the scenario).
     pub(super) fn read_task_definition(
-        &self,
+        &mut self,
         s: &Spanned<String>,
         key: &str,
         path: &Path,
@@ -61,6 +65,9 @@ impl Validator<'_> {
         })?;
         let td = task_definition::parse(s.get_ref(), &text)
             .map_err(|e| self.err(s.span(), format!("`{key}`: {e}")))?;
+        for w in &td.warnings {
+            self.warnings.push(format!("`{key}`: {}: {w}", s.get_ref()));
+        }
         Ok(NamedTaskDefinition {
             td,
             span: s.span(),
@@ -72,12 +79,12 @@ impl Validator<'_> {
     /// `name`: `cpu` and `memory`, or its own task definition, or the `[workload]` default.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn task_size(
-        &self,
+        &mut self,
         k: &str,
         name: &str,
         name_span: Range<usize>,
-        cpu: &Option<Spanned<i64>>,
-        memory: &Option<Spanned<i64>>,
+        cpu: &Option<Spanned<RawSize>>,
+        memory: &Option<Spanned<RawSize>>,
         own: &Option<Spanned<String>>,
         default: Option<&NamedTaskDefinition>,
         path: &Path,
@@ -97,11 +104,20 @@ impl Validator<'_> {
             });
         }
         match (cpu, memory) {
-            (Some(c), Some(m)) => Ok(TaskSize {
-                cpu_units: self.int_in(c, &format!("{k}.cpu"), 1, 1 << 24)?,
-                memory_mib: self.int_in(m, &format!("{k}.memory"), 1, 1 << 26)?,
-                td: None,
-            }),
+            (Some(c), Some(m)) => {
+                let kind = if k == "workload.jobs" { "job" } else { "service" };
+                let who = format!("{kind} `{name}`");
+                let (cpu_key, memory_key) = (format!("{k}.cpu"), format!("{k}.memory"));
+                let cpu_units =
+                    self.size(c, &cpu_key, &who, Resource::Cpu, 1, 1 << 24, Floor::Task)?;
+                let memory_mib =
+                    self.size(m, &memory_key, &who, Resource::Memory, 1, 1 << 26, Floor::Task)?;
+                Ok(TaskSize {
+                    cpu_units,
+                    memory_mib,
+                    td: None,
+                })
+            }
             (Some(c), None) => Err(self.err(c.span(), format!(
                 "`{k}.cpu`: `{name}` has `cpu` but no `memory`; expected both, or a `task_definition`"
             ))),
