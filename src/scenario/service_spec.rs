@@ -22,7 +22,8 @@ pub struct ServiceSpec {
     /// Constraints on EC2, added to the arm's.
     pub constraints: Vec<PlacementConstraint>,
     /// Strategy chain on EC2; `None`: the arm's, else ECS's service default
-    /// (`spread(attribute:ecs.availability-zone)`, reference/ecs-facts.md §4.3).
+    /// (`spread(attribute:ecs.availability-zone)`, `spread(instanceId)`, reference/ecs-facts.md
+    /// §4.3).
     pub strategy: Option<Vec<PlacementStrategy>>,
     /// Start times of rolling deployments.
     pub deployments: Vec<SimTime>,

@@ -1872,6 +1872,21 @@ impl<'a> ArmSim<'a> {
     }
 }
 
+/// ECS's placement for a service without a strategy (reference/ecs-facts.md §4.3, line 148):
+/// "Gives priority to instances that have the fewest number of running tasks for this service
+/// in their respective Availability Zone ... Favors container instances with the fewest number
+/// of running tasks for this service": `spread(attribute:ecs.availability-zone)` then
+/// `spread(instanceId)`, both counting the service's task group. Remaining ties go to the
+/// lowest id (docs/model.md §5.5).
+fn service_default_strategy() -> Vec<PlacementStrategy> {
+    vec![
+        PlacementStrategy::Spread(SpreadField::Attribute(
+            "ecs.availability-zone".to_string(),
+        )),
+        PlacementStrategy::Spread(SpreadField::InstanceId),
+    ]
+}
+
 /// Index of a task source in the per-source rules: the trace, then the `jobs` job streams, then
 /// the services.
 fn source_index(s: TaskSource, jobs: usize) -> usize {
@@ -1901,7 +1916,8 @@ impl Ec2State {
         let needs_eni = spec.network_mode.needs_eni();
         let ports_conflict = spec.network_mode.ports_conflict();
         // ECS's default for one-off tasks (RunTask) is random; for services, spread over
-        // zones (reference/ecs-facts.md §4.3).
+        // zones, then favour the instances with the fewest tasks of the service
+        // (reference/ecs-facts.md §4.3, line 148: see `service_default_strategy`).
         let task_strategy = spec
             .strategy
             .clone()
@@ -1936,11 +1952,7 @@ impl Ec2State {
                 .strategy
                 .clone()
                 .or_else(|| spec.strategy.clone())
-                .unwrap_or_else(|| {
-                    vec![PlacementStrategy::Spread(SpreadField::Attribute(
-                        "ecs.availability-zone".to_string(),
-                    ))]
-                });
+                .unwrap_or_else(service_default_strategy);
             rules.push(SourceRules {
                 dynamic: reads_task_state(&constraints),
                 constraints,

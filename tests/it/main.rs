@@ -8,6 +8,7 @@ mod catalogue;
 mod common;
 mod determinism;
 mod ecs_behaviour;
+mod fidelity;
 mod outputs;
 mod placement_differential;
 mod properties;
