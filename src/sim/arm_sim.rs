@@ -12,6 +12,7 @@ use crate::model::{
     Distribution, FargateRates, FargateSize, FargateSizes, GroupTable, RankedSizes, TaskSpec,
 };
 use crate::placement::constraints_hold;
+use crate::placement::instance_view::FreshInstance;
 use crate::placement::reference::place_by_scan;
 use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
@@ -28,7 +29,9 @@ use crate::sim::billing::{
 use crate::sim::deployment::{self, DeploymentState};
 use crate::sim::ec2_pool::{Ec2Pool, TypeCapacity};
 use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
-use crate::sim::managed_scaling::{ScalingAction, capacity_provider_reservation, instances_needed};
+use crate::sim::managed_scaling::{
+    ProvisioningEstimate, ScalingAction, capacity_provider_reservation, needed_for,
+};
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::provider_split::choose_provider;
@@ -633,7 +636,7 @@ impl<'a> ArmSim<'a> {
                 let pool = &mut ec2.pools[provider];
                 pool.pending
                     .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
-                pool.count_provisioning(&t.spec, ports, true);
+                pool.count_provisioning(&t.spec, source, ports.is_some(), true);
             }
             Mode::Fargate(f) => f.waiting[usize::from(provider == FARGATE_SPOT)].push_back(slot),
         }
@@ -651,7 +654,7 @@ impl<'a> ArmSim<'a> {
                 let ports = ec2.ports_source(source);
                 let pool = &mut ec2.pools[provider];
                 if pool.pending.remove_slot(slot) {
-                    pool.count_provisioning(&t.spec, ports, false);
+                    pool.count_provisioning(&t.spec, source, ports.is_some(), false);
                     return true;
                 }
                 false
@@ -1095,7 +1098,7 @@ impl<'a> ArmSim<'a> {
             let ports = ec2.ports_source(source);
             let pool = &mut ec2.pools[p];
             pool.pending.remove(pos);
-            pool.count_provisioning(&t.spec, ports, false);
+            pool.count_provisioning(&t.spec, source, ports.is_some(), false);
         }
     }
 
@@ -1494,24 +1497,25 @@ impl<'a> ArmSim<'a> {
         // either: they do not drive scaling (ECS would place them and fail to attach an ENI;
         // it never counts them as needing instances).
         let estimate = if no_addresses {
-            None
+            ProvisioningEstimate::Nothing
         } else {
             pool.provisioning_estimate()
         };
-        let m = instances_needed(pool.non_empty(), n, estimate);
+        let m = needed_for(pool.non_empty(), n, estimate);
         let warm = pool.in_warmup(now);
         let Some(scaler) = &mut pool.scaler else {
             return;
         };
-        let action = scaler.evaluate(m, n, warm);
-        let target = match &self.arm.kind {
-            ArmKind::Ec2(e) => match &e.providers[p].capacity {
-                Capacity::Managed { scaling, .. } => f64::from(scaling.target_capacity),
-                Capacity::Fixed(_) => 100.0,
-            },
-            ArmKind::Fargate(_) => 100.0,
+        let target = f64::from(scaler.target());
+        let (action, metric) = match m {
+            Some(m) => (
+                scaler.evaluate(m, n, warm),
+                capacity_provider_reservation(m, n),
+            ),
+            // Every provisioning task fits no instance the group launches: CPR stays at the
+            // target (reference/ecs-facts.md §5.3, line 184).
+            None => (scaler.hold(n), target),
         };
-        let metric = capacity_provider_reservation(m, n);
         let registered = pool.cluster.live() as u32;
         let name = pool.name.clone();
         let (desired, label) = match action {
@@ -1872,6 +1876,38 @@ impl<'a> ArmSim<'a> {
     }
 }
 
+/// Whether a fresh instance of the type pool `pool` launches (its first, prioritized
+/// allocation), in one of its zones, satisfies `constraints`: else no instance the group could add
+/// would take the source's tasks, and they are left out of the scaling estimate
+/// (reference/ecs-facts.md §5.3; docs/model.md §6.8). `distinctInstance` holds on a new
+/// instance; `memberOf` is evaluated on it with no task (so `task:group == x` is false).
+fn fresh_instance_holds(
+    pool: &Ec2Pool,
+    prefix: &str,
+    constraints: &[PlacementConstraint],
+) -> bool {
+    let Some(t) = pool.cluster.types().first() else {
+        return false;
+    };
+    let name = format!("{prefix}{}", pool.cluster.len());
+    let zones = pool.cluster.zones();
+    let unnamed = [String::new()];
+    let zones = if zones.is_empty() { &unnamed[..] } else { zones };
+    zones.iter().any(|zone| {
+        let view = FreshInstance {
+            type_name: &t.name,
+            architecture: t.architecture.as_str(),
+            zone,
+            name: &name,
+            trunk: t.trunk,
+        };
+        constraints.iter().all(|c| match c {
+            PlacementConstraint::DistinctInstance => true,
+            PlacementConstraint::MemberOf(e) => e.eval(&view),
+        })
+    })
+}
+
 /// ECS's placement for a service without a strategy (reference/ecs-facts.md §4.3, line 148):
 /// "Gives priority to instances that have the fewest number of running tasks for this service
 /// in their respective Availability Zone ... Favors container instances with the fewest number
@@ -2022,9 +2058,16 @@ impl Ec2State {
                     stream(seed, StreamPurpose::SpotInterruptions(k | 0x80)),
                 ),
             );
-            if several {
-                pool.cluster.set_name_prefix(&format!("{}:", provider.name));
-            }
+            let prefix = if several {
+                format!("{}:", provider.name)
+            } else {
+                String::new()
+            };
+            pool.cluster.set_name_prefix(&prefix);
+            pool.launchable = rules
+                .iter()
+                .map(|r| fresh_instance_holds(&pool, &prefix, &r.constraints))
+                .collect();
             pool.cluster.keep_indexes(
                 by_id,
                 binpacks(BinpackField::Cpu),

@@ -8,7 +8,9 @@ use crate::model::cluster::{ClusterType, unavailable};
 use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
 use crate::scenario::{Capacity, Ec2Provider, Purchase};
 use crate::sim::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
-use crate::sim::managed_scaling::{InstanceShape, ManagedScaler, instances_for};
+use crate::sim::managed_scaling::{
+    InstanceShape, ManagedScaler, ProvisioningEstimate, instances_for,
+};
 use crate::sim::metrics::CostMeter;
 use crate::sim::pending_queue::PendingQueue;
 use crate::time::{SimDuration, SimTime};
@@ -55,7 +57,11 @@ pub struct Provisioning {
     /// Per task source with static host ports, its waiting tasks: two such tasks can never
     /// share an instance (their ports conflict), so each needs its own.
     pub by_ports: Vec<u64>,
+    /// Provisioning tasks left out of the estimate: larger than the smallest type, or no
+    /// instance the group launches could take them (reference/ecs-facts.md §5.3).
+    pub excluded: u64,
 }
+
 
 /// One capacity provider's state.
 #[derive(Debug)]
@@ -104,6 +110,10 @@ pub struct Ec2Pool {
     pub launch_shape: InstanceShape,
     /// Provisioning tasks that fit `shape`.
     pub provisioning: Provisioning,
+    /// Per task source (trace, jobs, services), whether a fresh instance of the type the group
+    /// launches, in some zone, satisfies the source's constraints (else its provisioning tasks
+    /// are left out of the estimate). Sources not listed are launchable.
+    pub launchable: Vec<bool>,
 }
 
 impl Ec2Pool {
@@ -189,6 +199,7 @@ impl Ec2Pool {
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
+            launchable: Vec::new(),
         }
     }
 
@@ -357,14 +368,23 @@ impl Ec2Pool {
         out
     }
 
-    /// Count a provisioning task in the scaling estimate (if it fits the smallest type).
-    /// `ports_source` is the task's source when it has static host ports.
-    pub fn count_provisioning(&mut self, spec: &TaskSpec, ports_source: Option<usize>, add: bool) {
+    /// Count a provisioning task of task source `source` in the scaling estimate (if it fits
+    /// the smallest type and an instance the group launches could take it; else count it as
+    /// excluded). `ports` says whether the source has static host ports.
+    pub fn count_provisioning(&mut self, spec: &TaskSpec, source: usize, ports: bool, add: bool) {
         let s = self.shape;
-        if spec.cpu_units > s.cpu_units || spec.memory_mib > s.memory_mib || s.task_slots == 0 {
+        let launchable = self.launchable.get(source).copied().unwrap_or(true);
+        if spec.cpu_units > s.cpu_units
+            || spec.memory_mib > s.memory_mib
+            || s.task_slots == 0
+            || !launchable
+        {
+            let e = &mut self.provisioning.excluded;
+            *e = if add { *e + 1 } else { e.saturating_sub(1) };
             return;
         }
         let p = &mut self.provisioning;
+        let ports_source = ports.then_some(source);
         if let Some(src) = ports_source {
             if p.by_ports.len() <= src {
                 p.by_ports.resize(src + 1, 0);
@@ -393,13 +413,20 @@ impl Ec2Pool {
     /// Static host ports count too (reference/ecs-facts.md §4.1: the estimate counts "vCPU,
     /// memory, ENIs, ports, and GPUs"): tasks of one source share their ports, so each needs
     /// an instance of its own.
-    pub fn provisioning_estimate(&self) -> Option<u32> {
+    pub fn provisioning_estimate(&self) -> ProvisioningEstimate {
         let p = &self.provisioning;
+        if p.tasks == 0 {
+            return if p.excluded > 0 {
+                ProvisioningEstimate::AllExcluded
+            } else {
+                ProvisioningEstimate::Nothing
+            };
+        }
         let ports = p.by_ports.iter().copied().max().unwrap_or(0);
-        (p.tasks > 0).then(|| {
+        ProvisioningEstimate::Instances(
             instances_for(p.cpu, p.mem, p.tasks, self.launch_shape)
-                .max(u32::try_from(ports).unwrap_or(u32::MAX))
-        })
+                .max(u32::try_from(ports).unwrap_or(u32::MAX)),
+        )
     }
 
     /// Whether an empty instance of some type the group has or can launch could hold `spec`

@@ -106,9 +106,9 @@ instance_launch_latency = "2m"
 #[test]
 fn scale_from_zero_goes_to_200_percent() {
     // ecs-facts §5.2: M > 0 and N = 0 → CPR = 200, and "ECS always scales-out to 200% (two
-    // instances)"; the desired count is ceil(N × CPR / target) with N taken as 1, so 2 at
-    // target 100 and ceil(200 / 75) = 3 at target 75 (design4 "Target tracking").
-    for (target, want) in [(100, 2), (75, 3)] {
+    // instances)" (line 179): 2 at target 100 and 2 at target 75 too (issue 13: the sentence
+    // says "always" and names the count; not ceil(200 / 75) = 3, docs/model.md §6.7).
+    for (target, want) in [(100, 2), (75, 2)] {
         let a = first_arm(&format!(
             r#"
 horizon = "5m"

@@ -75,3 +75,102 @@ capacity = { fixed = 6 }
         .collect();
     assert_eq!(used.len(), 3, "{used:?}");
 }
+
+// ---- 4. managed scaling from zero (reference/ecs-facts.md §5.2, line 179) --------------------
+
+/// The first scale-out of an empty group, for one task, at target 100 and target 50.
+fn first_scale_out_from_zero(target: u32) -> u32 {
+    let a = first_arm(&format!(
+        r#"
+horizon = "30m"
+[[workload.jobs]]
+name = "j"
+arrival = {{ fixed_interval = "1ms" }}
+max_tasks = 1
+duration = "1h"
+cpu = 512
+memory = 1024
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+network_mode = "bridge"
+capacity = {{ min = 0, max = 10, managed_scaling = {{ target_capacity = {target} }} }}
+"#
+    ));
+    assert_conserved(&a);
+    let first = a
+        .scaling
+        .iter()
+        .find(|r| r.action == "scale-out")
+        .expect("a scale-out");
+    assert_eq!(first.time.as_ms(), 0);
+    first.desired
+}
+
+/// "When a scale-out process is required and there are no available container instances ...
+/// Amazon ECS always scales-out to 200% (two instances)": two at target 100, and two at 50
+/// (not ceil(200 / 50) = 4).
+#[test]
+fn an_empty_group_first_scales_out_to_two_instances_at_any_target() {
+    assert_eq!(first_scale_out_from_zero(100), 2);
+    assert_eq!(first_scale_out_from_zero(50), 2);
+}
+
+// ---- 5. CPR when no instance could take the provisioning tasks (§5.3, line 184) --------------
+
+/// A task whose constraint no instance the group launches satisfies (an m5.large group, a task
+/// pinned to c5.large) waits in PROVISIONING without driving scaling: the two short tasks get
+/// their two instances from zero; afterwards the pinned task alone keeps CPR at the target, so
+/// the group neither grows towards its max nor scales in its empty instances.
+#[test]
+fn tasks_no_launchable_instance_can_take_leave_cpr_at_the_target() {
+    let a = first_arm(
+        r#"
+horizon = "2h"
+[[workload.jobs]]
+name = "work"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 2
+duration = "10m"
+cpu = 1024
+memory = 2048
+[[workload.jobs]]
+name = "pinned"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 1
+duration = "10m"
+cpu = 256
+memory = 512
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type == c5.large" }]
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+network_mode = "bridge"
+capacity = { min = 0, max = 10, managed_scaling = { target_capacity = 100 } }
+"#,
+    );
+    assert_conserved(&a);
+    let s = &a.summary;
+    assert_eq!((s.tasks_completed, s.tasks_pending_at_end), (2, 1), "{s:?}");
+    assert_eq!(s.peak_instances, 2, "{s:?}");
+    let rows: Vec<_> = a
+        .scaling
+        .iter()
+        .map(|r| (r.time.as_ms(), r.action, r.desired, r.metric))
+        .collect();
+    assert_eq!(rows[0].1, "scale-out", "{rows:?}");
+    assert_eq!(rows[0].2, 2, "{rows:?}");
+    // Once the short tasks are done (by 15 minutes), only the pinned task is provisioning: CPR
+    // reads the target, nothing happens, and the two empty instances stay to the end.
+    for r in a.scaling.iter().filter(|r| r.time.as_ms() >= 15 * 60_000) {
+        assert_eq!(
+            (r.action, r.desired, r.metric),
+            ("none", 2, Some(100.0)),
+            "{r:?}"
+        );
+    }
+    assert!(a.scaling.iter().all(|r| r.action != "scale-in"));
+    assert_eq!(a.timeseries.last().expect("samples").instances, 2);
+}
