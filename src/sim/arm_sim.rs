@@ -27,7 +27,7 @@ use crate::sim::billing::{
     FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
 };
 use crate::sim::deployment::{self, DeploymentState};
-use crate::sim::ec2_pool::{Ec2Pool, TypeCapacity};
+use crate::sim::ec2_pool::{Ec2Pool, Termination, TypeCapacity};
 use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
 use crate::sim::managed_scaling::{
     ProvisioningEstimate, ScalingAction, capacity_provider_reservation, needed_for,
@@ -1401,7 +1401,8 @@ impl<'a> ArmSim<'a> {
         };
         let pool = &mut ec2.pools[p];
         let type_index = pool.cluster.type_of()[i.index()];
-        if pool.terminate(i, now, &mut self.meter) {
+        // EC2 interrupts it: free in its first hour (reference/pricing.md §5.1).
+        if pool.terminate(i, now, Termination::SpotInterruption, &mut self.meter) {
             // The group keeps its desired capacity: it launches a replacement.
             self.launch(p, type_index, 1);
         }
@@ -1532,7 +1533,7 @@ impl<'a> ArmSim<'a> {
                 let victims = pool.scale_in_victims(by);
                 let mut gone = 0;
                 for i in victims {
-                    if pool.terminate(i, now, &mut self.meter) {
+                    if pool.terminate(i, now, Termination::ByUs, &mut self.meter) {
                         gone += 1;
                     }
                 }

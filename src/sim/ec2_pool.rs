@@ -63,6 +63,33 @@ pub struct Provisioning {
 }
 
 
+/// Who ends an instance's billing, which decides what it is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Termination {
+    /// The group (scale-in) or the end of the run: the seconds used.
+    ByUs,
+    /// Amazon EC2 reclaims a Spot instance (its interruption): see [`spot_interruption_bill`].
+    SpotInterruption,
+}
+
+/// What an instance that Amazon EC2 interrupts costs (Linux; `sim` prices Linux only), after
+/// `elapsed` of life billed as `secs` seconds at `usd_per_hour`: **nothing** if interrupted in
+/// its first instance hour, else the seconds used (reference/pricing.md §5.1, lines 345–356
+/// [EC2UG-SpotBill]: "Amazon EC2 interrupts | Windows and Linux (excluding RHEL and SUSE) | no
+/// charge | charged for the seconds used"; "If EC2 interrupts your Spot Instance in the first
+/// hour, before a full hour of running time, you're not charged for the partial hour used").
+/// The hour runs from the launch request, where `sim`'s billing starts (docs/model.md §9.1).
+pub fn spot_interruption_bill(elapsed: SimDuration, secs: u64, usd_per_hour: f64) -> f64 {
+    if elapsed < SPOT_FREE_HOUR {
+        0.0
+    } else {
+        cost_of(secs, usd_per_hour)
+    }
+}
+
+/// An instance EC2 interrupts before a full hour of running time is not charged.
+const SPOT_FREE_HOUR: SimDuration = SimDuration(3_600_000);
+
 /// One capacity provider's state.
 #[derive(Debug)]
 pub struct Ec2Pool {
@@ -292,21 +319,41 @@ impl Ec2Pool {
     }
 
     /// Terminate registered instance `i`, which runs no task; returns false if it still does.
-    pub fn terminate(&mut self, i: InstanceId, now: SimTime, meter: &mut CostMeter) -> bool {
+    /// `by` says who stops it, which decides what it is billed ([`spot_interruption_bill`]).
+    pub fn terminate(
+        &mut self,
+        i: InstanceId,
+        now: SimTime,
+        by: Termination,
+        meter: &mut CostMeter,
+    ) -> bool {
         if !self.cluster.terminate(i) {
             return false;
         }
         let m = self.machine_of[i.index()] as usize;
         self.zone_load[usize::from(self.machines[m].zone.0)] -= 1;
-        self.close(m, now, true, meter);
+        self.close(m, now, true, by, meter);
         true
     }
 
-    fn close(&mut self, m: usize, end: SimTime, ended: bool, meter: &mut CostMeter) -> f64 {
+    fn close(
+        &mut self,
+        m: usize,
+        end: SimTime,
+        ended: bool,
+        by: Termination,
+        meter: &mut CostMeter,
+    ) -> f64 {
         let machine = &mut self.machines[m];
         machine.ended = Some(end);
-        let secs = billed_secs(end.since(machine.requested), ended, EC2_MINIMUM_SECS);
-        let cost = cost_of(secs, machine.price_per_hour);
+        let elapsed = end.since(machine.requested);
+        let secs = billed_secs(elapsed, ended, EC2_MINIMUM_SECS);
+        let cost = match by {
+            Termination::SpotInterruption => {
+                spot_interruption_bill(elapsed, secs, machine.price_per_hour)
+            }
+            Termination::ByUs => cost_of(secs, machine.price_per_hour),
+        };
         meter.close(machine.requested, machine.price_per_hour, cost);
         self.billed_usd += cost;
         self.billed_on_demand_usd += cost_of(
@@ -322,7 +369,7 @@ impl Ec2Pool {
         let mut ms: u128 = 0;
         for m in 0..self.machines.len() {
             if self.machines[m].ended.is_none() {
-                self.close(m, end, false, meter);
+                self.close(m, end, false, Termination::ByUs, meter);
             }
             let machine = &self.machines[m];
             ms += u128::from(
@@ -441,5 +488,26 @@ impl Ec2Pool {
                     && spec.memory_mib <= c.memory_mib
                     && c.task_slots > 0
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// reference/pricing.md §5.1 (line 350): interrupted by Amazon EC2 in the first hour, no
+    /// charge; after it, the seconds used.
+    #[test]
+    fn an_instance_ec2_interrupts_is_free_in_its_first_hour() {
+        let price = 0.036;
+        let bill = |ms: u64| {
+            let d = SimDuration(ms);
+            spot_interruption_bill(d, billed_secs(d, true, EC2_MINIMUM_SECS), price)
+        };
+        assert_eq!(bill(30_000), 0.0);
+        assert_eq!(bill(3_599_999), 0.0);
+        assert_eq!(bill(3_600_000), cost_of(3600, price));
+        assert_eq!(bill(3_600_001), cost_of(3601, price));
+        assert_eq!(bill(7_200_000), 2.0 * price);
     }
 }

@@ -174,3 +174,71 @@ capacity = { min = 0, max = 10, managed_scaling = { target_capacity = 100 } }
     assert!(a.scaling.iter().all(|r| r.action != "scale-in"));
     assert_eq!(a.timeseries.last().expect("samples").instances, 2);
 }
+
+// ---- 2. EC2 Spot billing when EC2 interrupts (reference/pricing.md §5.1, lines 345–356) ------
+
+/// One Spot m5.large, interrupted about once an hour, replaced at once, running one long task
+/// that restarts after each reclaim: each reclaim ends one instance's life (tasks.csv
+/// `interrupted` rows give the times). An instance EC2 interrupts within its first hour costs
+/// nothing; one interrupted later, or still running at the end, costs its seconds.
+#[test]
+fn ec2_spot_instances_interrupted_in_their_first_hour_are_not_charged() {
+    let a = first_arm(
+        r#"
+horizon = "12h"
+[pricing]
+spot_discount = 0.65
+[[workload.jobs]]
+name = "long"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 1
+duration = "24h"
+cpu = 512
+memory = 1024
+[[arm]]
+name = "spot"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+network_mode = "bridge"
+capacity = { fixed = 1 }
+purchase = "spot"
+spot_interruptions_per_hour = 1
+on_interruption = "restart"
+task_start_latency = "1s"
+"#,
+    );
+    assert_conserved(&a);
+    let mut reclaims: Vec<u64> = tasks(&a)
+        .iter()
+        .filter(|t| t.outcome == TaskOutcome::Interrupted)
+        .map(|t| t.end.expect("an interrupted attempt has an end").as_ms())
+        .collect();
+    reclaims.sort_unstable();
+    assert_eq!(reclaims.len() as u64, a.summary.interruptions, "{reclaims:?}");
+    let spot = 0.096 * 0.35; // m5.large us-east-1 on demand × (1 − 0.65)
+    let secs = |ms: u64| ms.div_ceil(1000).max(60) as f64;
+    let (mut expected, mut on_demand, mut free, mut charged) = (0.0, 0.0, 0, 0);
+    let mut start = 0;
+    for &r in &reclaims {
+        let life = r - start;
+        on_demand += secs(life) * 0.096 / 3600.0;
+        if life < 3_600_000 {
+            free += 1;
+        } else {
+            charged += 1;
+            expected += secs(life) * spot / 3600.0;
+        }
+        start = r;
+    }
+    let last = (12 * 3_600_000 - start).div_ceil(1000) as f64;
+    expected += last * spot / 3600.0;
+    on_demand += last * 0.096 / 3600.0;
+    assert!(free > 0 && charged > 0, "free {free}, charged {charged}");
+    let s = &a.summary;
+    let close = |x: f64, y: f64| (x - y).abs() <= 1e-9 * y.max(1.0);
+    assert!(close(s.cost_usd, expected), "{} vs {expected}", s.cost_usd);
+    assert!(close(s.cost_ec2_spot_usd, s.cost_usd), "{s:?}");
+    assert!(close(s.spot_savings_usd, on_demand - expected), "{s:?}");
+    let cum = a.timeseries.last().expect("samples").cost_cum_usd;
+    assert!(close(cum, s.cost_usd), "{cum} vs {}", s.cost_usd);
+}
