@@ -2,6 +2,7 @@
 
 mod arms;
 mod services;
+mod stop_timeout;
 mod task_defs;
 
 use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
@@ -774,6 +775,7 @@ impl Validator<'_> {
                 task_level_size: t.td.task_level_size,
             });
         }
+        let stop_timeout = self.stop_timeout(&j.stop_timeout, td, "workload.jobs", &name)?;
         Ok(JobSpec {
             name,
             group,
@@ -787,6 +789,7 @@ impl Validator<'_> {
             max_tasks,
             host_ports,
             constraints,
+            stop_timeout,
         })
     }
 

@@ -31,6 +31,10 @@ pub struct ServiceSpec {
     pub deployment: DeploymentConfig,
     /// Target tracking on average CPU, if any.
     pub autoscaling: Option<ServiceAutoscaling>,
+    /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
+    /// still runs after its notice, its replacement already started (reference/ecs-facts.md
+    /// §1.6).
+    pub stop_timeout: SimDuration,
 }
 
 /// `deploymentConfiguration` of a rolling update (reference/ecs-facts.md §6.1).

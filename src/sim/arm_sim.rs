@@ -20,8 +20,8 @@ use crate::placement::{
 };
 use crate::scenario::load::{MAX_LIVE_TASKS, MAX_SAMPLES};
 use crate::scenario::{
-    Arm, ArmKind, Capacity, Ec2Arm, FARGATE_SPOT, OnInterruption, OnNoCapacity, Scenario,
-    ServiceSpec,
+    Arm, ArmKind, Capacity, DEFAULT_STOP_TIMEOUT, Ec2Arm, FARGATE_SPOT, OnInterruption,
+    OnNoCapacity, Scenario, ServiceSpec,
 };
 use crate::sim::billing::{
     FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
@@ -1364,21 +1364,12 @@ impl<'a> ArmSim<'a> {
         self.queue
             .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
         for slot in on {
-            let Some(t) = self.tasks.get_mut(slot) else {
+            let Some(t) = self.tasks.get(slot) else {
                 continue;
             };
             if let TaskSource::Service(s) = t.spec.source {
-                // The task is replaced now: it stops counting for its service and for the
-                // provider split (so the replacement goes where the split wants it), though it
-                // runs until the instance is reclaimed.
-                t.replaced = true;
-                let (group, entry) = (t.spec.group, usize::from(t.entry));
-                self.count_live(group, entry, false);
-                let svc = &mut self.services[usize::from(s)];
-                if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
-                    svc.tasks.remove(pos);
-                }
-                self.reconcile_service(usize::from(s));
+                // Replaced now; it runs until the instance is reclaimed.
+                self.replace_service_task(slot, usize::from(s));
             }
         }
         self.refresh_cluster_levels();
@@ -1446,14 +1437,51 @@ impl<'a> ArmSim<'a> {
         }
     }
 
+    /// A FARGATE_SPOT task's two-minute warning, with SIGTERM (reference/ecs-facts.md §1.6,
+    /// lines 59–62): the task stops `stop_timeout` later (SIGKILL, at most 120 s, so within the
+    /// two minutes), billed to then; a service starts its replacement now, as on a draining EC2
+    /// Spot instance. A one-off task runs on until it stops (or finishes first), and only then
+    /// restarts or is lost (`on_interruption`). See docs/model.md §8.7.1.
     fn on_fargate_spot_notice(&mut self, a: Attempt) {
         if !self.current(a) {
             return;
         }
         self.summary.interruptions += 1;
+        let Some(t) = self.tasks.get(a.0) else {
+            return;
+        };
+        let source = t.spec.source;
+        let stop_timeout = match source {
+            TaskSource::Trace => DEFAULT_STOP_TIMEOUT,
+            TaskSource::Job(j) => self.scenario.workload.jobs[usize::from(j)].stop_timeout,
+            TaskSource::Service(s) => self.scenario.workload.services[usize::from(s)].stop_timeout,
+        };
         let e = Event::FargateSpotReclaimed(a);
         self.queue
-            .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
+            .schedule(self.now.after(stop_timeout.min(SPOT_NOTICE)), e.kind(), e);
+        if let TaskSource::Service(s) = source {
+            self.replace_service_task(a.0, usize::from(s));
+        }
+    }
+
+    /// The service task in `slot` of service `s` is being stopped (a Spot notice): it stops
+    /// counting for its service and for the provider split now (so the replacement goes where
+    /// the split wants it), though it runs until it stops; the service starts a replacement.
+    fn replace_service_task(&mut self, slot: TaskSlot, s: usize) {
+        let Some(t) = self.tasks.get_mut(slot) else {
+            return;
+        };
+        if t.replaced {
+            return;
+        }
+        t.replaced = true;
+        let (group, entry) = (t.spec.group, usize::from(t.entry));
+        self.count_live(group, entry, false);
+        let svc = &mut self.services[s];
+        if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
+            svc.tasks.remove(pos);
+        }
+        self.reconcile_service(s);
     }
 
     fn on_fargate_spot_reclaimed(&mut self, a: Attempt) {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::common::{assert_conserved, first_arm};
+use crate::common::{assert_conserved, first_arm, load, run_checked, write};
 use sim::sim::{ArmOutcome, TaskOutcome, TaskRecord};
 
 fn tasks(a: &ArmOutcome) -> &[TaskRecord] {
@@ -241,4 +241,122 @@ task_start_latency = "1s"
     assert!(close(s.spot_savings_usd, on_demand - expected), "{s:?}");
     let cum = a.timeseries.last().expect("samples").cost_cum_usd;
     assert!(close(cum, s.cost_usd), "{cum} vs {}", s.cost_usd);
+}
+
+// ---- 3. FARGATE_SPOT: replacement at the notice, stop after stop_timeout (§1.6, lines 59–62) --
+
+/// A service on FARGATE_SPOT with `stop_timeout = "45s"`: at each two-minute notice the service
+/// starts the replacement at once (it arrives at the notice), and the interrupted task stops
+/// 45 s later (SIGKILL after stopTimeout), billed to then. So every lost task ends 45 s after
+/// a replacement arrived, and is billed from its placement to its stop.
+#[test]
+fn fargate_spot_service_tasks_are_replaced_at_the_notice_and_stop_after_stop_timeout() {
+    let dir = tempfile::tempdir().expect("temporary folder");
+    // The same service with its stop timeout in the scenario, and in its task definition (the
+    // largest container `stopTimeout`).
+    write(
+        dir.path(),
+        "td.json",
+        r#"{ "cpu": "256", "memory": "512", "containerDefinitions": [
+             { "name": "app", "stopTimeout": 45 }, { "name": "sidecar", "stopTimeout": 5 } ] }"#,
+    );
+    for size in [
+        "cpu = 256
+memory = 512
+stop_timeout = \"45s\"",
+        "task_definition = \"td.json\"",
+    ] {
+        let s = load(
+            dir.path(),
+            &format!(
+                r#"
+horizon = "8h"
+[[workload.services]]
+name = "web"
+desired = 4
+{size}
+[[arm]]
+name = "fg"
+launch_type = "FARGATE"
+task_start_latency = "1s"
+capacity_provider_strategy = [{{ provider = "FARGATE_SPOT", weight = 1 }}]
+spot_interruptions_per_hour = 1
+"#
+            ),
+        );
+        replaced_at_notice_stopped_45s_later(&run_checked(&s, 1).arms[0]);
+    }
+}
+
+fn replaced_at_notice_stopped_45s_later(a: &ArmOutcome) {
+    assert_conserved(a);
+    let recs = tasks(a);
+    let mut replacements: Vec<u64> = recs
+        .iter()
+        .map(|t| t.arrival.as_ms())
+        .filter(|&t| t > 0)
+        .collect();
+    replacements.sort_unstable();
+    let lost: Vec<&TaskRecord> = recs
+        .iter()
+        .filter(|t| t.outcome == TaskOutcome::Lost)
+        .collect();
+    assert!(lost.len() >= 3, "{} lost", lost.len());
+    let mut stops: Vec<u64> = lost
+        .iter()
+        .map(|t| t.end.expect("a lost task ran").as_ms() - 45_000)
+        .collect();
+    stops.sort_unstable();
+    // Every notice brought a replacement; notices in the last 45 s have not stopped their task.
+    assert_eq!(replacements.len() as u64, a.summary.interruptions);
+    assert_eq!(&replacements[..stops.len()], &stops[..], "replacements at the notices");
+    // Billed from placement (1 s before RUNNING) to the stop, at one rate for all.
+    let rate = |t: &TaskRecord| {
+        let ms = t.end.expect("ended").as_ms() - (t.start.expect("ran").as_ms() - 1000);
+        t.cost_usd.expect("Fargate tasks have a cost") / (ms.div_ceil(1000).max(60) as f64)
+    };
+    let r0 = rate(lost[0]);
+    assert!(lost.iter().all(|t| (rate(t) - r0).abs() <= 1e-12 * r0));
+}
+
+/// A one-off task on FARGATE_SPOT with `on_interruption = "restart"` restarts when it actually
+/// stops (the default stop timeout, 30 s after the notice), not at the notice: its next attempt
+/// is placed at the interrupted attempt's end.
+#[test]
+fn a_fargate_spot_job_restarts_when_it_stops() {
+    let a = first_arm(
+        r#"
+horizon = "6h"
+[[workload.jobs]]
+name = "long"
+arrival = { fixed_interval = "1ms" }
+max_tasks = 2
+duration = "20h"
+cpu = 256
+memory = 512
+[[arm]]
+name = "fg"
+launch_type = "FARGATE_SPOT"
+task_start_latency = "1s"
+spot_interruptions_per_hour = 1
+on_interruption = "restart"
+"#,
+    );
+    assert_conserved(&a);
+    let recs = tasks(&a);
+    let mut by_task: BTreeMap<&str, Vec<&TaskRecord>> = BTreeMap::new();
+    for t in recs {
+        by_task.entry(t.task_id.as_str()).or_default().push(t);
+    }
+    let mut restarts = 0;
+    for attempts in by_task.values_mut() {
+        attempts.sort_by_key(|t| t.start.map(|s| s.as_ms()));
+        for w in attempts.windows(2) {
+            assert_eq!(w[0].outcome, TaskOutcome::Interrupted);
+            let stopped = w[0].end.expect("ended").as_ms();
+            assert_eq!(w[1].start.expect("restarted").as_ms(), stopped + 1000);
+            restarts += 1;
+        }
+    }
+    assert!(restarts > 0);
 }
