@@ -35,6 +35,7 @@ use crate::sim::managed_scaling::{
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::provider_split::choose_provider;
+use crate::sim::service_scale_in::{Candidate, scale_in_order};
 use crate::sim::service_scaling::{ServiceScaler, ServiceScalingAction};
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
 use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, TokenBucket};
@@ -1724,7 +1725,8 @@ impl<'a> ArmSim<'a> {
     }
 
     /// Stop `n` tasks of service `s` (only old-revision ones when `old_only`): waiting ones
-    /// first, then those not yet healthy, then the newest.
+    /// first, then those not yet healthy, then the newest (a scale-in without a strategy on
+    /// EC2: see `default_scale_in_order`).
     fn stop_service_tasks(&mut self, s: usize, n: u32, old_only: bool) {
         let revision = self.services[s].revision;
         let mut order: Vec<(u8, std::cmp::Reverse<usize>, TaskSlot)> = self.services[s]
@@ -1747,6 +1749,9 @@ impl<'a> ArmSim<'a> {
             })
             .collect();
         order.sort_unstable();
+        if !old_only {
+            self.default_scale_in_order(s, &mut order, n as usize);
+        }
         for &(rank, _, slot) in order.iter().take(n as usize) {
             let outcome = if rank == 0 {
                 TaskOutcome::Rejected
@@ -1755,6 +1760,58 @@ impl<'a> ArmSim<'a> {
             };
             self.end_task(slot, outcome);
         }
+    }
+
+    /// On EC2, for a service without a placement strategy (its own or the arm's), reorder the
+    /// running healthy tasks of `order` (rank 2, newest first) that a scale-in by `n` reaches:
+    /// from the zone with the most tasks of the service, then the instance with the most
+    /// (reference/ecs-facts.md §4.3, line 148; docs/model.md §16.3).
+    fn default_scale_in_order(
+        &self,
+        s: usize,
+        order: &mut [(u8, std::cmp::Reverse<usize>, TaskSlot)],
+        n: usize,
+    ) {
+        let (Mode::Ec2(ec2), ArmKind::Ec2(spec)) = (&self.mode, &self.arm.kind) else {
+            return;
+        };
+        if spec.strategy.is_some() || self.scenario.workload.services[s].strategy.is_some() {
+            return;
+        }
+        let first = order.partition_point(|e| e.0 < 2);
+        if first >= n {
+            return;
+        }
+        let healthy = &mut order[first..];
+        let cands: Vec<Candidate> = healthy
+            .iter()
+            .filter_map(|e| {
+                let t = self.tasks.get(e.2)?;
+                let i = t.instance?;
+                let p = self.arm.provider_strategy[usize::from(t.entry)].provider;
+                Some(Candidate {
+                    zone: ec2.pools[p].cluster.zone_of()[i.index()].0,
+                    instance: ((p as u64) << 32) | u64::from(i.0),
+                })
+            })
+            .collect();
+        if cands.len() != healthy.len() {
+            return;
+        }
+        let picked = scale_in_order(&cands, n - first);
+        let mut reordered: Vec<_> = picked.iter().map(|&k| healthy[k]).collect();
+        let mut taken = vec![false; healthy.len()];
+        for &k in &picked {
+            taken[k] = true;
+        }
+        reordered.extend(
+            healthy
+                .iter()
+                .zip(&taken)
+                .filter(|&(_, &t)| !t)
+                .map(|(e, _)| *e),
+        );
+        healthy.copy_from_slice(&reordered);
     }
 
     /// The service scheduler starts a task of service `s` (it arrives now); false if the task

@@ -360,3 +360,48 @@ on_interruption = "restart"
     }
     assert!(restarts > 0);
 }
+
+// ---- service scale-in without a strategy (reference/ecs-facts.md §4.3, line 148) -------------
+
+/// "Service scale-in without strategy: prefer AZ with the most tasks of the service, then the
+/// instance with most tasks of the service." Three tasks of a whole-ish m5.large share: two fit
+/// the one instance of zone a, the third waits for a new instance (zone b). When auto scaling
+/// lowers the service to two, the task stopped is the newer of zone a's two, not the newest
+/// task of the service (in zone b).
+#[test]
+fn a_service_without_a_strategy_scales_in_from_its_most_loaded_zone() {
+    let a = first_arm(
+        r#"
+horizon = "1h"
+[[workload.services]]
+name = "web"
+cpu = 1024
+memory = 2048
+desired = 3
+autoscaling = { target_cpu_percent = 60, min = 2, max = 3, load = 0.1 }
+[[arm]]
+name = "ec2"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+availability_zones = ["us-east-1a", "us-east-1b", "us-east-1c"]
+network_mode = "bridge"
+capacity = { min = 1, max = 3, managed_scaling = { target_capacity = 100 } }
+"#,
+    );
+    assert_conserved(&a);
+    let recs = tasks(&a);
+    let on = |id: &str| {
+        recs.iter()
+            .find(|t| t.task_id == id)
+            .and_then(|t| t.instance_id.clone())
+            .expect("placed")
+    };
+    assert_eq!(on("web-0"), on("web-1"), "two on the first instance");
+    assert_ne!(on("web-2"), on("web-0"));
+    let stopped: Vec<&str> = recs
+        .iter()
+        .filter(|t| t.outcome == TaskOutcome::Completed)
+        .map(|t| t.task_id.as_str())
+        .collect();
+    assert_eq!(stopped, ["web-1"], "{recs:?}");
+}
