@@ -577,7 +577,9 @@ mod tests {
             e.starts_with("td.json: `containerDefinitions[1].stopTimeout`: found 121; expected whole seconds in 0..=120"),
             "{e}"
         );
-        assert!(err(r#"{"cpu":"256","memory":"512","containerDefinitions":[{"stopTimeout":"30"}]}"#)
-            .contains("stopTimeout"));
+        assert!(
+            err(r#"{"cpu":"256","memory":"512","containerDefinitions":[{"stopTimeout":"30"}]}"#)
+                .contains("stopTimeout")
+        );
     }
 }

@@ -12,7 +12,6 @@ use crate::model::{
     Distribution, FargateRates, FargateSize, FargateSizes, GroupTable, RankedSizes, TaskSpec,
 };
 use crate::placement::constraints_hold;
-use crate::placement::instance_view::FreshInstance;
 use crate::placement::reference::place_by_scan;
 use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
@@ -1962,38 +1961,6 @@ impl<'a> ArmSim<'a> {
     }
 }
 
-/// Whether a fresh instance of the type pool `pool` launches (its first, prioritized
-/// allocation), in one of its zones, satisfies `constraints`: else no instance the group could add
-/// would take the source's tasks, and they are left out of the scaling estimate
-/// (reference/ecs-facts.md §5.3; docs/model.md §6.8). `distinctInstance` holds on a new
-/// instance; `memberOf` is evaluated on it with no task (so `task:group == x` is false).
-fn fresh_instance_holds(
-    pool: &Ec2Pool,
-    prefix: &str,
-    constraints: &[PlacementConstraint],
-) -> bool {
-    let Some(t) = pool.cluster.types().first() else {
-        return false;
-    };
-    let name = format!("{prefix}{}", pool.cluster.len());
-    let zones = pool.cluster.zones();
-    let unnamed = [String::new()];
-    let zones = if zones.is_empty() { &unnamed[..] } else { zones };
-    zones.iter().any(|zone| {
-        let view = FreshInstance {
-            type_name: &t.name,
-            architecture: t.architecture.as_str(),
-            zone,
-            name: &name,
-            trunk: t.trunk,
-        };
-        constraints.iter().all(|c| match c {
-            PlacementConstraint::DistinctInstance => true,
-            PlacementConstraint::MemberOf(e) => e.eval(&view),
-        })
-    })
-}
-
 /// ECS's placement for a service without a strategy (reference/ecs-facts.md §4.3, line 148):
 /// "Gives priority to instances that have the fewest number of running tasks for this service
 /// in their respective Availability Zone ... Favors container instances with the fewest number
@@ -2002,9 +1969,7 @@ fn fresh_instance_holds(
 /// lowest id (docs/model.md §5.5).
 fn service_default_strategy() -> Vec<PlacementStrategy> {
     vec![
-        PlacementStrategy::Spread(SpreadField::Attribute(
-            "ecs.availability-zone".to_string(),
-        )),
+        PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".to_string())),
         PlacementStrategy::Spread(SpreadField::InstanceId),
     ]
 }
@@ -2152,7 +2117,7 @@ impl Ec2State {
             pool.cluster.set_name_prefix(&prefix);
             pool.launchable = rules
                 .iter()
-                .map(|r| fresh_instance_holds(&pool, &prefix, &r.constraints))
+                .map(|r| pool.fresh_instance_holds(&prefix, &r.constraints))
                 .collect();
             pool.cluster.keep_indexes(
                 by_id,

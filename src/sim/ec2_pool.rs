@@ -6,6 +6,8 @@ use crate::engine::RngStream;
 use crate::ids::{InstanceId, ZoneId};
 use crate::model::cluster::{ClusterType, unavailable};
 use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
+use crate::placement::PlacementConstraint;
+use crate::placement::instance_view::FreshInstance;
 use crate::scenario::{Capacity, Ec2Provider, Purchase};
 use crate::sim::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
 use crate::sim::managed_scaling::{
@@ -61,7 +63,6 @@ pub struct Provisioning {
     /// instance the group launches could take them (reference/ecs-facts.md §5.3).
     pub excluded: u64,
 }
-
 
 /// Who ends an instance's billing, which decides what it is billed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -474,6 +475,38 @@ impl Ec2Pool {
             instances_for(p.cpu, p.mem, p.tasks, self.launch_shape)
                 .max(u32::try_from(ports).unwrap_or(u32::MAX)),
         )
+    }
+
+    /// Whether a fresh instance of the type the pool launches (its first, prioritized
+    /// allocation), in one of its zones, satisfies `constraints`: else no instance the group could add
+    /// would take the source's tasks, and they are left out of the scaling estimate
+    /// (reference/ecs-facts.md §5.3; docs/model.md §6.9.1). `distinctInstance` holds on a new
+    /// instance; `memberOf` is evaluated on it with no task (so `task:group == x` is false).
+    pub fn fresh_instance_holds(&self, prefix: &str, constraints: &[PlacementConstraint]) -> bool {
+        let Some(t) = self.cluster.types().first() else {
+            return false;
+        };
+        let name = format!("{prefix}{}", self.cluster.len());
+        let zones = self.cluster.zones();
+        let unnamed = [String::new()];
+        let zones = if zones.is_empty() {
+            &unnamed[..]
+        } else {
+            zones
+        };
+        zones.iter().any(|zone| {
+            let view = FreshInstance {
+                type_name: &t.name,
+                architecture: t.architecture.as_str(),
+                zone,
+                name: &name,
+                trunk: t.trunk,
+            };
+            constraints.iter().all(|c| match c {
+                PlacementConstraint::DistinctInstance => true,
+                PlacementConstraint::MemberOf(e) => e.eval(&view),
+            })
+        })
     }
 
     /// Whether an empty instance of some type the group has or can launch could hold `spec`

@@ -322,12 +322,12 @@ mod tests {
         assert_eq!(s.evaluate(0, 4, false), ScalingAction::ScaleIn { by: 2 });
         let mut s = ManagedScaler::new(cfg(100), 2, 100);
         assert_eq!(s.hold(0), ScalingAction::ScaleOut { to: 2 });
-        assert_eq!(
-            needed_for(1, 3, ProvisioningEstimate::AllExcluded),
-            None
-        );
+        assert_eq!(needed_for(1, 3, ProvisioningEstimate::AllExcluded), None);
         assert_eq!(needed_for(1, 3, ProvisioningEstimate::Nothing), Some(1));
-        assert_eq!(needed_for(1, 3, ProvisioningEstimate::Instances(2)), Some(5));
+        assert_eq!(
+            needed_for(1, 3, ProvisioningEstimate::Instances(2)),
+            Some(5)
+        );
     }
 
     #[test]

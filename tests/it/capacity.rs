@@ -790,13 +790,13 @@ spot_interruptions_per_hour = 1
     assert!(recs.iter().all(|t| t.capacity_provider == "FARGATE_SPOT"));
     // Four live, plus the interrupted ones still stopping (their replacements already run).
     for x in &a.timeseries {
-        assert!((4..=8).contains(&(x.tasks_running + x.tasks_pending)), "{x:?}");
+        assert!(
+            (4..=8).contains(&(x.tasks_running + x.tasks_pending)),
+            "{x:?}"
+        );
     }
     assert!(a.timeseries.iter().any(|x| x.tasks_running > 4));
-    assert_eq!(
-        s.tasks_running_at_end,
-        4 + s.interruptions - s.tasks_lost
-    );
+    assert_eq!(s.tasks_running_at_end, 4 + s.interruptions - s.tasks_lost);
 }
 
 // ---- Fargate limits (§7.2) ------------------------------------------------------------------

@@ -214,7 +214,11 @@ task_start_latency = "1s"
         .map(|t| t.end.expect("an interrupted attempt has an end").as_ms())
         .collect();
     reclaims.sort_unstable();
-    assert_eq!(reclaims.len() as u64, a.summary.interruptions, "{reclaims:?}");
+    assert_eq!(
+        reclaims.len() as u64,
+        a.summary.interruptions,
+        "{reclaims:?}"
+    );
     let spot = 0.096 * 0.35; // m5.large us-east-1 on demand × (1 − 0.65)
     let secs = |ms: u64| ms.div_ceil(1000).max(60) as f64;
     let (mut expected, mut on_demand, mut free, mut charged) = (0.0, 0.0, 0, 0);
@@ -309,7 +313,11 @@ fn replaced_at_notice_stopped_45s_later(a: &ArmOutcome) {
     stops.sort_unstable();
     // Every notice brought a replacement; notices in the last 45 s have not stopped their task.
     assert_eq!(replacements.len() as u64, a.summary.interruptions);
-    assert_eq!(&replacements[..stops.len()], &stops[..], "replacements at the notices");
+    assert_eq!(
+        &replacements[..stops.len()],
+        &stops[..],
+        "replacements at the notices"
+    );
     // Billed from placement (1 s before RUNNING) to the stop, at one rate for all.
     let rate = |t: &TaskRecord| {
         let ms = t.end.expect("ended").as_ms() - (t.start.expect("ran").as_ms() - 1000);

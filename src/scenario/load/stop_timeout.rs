@@ -92,11 +92,15 @@ mod tests {
         .expect("write");
         let p = dir.path().join("s.toml");
         let text = |extra: &str| {
-            format!("horizon = \"1h\"\n[[workload.services]]\nname = \"s\"\ndesired = 1\ntask_definition = \"td.json\"\n{extra}\n{ARM}")
+            format!(
+                "horizon = \"1h\"\n[[workload.services]]\nname = \"s\"\ndesired = 1\ntask_definition = \"td.json\"\n{extra}\n{ARM}"
+            )
         };
         let s = load_str(&p, &text("")).expect("loads");
         assert_eq!(s.workload.services[0].stop_timeout, SimDuration(60_000));
-        let e = load_str(&p, &text("stop_timeout = \"10s\"")).unwrap_err().to_string();
+        let e = load_str(&p, &text("stop_timeout = \"10s\""))
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("task definition gives `stopTimeout` too"), "{e}");
     }
 }
