@@ -5,7 +5,7 @@
 #   notebooks/run_all.sh [OUT_DIR]
 #
 # - `sim`: $SIM_BIN if set (CI passes the debug binary `cargo test` just built), else the
-#   release binary, built if needed.
+#   release binary, built if needed, in cargo's target directory (.ci/target-dir).
 # - Outputs and the executed notebooks go to OUT_DIR (kept), or to a temporary folder that is
 #   removed at exit. The committed notebooks are never written.
 # - Python packages: notebooks/requirements.txt in the virtual environment $NOTEBOOK_VENV
@@ -29,7 +29,7 @@ if [ -n "${SIM_BIN:-}" ]; then
     sim=$SIM_BIN
 else
     cargo build --release --quiet --bin sim
-    sim=$root/target/release/sim
+    sim=$("$root/.ci/target-dir")/release/sim
 fi
 [ -x "$sim" ] || { echo "error: no sim binary at $sim" >&2; exit 1; }
 

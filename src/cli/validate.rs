@@ -108,8 +108,11 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
     }
     for j in &s.workload.jobs {
         let mut extra = String::new();
-        if let Some(e) = j.end {
-            extra.push_str(&format!(", until {e}"));
+        match (j.start, j.end) {
+            (s, Some(e)) if s.as_ms() > 0 => extra.push_str(&format!(", from {s} until {e}")),
+            (s, None) if s.as_ms() > 0 => extra.push_str(&format!(", from {s}")),
+            (_, Some(e)) => extra.push_str(&format!(", until {e}")),
+            _ => {}
         }
         if let Some(m) = j.max_tasks {
             extra.push_str(&format!(", at most {m} tasks"));
@@ -367,6 +370,34 @@ launch_type = "FARGATE_SPOT"
             "Spot 70% off",
         ] {
             assert!(out.contains(want), "missing {want:?} in:\n{out}");
+        }
+    }
+
+    #[test]
+    fn summary_shows_a_jobs_window() {
+        let job = |window: &str| {
+            format!(
+                "horizon = \"1d\"\n[[workload.jobs]]\nname = \"etl\"\narrival = {{ poisson = {{ per_hour = 10 }} }}\nduration = \"10m\"\ncpu = 1024\nmemory = 2048\n{window}\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
+            )
+        };
+        for (window, want) in [
+            (
+                "start = \"2h\"\nend = \"5h\"",
+                "2048 MiB, from 2h until 5h\n",
+            ),
+            ("start = \"2h\"", "2048 MiB, from 2h\n"),
+            ("end = \"5h\"", "2048 MiB, until 5h\n"),
+            ("", "2048 MiB\n"),
+        ] {
+            let s = match crate::scenario::load_str(Path::new("s.toml"), &job(window)) {
+                Ok(s) => s,
+                Err(e) => panic!("{e}"),
+            };
+            let out = describe(&s, None);
+            assert!(
+                out.contains(want),
+                "{window:?}: missing {want:?} in:\n{out}"
+            );
         }
     }
 }

@@ -1,6 +1,7 @@
 //! Reading and validating a scenario file.
 
 mod arms;
+mod pricing;
 mod services;
 mod stop_timeout;
 mod task_defs;
@@ -15,14 +16,12 @@ use sha2::{Digest, Sha256};
 use toml::Spanned;
 
 use crate::model::instance_type::default_registered_memory_mib;
-use crate::model::pricing::KNOWN_REGIONS;
-use crate::model::{Architecture, Catalog, Distribution, InstanceType, Pricing};
+use crate::model::{Architecture, Catalog, Distribution, InstanceType};
 use crate::placement::PlacementConstraint;
 use crate::placement::query::Expression;
 use crate::scenario::error::SourceMap;
 use crate::scenario::raw::{
-    RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawPricing, RawScenario,
-    RawWorkload,
+    RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawScenario, RawWorkload,
 };
 use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
@@ -297,6 +296,7 @@ impl Validator<'_> {
             self.check_task_definitions(&arm);
             arms.push(arm);
         }
+        self.region_prices(&raw, &pricing, &workload, &arms)?;
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -344,76 +344,6 @@ impl Validator<'_> {
             }
         }
         self.warnings.extend(found);
-    }
-
-    fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
-        match v {
-            Some(s) if !(s.get_ref().is_finite() && *s.get_ref() >= 0.0) => Err(self.err(
-                s.span(),
-                format!(
-                    "`pricing.{key}`: found {}; expected a non-negative number",
-                    s.get_ref()
-                ),
-            )),
-            Some(s) => Ok(*s.get_ref()),
-            None => Ok(default),
-        }
-    }
-
-    fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
-        let mut p = Pricing::us_east_1();
-        p.fargate_spot_discount = DEFAULT_FARGATE_SPOT_DISCOUNT;
-        let Some(raw) = raw else { return Ok(p) };
-        let discount = |d: &Spanned<f64>, key: &str| -> R<f64> {
-            let v = *d.get_ref();
-            if !(v.is_finite() && (0.0..1.0).contains(&v)) {
-                return Err(self.err(
-                    d.span(),
-                    format!("`pricing.{key}`: found {v}; expected the fraction off the on-demand price, 0 <= x < 1 (0.65 is 65% off)"),
-                ));
-            }
-            Ok(v)
-        };
-        if let Some(d) = &raw.spot_discount {
-            p.ec2_spot_discount = Some(discount(d, "spot_discount")?);
-        }
-        if let Some(d) = &raw.fargate_spot_discount {
-            p.fargate_spot_discount = discount(d, "fargate_spot_discount")?;
-        }
-        if let Some(r) = &raw.region
-            && !KNOWN_REGIONS.contains(&r.get_ref().as_str())
-        {
-            return Err(self.err(r.span(), format!(
-                "`pricing.region`: no built-in prices for `{}`; expected one of {} (override prices with the other [pricing] keys)",
-                r.get_ref(), KNOWN_REGIONS.join(", ")
-            )));
-        }
-        p.fargate_x86.vcpu_hour = self.price(
-            &raw.fargate_vcpu_hour,
-            "fargate_vcpu_hour",
-            p.fargate_x86.vcpu_hour,
-        )?;
-        p.fargate_x86.gb_hour = self.price(
-            &raw.fargate_gb_hour,
-            "fargate_gb_hour",
-            p.fargate_x86.gb_hour,
-        )?;
-        p.fargate_arm.vcpu_hour = self.price(
-            &raw.fargate_arm_vcpu_hour,
-            "fargate_arm_vcpu_hour",
-            p.fargate_arm.vcpu_hour,
-        )?;
-        p.fargate_arm.gb_hour = self.price(
-            &raw.fargate_arm_gb_hour,
-            "fargate_arm_gb_hour",
-            p.fargate_arm.gb_hour,
-        )?;
-        p.fargate_storage_gb_hour = self.price(
-            &raw.fargate_storage_gb_hour,
-            "fargate_storage_gb_hour",
-            p.fargate_storage_gb_hour,
-        )?;
-        Ok(p)
     }
 
     fn instance_type(&self, s: &Spanned<RawInstanceType>, catalog: &Catalog) -> R<InstanceType> {
@@ -1266,7 +1196,7 @@ launch_type = "FARGATE_SPOT"
             DEFAULT_FARGATE_SPOT_DISCOUNT
         );
         assert_eq!(
-            Pricing::us_east_1().fargate_spot_discount,
+            crate::model::Pricing::us_east_1().fargate_spot_discount,
             DEFAULT_FARGATE_SPOT_DISCOUNT
         );
         let share = |provider| ProviderShare {

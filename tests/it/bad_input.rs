@@ -734,8 +734,8 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:3:10:",
-            "`pricing.region`: no built-in prices for `mars-east-1`",
-            "expected one of us-east-1",
+            "`pricing.region`: no built-in prices for `mars-east-1` (built in: us-east-1)",
+            "missing `pricing.fargate_gb_hour`, `pricing.fargate_vcpu_hour`",
         ],
         ..BASE
     },

@@ -5,6 +5,7 @@ mod alloc_free;
 mod bad_input;
 mod capacity;
 mod catalogue;
+mod ci_scripts;
 mod common;
 mod determinism;
 mod ecs_behaviour;
