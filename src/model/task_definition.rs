@@ -36,7 +36,14 @@ pub struct TaskDefinition {
     /// Fields that are legal but not modelled, or probably not what was meant, each naming
     /// the field (docs/model.md §17.7); the scenario loader passes them on as warnings.
     pub warnings: Vec<String>,
+    /// The largest `stopTimeout` of the containers, seconds (0–120), if any gives one: how long
+    /// the task takes to stop after SIGTERM (reference/ecs-facts.md §1.6, §6.1).
+    pub stop_timeout_secs: Option<u32>,
 }
+
+/// Largest `stopTimeout`, seconds: "`stopTimeout` max 120 s on Fargate" (reference/ecs-facts.md
+/// §1.6, line 61).
+pub const MAX_STOP_TIMEOUT_SECS: u64 = 120;
 
 /// A task definition that cannot be used: the JSON field at fault and why.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -234,6 +241,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
     }
     let (mut cpu_sum, mut memory_sum) = (0u64, 0u64);
     let mut host_ports: Vec<u16> = Vec::new();
+    let mut stop_timeout_secs: Option<u32> = None;
     for (i, cv) in containers.iter().enumerate() {
         let at_c = format!("{at}containerDefinitions[{i}].");
         let Value::Object(cd) = cv else {
@@ -242,6 +250,19 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                 format!("found {}; expected an object", kind(cv)),
             ));
         };
+        match cd.get("stopTimeout") {
+            None | Some(Value::Null) => {}
+            Some(Value::Number(n)) if n.as_u64().is_some_and(|x| x <= MAX_STOP_TIMEOUT_SECS) => {
+                let t = n.as_u64().unwrap_or(0) as u32;
+                stop_timeout_secs = Some(stop_timeout_secs.map_or(t, |m| m.max(t)));
+            }
+            Some(other) => {
+                return Err(c.err(
+                    &format!("{at_c}stopTimeout"),
+                    format!("found {other}; expected whole seconds in 0..={MAX_STOP_TIMEOUT_SECS} (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)"),
+                ));
+            }
+        }
         cpu_sum += c.int(cd, "cpu", &at_c, MAX_CPU)?.unwrap_or(0);
         let hard = c.int(cd, "memory", &at_c, MAX_MEMORY)?;
         let soft = c.int(cd, "memoryReservation", &at_c, MAX_MEMORY)?;
@@ -442,6 +463,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         task_level_size,
         compatibilities,
         warnings,
+        stop_timeout_secs,
     })
 }
 
@@ -681,6 +703,25 @@ mod tests {
             ok(r#"{"cpu":"0.125 vCPU","memory":"0.125 GB","containerDefinitions":[{}]}"#)
                 .warnings
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn stop_timeout_is_the_largest_of_the_containers_and_at_most_120_seconds() {
+        let t = ok(r#"{"cpu":"256","memory":"512","containerDefinitions":[
+            {"name":"a","stopTimeout":10},{"name":"b","stopTimeout":90},{"name":"c"}]}"#);
+        assert_eq!(t.stop_timeout_secs, Some(90));
+        let t = ok(r#"{"cpu":"256","memory":"512","containerDefinitions":[{"name":"a"}]}"#);
+        assert_eq!(t.stop_timeout_secs, None);
+        let e = err(r#"{"cpu":"256","memory":"512","containerDefinitions":[
+            {"name":"a"},{"name":"b","stopTimeout":121}]}"#);
+        assert!(
+            e.starts_with("td.json: `containerDefinitions[1].stopTimeout`: found 121; expected whole seconds in 0..=120"),
+            "{e}"
+        );
+        assert!(
+            err(r#"{"cpu":"256","memory":"512","containerDefinitions":[{"stopTimeout":"30"}]}"#)
+                .contains("stopTimeout")
         );
     }
 }

@@ -6,6 +6,9 @@
 //! - `binpack(f)`: per zone, the least free `f` that fits (treaps), the best over zones;
 //! - `spread(zone)` and `spread(zone), binpack(f)`: per zone whether anything fits and the best
 //!   by `f`, zone task counts kept by the cluster;
+//! - `spread(zone), spread(instanceId)` (the service default, reference/ecs-facts.md §4.3): the
+//!   zones as for `spread(zone)`, then the lowest id without a task of the group in them, when
+//!   one fits (otherwise the scan decides);
 //! - `spread(instanceId)` alone or followed by `binpack(f)`: the instances without a task of the
 //!   group, when any fits (otherwise the scan decides);
 //! - `random`: count the fitting instances and select the k-th in id order (id tree).
@@ -36,6 +39,7 @@ enum Chain {
     LowestId,
     Binpack(BinpackField),
     SpreadZone(Option<BinpackField>),
+    SpreadZoneInstance,
     SpreadInstance(Option<BinpackField>),
     Random,
     Other,
@@ -49,6 +53,7 @@ fn classify(strategy: &[PlacementStrategy]) -> Chain {
         [Binpack(f)] => Chain::Binpack(*f),
         [Spread(s)] if zone(s) => Chain::SpreadZone(None),
         [Spread(s), Binpack(f)] if zone(s) => Chain::SpreadZone(Some(*f)),
+        [Spread(s), Spread(SpreadField::InstanceId)] if zone(s) => Chain::SpreadZoneInstance,
         [Spread(SpreadField::InstanceId)] => Chain::SpreadInstance(None),
         [Spread(SpreadField::InstanceId), Binpack(f)] => Chain::SpreadInstance(Some(*f)),
         [Random] => Chain::Random,
@@ -81,9 +86,9 @@ pub fn place_indexed(
         Chain::Other => false,
         Chain::Binpack(f) | Chain::SpreadInstance(Some(f)) => kept(f),
         // Spread over more than 64 zones (scenarios allow at most 64) goes to the scan.
-        Chain::SpreadZone(_) if cluster.zones().len() > 64 => false,
+        Chain::SpreadZone(_) | Chain::SpreadZoneInstance if cluster.zones().len() > 64 => false,
         Chain::SpreadZone(Some(f)) => kept(f),
-        Chain::SpreadZone(None) => {
+        Chain::SpreadZone(None) | Chain::SpreadZoneInstance => {
             (kept(BinpackField::Memory) || kept(BinpackField::Cpu)) && has_ids
         }
         Chain::LowestId | Chain::SpreadInstance(None) | Chain::Random => has_ids,
@@ -122,7 +127,11 @@ pub fn place_indexed(
     let found = match chain {
         Chain::LowestId => ids.first(&need, &mut |k| holds(k)),
         Chain::Binpack(f) => best_by(f, &|_| true),
-        Chain::SpreadZone(then) => {
+        Chain::SpreadZone(_) | Chain::SpreadZoneInstance => {
+            let then = match chain {
+                Chain::SpreadZone(then) => then,
+                _ => None,
+            };
             // Per zone, the first candidate in the order of the forest used (with binpack, its
             // field: so the candidate is also the zone's binpack choice).
             let counts = cluster.zone_group_counts(group);
@@ -157,6 +166,19 @@ pub fn place_indexed(
             match (best, then) {
                 (None, _) => None,
                 (Some((_, _, id)), Some(_)) => Some(id),
+                // Then spread(instanceId): in the zones with the fewest tasks, the lowest id
+                // without a task of the group (none can have fewer); if every candidate there
+                // has one, the scan finds the least loaded.
+                (Some((l, _, _)), None) if chain == Chain::SpreadZoneInstance => {
+                    let none_yet = |k: u32| cluster.group_count(InstanceId(k), group) == 0;
+                    let found = ids.first(&need, &mut |k| {
+                        count(zone_of(k)) == l && none_yet(k) && holds(k)
+                    });
+                    if found.is_none() {
+                        return place_by_scan(cluster, group_names, request, scratch, rng);
+                    }
+                    found
+                }
                 // Spread alone: the lowest id among the zones with the fewest tasks.
                 (Some((l, _, _)), None) => {
                     ids.first(&need, &mut |k| count(zone_of(k)) == l && holds(k))

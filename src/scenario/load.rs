@@ -4,6 +4,7 @@ mod arms;
 mod pricing;
 mod services;
 mod sizes;
+mod stop_timeout;
 mod task_defs;
 
 use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
@@ -746,6 +747,7 @@ impl Validator<'_> {
                 compatibilities: t.td.compatibilities.clone(),
             });
         }
+        let stop_timeout = self.stop_timeout(&j.stop_timeout, td, "workload.jobs", &name)?;
         Ok(JobSpec {
             name,
             group,
@@ -759,6 +761,7 @@ impl Validator<'_> {
             max_tasks,
             host_ports,
             constraints,
+            stop_timeout,
         })
     }
 

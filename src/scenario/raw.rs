@@ -92,6 +92,7 @@ pub struct RawJob {
     pub host_ports: Option<Vec<Spanned<i64>>>,
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
     pub task_definition: Option<Spanned<String>>,
+    pub stop_timeout: Option<Spanned<DurationValue>>,
 }
 
 /// An arrival process.
@@ -373,6 +374,7 @@ pub struct RawService {
     pub deployment: Option<Spanned<RawDeployment>>,
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
     pub task_definition: Option<Spanned<String>>,
+    pub stop_timeout: Option<Spanned<DurationValue>>,
 }
 
 /// `deployment = { ... }` of a service (`deploymentConfiguration`).

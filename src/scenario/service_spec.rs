@@ -22,7 +22,8 @@ pub struct ServiceSpec {
     /// Constraints on EC2, added to the arm's.
     pub constraints: Vec<PlacementConstraint>,
     /// Strategy chain on EC2; `None`: the arm's, else ECS's service default
-    /// (`spread(attribute:ecs.availability-zone)`, reference/ecs-facts.md §4.3).
+    /// (`spread(attribute:ecs.availability-zone)`, `spread(instanceId)`, reference/ecs-facts.md
+    /// §4.3).
     pub strategy: Option<Vec<PlacementStrategy>>,
     /// Start times of rolling deployments.
     pub deployments: Vec<SimTime>,
@@ -30,6 +31,10 @@ pub struct ServiceSpec {
     pub deployment: DeploymentConfig,
     /// Target tracking on average CPU, if any.
     pub autoscaling: Option<ServiceAutoscaling>,
+    /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
+    /// still runs after its notice, its replacement already started (reference/ecs-facts.md
+    /// §1.6).
+    pub stop_timeout: SimDuration,
 }
 
 /// `deploymentConfiguration` of a rolling update (reference/ecs-facts.md §6.1).

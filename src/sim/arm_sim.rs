@@ -19,19 +19,22 @@ use crate::placement::{
 };
 use crate::scenario::load::{MAX_LIVE_TASKS, MAX_SAMPLES};
 use crate::scenario::{
-    Arm, ArmKind, Capacity, Ec2Arm, FARGATE_SPOT, OnInterruption, OnNoCapacity, Scenario,
-    ServiceSpec,
+    Arm, ArmKind, Capacity, DEFAULT_STOP_TIMEOUT, Ec2Arm, FARGATE_SPOT, OnInterruption,
+    OnNoCapacity, Scenario, ServiceSpec,
 };
 use crate::sim::billing::{
     FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
 };
 use crate::sim::deployment::{self, DeploymentState};
-use crate::sim::ec2_pool::{Ec2Pool, TypeCapacity};
+use crate::sim::ec2_pool::{Ec2Pool, Termination, TypeCapacity};
 use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
-use crate::sim::managed_scaling::{ScalingAction, capacity_provider_reservation, instances_needed};
+use crate::sim::managed_scaling::{
+    ProvisioningEstimate, ScalingAction, capacity_provider_reservation, needed_for,
+};
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::provider_split::choose_provider;
+use crate::sim::service_scale_in::{Candidate, scale_in_order};
 use crate::sim::service_scaling::{ServiceScaler, ServiceScalingAction};
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
 use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, TokenBucket};
@@ -633,7 +636,7 @@ impl<'a> ArmSim<'a> {
                 let pool = &mut ec2.pools[provider];
                 pool.pending
                     .push(slot, t.spec.cpu_units, t.spec.memory_mib, dynamic);
-                pool.count_provisioning(&t.spec, ports, true);
+                pool.count_provisioning(&t.spec, source, ports.is_some(), true);
             }
             Mode::Fargate(f) => f.waiting[usize::from(provider == FARGATE_SPOT)].push_back(slot),
         }
@@ -651,7 +654,7 @@ impl<'a> ArmSim<'a> {
                 let ports = ec2.ports_source(source);
                 let pool = &mut ec2.pools[provider];
                 if pool.pending.remove_slot(slot) {
-                    pool.count_provisioning(&t.spec, ports, false);
+                    pool.count_provisioning(&t.spec, source, ports.is_some(), false);
                     return true;
                 }
                 false
@@ -1095,7 +1098,7 @@ impl<'a> ArmSim<'a> {
             let ports = ec2.ports_source(source);
             let pool = &mut ec2.pools[p];
             pool.pending.remove(pos);
-            pool.count_provisioning(&t.spec, ports, false);
+            pool.count_provisioning(&t.spec, source, ports.is_some(), false);
         }
     }
 
@@ -1361,21 +1364,12 @@ impl<'a> ArmSim<'a> {
         self.queue
             .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
         for slot in on {
-            let Some(t) = self.tasks.get_mut(slot) else {
+            let Some(t) = self.tasks.get(slot) else {
                 continue;
             };
             if let TaskSource::Service(s) = t.spec.source {
-                // The task is replaced now: it stops counting for its service and for the
-                // provider split (so the replacement goes where the split wants it), though it
-                // runs until the instance is reclaimed.
-                t.replaced = true;
-                let (group, entry) = (t.spec.group, usize::from(t.entry));
-                self.count_live(group, entry, false);
-                let svc = &mut self.services[usize::from(s)];
-                if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
-                    svc.tasks.remove(pos);
-                }
-                self.reconcile_service(usize::from(s));
+                // Replaced now; it runs until the instance is reclaimed.
+                self.replace_service_task(slot, usize::from(s));
             }
         }
         self.refresh_cluster_levels();
@@ -1398,7 +1392,8 @@ impl<'a> ArmSim<'a> {
         };
         let pool = &mut ec2.pools[p];
         let type_index = pool.cluster.type_of()[i.index()];
-        if pool.terminate(i, now, &mut self.meter) {
+        // EC2 interrupts it: free in its first hour (reference/pricing.md §5.1).
+        if pool.terminate(i, now, Termination::SpotInterruption, &mut self.meter) {
             // The group keeps its desired capacity: it launches a replacement.
             self.launch(p, type_index, 1);
         }
@@ -1442,14 +1437,51 @@ impl<'a> ArmSim<'a> {
         }
     }
 
+    /// A FARGATE_SPOT task's two-minute warning, with SIGTERM (reference/ecs-facts.md §1.6,
+    /// lines 59–62): the task stops `stop_timeout` later (SIGKILL, at most 120 s, so within the
+    /// two minutes), billed to then; a service starts its replacement now, as on a draining EC2
+    /// Spot instance. A one-off task runs on until it stops (or finishes first), and only then
+    /// restarts or is lost (`on_interruption`). See docs/model.md §8.7.1.
     fn on_fargate_spot_notice(&mut self, a: Attempt) {
         if !self.current(a) {
             return;
         }
         self.summary.interruptions += 1;
+        let Some(t) = self.tasks.get(a.0) else {
+            return;
+        };
+        let source = t.spec.source;
+        let stop_timeout = match source {
+            TaskSource::Trace => DEFAULT_STOP_TIMEOUT,
+            TaskSource::Job(j) => self.scenario.workload.jobs[usize::from(j)].stop_timeout,
+            TaskSource::Service(s) => self.scenario.workload.services[usize::from(s)].stop_timeout,
+        };
         let e = Event::FargateSpotReclaimed(a);
         self.queue
-            .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
+            .schedule(self.now.after(stop_timeout.min(SPOT_NOTICE)), e.kind(), e);
+        if let TaskSource::Service(s) = source {
+            self.replace_service_task(a.0, usize::from(s));
+        }
+    }
+
+    /// The service task in `slot` of service `s` is being stopped (a Spot notice): it stops
+    /// counting for its service and for the provider split now (so the replacement goes where
+    /// the split wants it), though it runs until it stops; the service starts a replacement.
+    fn replace_service_task(&mut self, slot: TaskSlot, s: usize) {
+        let Some(t) = self.tasks.get_mut(slot) else {
+            return;
+        };
+        if t.replaced {
+            return;
+        }
+        t.replaced = true;
+        let (group, entry) = (t.spec.group, usize::from(t.entry));
+        self.count_live(group, entry, false);
+        let svc = &mut self.services[s];
+        if let Some(pos) = svc.tasks.iter().position(|&x| x == slot) {
+            svc.tasks.remove(pos);
+        }
+        self.reconcile_service(s);
     }
 
     fn on_fargate_spot_reclaimed(&mut self, a: Attempt) {
@@ -1494,24 +1526,25 @@ impl<'a> ArmSim<'a> {
         // either: they do not drive scaling (ECS would place them and fail to attach an ENI;
         // it never counts them as needing instances).
         let estimate = if no_addresses {
-            None
+            ProvisioningEstimate::Nothing
         } else {
             pool.provisioning_estimate()
         };
-        let m = instances_needed(pool.non_empty(), n, estimate);
+        let m = needed_for(pool.non_empty(), n, estimate);
         let warm = pool.in_warmup(now);
         let Some(scaler) = &mut pool.scaler else {
             return;
         };
-        let action = scaler.evaluate(m, n, warm);
-        let target = match &self.arm.kind {
-            ArmKind::Ec2(e) => match &e.providers[p].capacity {
-                Capacity::Managed { scaling, .. } => f64::from(scaling.target_capacity),
-                Capacity::Fixed(_) => 100.0,
-            },
-            ArmKind::Fargate(_) => 100.0,
+        let target = f64::from(scaler.target());
+        let (action, metric) = match m {
+            Some(m) => (
+                scaler.evaluate(m, n, warm),
+                capacity_provider_reservation(m, n),
+            ),
+            // Every provisioning task fits no instance the group launches: CPR stays at the
+            // target (reference/ecs-facts.md §5.3, line 184).
+            None => (scaler.hold(n), target),
         };
-        let metric = capacity_provider_reservation(m, n);
         let registered = pool.cluster.live() as u32;
         let name = pool.name.clone();
         let (desired, label) = match action {
@@ -1528,7 +1561,7 @@ impl<'a> ArmSim<'a> {
                 let victims = pool.scale_in_victims(by);
                 let mut gone = 0;
                 for i in victims {
-                    if pool.terminate(i, now, &mut self.meter) {
+                    if pool.terminate(i, now, Termination::ByUs, &mut self.meter) {
                         gone += 1;
                     }
                 }
@@ -1691,7 +1724,8 @@ impl<'a> ArmSim<'a> {
     }
 
     /// Stop `n` tasks of service `s` (only old-revision ones when `old_only`): waiting ones
-    /// first, then those not yet healthy, then the newest.
+    /// first, then those not yet healthy, then the newest (a scale-in without a strategy on
+    /// EC2: see `default_scale_in_order`).
     fn stop_service_tasks(&mut self, s: usize, n: u32, old_only: bool) {
         let revision = self.services[s].revision;
         let mut order: Vec<(u8, std::cmp::Reverse<usize>, TaskSlot)> = self.services[s]
@@ -1714,6 +1748,9 @@ impl<'a> ArmSim<'a> {
             })
             .collect();
         order.sort_unstable();
+        if !old_only {
+            self.default_scale_in_order(s, &mut order, n as usize);
+        }
         for &(rank, _, slot) in order.iter().take(n as usize) {
             let outcome = if rank == 0 {
                 TaskOutcome::Rejected
@@ -1722,6 +1759,58 @@ impl<'a> ArmSim<'a> {
             };
             self.end_task(slot, outcome);
         }
+    }
+
+    /// On EC2, for a service without a placement strategy (its own or the arm's), reorder the
+    /// running healthy tasks of `order` (rank 2, newest first) that a scale-in by `n` reaches:
+    /// from the zone with the most tasks of the service, then the instance with the most
+    /// (reference/ecs-facts.md §4.3, line 148; docs/model.md §16.3).
+    fn default_scale_in_order(
+        &self,
+        s: usize,
+        order: &mut [(u8, std::cmp::Reverse<usize>, TaskSlot)],
+        n: usize,
+    ) {
+        let (Mode::Ec2(ec2), ArmKind::Ec2(spec)) = (&self.mode, &self.arm.kind) else {
+            return;
+        };
+        if spec.strategy.is_some() || self.scenario.workload.services[s].strategy.is_some() {
+            return;
+        }
+        let first = order.partition_point(|e| e.0 < 2);
+        if first >= n {
+            return;
+        }
+        let healthy = &mut order[first..];
+        let cands: Vec<Candidate> = healthy
+            .iter()
+            .filter_map(|e| {
+                let t = self.tasks.get(e.2)?;
+                let i = t.instance?;
+                let p = self.arm.provider_strategy[usize::from(t.entry)].provider;
+                Some(Candidate {
+                    zone: ec2.pools[p].cluster.zone_of()[i.index()].0,
+                    instance: ((p as u64) << 32) | u64::from(i.0),
+                })
+            })
+            .collect();
+        if cands.len() != healthy.len() {
+            return;
+        }
+        let picked = scale_in_order(&cands, n - first);
+        let mut reordered: Vec<_> = picked.iter().map(|&k| healthy[k]).collect();
+        let mut taken = vec![false; healthy.len()];
+        for &k in &picked {
+            taken[k] = true;
+        }
+        reordered.extend(
+            healthy
+                .iter()
+                .zip(&taken)
+                .filter(|&(_, &t)| !t)
+                .map(|(e, _)| *e),
+        );
+        healthy.copy_from_slice(&reordered);
     }
 
     /// The service scheduler starts a task of service `s` (it arrives now); false if the task
@@ -1872,6 +1961,19 @@ impl<'a> ArmSim<'a> {
     }
 }
 
+/// ECS's placement for a service without a strategy (reference/ecs-facts.md §4.3, line 148):
+/// "Gives priority to instances that have the fewest number of running tasks for this service
+/// in their respective Availability Zone ... Favors container instances with the fewest number
+/// of running tasks for this service": `spread(attribute:ecs.availability-zone)` then
+/// `spread(instanceId)`, both counting the service's task group. Remaining ties go to the
+/// lowest id (docs/model.md §5.5).
+fn service_default_strategy() -> Vec<PlacementStrategy> {
+    vec![
+        PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".to_string())),
+        PlacementStrategy::Spread(SpreadField::InstanceId),
+    ]
+}
+
 /// Index of a task source in the per-source rules: the trace, then the `jobs` job streams, then
 /// the services.
 fn source_index(s: TaskSource, jobs: usize) -> usize {
@@ -1901,7 +2003,8 @@ impl Ec2State {
         let needs_eni = spec.network_mode.needs_eni();
         let ports_conflict = spec.network_mode.ports_conflict();
         // ECS's default for one-off tasks (RunTask) is random; for services, spread over
-        // zones (reference/ecs-facts.md §4.3).
+        // zones, then favour the instances with the fewest tasks of the service
+        // (reference/ecs-facts.md §4.3, line 148: see `service_default_strategy`).
         let task_strategy = spec
             .strategy
             .clone()
@@ -1936,11 +2039,7 @@ impl Ec2State {
                 .strategy
                 .clone()
                 .or_else(|| spec.strategy.clone())
-                .unwrap_or_else(|| {
-                    vec![PlacementStrategy::Spread(SpreadField::Attribute(
-                        "ecs.availability-zone".to_string(),
-                    ))]
-                });
+                .unwrap_or_else(service_default_strategy);
             rules.push(SourceRules {
                 dynamic: reads_task_state(&constraints),
                 constraints,
@@ -2010,9 +2109,16 @@ impl Ec2State {
                     stream(seed, StreamPurpose::SpotInterruptions(k | 0x80)),
                 ),
             );
-            if several {
-                pool.cluster.set_name_prefix(&format!("{}:", provider.name));
-            }
+            let prefix = if several {
+                format!("{}:", provider.name)
+            } else {
+                String::new()
+            };
+            pool.cluster.set_name_prefix(&prefix);
+            pool.launchable = rules
+                .iter()
+                .map(|r| pool.fresh_instance_holds(&prefix, &r.constraints))
+                .collect();
             pool.cluster.keep_indexes(
                 by_id,
                 binpacks(BinpackField::Cpu),

@@ -6,9 +6,13 @@ use crate::engine::RngStream;
 use crate::ids::{InstanceId, ZoneId};
 use crate::model::cluster::{ClusterType, unavailable};
 use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
+use crate::placement::PlacementConstraint;
+use crate::placement::instance_view::FreshInstance;
 use crate::scenario::{Capacity, Ec2Provider, Purchase};
 use crate::sim::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
-use crate::sim::managed_scaling::{InstanceShape, ManagedScaler, instances_for};
+use crate::sim::managed_scaling::{
+    InstanceShape, ManagedScaler, ProvisioningEstimate, instances_for,
+};
 use crate::sim::metrics::CostMeter;
 use crate::sim::pending_queue::PendingQueue;
 use crate::time::{SimDuration, SimTime};
@@ -55,7 +59,37 @@ pub struct Provisioning {
     /// Per task source with static host ports, its waiting tasks: two such tasks can never
     /// share an instance (their ports conflict), so each needs its own.
     pub by_ports: Vec<u64>,
+    /// Provisioning tasks left out of the estimate: larger than the smallest type, or no
+    /// instance the group launches could take them (reference/ecs-facts.md §5.3).
+    pub excluded: u64,
 }
+
+/// Who ends an instance's billing, which decides what it is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Termination {
+    /// The group (scale-in) or the end of the run: the seconds used.
+    ByUs,
+    /// Amazon EC2 reclaims a Spot instance (its interruption): see [`spot_interruption_bill`].
+    SpotInterruption,
+}
+
+/// What an instance that Amazon EC2 interrupts costs (Linux; `sim` prices Linux only), after
+/// `elapsed` of life billed as `secs` seconds at `usd_per_hour`: **nothing** if interrupted in
+/// its first instance hour, else the seconds used (reference/pricing.md §5.1, lines 345–356
+/// [EC2UG-SpotBill]: "Amazon EC2 interrupts | Windows and Linux (excluding RHEL and SUSE) | no
+/// charge | charged for the seconds used"; "If EC2 interrupts your Spot Instance in the first
+/// hour, before a full hour of running time, you're not charged for the partial hour used").
+/// The hour runs from the launch request, where `sim`'s billing starts (docs/model.md §9.1).
+pub fn spot_interruption_bill(elapsed: SimDuration, secs: u64, usd_per_hour: f64) -> f64 {
+    if elapsed < SPOT_FREE_HOUR {
+        0.0
+    } else {
+        cost_of(secs, usd_per_hour)
+    }
+}
+
+/// An instance EC2 interrupts before a full hour of running time is not charged.
+const SPOT_FREE_HOUR: SimDuration = SimDuration(3_600_000);
 
 /// One capacity provider's state.
 #[derive(Debug)]
@@ -104,6 +138,10 @@ pub struct Ec2Pool {
     pub launch_shape: InstanceShape,
     /// Provisioning tasks that fit `shape`.
     pub provisioning: Provisioning,
+    /// Per task source (trace, jobs, services), whether a fresh instance of the type the group
+    /// launches, in some zone, satisfies the source's constraints (else its provisioning tasks
+    /// are left out of the estimate). Sources not listed are launchable.
+    pub launchable: Vec<bool>,
 }
 
 impl Ec2Pool {
@@ -189,6 +227,7 @@ impl Ec2Pool {
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
+            launchable: Vec::new(),
         }
     }
 
@@ -281,21 +320,41 @@ impl Ec2Pool {
     }
 
     /// Terminate registered instance `i`, which runs no task; returns false if it still does.
-    pub fn terminate(&mut self, i: InstanceId, now: SimTime, meter: &mut CostMeter) -> bool {
+    /// `by` says who stops it, which decides what it is billed ([`spot_interruption_bill`]).
+    pub fn terminate(
+        &mut self,
+        i: InstanceId,
+        now: SimTime,
+        by: Termination,
+        meter: &mut CostMeter,
+    ) -> bool {
         if !self.cluster.terminate(i) {
             return false;
         }
         let m = self.machine_of[i.index()] as usize;
         self.zone_load[usize::from(self.machines[m].zone.0)] -= 1;
-        self.close(m, now, true, meter);
+        self.close(m, now, true, by, meter);
         true
     }
 
-    fn close(&mut self, m: usize, end: SimTime, ended: bool, meter: &mut CostMeter) -> f64 {
+    fn close(
+        &mut self,
+        m: usize,
+        end: SimTime,
+        ended: bool,
+        by: Termination,
+        meter: &mut CostMeter,
+    ) -> f64 {
         let machine = &mut self.machines[m];
         machine.ended = Some(end);
-        let secs = billed_secs(end.since(machine.requested), ended, EC2_MINIMUM_SECS);
-        let cost = cost_of(secs, machine.price_per_hour);
+        let elapsed = end.since(machine.requested);
+        let secs = billed_secs(elapsed, ended, EC2_MINIMUM_SECS);
+        let cost = match by {
+            Termination::SpotInterruption => {
+                spot_interruption_bill(elapsed, secs, machine.price_per_hour)
+            }
+            Termination::ByUs => cost_of(secs, machine.price_per_hour),
+        };
         meter.close(machine.requested, machine.price_per_hour, cost);
         self.billed_usd += cost;
         self.billed_on_demand_usd += cost_of(
@@ -311,7 +370,7 @@ impl Ec2Pool {
         let mut ms: u128 = 0;
         for m in 0..self.machines.len() {
             if self.machines[m].ended.is_none() {
-                self.close(m, end, false, meter);
+                self.close(m, end, false, Termination::ByUs, meter);
             }
             let machine = &self.machines[m];
             ms += u128::from(
@@ -357,14 +416,23 @@ impl Ec2Pool {
         out
     }
 
-    /// Count a provisioning task in the scaling estimate (if it fits the smallest type).
-    /// `ports_source` is the task's source when it has static host ports.
-    pub fn count_provisioning(&mut self, spec: &TaskSpec, ports_source: Option<usize>, add: bool) {
+    /// Count a provisioning task of task source `source` in the scaling estimate (if it fits
+    /// the smallest type and an instance the group launches could take it; else count it as
+    /// excluded). `ports` says whether the source has static host ports.
+    pub fn count_provisioning(&mut self, spec: &TaskSpec, source: usize, ports: bool, add: bool) {
         let s = self.shape;
-        if spec.cpu_units > s.cpu_units || spec.memory_mib > s.memory_mib || s.task_slots == 0 {
+        let launchable = self.launchable.get(source).copied().unwrap_or(true);
+        if spec.cpu_units > s.cpu_units
+            || spec.memory_mib > s.memory_mib
+            || s.task_slots == 0
+            || !launchable
+        {
+            let e = &mut self.provisioning.excluded;
+            *e = if add { *e + 1 } else { e.saturating_sub(1) };
             return;
         }
         let p = &mut self.provisioning;
+        let ports_source = ports.then_some(source);
         if let Some(src) = ports_source {
             if p.by_ports.len() <= src {
                 p.by_ports.resize(src + 1, 0);
@@ -393,12 +461,51 @@ impl Ec2Pool {
     /// Static host ports count too (reference/ecs-facts.md §4.1: the estimate counts "vCPU,
     /// memory, ENIs, ports, and GPUs"): tasks of one source share their ports, so each needs
     /// an instance of its own.
-    pub fn provisioning_estimate(&self) -> Option<u32> {
+    pub fn provisioning_estimate(&self) -> ProvisioningEstimate {
         let p = &self.provisioning;
+        if p.tasks == 0 {
+            return if p.excluded > 0 {
+                ProvisioningEstimate::AllExcluded
+            } else {
+                ProvisioningEstimate::Nothing
+            };
+        }
         let ports = p.by_ports.iter().copied().max().unwrap_or(0);
-        (p.tasks > 0).then(|| {
+        ProvisioningEstimate::Instances(
             instances_for(p.cpu, p.mem, p.tasks, self.launch_shape)
-                .max(u32::try_from(ports).unwrap_or(u32::MAX))
+                .max(u32::try_from(ports).unwrap_or(u32::MAX)),
+        )
+    }
+
+    /// Whether a fresh instance of the type the pool launches (its first, prioritized
+    /// allocation), in one of its zones, satisfies `constraints`: else no instance the group could add
+    /// would take the source's tasks, and they are left out of the scaling estimate
+    /// (reference/ecs-facts.md §5.3; docs/model.md §6.9.1). `distinctInstance` holds on a new
+    /// instance; `memberOf` is evaluated on it with no task (so `task:group == x` is false).
+    pub fn fresh_instance_holds(&self, prefix: &str, constraints: &[PlacementConstraint]) -> bool {
+        let Some(t) = self.cluster.types().first() else {
+            return false;
+        };
+        let name = format!("{prefix}{}", self.cluster.len());
+        let zones = self.cluster.zones();
+        let unnamed = [String::new()];
+        let zones = if zones.is_empty() {
+            &unnamed[..]
+        } else {
+            zones
+        };
+        zones.iter().any(|zone| {
+            let view = FreshInstance {
+                type_name: &t.name,
+                architecture: t.architecture.as_str(),
+                zone,
+                name: &name,
+                trunk: t.trunk,
+            };
+            constraints.iter().all(|c| match c {
+                PlacementConstraint::DistinctInstance => true,
+                PlacementConstraint::MemberOf(e) => e.eval(&view),
+            })
         })
     }
 
@@ -414,5 +521,26 @@ impl Ec2Pool {
                     && spec.memory_mib <= c.memory_mib
                     && c.task_slots > 0
             })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// reference/pricing.md §5.1 (line 350): interrupted by Amazon EC2 in the first hour, no
+    /// charge; after it, the seconds used.
+    #[test]
+    fn an_instance_ec2_interrupts_is_free_in_its_first_hour() {
+        let price = 0.036;
+        let bill = |ms: u64| {
+            let d = SimDuration(ms);
+            spot_interruption_bill(d, billed_secs(d, true, EC2_MINIMUM_SECS), price)
+        };
+        assert_eq!(bill(30_000), 0.0);
+        assert_eq!(bill(3_599_999), 0.0);
+        assert_eq!(bill(3_600_000), cost_of(3600, price));
+        assert_eq!(bill(3_600_001), cost_of(3601, price));
+        assert_eq!(bill(7_200_000), 2.0 * price);
     }
 }

@@ -9,6 +9,10 @@ use crate::scenario::capacity::ManagedScaling;
 /// (AlarmLow: 15 datapoints within 15 minutes, reference/ecs-facts.md §5.2, §7.1).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 
+/// Instances of the first scale-out from an empty group, whatever the target
+/// (reference/ecs-facts.md §5.2, line 179: "always scales-out to 200% (two instances)").
+pub const FROM_ZERO_INSTANCES: u64 = 2;
+
 /// CapacityProviderReservation, percent: 100 when M = N = 0, 200 when M > 0 and N = 0, else
 /// M / N × 100 (reference/ecs-facts.md §5.2). For reports; decisions use the exact rational.
 pub fn capacity_provider_reservation(needed: u32, instances: u32) -> f64 {
@@ -23,6 +27,19 @@ fn cpr_rational(needed: u32, instances: u32) -> (u64, u64) {
         (_, 0) => (200, 1),
         (m, n) => (u64::from(m) * 100, u64::from(n)),
     }
+}
+
+/// What the provisioning tasks ask of managed scaling.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ProvisioningEstimate {
+    /// No task is provisioning.
+    Nothing,
+    /// Tasks are provisioning, and every one is left out of the estimate: no instance the group
+    /// can launch could take any of them, so CPR stays at the target (reference/ecs-facts.md
+    /// §5.3, line 184: "if none fit, CPR stays at 100").
+    AllExcluded,
+    /// The instances the counted provisioning tasks need (≥ 0).
+    Instances(u32),
 }
 
 /// Per-instance capacity of the type the estimate uses.
@@ -65,6 +82,17 @@ pub fn instances_needed(non_empty: u32, instances: u32, provisioning_estimate: O
     match provisioning_estimate {
         None => non_empty,
         Some(e) => instances.saturating_add(e.max(1)),
+    }
+}
+
+/// M for one evaluation, or `None` when CPR stays at the target because every provisioning
+/// task is left out of the estimate (reference/ecs-facts.md §5.3, line 184; see
+/// [`ManagedScaler::hold`]).
+pub fn needed_for(non_empty: u32, instances: u32, estimate: ProvisioningEstimate) -> Option<u32> {
+    match estimate {
+        ProvisioningEstimate::Nothing => Some(instances_needed(non_empty, instances, None)),
+        ProvisioningEstimate::Instances(e) => Some(instances_needed(non_empty, instances, Some(e))),
+        ProvisioningEstimate::AllExcluded => None,
     }
 }
 
@@ -115,8 +143,14 @@ impl ManagedScaler {
     ///
     /// Rules (reference/ecs-facts.md §5.2–§5.3):
     /// - CPR above target (one datapoint, AlarmHigh) and not in warm-up: scale out to
-    ///   `desired = ceil(N × CPR / target)` = `ceil(M × 100 / target)`; from N = 0 the current
-    ///   capacity is taken as 1, so `desired = ceil(200 / target)` ("always scales out to 200%").
+    ///   `desired = ceil(N × CPR / target)` = `ceil(M × 100 / target)`. From N = 0 the first
+    ///   scale-out asks for **2** instances whatever the target (reference/ecs-facts.md §5.2,
+    ///   line 179 [DG-CAS]: "Amazon ECS always scales-out to 200% (two instances)"). *Our
+    ///   choice:* the same section's target-tracking special case ("assumes ... the current
+    ///   capacity is one") would give `ceil(200 / target)` (4 at target 50); we follow the ECS
+    ///   sentence, which says "always" and names the count, and which is also where a target
+    ///   below 100 settles for one task (M = 1 on N = 2 reads 50%), instead of overshooting and
+    ///   scaling in 15 minutes later (docs/model.md §6.7).
     ///   The step `desired − N` is raised to `minimum_scaling_step_size`, then cut to
     ///   `maximum_scaling_step_size`; the result is clamped to `max`.
     /// - N < `min`: scale out to (at least) `min`, whatever CPR is and even during warm-up (the
@@ -147,7 +181,7 @@ impl ManagedScaler {
         if above && !in_warmup && !idle {
             // N × CPR / target = num × N / (den × target); with N > 0, den = N.
             let desired = if n == 0 {
-                200u64.div_ceil(target)
+                FROM_ZERO_INSTANCES
             } else {
                 num.div_ceil(target)
             };
@@ -174,6 +208,26 @@ impl ManagedScaler {
         }
         ScalingAction::None
     }
+
+    /// One evaluation at which CPR stays at the target: provisioning tasks exist and every one
+    /// is left out of the estimate (no instance the group launches could take them,
+    /// reference/ecs-facts.md §5.3, line 184: "if none fit, CPR stays at 100"). Neither alarm
+    /// fires and a datapoint at the target resets the scale-in streak; only `min` is enforced.
+    /// *Our choice* for a target below 100: the metric reads the target (not 100, which would be
+    /// above it and scale out for tasks new instances cannot take).
+    pub fn hold(&mut self, instances: u32) -> ScalingAction {
+        self.low_streak = 0;
+        if instances < self.min {
+            ScalingAction::ScaleOut { to: self.min }
+        } else {
+            ScalingAction::None
+        }
+    }
+
+    /// The target, percent (1–100).
+    pub fn target(&self) -> u32 {
+        self.cfg.target_capacity
+    }
 }
 
 #[cfg(test)]
@@ -194,8 +248,8 @@ mod tests {
         for _ in 0..30 {
             assert_eq!(s.evaluate(0, 0, false), ScalingAction::None);
         }
-        // One waiting task: CPR 200, scale out to ceil(200 / 90) = 3.
-        assert_eq!(s.evaluate(1, 0, false), ScalingAction::ScaleOut { to: 3 });
+        // One waiting task: CPR 200, scale out to two instances (the from-zero rule).
+        assert_eq!(s.evaluate(1, 0, false), ScalingAction::ScaleOut { to: 2 });
     }
 
     #[test]
@@ -231,13 +285,49 @@ mod tests {
         assert_eq!(instances_needed(0, 0, Some(0)), 1);
     }
 
+    /// reference/ecs-facts.md §5.2, line 179: from no instance, "Amazon ECS always scales-out to
+    /// 200% (two instances)", at target 100 and below it (not ceil(200 / target)), and for any
+    /// number of provisioning tasks (the estimate drives the next scale-out, after warm-up).
     #[test]
-    fn from_zero_scales_out_to_200_percent() {
-        let m = instances_needed(0, 0, Some(1));
+    fn from_zero_scales_out_to_two_instances_at_any_target() {
+        for target in [100, 90, 75, 50, 10, 1] {
+            for tasks_estimate in [1, 7] {
+                let m = instances_needed(0, 0, Some(tasks_estimate));
+                let mut s = ManagedScaler::new(cfg(target), 0, 100);
+                assert_eq!(
+                    s.evaluate(m, 0, false),
+                    ScalingAction::ScaleOut { to: 2 },
+                    "target {target}, estimate {tasks_estimate}"
+                );
+            }
+        }
+        // Step sizes and max still apply to it.
+        let mut s = ManagedScaler::new(cfg(50), 0, 1);
+        assert_eq!(s.evaluate(1, 0, false), ScalingAction::ScaleOut { to: 1 });
+    }
+
+    /// reference/ecs-facts.md §5.3, line 184: when every provisioning task is left out of the
+    /// estimate, CPR stays at the target: no scale-out, no scale-in (the streak resets), only
+    /// `min` is kept.
+    #[test]
+    fn hold_takes_no_action_and_resets_the_scale_in_streak() {
         let mut s = ManagedScaler::new(cfg(100), 0, 100);
-        assert_eq!(s.evaluate(m, 0, false), ScalingAction::ScaleOut { to: 2 });
-        let mut s = ManagedScaler::new(cfg(75), 0, 100);
-        assert_eq!(s.evaluate(m, 0, false), ScalingAction::ScaleOut { to: 3 });
+        for _ in 0..14 {
+            assert_eq!(s.evaluate(0, 4, false), ScalingAction::None);
+        }
+        assert_eq!(s.hold(4), ScalingAction::None);
+        for _ in 0..14 {
+            assert_eq!(s.evaluate(0, 4, false), ScalingAction::None);
+        }
+        assert_eq!(s.evaluate(0, 4, false), ScalingAction::ScaleIn { by: 2 });
+        let mut s = ManagedScaler::new(cfg(100), 2, 100);
+        assert_eq!(s.hold(0), ScalingAction::ScaleOut { to: 2 });
+        assert_eq!(needed_for(1, 3, ProvisioningEstimate::AllExcluded), None);
+        assert_eq!(needed_for(1, 3, ProvisioningEstimate::Nothing), Some(1));
+        assert_eq!(
+            needed_for(1, 3, ProvisioningEstimate::Instances(2)),
+            Some(5)
+        );
     }
 
     #[test]

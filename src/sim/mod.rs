@@ -12,6 +12,7 @@ pub mod metrics;
 pub mod outcome;
 pub mod pending_queue;
 pub mod provider_split;
+pub mod service_scale_in;
 pub mod service_scaling;
 pub mod task_table;
 pub mod token_bucket;

@@ -184,8 +184,32 @@ const CASES: &[Case] = &[
             base!(),
             "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\ncpus = 2\n"
         ),
-        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`"
+        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`"
     ),
+    scenario!(
+        "stop_timeout above 120 s",
+        concat!(
+            base!(),
+            "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\nstop_timeout = \"3m\"\n"
+        ),
+        "error: s.toml:22:16: `workload.jobs.stop_timeout`: found 3m; expected at most 120s (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)"
+    ),
+    Case {
+        kind: Kind::Scenario,
+        name: "task definition stopTimeout above 120 s",
+        files: &[
+            (
+                "s.toml",
+                "horizon = \"1h\"\n[[workload.services]]\nname = \"web\"\ndesired = 1\ntask_definition = \"td.json\"\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
+            ),
+            (
+                "td.json",
+                "{ \"cpu\": \"256\", \"memory\": \"512\", \"containerDefinitions\": [{ \"name\": \"app\", \"stopTimeout\": 300 }] }\n",
+            ),
+        ],
+        args: RUN,
+        message: "error: s.toml:5:19: `workload.services.task_definition`: td.json: `containerDefinitions[0].stopTimeout`: found 300; expected whole seconds in 0..=120 (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)",
+    },
     scenario!(
         "unknown key in [[arm]]",
         concat!(base!(), "spot = true\n"),

@@ -9,6 +9,7 @@ mod ci_scripts;
 mod common;
 mod determinism;
 mod ecs_behaviour;
+mod fidelity;
 mod outputs;
 mod placement_differential;
 mod properties;

@@ -35,8 +35,8 @@ fn chain(n: usize) -> Vec<PlacementStrategy> {
         6 => vec![Spread(SpreadField::InstanceId)],
         7 => vec![Spread(SpreadField::InstanceId), Binpack(Memory)],
         8 => vec![Random],
-        // Chains the scan answers (the fast placement must hand them over unchanged).
         9 => vec![az(), Spread(SpreadField::InstanceId)],
+        // Chains the scan answers (the fast placement must hand them over unchanged).
         10 => vec![Binpack(Memory), Random],
         _ => vec![
             Spread(SpreadField::Attribute("ecs.instance-type".into())),

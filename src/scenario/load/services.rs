@@ -160,6 +160,7 @@ impl Validator<'_> {
             }
             None => None,
         };
+        let stop_timeout = self.stop_timeout(&s.stop_timeout, td, K, &name)?;
         Ok(ServiceSpec {
             name,
             cpu_units,
@@ -172,6 +173,7 @@ impl Validator<'_> {
             deployments,
             deployment,
             autoscaling,
+            stop_timeout,
         })
     }
 
