@@ -73,9 +73,15 @@ fn filled_cluster(n: u32, fill: f64) -> Cluster {
 fn placement(cr: &mut Criterion) {
     let az = || PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".into()));
     let binpack = || PlacementStrategy::Binpack(BinpackField::Memory);
-    let cases: [(&str, Vec<PlacementStrategy>, Vec<PlacementConstraint>); 5] = [
+    let cases: [(&str, Vec<PlacementStrategy>, Vec<PlacementConstraint>); 6] = [
         ("binpack-memory", vec![binpack()], vec![]),
         ("spread-zone+binpack", vec![az(), binpack()], vec![]),
+        // The default of a service without a strategy (reference/ecs-facts.md §4.3).
+        (
+            "spread-zone+spread-instance",
+            vec![az(), PlacementStrategy::Spread(SpreadField::InstanceId)],
+            vec![],
+        ),
         (
             "distinctInstance+binpack",
             vec![binpack()],
