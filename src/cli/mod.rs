@@ -156,8 +156,6 @@ fn exit_status(e: &anyhow::Error) -> u8 {
                 matches!(
                     s,
                     SimError::Trace(_)
-                        | SimError::TooManySamples { .. }
-                        | SimError::TooManyTasks { .. }
                 )
             })
     });

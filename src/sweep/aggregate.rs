@@ -51,7 +51,7 @@ fn cell(x: Option<f64>) -> String {
 /// - A metric's statistics are over the runs where it has a value (a run where no task started
 ///   has no wait); `runs` counts the variant's finished runs.
 /// - `cheapest_arm`: the arm with the lowest mean cost among those that ran every task (nothing
-///   rejected or left pending) in every seed; the first in scenario order on a tie; empty when
+///   rejected or left pending, `outcome` complete) in every seed; the first in scenario order on a tie; empty when
 ///   none did.
 /// - `ec2_fargate_cost_ratio`: mean EC2 cost ÷ mean Fargate cost when the scenario has exactly
 ///   one EC2 arm and one FARGATE arm (and the Fargate cost is not zero), else empty.
@@ -127,6 +127,11 @@ impl<W: std::io::Write> Aggregator<W> {
         }
         let n = METRICS.len();
         if num(self.columns[n]).unwrap_or(1.0) + num(self.columns[n + 1]).unwrap_or(1.0) != 0.0 {
+            self.complete[arm] = false;
+        }
+        // A saturated arm covers less work even when it left nothing pending.
+        let outcome = self.layout.summary_offset().saturating_add(col("outcome"));
+        if row.get(outcome).is_some_and(|o| o != b"complete") {
             self.complete[arm] = false;
         }
         Ok(())

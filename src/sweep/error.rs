@@ -112,8 +112,6 @@ impl SweepError {
                 matches!(
                     source,
                     SimError::Trace(_)
-                        | SimError::TooManySamples { .. }
-                        | SimError::TooManyTasks { .. }
                 )
             }
             SweepError::Output(_) | SweepError::Plots { .. } | SweepError::Threads { .. } => false,
