@@ -134,7 +134,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .collect(),
         wall_time_s: started.elapsed().as_secs_f64(),
         events_processed: outcome.arms.iter().map(|a| a.events).sum(),
-        warnings: scenario.warnings.iter().chain(&arm_warnings).cloned().collect(),
+        warnings: scenario
+            .warnings
+            .iter()
+            .chain(&arm_warnings)
+            .cloned()
+            .collect(),
         scenario_details: scenario_info(&scenario, &arms, seed),
     };
     // The plots and report.html are drawn from these bytes, as `sim report` draws them from

@@ -164,8 +164,14 @@ mod tests {
         );
         let table = comparison_table(&out);
         let header = table.lines().next().unwrap();
-        assert!(header.contains("running") && header.ends_with("outcome"), "{table}");
-        assert!(table.lines().nth(3).unwrap().ends_with("saturated"), "{table}");
+        assert!(
+            header.contains("running") && header.ends_with("outcome"),
+            "{table}"
+        );
+        assert!(
+            table.lines().nth(3).unwrap().ends_with("saturated"),
+            "{table}"
+        );
     }
 
     #[test]

@@ -271,12 +271,15 @@ fn complete(a: &ArmData) -> bool {
 /// Why an arm's cost is not compared, in words (`None` when it is).
 fn shortfall(a: &ArmData) -> Option<String> {
     let s = &a.summary;
-    let why = s.reason_text().map_or_else(String::new, |w| format!(": {w}"));
+    let why = s
+        .reason_text()
+        .map_or_else(String::new, |w| format!(": {w}"));
     match s.completion() {
         Completion::Saturated => Some(format!(
             "{} saturated{}{why}, so its figures stop there",
             a.arm,
-            s.end_s.map_or_else(String::new, |t| format!(" at {}", wait(t)))
+            s.end_s
+                .map_or_else(String::new, |t| format!(" at {}", wait(t)))
         )),
         Completion::Incomplete => Some(format!(
             "{} left {} tasks pending{why}",

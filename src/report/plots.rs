@@ -310,11 +310,7 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         if a.launch_type != "EC2" {
             continue;
         }
-        instances.push(solid(
-            a.label(),
-            i,
-            &over_time(a, |s| s.instances as f64),
-        ));
+        instances.push(solid(a.label(), i, &over_time(a, |s| s.instances as f64)));
         if a.timeseries.iter().all(|s| s.instances_launching.is_some()) {
             let pts = over_time(a, |s| s.instances_launching.unwrap_or(0) as f64);
             instances.push(line(

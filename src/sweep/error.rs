@@ -109,10 +109,7 @@ impl SweepError {
             | SweepError::Merge { .. }
             | SweepError::Read { .. } => true,
             SweepError::Run { source, .. } => {
-                matches!(
-                    source,
-                    SimError::Trace(_)
-                )
+                matches!(source, SimError::Trace(_))
             }
             SweepError::Output(_) | SweepError::Plots { .. } | SweepError::Threads { .. } => false,
         }

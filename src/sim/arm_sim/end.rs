@@ -40,6 +40,15 @@ fn grouped(n: u64) -> String {
     out
 }
 
+/// `n instances`, or `1 instance`.
+fn instances(n: u32) -> String {
+    if n == 1 {
+        "1 instance".to_string()
+    } else {
+        format!("{} instances", grouped(u64::from(n)))
+    }
+}
+
 /// Simulated time as seconds with three decimals and, past an hour, hours.
 fn at(t: SimTime) -> String {
     let s = format!("{}.{:03} s", t.as_ms() / 1000, t.as_ms() % 1000);
@@ -106,11 +115,12 @@ impl ArmSim<'_> {
     }
 
     /// Why tasks are waiting now, and the same in words for a warning. With `saturated`, an arm
-    /// whose live tasks are mostly placed is said to hold too many tasks at once.
+    /// whose live tasks are nearly all placed (fewer than one in ten waits) is said to hold too
+    /// many tasks at once: the capacity kept up, the workload itself is that large.
     fn backlog(&self, saturated: bool) -> (EndReason, String) {
         let live = self.tasks.len() as u64;
         let pending = self.pending_count();
-        if saturated && pending * 2 < live {
+        if saturated && pending * 10 < live {
             return (
                 EndReason::TasksAtOnce,
                 format!(
@@ -125,9 +135,10 @@ impl ArmSim<'_> {
                     let t = self.tasks.get(s)?;
                     f.size_for(&t.spec)
                 });
-                let quota = f.quota_units.zip(first).is_some_and(|(q, size)| {
-                    f.in_use_units + u64::from(size.cpu_units) > q
-                });
+                let quota = f
+                    .quota_units
+                    .zip(first)
+                    .is_some_and(|(q, size)| f.in_use_units + u64::from(size.cpu_units) > q);
                 if quota {
                     let q = f.quota_units.unwrap_or(0) / 1024;
                     (
@@ -175,11 +186,17 @@ impl ArmSim<'_> {
         match self.bounds(p) {
             None => (
                 EndReason::Ec2FixedFleet,
-                format!("capacity provider `{name}` is a fixed fleet of {n} instances"),
+                format!(
+                    "capacity provider `{name}` is a fixed fleet of {}",
+                    instances(n)
+                ),
             ),
             Some((_, max)) if n >= max => (
                 EndReason::Ec2AtMax,
-                format!("capacity provider `{name}` is at its max of {max} instances"),
+                format!(
+                    "capacity provider `{name}` is at its max of {}",
+                    instances(max)
+                ),
             ),
             Some(_) if pool.provisioning_estimate().is_none() => (
                 EndReason::Ec2NotCounted,
@@ -190,7 +207,8 @@ impl ArmSim<'_> {
             Some((_, max)) => (
                 EndReason::Ec2ScalingOut,
                 format!(
-                    "capacity provider `{name}` is still scaling out ({n} of at most {max} instances, {} launching)",
+                    "capacity provider `{name}` is still scaling out ({n} of at most {}, {} launching)",
+                    instances(max),
                     pool.launching
                 ),
             ),
@@ -199,14 +217,22 @@ impl ArmSim<'_> {
 
     /// The arm's outcome, its reason and the warnings for a loop that stopped with `stop` at
     /// `end` (the state is still as it was when the loop stopped).
-    pub(super) fn ending(&self, stop: Stop, end: SimTime) -> (Completion, Option<EndReason>, Vec<String>) {
+    pub(super) fn ending(
+        &self,
+        stop: Stop,
+        end: SimTime,
+    ) -> (Completion, Option<EndReason>, Vec<String>) {
         let arm = &self.arm.name;
         let pending = self.pending_count();
         match stop {
             Stop::Done if pending == 0 => (Completion::Complete, None, Vec::new()),
             // Work left at the horizon: the table and summary.csv say so; no warning (a
             // horizon cuts a steady workload wherever it is).
-            Stop::Done => (Completion::Incomplete, Some(self.backlog(false).0), Vec::new()),
+            Stop::Done => (
+                Completion::Incomplete,
+                Some(self.backlog(false).0),
+                Vec::new(),
+            ),
             Stop::Stuck => {
                 let (reason, why) = self.backlog(false);
                 let held = match &self.mode {
@@ -228,7 +254,11 @@ impl ArmSim<'_> {
                     grouped(pending),
                     at(end)
                 );
-                (Completion::Incomplete, Some(EndReason::Stalled), vec![warning])
+                (
+                    Completion::Incomplete,
+                    Some(EndReason::Stalled),
+                    vec![warning],
+                )
             }
             Stop::LiveTasks => {
                 let (reason, why) = self.backlog(true);
@@ -247,7 +277,11 @@ impl ArmSim<'_> {
                     grouped(crate::scenario::load::MAX_SAMPLES),
                     grouped(pending)
                 );
-                (Completion::Saturated, Some(EndReason::TimeseriesSamples), vec![warning])
+                (
+                    Completion::Saturated,
+                    Some(EndReason::TimeseriesSamples),
+                    vec![warning],
+                )
             }
         }
     }
