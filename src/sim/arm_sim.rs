@@ -473,7 +473,7 @@ impl<'a> ArmSim<'a> {
         };
         let end = match (stop, self.horizon) {
             (Stop::Done, Some(h)) => h,
-            (Stop::Done | Stop::Stalled, None) => {
+            (Stop::Done, None) => {
                 // A finite workload ends when the last task finished (DESIGN.md §2); later
                 // arrivals that were rejected or could never be placed do not extend the run.
                 self.integrals = self.integrals_at_activity.clone();
@@ -481,7 +481,8 @@ impl<'a> ArmSim<'a> {
                 self.scaling.retain(|s| s.time <= self.last_activity);
                 self.last_activity
             }
-            // Stuck: when the last thing that could happen happened; saturated: at the bound.
+            // Stuck: when the last thing that could happen happened; stalled: when the guard
+            // fired (the fleet that waited is billed to then); saturated: at the bound.
             _ => self.now,
         };
         let (completion, reason, warnings) = self.ending(stop, end);

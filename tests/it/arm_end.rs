@@ -429,3 +429,53 @@ launch_type = "FARGATE"
     assert!(stdout.contains("cheapest: fargate"), "{stdout}");
     assert!(stdout.contains("ec2 saturated at "), "{stdout}");
 }
+
+/// Tasks no instance takes, on a fixed Spot fleet that is interrupted and replaced for ever:
+/// events never run out, so the guard ends the arm a week after its last task activity,
+/// incomplete, with its fleet billed to then and a warning that says so. Today's main ended the
+/// arm at time 0 with the replaced instances billed past that end, and said nothing.
+#[test]
+fn an_arm_whose_fleet_is_replaced_for_ever_ends_incomplete_after_a_week() {
+    let dir = tempfile::tempdir().unwrap();
+    trace(dir.path(), 3, 0.0, 0.0, 60, 1024, 2048);
+    write(
+        dir.path(),
+        "s.toml",
+        r#"
+name = "stall"
+[pricing]
+spot_discount = 0.6
+[workload]
+trace = "t.csv"
+[[arm]]
+name = "spot"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+purchase = "spot"
+spot_interruptions_per_hour = 1
+placement_constraints = [{ type = "memberOf", expression = "attribute:ecs.instance-type == c5.large" }]
+capacity = { fixed = 2 }
+"#,
+    );
+    let (_, stderr) = run_cli(dir.path(), &["--no-plots"]);
+    assert!(
+        stderr.contains(
+            "warning: arm `spot`: 3 tasks waited with no progress for 7 days of simulated time while only instance events (Spot replacements) went on; the arm ends there"
+        ),
+        "{stderr}"
+    );
+    let rows = summary(dir.path());
+    assert_eq!(cell(&rows, "spot", "outcome"), "incomplete");
+    assert_eq!(cell(&rows, "spot", "outcome_reason"), "stalled");
+    let end: f64 = cell(&rows, "spot", "end_s").parse().unwrap();
+    assert!(
+        end > 7.0 * 86_400.0 && end < 7.0 * 86_400.0 + 3_600.0,
+        "{end}"
+    );
+    // Two instances all along (each replaced within the launch latency), billed to the end.
+    let hours: f64 = cell(&rows, "spot", "instance_hours").parse().unwrap();
+    assert!(
+        (hours - 2.0 * end / 3600.0).abs() < 2.0,
+        "{hours} instance-hours"
+    );
+}

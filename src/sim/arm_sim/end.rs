@@ -250,7 +250,7 @@ impl ArmSim<'_> {
             }
             Stop::Stalled => {
                 let warning = format!(
-                    "arm `{arm}`: {} tasks waited with no progress for 7 days of simulated time while only instance events (Spot replacements) went on; the arm ends at its last task activity, {}, incomplete (costs are counted to then)",
+                    "arm `{arm}`: {} tasks waited with no progress for 7 days of simulated time while only instance events (Spot replacements) went on; the arm ends there, at {}, incomplete (its fleet is billed to then)",
                     grouped(pending),
                     at(end)
                 );
