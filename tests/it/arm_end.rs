@@ -479,3 +479,46 @@ capacity = { fixed = 2 }
         "{hours} instance-hours"
     );
 }
+
+/// Why an arm saturated is read from its state when it hit the bound: the waiting tasks'
+/// blocker (a Fargate vCPU quota, a managed provider still scaling out), or, when nearly every
+/// task alive is placed, the workload itself.
+#[test]
+fn a_saturated_arm_says_what_held_its_tasks() {
+    let bounded = RunOptions {
+        max_live_tasks: 20,
+        ..RunOptions::default()
+    };
+    let reason = |text: &str, rows: (usize, f64, u32)| {
+        let dir = tempfile::tempdir().unwrap();
+        trace(dir.path(), rows.0, 0.0, rows.1, rows.2, 1024, 2048);
+        let out = run_both(&load(dir.path(), text), bounded);
+        let a = &out.arms[0];
+        assert_eq!(a.summary.outcome, Completion::Saturated, "{}", a.arm);
+        a.summary.outcome_reason
+    };
+    // A 1-vCPU quota: one task runs, the others wait for it.
+    assert_eq!(
+        reason(
+            "[workload]\ntrace = \"t.csv\"\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\nfargate_vcpu_quota = 1\n",
+            (40, 0.5, 600)
+        ),
+        Some(EndReason::FargateVcpuQuota)
+    );
+    // 40 tasks at once on a fleet scaled from zero: the first instances are still launching.
+    assert_eq!(
+        reason(
+            "[workload]\ntrace = \"t.csv\"\n[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { min = 0, max = 50, managed_scaling = { target_capacity = 100 } }\n",
+            (40, 0.0, 600)
+        ),
+        Some(EndReason::Ec2ScalingOut)
+    );
+    // A fleet with room for all 40 at once: they are all placed, none waits.
+    assert_eq!(
+        reason(
+            "[workload]\ntrace = \"t.csv\"\n[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.4xlarge\"]\ncapacity = { fixed = 4 }\n",
+            (40, 0.0, 600)
+        ),
+        Some(EndReason::TasksAtOnce)
+    );
+}
