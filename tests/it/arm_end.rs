@@ -1,8 +1,9 @@
 //! How an arm's run ends (issue 13, parts 1 and 3): a run without a horizon goes on while
 //! anything can still place its waiting tasks and ends when the last task has finished; an arm
 //! whose tasks nothing can place ends `incomplete` with a warning; an arm that holds more tasks
-//! at once than sim keeps ends `saturated` there while the other arms go on (exit 0); the run
-//! table shows the tasks still running at the end.
+//! at once than sim keeps ends `saturated` there while the other arms go on (exit 0); summary.csv,
+//! run.json, report.html, the plots' legends and a sweep's runs.csv say how each arm ended; the
+//! run table shows the tasks still running at the end.
 
 use std::path::Path;
 
@@ -521,4 +522,52 @@ fn a_saturated_arm_says_what_held_its_tasks() {
         ),
         Some(EndReason::TasksAtOnce)
     );
+}
+
+/// A sweep's runs.csv carries each run's outcome, and sweep.csv names as cheapest only an arm
+/// that ended complete in every run.
+#[test]
+fn a_sweep_records_each_arms_outcome_and_compares_only_complete_arms() {
+    let dir = tempfile::tempdir().unwrap();
+    trace(dir.path(), 3, 0.0, 0.0, 60, 1024, 2048);
+    write(dir.path(), "s.toml", STUCK);
+    write(
+        dir.path(),
+        "sweep.toml",
+        "scenario = \"s.toml\"\nseeds = 1\n[parameters]\n\"arm.managed.capacity.max\" = [1, 2]\n",
+    );
+    sim()
+        .current_dir(dir.path())
+        .args(["sweep", "sweep.toml", "--out", "sw", "--quiet"])
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(dir.path().join("sw/runs.csv")).unwrap();
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let outcomes: Vec<(&str, &str, &str)> = rows
+        .iter()
+        .map(|r| {
+            (
+                &r[col("arm")],
+                &r[col("outcome")],
+                &r[col("outcome_reason")],
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes,
+        [
+            ("managed", "incomplete", "ec2-at-max"),
+            ("fixed", "incomplete", "ec2-fixed-fleet"),
+            ("fargate", "complete", ""),
+        ]
+        .repeat(2)
+    );
+    let mut s = csv::Reader::from_path(dir.path().join("sw/sweep.csv")).unwrap();
+    let sh = s.headers().unwrap().clone();
+    let cheapest = sh.iter().position(|c| c == "cheapest_arm").unwrap();
+    for row in s.records() {
+        assert_eq!(&row.unwrap()[cheapest], "fargate");
+    }
 }
