@@ -152,14 +152,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()
                 .is_some_and(ImportError::is_bad_input)
-            || c.downcast_ref::<SimError>().is_some_and(|s| {
-                matches!(
-                    s,
-                    SimError::Trace(_)
-                        | SimError::TooManySamples { .. }
-                        | SimError::TooManyTasks { .. }
-                )
-            })
+            || c.downcast_ref::<SimError>()
+                .is_some_and(|s| matches!(s, SimError::Trace(_)))
     });
     if invalid_input { 2 } else { 1 }
 }

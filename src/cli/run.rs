@@ -94,6 +94,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     })
     .with_context(|| format!("simulating `{}`", args.scenario.display()))?;
     bars.finish();
+    let arm_warnings: Vec<String> = outcome
+        .arms
+        .iter()
+        .flat_map(|a| a.warnings.iter().cloned())
+        .collect();
+    for w in &arm_warnings {
+        eprintln!("warning: {w}");
+    }
 
     let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
     // run.json is the run's manifest and is written last: take an earlier run's away first, so
@@ -120,11 +128,18 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
                 launch_type: a.launch_type.to_string(),
                 events_processed: a.events,
                 end_s: a.end.as_secs_f64(),
+                outcome: a.summary.outcome.as_str().to_string(),
+                outcome_reason: a.summary.outcome_reason.map(|r| r.as_str().to_string()),
             })
             .collect(),
         wall_time_s: started.elapsed().as_secs_f64(),
         events_processed: outcome.arms.iter().map(|a| a.events).sum(),
-        warnings: scenario.warnings.clone(),
+        warnings: scenario
+            .warnings
+            .iter()
+            .chain(&arm_warnings)
+            .cloned()
+            .collect(),
         scenario_details: scenario_info(&scenario, &arms, seed),
     };
     // The plots and report.html are drawn from these bytes, as `sim report` draws them from

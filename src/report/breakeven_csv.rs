@@ -4,7 +4,7 @@
 
 use crate::model::catalog_breakeven;
 use crate::scenario::{ArmKind, Scenario};
-use crate::sim::{ArmOutcome, Outcome};
+use crate::sim::{ArmOutcome, Completion, Outcome};
 
 /// breakeven.csv columns, in order.
 pub const BREAKEVEN_COLUMNS: [&str; 8] = [
@@ -34,20 +34,29 @@ pub fn breakeven_utilisation(ec2_cost: f64, ec2_util: f64, fargate_cost: f64) ->
     (fargate_cost > 0.0).then(|| ec2_cost * ec2_util / fargate_cost)
 }
 
-/// Whether the run has at least one EC2 arm and one Fargate arm (then breakeven.csv exists).
-pub fn has_breakeven(outcome: &Outcome) -> bool {
-    let has = |lt: &str| outcome.arms.iter().any(|a| a.launch_type == lt);
-    has("EC2") && has("FARGATE")
+/// The arms of `launch_type` whose cost covers the whole workload (they ended complete): a
+/// saturated or incomplete arm's cost covers less work, so no break-even is drawn against it.
+fn paired<'a>(outcome: &'a Outcome, launch_type: &'a str) -> impl Iterator<Item = &'a ArmOutcome> {
+    outcome
+        .arms
+        .iter()
+        .filter(move |a| a.launch_type == launch_type && a.summary.outcome == Completion::Complete)
 }
 
-/// breakeven.csv: one row per (EC2 arm, Fargate arm) pair, EC2 arms in scenario order, each
-/// with the Fargate arms in scenario order. `scenario` gives each EC2 arm's first instance
+/// Whether the run has at least one EC2 arm and one Fargate arm that ended complete (then
+/// breakeven.csv exists).
+pub fn has_breakeven(outcome: &Outcome) -> bool {
+    paired(outcome, "EC2").next().is_some() && paired(outcome, "FARGATE").next().is_some()
+}
+
+/// breakeven.csv: one row per (EC2 arm, Fargate arm) pair of arms that ended complete, EC2
+/// arms in scenario order, each with the Fargate arms in scenario order. `scenario` gives each EC2 arm's first instance
 /// type (its first provider's first type) for the catalog break-even.
 pub fn breakeven_csv(outcome: &Outcome, scenario: &Scenario) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(BREAKEVEN_COLUMNS);
     let f6 = |x: Option<f64>| x.map_or_else(String::new, |v| format!("{v:.6}"));
-    for e in outcome.arms.iter().filter(|a| a.launch_type == "EC2") {
+    for e in paired(outcome, "EC2") {
         let first_type = scenario
             .arms
             .iter()
@@ -57,7 +66,7 @@ pub fn breakeven_csv(outcome: &Outcome, scenario: &Scenario) -> Vec<u8> {
                 ArmKind::Fargate(_) => None,
             });
         let util = fleet_utilisation(e);
-        for f in outcome.arms.iter().filter(|a| a.launch_type == "FARGATE") {
+        for f in paired(outcome, "FARGATE") {
             let (ec2_cost, fargate_cost) = (e.summary.cost_usd, f.summary.cost_usd);
             let _ = w.write_record([
                 e.arm.clone(),

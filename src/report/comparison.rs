@@ -1,6 +1,6 @@
 //! The comparison table printed at the end of `sim run` (rendered here; only the CLI prints).
 
-use crate::sim::Outcome;
+use crate::sim::{ArmOutcome, Completion, EndReason, Outcome};
 
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{:.1}%", x * 100.0))
@@ -13,8 +13,8 @@ fn secs(v: Option<f64>) -> String {
 /// An aligned table, one row per arm, then a line naming the cheapest arm and by how much.
 pub fn comparison_table(outcome: &Outcome) -> String {
     let header = [
-        "arm", "launch", "arrived", "done", "rejected", "pending", "wait p50", "wait p95",
-        "cpu util", "mem util", "cost $", "$/task-h",
+        "arm", "launch", "arrived", "done", "running", "rejected", "pending", "wait p50",
+        "wait p95", "cpu util", "mem util", "cost $", "$/task-h", "outcome",
     ];
     let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
     for a in &outcome.arms {
@@ -24,6 +24,7 @@ pub fn comparison_table(outcome: &Outcome) -> String {
             a.launch_type.to_string(),
             s.tasks_arrived.to_string(),
             s.tasks_completed.to_string(),
+            s.tasks_running_at_end.to_string(),
             s.tasks_rejected.to_string(),
             s.tasks_pending_at_end.to_string(),
             secs(s.wait_p50_s),
@@ -33,6 +34,7 @@ pub fn comparison_table(outcome: &Outcome) -> String {
             format!("{:.2}", s.cost_usd),
             s.cost_per_task_hour_usd
                 .map_or_else(|| "-".to_string(), |c| format!("{c:.4}")),
+            s.outcome.as_str().to_string(),
         ]);
     }
     let mut out = crate::report::text_table::render(&rows, 2, true);
@@ -40,13 +42,38 @@ pub fn comparison_table(outcome: &Outcome) -> String {
     out
 }
 
-/// "cheapest: X ($a), Y% less than Z ($b)", among the arms that did all the work (nothing
-/// rejected, nothing left pending); arms that did less are named, since their cost covers less.
+/// Whether an arm's cost may be compared: it ended complete and refused nothing.
+fn comparable(a: &ArmOutcome) -> bool {
+    a.summary.outcome.comparable(a.summary.tasks_rejected)
+}
+
+/// Why an arm's cost is not compared, in words (`None` when it is).
+fn shortfall(a: &ArmOutcome) -> Option<String> {
+    let s = &a.summary;
+    let why = s.outcome_reason.map(EndReason::describe);
+    let why = why.map_or_else(String::new, |w| format!(": {w}"));
+    match s.outcome {
+        Completion::Saturated => Some(format!(
+            "{} saturated at {:.0} s{why}, so its figures stop there",
+            a.arm,
+            a.end.as_secs_f64()
+        )),
+        Completion::Incomplete => Some(format!(
+            "{} left {} tasks pending{why}",
+            a.arm, s.tasks_pending_at_end
+        )),
+        Completion::Complete if s.tasks_rejected > 0 => {
+            Some(format!("{} rejected {} tasks", a.arm, s.tasks_rejected))
+        }
+        Completion::Complete => None,
+    }
+}
+
+/// "cheapest: X ($a), Y% less than Z ($b)", among the arms that did all the work (ended
+/// complete, nothing rejected); arms that did less are named with why (saturated, incomplete,
+/// rejected tasks), since their cost covers less.
 pub fn verdict(outcome: &Outcome) -> String {
-    let complete = |a: &&crate::sim::ArmOutcome| {
-        a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0
-    };
-    let mut arms: Vec<_> = outcome.arms.iter().filter(complete).collect();
+    let mut arms: Vec<_> = outcome.arms.iter().filter(|a| comparable(a)).collect();
     arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
     let mut s = String::new();
     match (arms.first(), arms.get(1)) {
@@ -79,17 +106,86 @@ pub fn verdict(outcome: &Outcome) -> String {
         }
         _ => {}
     }
-    let incomplete: Vec<&str> = outcome
-        .arms
-        .iter()
-        .filter(|a| !complete(a))
-        .map(|a| a.arm.as_str())
-        .collect();
-    if !incomplete.is_empty() {
+    let short: Vec<String> = outcome.arms.iter().filter_map(shortfall).collect();
+    if !short.is_empty() {
         s.push_str(&format!(
-            "not compared: {} rejected tasks or left them pending, so its cost covers less work\n",
-            incomplete.join(", ")
+            "not compared, its cost covers less work: {}\n",
+            short.join("; ")
         ));
     }
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::ArmSummary;
+    use crate::time::SimTime;
+
+    fn arm(name: &str, cost: f64, outcome: Completion, pending: u64) -> ArmOutcome {
+        ArmOutcome {
+            arm: name.into(),
+            launch_type: "EC2",
+            summary: ArmSummary {
+                tasks_arrived: 10,
+                tasks_completed: 10 - pending,
+                tasks_pending_at_end: pending,
+                cost_usd: cost,
+                outcome,
+                outcome_reason: (outcome != Completion::Complete)
+                    .then_some(EndReason::FargateLaunchRate),
+                ..ArmSummary::default()
+            },
+            timeseries: Vec::new(),
+            tasks: None,
+            scaling: Vec::new(),
+            waits_ms: Vec::new(),
+            events: 0,
+            end: SimTime(22_791_000),
+            warnings: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_saturated_arm_is_never_the_cheapest_and_is_named() {
+        // The saturated arm is cheapest by far (its figures stop early): it must not win.
+        let out = Outcome {
+            seed: 1,
+            arms: vec![
+                arm("ec2", 50.0, Completion::Complete, 0),
+                arm("fargate", 5.0, Completion::Saturated, 0),
+            ],
+        };
+        let v = verdict(&out);
+        assert!(v.starts_with("cheapest: ec2 ($50.00), the only arm"), "{v}");
+        assert!(
+            v.contains("fargate saturated at 22791 s: Fargate launch rate"),
+            "{v}"
+        );
+        let table = comparison_table(&out);
+        let header = table.lines().next().unwrap();
+        assert!(
+            header.contains("running") && header.ends_with("outcome"),
+            "{table}"
+        );
+        assert!(
+            table.lines().nth(3).unwrap().ends_with("saturated"),
+            "{table}"
+        );
+    }
+
+    #[test]
+    fn an_incomplete_arm_is_named_with_its_pending_tasks() {
+        let out = Outcome {
+            seed: 1,
+            arms: vec![
+                arm("a", 1.0, Completion::Incomplete, 3),
+                arm("b", 2.0, Completion::Complete, 0),
+                arm("c", 3.0, Completion::Complete, 0),
+            ],
+        };
+        let v = verdict(&out);
+        assert!(v.starts_with("cheapest: b ($2.00)"), "{v}");
+        assert!(v.contains("a left 3 tasks pending"), "{v}");
+    }
 }

@@ -7,7 +7,7 @@ use crate::sim::{ArmOutcome, Outcome, TaskRecord};
 use crate::time::SimTime;
 
 /// summary.csv columns, in order.
-pub const SUMMARY_COLUMNS: [&str; 31] = [
+pub const SUMMARY_COLUMNS: [&str; 34] = [
     "arm",
     "launch_type",
     "tasks_arrived",
@@ -39,6 +39,9 @@ pub const SUMMARY_COLUMNS: [&str; 31] = [
     "cost_fargate_memory_usd",
     "cost_fargate_storage_usd",
     "spot_savings_usd",
+    "outcome",
+    "outcome_reason",
+    "end_s",
 ];
 
 /// timeseries.csv columns, in order.
@@ -96,7 +99,10 @@ fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
 
 /// summary.csv: one row per arm. The DESIGN.md columns come first, in order; `wait_max_s`,
 /// `task_hours`, `subnet_blocked_placements` and the cost components (which sum to `cost_usd`)
-/// and Spot savings are added after them.
+/// and Spot savings are added after them; then how the arm ended: `outcome` (`complete`,
+/// `incomplete`, `saturated`, DESIGN.md §7), `outcome_reason` (why, when not complete; empty
+/// otherwise) and `end_s` (when the arm's run ended: the horizon, the last task's end, or
+/// where it saturated).
 pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(SUMMARY_COLUMNS);
@@ -142,6 +148,11 @@ pub fn summary_record(a: &ArmOutcome) -> [String; SUMMARY_COLUMNS.len()] {
         format!("{:.6}", s.cost_fargate_memory_usd),
         format!("{:.6}", s.cost_fargate_storage_usd),
         format!("{:.6}", s.spot_savings_usd),
+        s.outcome.as_str().to_string(),
+        s.outcome_reason
+            .map(|r| r.as_str().to_string())
+            .unwrap_or_default(),
+        secs(a.end),
     ]
 }
 

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::run_data::{ArmData, RunData};
+use crate::sim::Completion;
 
 /// One plot of the page.
 #[derive(Debug, Clone, Copy)]
@@ -261,10 +262,50 @@ fn trim(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Whether an arm did all the work (nothing rejected, nothing left pending): only such arms'
+/// Whether an arm did all the work (it ended complete and rejected nothing): only such arms'
 /// costs are compared.
 fn complete(a: &ArmData) -> bool {
-    a.summary.tasks_rejected + a.summary.tasks_pending_at_end == 0
+    a.summary.completion().comparable(a.summary.tasks_rejected)
+}
+
+/// Why an arm's cost is not compared, in words (`None` when it is).
+fn shortfall(a: &ArmData) -> Option<String> {
+    let s = &a.summary;
+    let why = s
+        .reason_text()
+        .map_or_else(String::new, |w| format!(": {w}"));
+    match s.completion() {
+        Completion::Saturated => Some(format!(
+            "{} saturated{}{why}, so its figures stop there",
+            a.arm,
+            s.end_s
+                .map_or_else(String::new, |t| format!(" at {}", wait(t)))
+        )),
+        Completion::Incomplete => Some(format!(
+            "{} left {} tasks pending{why}",
+            a.arm, s.tasks_pending_at_end
+        )),
+        Completion::Complete if s.tasks_rejected > 0 => {
+            Some(format!("{} rejected {} tasks", a.arm, s.tasks_rejected))
+        }
+        Completion::Complete => None,
+    }
+}
+
+/// The outcome cell: `complete`, or the outcome, when and why.
+fn outcome_cell(a: &ArmData) -> String {
+    let s = &a.summary;
+    let c = s.completion();
+    let mut out = c.as_str().to_string();
+    if c == Completion::Saturated
+        && let Some(t) = s.end_s
+    {
+        out.push_str(&format!(" at {}", wait(t)));
+    }
+    if let Some(w) = s.reason_text() {
+        out.push_str(&format!(" ({w})"));
+    }
+    out
 }
 
 /// The cheapest of the arms that did all the work, when there are two or more and it does not
@@ -309,17 +350,12 @@ fn comparison_section(h: &mut String, run: &RunData) {
             next.summary.cost_usd
         );
     }
-    let incomplete: Vec<String> = run
-        .arms
-        .iter()
-        .filter(|a| !complete(a))
-        .map(|a| escape(&a.arm))
-        .collect();
-    if !incomplete.is_empty() {
+    let short: Vec<String> = run.arms.iter().filter_map(shortfall).collect();
+    if !short.is_empty() {
         let _ = writeln!(
             h,
-            "<p>Not compared: {} rejected tasks or left them pending, so its cost covers less work.</p>",
-            incomplete.join(", ")
+            "<p>Not compared, its cost covers less work: {}.</p>",
+            escape(&short.join("; "))
         );
     }
     let header = [
@@ -334,11 +370,16 @@ fn comparison_section(h: &mut String, run: &RunData) {
         "memory reserved",
         "instance-hours",
         "peak instances",
-        "tasks done / rejected / lost",
+        "tasks done / running / pending / rejected / lost",
+        "outcome",
     ];
     h.push_str("<div class=\"scroll\"><table>\n<tr>");
     for c in header {
-        let class = if c == "launch" { " class=\"text\"" } else { "" };
+        let class = if c == "launch" || c == "outcome" {
+            " class=\"text\""
+        } else {
+            ""
+        };
         let _ = write!(h, "<th{class}>{c}</th>");
     }
     h.push_str("</tr>\n");
@@ -371,9 +412,14 @@ fn comparison_section(h: &mut String, run: &RunData) {
                 s.peak_instances.to_string()
             },
             format!(
-                "{} / {} / {}",
-                s.tasks_completed, s.tasks_rejected, s.tasks_lost
+                "{} / {} / {} / {} / {}",
+                s.tasks_completed,
+                s.tasks_running_at_end,
+                s.tasks_pending_at_end,
+                s.tasks_rejected,
+                s.tasks_lost
             ),
+            outcome_cell(a),
         ];
         let _ = write!(
             h,
@@ -383,8 +429,10 @@ fn comparison_section(h: &mut String, run: &RunData) {
             escape(&a.arm),
             escape(&a.launch_type)
         );
-        for c in cells {
-            let _ = write!(h, "<td>{}</td>", escape(&c));
+        let last = cells.len() - 1;
+        for (k, c) in cells.into_iter().enumerate() {
+            let class = if k == last { " class=\"text\"" } else { "" };
+            let _ = write!(h, "<td{class}>{}</td>", escape(&c));
         }
         h.push_str("</tr>\n");
     }
@@ -392,8 +440,10 @@ fn comparison_section(h: &mut String, run: &RunData) {
     h.push_str(
         "<p>Cost in USD. Waits run from a task's arrival to RUNNING (nearest-rank percentiles \
          over the tasks that started); CPU and memory reserved are time-averaged shares of what \
-         was registered (Fargate: requested ÷ billed). The figures are those of \
-         <code>summary.csv</code>.</p>\n",
+         was registered (Fargate: requested ÷ billed). An arm is <em>incomplete</em> when tasks \
+         were still waiting at its end, <em>saturated</em> when it hit one of sim's bounds and \
+         stopped there (its figures cover the run up to then; the other arms went on). The \
+         figures are those of <code>summary.csv</code>.</p>\n",
     );
 }
 
@@ -557,7 +607,7 @@ mod tests {
             !h.contains("class=\"badge\""),
             "one complete arm: nothing to compare"
         );
-        assert!(h.contains("Not compared: fargate"));
+        assert!(h.contains("Not compared, its cost covers less work: fargate rejected 1 tasks."));
         assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&#39;");
     }
 }

@@ -206,7 +206,17 @@ pub const RUN_PLOT_NAMES: [&str; 7] = [
 /// Every run plot that has data, in a fixed order: the cost breakdown when summary.csv has
 /// the cost components, the break-even view when the run has breakeven.csv.
 pub fn run_plots(run: &RunData) -> Vec<Plot> {
-    let costs: Option<Vec<CostBreakdownRow>> = run.arms.iter().map(|a| a.cost.clone()).collect();
+    // The bars are named as the legends name the arms (marked when saturated or incomplete).
+    let costs: Option<Vec<CostBreakdownRow>> = run
+        .arms
+        .iter()
+        .map(|a| {
+            a.cost.clone().map(|c| CostBreakdownRow {
+                arm: a.label(),
+                ..c
+            })
+        })
+        .collect();
     [
         Some(utilisation_plot(run)),
         Some(fleet_plot(run)),
@@ -277,7 +287,7 @@ pub fn utilisation_plot(run: &RunData) -> Plot {
             .arms
             .iter()
             .enumerate()
-            .map(|(i, a)| solid(a.arm.clone(), i, &reserved_pct(a, pick)))
+            .map(|(i, a)| solid(a.label(), i, &reserved_pct(a, pick)))
             .collect(),
         ..Panel::default()
     };
@@ -300,15 +310,11 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         if a.launch_type != "EC2" {
             continue;
         }
-        instances.push(solid(
-            a.arm.clone(),
-            i,
-            &over_time(a, |s| s.instances as f64),
-        ));
+        instances.push(solid(a.label(), i, &over_time(a, |s| s.instances as f64)));
         if a.timeseries.iter().all(|s| s.instances_launching.is_some()) {
             let pts = over_time(a, |s| s.instances_launching.unwrap_or(0) as f64);
             instances.push(line(
-                format!("{} launching", a.arm),
+                format!("{} launching", a.label()),
                 i,
                 LineStyle::Dashed,
                 &pts,
@@ -319,7 +325,7 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.arm.clone(), i, &over_time(a, |s| s.tasks_pending as f64)))
+        .map(|(i, a)| solid(a.label(), i, &over_time(a, |s| s.tasks_pending as f64)))
         .collect();
     let mut panels = Vec::new();
     if !instances.is_empty() {
@@ -348,7 +354,7 @@ pub fn cost_plot(run: &RunData) -> Plot {
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.arm.clone(), i, &over_time(a, |s| s.cost_cum_usd)))
+        .map(|(i, a)| solid(a.label(), i, &over_time(a, |s| s.cost_cum_usd)))
         .collect();
     Plot {
         name: "cost",
@@ -412,7 +418,7 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
         .enumerate()
         .map(|(i, a)| {
             let q = a.waits.as_deref().unwrap_or_default();
-            solid(a.arm.clone(), i, &wait_cdf(q, unit_s))
+            solid(a.label(), i, &wait_cdf(q, unit_s))
         })
         .collect();
     Some(Plot {
@@ -443,9 +449,9 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
         for p in providers {
             let rows = || a.scaling.iter().filter(move |r| r.provider == p);
             let label = if p == a.arm {
-                a.arm.clone()
+                a.label()
             } else {
-                format!("{} {p}", a.arm)
+                format!("{} {p}", a.label())
             };
             let metric: Vec<_> = rows()
                 .filter_map(|r| Some((hours(r.time_ms), r.metric?)))

@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::summary_plots::{BreakevenRow, CostBreakdownRow};
+use crate::sim::{Completion, EndReason};
 
 /// Why a run folder's files could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +156,14 @@ pub struct SummaryRow {
     pub tasks_lost: u64,
     /// Tasks still pending at the end.
     pub tasks_pending_at_end: u64,
+    /// Tasks placed or running at the end (0 in files written before the column was read).
+    pub tasks_running_at_end: u64,
+    /// How the arm ended; `None` in files written before the column existed.
+    pub outcome: Option<Completion>,
+    /// Why it ended short of complete (summary.csv `outcome_reason`), when it did.
+    pub outcome_reason: Option<String>,
+    /// When the arm's run ended, seconds, when the file says.
+    pub end_s: Option<f64>,
     /// Median wait, seconds.
     pub wait_p50_s: Option<f64>,
     /// 95th percentile wait, seconds.
@@ -178,6 +187,22 @@ pub struct SummaryRow {
 }
 
 impl SummaryRow {
+    /// How the arm ended; for files written before summary.csv had `outcome`, incomplete when
+    /// tasks were left pending.
+    pub fn completion(&self) -> Completion {
+        self.outcome.unwrap_or(if self.tasks_pending_at_end > 0 {
+            Completion::Incomplete
+        } else {
+            Completion::Complete
+        })
+    }
+
+    /// The reason in words (summary.csv's spelling when it is not one sim knows).
+    pub fn reason_text(&self) -> Option<String> {
+        let r = self.outcome_reason.as_deref()?;
+        Some(EndReason::parse(r).map_or_else(|| r.to_string(), |e| e.describe().to_string()))
+    }
+
     /// The cell of `column`, if the file has that column.
     pub fn cell(&self, column: &str) -> Option<&str> {
         self.cells
@@ -244,6 +269,17 @@ pub struct ArmData {
     /// Its wait quantiles from waits.csv, `(quantile, wait seconds)` ascending; `None` when the
     /// run has no waits.csv.
     pub waits: Option<Vec<(f64, f64)>>,
+}
+
+impl ArmData {
+    /// The arm's name for a plot's legend: marked `(saturated)` or `(incomplete)` when it ended
+    /// short of complete, since its lines then cover less work than the others'.
+    pub fn label(&self) -> String {
+        match self.summary.completion() {
+            Completion::Complete => self.arm.clone(),
+            c => format!("{} ({})", self.arm, c.as_str()),
+        }
+    }
 }
 
 /// A run's results, as read back from its files.
@@ -414,6 +450,12 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
         "spot_savings_usd",
     ];
     let cost_cols = t.columns(cost_names).ok();
+    let (running, outcome, reason, end) = (
+        t.find("tasks_running_at_end"),
+        t.find("outcome"),
+        t.find("outcome_reason"),
+        t.find("end_s"),
+    );
     let header = t.header.clone();
     let mut arms = Vec::new();
     while let Some(row) = t.next_row()? {
@@ -423,6 +465,19 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
             tasks_rejected: row.uint(c[4])?,
             tasks_lost: row.uint(c[5])?,
             tasks_pending_at_end: row.uint(c[6])?,
+            tasks_running_at_end: running.map(|k| row.uint(k)).transpose()?.unwrap_or(0),
+            outcome: outcome
+                .map(|k| {
+                    Completion::parse(row.get(k)?)
+                        .ok_or_else(|| row.bad(k, "`complete`, `incomplete` or `saturated`"))
+                })
+                .transpose()?,
+            outcome_reason: reason
+                .map(|k| row.get(k))
+                .transpose()?
+                .filter(|r| !r.is_empty())
+                .map(str::to_string),
+            end_s: end.map(|k| row.opt_num(k)).transpose()?.flatten(),
             wait_p50_s: row.opt_num(c[7])?,
             wait_p95_s: row.opt_num(c[8])?,
             wait_p99_s: row.opt_num(c[9])?,

@@ -23,7 +23,8 @@ pub struct RunInfo {
     pub wall_time_s: f64,
     /// Events processed over all arms.
     pub events_processed: u64,
-    /// Warnings about the scenario.
+    /// Warnings about the scenario, then about how arms ended (saturated, or tasks that could
+    /// never be placed).
     pub warnings: Vec<String>,
     /// What the run simulated, for the HTML report (deterministic: from the scenario, the
     /// seed and the arms selected).
@@ -282,8 +283,12 @@ pub struct ArmInfo {
     pub launch_type: String,
     /// Events processed.
     pub events_processed: u64,
-    /// Simulated end time, seconds.
+    /// Simulated end time, seconds (for a saturated arm, when it hit the bound).
     pub end_s: f64,
+    /// How the arm ended: `complete`, `incomplete` or `saturated` (summary.csv `outcome`).
+    pub outcome: String,
+    /// Why, when it is not complete (summary.csv `outcome_reason`).
+    pub outcome_reason: Option<String>,
 }
 
 /// run.json bytes (pretty-printed, trailing newline).

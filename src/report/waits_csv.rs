@@ -63,6 +63,7 @@ mod tests {
             waits_ms,
             events: 0,
             end: SimTime::ZERO,
+            warnings: Vec::new(),
         }
     }
 

@@ -35,7 +35,8 @@ pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
 /// Default seed when the scenario gives none.
 pub const DEFAULT_SEED: u64 = 1;
 /// Most timeseries samples a run may keep per arm (about 160 MB); a year sampled every minute
-/// is 525,601 samples.
+/// is 525,601 samples. A horizon that needs more is refused; a run without one whose arm
+/// reaches it stops that arm there, reported `saturated`.
 pub const MAX_SAMPLES: u64 = 2_000_000;
 
 /// Most task arrivals the generated jobs of a scenario may be expected to bring over a run (the
@@ -43,7 +44,8 @@ pub const MAX_SAMPLES: u64 = 2_000_000;
 /// ends in bounded time: 10,000 tasks an hour for a year is 87.6 million.
 pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
 /// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
-/// 340 MB): a run that exceeds it stops with an error instead of exhausting memory. ECS itself
+/// 340 MB): an arm that exceeds it stops there, reported `saturated`, instead of exhausting
+/// memory (the other arms go on). ECS itself
 /// allows 300 tasks in PROVISIONING per cluster (reference/ecs-facts.md §5.5).
 pub const MAX_LIVE_TASKS: usize = 2_000_000;
 

@@ -17,7 +17,7 @@ use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
     PlacementStrategy, SpreadField,
 };
-use crate::scenario::load::{MAX_LIVE_TASKS, MAX_SAMPLES};
+use crate::scenario::load::MAX_SAMPLES;
 use crate::scenario::{
     Arm, ArmKind, Capacity, DEFAULT_STOP_TIMEOUT, Ec2Arm, FARGATE_SPOT, OnInterruption,
     OnNoCapacity, Scenario, ServiceSpec,
@@ -41,6 +41,9 @@ use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, 
 use crate::sim::workload::Arrivals;
 use crate::sim::{RunOptions, SimError};
 use crate::time::{SimDuration, SimTime};
+
+mod end;
+use end::Stop;
 
 /// Fargate's largest ephemeral storage, GiB (reference/ecs-facts.md §1.2).
 const FARGATE_MAX_STORAGE_GIB: u32 = 200;
@@ -409,27 +412,38 @@ impl<'a> ArmSim<'a> {
     }
 
     /// Run to the end and summarise. `progress` is called now and then with the simulated time.
+    ///
+    /// With a horizon the run ends there. Without one it goes on while anything can still
+    /// happen for the tasks alive (an event is due, or a scaling evaluation can add capacity for
+    /// the waiting ones) and ends when the last task has finished; tasks that nothing can place
+    /// end the arm incomplete, with a warning. An arm that holds more tasks at once than
+    /// `max_live_tasks`, or more samples than [`MAX_SAMPLES`], stops there, saturated.
     pub fn run(mut self, progress: &dyn Fn(SimTime)) -> Result<ArmOutcome, SimError> {
-        loop {
+        let stop = loop {
             let arrival = self.arrivals.peek_time().map(|t| (t, KIND_ARRIVAL));
             let event = self.queue.peek_key();
             let tick = self.next_tick.map(|t| (t, KIND_CONTROL));
             let sample = self.next_sample.map(|t| (t, KIND_CONTROL));
-            if self.horizon.is_none()
-                && arrival.is_none()
-                && (event.is_none()
-                    || self.tasks.is_empty()
-                    || self.now.since(self.last_activity) > STALL_LIMIT)
-            {
-                // The finite workload is done (or what is left of it can no longer progress,
-                // while only instance events, such as Spot replacements, would go on).
-                break;
+            if self.horizon.is_none() && arrival.is_none() {
+                if self.tasks.is_empty() {
+                    break Stop::Done; // the finite workload is done
+                }
+                // What is left cannot progress while nothing is placed and only instance
+                // events (such as Spot replacements) go on.
+                if self.now.since(self.last_activity) > STALL_LIMIT
+                    && self.pending_count() == self.tasks.len() as u64
+                {
+                    break Stop::Stalled;
+                }
+                if event.is_none() && !self.scaling_can_add_capacity() {
+                    break Stop::Stuck;
+                }
             }
             let Some((t, kind)) = [arrival, event, tick, sample].into_iter().flatten().min() else {
-                break;
+                break Stop::Stuck;
             };
             if self.horizon.is_some_and(|h| t > h) {
-                break;
+                break Stop::Done;
             }
             self.integrals.advance(t, &self.levels);
             self.now = t;
@@ -453,23 +467,16 @@ impl<'a> ArmSim<'a> {
             if self.opts.check_invariants {
                 self.check()?;
             }
-            if self.tasks.len() > MAX_LIVE_TASKS {
-                return Err(SimError::TooManyTasks {
-                    arm: self.arm.name.clone(),
-                    limit: MAX_LIVE_TASKS,
-                    at: self.now,
-                });
+            if self.tasks.len() > self.opts.max_live_tasks {
+                break Stop::LiveTasks;
             }
             if self.samples.len() as u64 > MAX_SAMPLES {
-                return Err(SimError::TooManySamples {
-                    arm: self.arm.name.clone(),
-                    limit: MAX_SAMPLES,
-                });
+                break Stop::Samples;
             }
-        }
-        let end = match self.horizon {
-            Some(h) => h,
-            None => {
+        };
+        let end = match (stop, self.horizon) {
+            (Stop::Done, Some(h)) => h,
+            (Stop::Done, None) => {
                 // A finite workload ends when the last task finished (DESIGN.md §2); later
                 // arrivals that were rejected or could never be placed do not extend the run.
                 self.integrals = self.integrals_at_activity.clone();
@@ -477,13 +484,19 @@ impl<'a> ArmSim<'a> {
                 self.scaling.retain(|s| s.time <= self.last_activity);
                 self.last_activity
             }
+            // Stuck: when the last thing that could happen happened; stalled: when the guard
+            // fired (the fleet that waited is billed to then); saturated: at the bound.
+            _ => self.now,
         };
+        let (completion, reason, warnings) = self.ending(stop, end);
+        self.summary.outcome = completion;
+        self.summary.outcome_reason = reason;
         self.integrals.advance(end, &self.levels);
         self.now = end;
         if self.samples.last().is_none_or(|s| s.time < end) {
             self.on_metric_sample();
         }
-        self.finish(end)
+        self.finish(end, warnings)
     }
 
     fn on_event(&mut self, e: Event) {
@@ -1875,7 +1888,7 @@ impl<'a> ArmSim<'a> {
         }
     }
 
-    fn finish(mut self, end: SimTime) -> Result<ArmOutcome, SimError> {
+    fn finish(mut self, end: SimTime, warnings: Vec<String>) -> Result<ArmOutcome, SimError> {
         self.check()?;
         // Tasks still alive, in arrival order: running (placed) or pending.
         let mut alive: Vec<(u64, TaskSlot)> = self.tasks.iter().map(|(s, t)| (t.seq, s)).collect();
@@ -1957,6 +1970,7 @@ impl<'a> ArmSim<'a> {
             waits_ms: self.waits_ms,
             events: self.events,
             end,
+            warnings,
         })
     }
 }

@@ -22,15 +22,17 @@ use rayon::prelude::*;
 
 pub use arm_sim::ArmSim;
 pub use outcome::{
-    ArmOutcome, ArmSummary, Outcome, Sample, ScalingRecord, TaskOutcome, TaskRecord,
+    ArmOutcome, ArmSummary, Completion, EndReason, Outcome, Sample, ScalingRecord, TaskOutcome,
+    TaskRecord,
 };
 
 use crate::scenario::Scenario;
+use crate::scenario::load::MAX_LIVE_TASKS;
 use crate::time::SimTime;
 use crate::trace::TraceError;
 
 /// Options of a run that do not change the model.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct RunOptions {
     /// Keep one record per task attempt (tasks.csv).
     pub record_tasks: bool,
@@ -39,6 +41,20 @@ pub struct RunOptions {
     /// Decide placements with the reference scan and walk the whole pending queue after each
     /// release: the specification the indexed path is tested against (slow).
     pub reference_placement: bool,
+    /// Tasks an arm may hold at once (placed or waiting) before it is stopped as saturated:
+    /// [`MAX_LIVE_TASKS`] (a test may set a small bound to reach it with a small trace).
+    pub max_live_tasks: usize,
+}
+
+impl Default for RunOptions {
+    fn default() -> RunOptions {
+        RunOptions {
+            record_tasks: false,
+            check_invariants: false,
+            reference_placement: false,
+            max_live_tasks: MAX_LIVE_TASKS,
+        }
+    }
 }
 
 /// Why a run failed.
@@ -47,31 +63,6 @@ pub enum SimError {
     /// The trace could not be read.
     #[error(transparent)]
     Trace(#[from] TraceError),
-    /// The run would produce more timeseries samples than sim keeps (a workload without a
-    /// horizon that lasts far longer than its `metrics_interval`).
-    #[error(
-        "arm `{arm}`: the timeseries would exceed {limit} samples; set a longer `metrics_interval`"
-    )]
-    TooManySamples {
-        /// The arm.
-        arm: String,
-        /// The limit.
-        limit: u64,
-    },
-    /// An arm held more tasks at once (placed or waiting) than sim keeps: the arrivals outrun
-    /// the capacity by far (e.g. a replayed trace far larger than the fleet).
-    #[error(
-        "arm `{arm}`: more than {limit} tasks placed or waiting at once (at {:.3} s); the capacity cannot keep up with the arrivals: expected fewer or smaller tasks, or more capacity",
-        at.as_ms() as f64 / 1000.0
-    )]
-    TooManyTasks {
-        /// The arm.
-        arm: String,
-        /// The limit ([`crate::scenario::load::MAX_LIVE_TASKS`]).
-        limit: usize,
-        /// Simulated time when it was exceeded.
-        at: SimTime,
-    },
     /// An internal accounting check failed (a bug in sim).
     #[error("internal check failed: {0}")]
     Invariant(String),
@@ -79,6 +70,8 @@ pub enum SimError {
 
 /// Simulate the arms of `scenario` selected by `arms` (indexes, in order) under `seed`, in
 /// parallel; results come back in the order given, so output never depends on thread count.
+/// An arm that hits one of sim's bounds ends there as saturated (its [`ArmSummary::outcome`]
+/// says so) and does not stop the others.
 /// `progress(arm, t)` is called now and then with an arm's simulated time.
 pub fn run(
     scenario: &Scenario,

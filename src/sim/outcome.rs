@@ -113,6 +113,131 @@ pub struct ScalingRecord {
     pub action: &'static str,
 }
 
+/// How an arm's run ended (summary.csv `outcome`, DESIGN.md §7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Completion {
+    /// Every task that arrived was run (or refused): nothing was left waiting at the end.
+    #[default]
+    Complete,
+    /// Work was left: tasks still waiting for capacity at the horizon, or, without a horizon,
+    /// tasks that nothing left in the run could place.
+    Incomplete,
+    /// The arm hit one of sim's bounds (tasks alive at once, timeseries samples) and stopped
+    /// there; the other arms went on. Its figures cover the run up to then.
+    Saturated,
+}
+
+impl Completion {
+    /// The summary.csv spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Completion::Complete => "complete",
+            Completion::Incomplete => "incomplete",
+            Completion::Saturated => "saturated",
+        }
+    }
+
+    /// Whether an arm that ended so, having rejected `tasks_rejected` tasks, did all the work,
+    /// so that its cost may be compared with the other arms' ("the cheapest complete arm"):
+    /// it ended complete and refused nothing. The one rule the run table, report.html
+    /// and sweep.csv (`cheapest_arm`, `cost_vs_cheapest`) apply.
+    pub fn comparable(self, tasks_rejected: u64) -> bool {
+        self == Completion::Complete && tasks_rejected == 0
+    }
+
+    /// The value of a summary.csv spelling.
+    pub fn parse(s: &str) -> Option<Completion> {
+        [
+            Completion::Complete,
+            Completion::Incomplete,
+            Completion::Saturated,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+}
+
+/// Why tasks were waiting when an arm ended short of complete (summary.csv `outcome_reason`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EndReason {
+    /// Fargate tasks waited for the launch rate (reference/ecs-facts.md §7.2).
+    FargateLaunchRate,
+    /// Fargate tasks waited for the account's vCPU quota.
+    FargateVcpuQuota,
+    /// Tasks waited for a free address in the arm's subnets.
+    SubnetAddresses,
+    /// A managed capacity provider was at its `max`.
+    Ec2AtMax,
+    /// A fixed fleet was full (or could not take the tasks).
+    Ec2FixedFleet,
+    /// Managed scaling was still adding instances (launch latency, warm-up, step sizes).
+    Ec2ScalingOut,
+    /// Managed scaling does not count the waiting tasks (they fit no instance type it
+    /// launches, reference/ecs-facts.md §5.3), so it launches nothing for them.
+    Ec2NotCounted,
+    /// Most tasks alive were placed, not waiting: the workload itself holds that many at once.
+    TasksAtOnce,
+    /// The timeseries reached the samples sim keeps (a run far longer than its
+    /// `metrics_interval`).
+    TimeseriesSamples,
+    /// Without a horizon, the waiting tasks made no progress for a week of simulated time while
+    /// only instance events (Spot replacements) went on.
+    Stalled,
+}
+
+impl EndReason {
+    /// The summary.csv spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::FargateLaunchRate => "fargate-launch-rate",
+            EndReason::FargateVcpuQuota => "fargate-vcpu-quota",
+            EndReason::SubnetAddresses => "subnet-addresses",
+            EndReason::Ec2AtMax => "ec2-at-max",
+            EndReason::Ec2FixedFleet => "ec2-fixed-fleet",
+            EndReason::Ec2ScalingOut => "ec2-scaling-out",
+            EndReason::Ec2NotCounted => "ec2-not-counted",
+            EndReason::TasksAtOnce => "tasks-at-once",
+            EndReason::TimeseriesSamples => "timeseries-samples",
+            EndReason::Stalled => "stalled",
+        }
+    }
+
+    /// In words, for the terminal table and report.html.
+    pub fn describe(self) -> &'static str {
+        match self {
+            EndReason::FargateLaunchRate => "Fargate launch rate",
+            EndReason::FargateVcpuQuota => "Fargate vCPU quota",
+            EndReason::SubnetAddresses => "subnet addresses",
+            EndReason::Ec2AtMax => "EC2 capacity at max",
+            EndReason::Ec2FixedFleet => "fixed EC2 fleet",
+            EndReason::Ec2ScalingOut => "EC2 scale-out too slow",
+            EndReason::Ec2NotCounted => "tasks managed scaling does not count",
+            EndReason::TasksAtOnce => "tasks alive at once",
+            EndReason::TimeseriesSamples => "timeseries samples",
+            EndReason::Stalled => "no progress for a week",
+        }
+    }
+
+    /// The reason of a summary.csv spelling.
+    pub fn parse(s: &str) -> Option<EndReason> {
+        use EndReason::*;
+        [
+            FargateLaunchRate,
+            FargateVcpuQuota,
+            SubnetAddresses,
+            Ec2AtMax,
+            Ec2FixedFleet,
+            Ec2ScalingOut,
+            Ec2NotCounted,
+            TasksAtOnce,
+            TimeseriesSamples,
+            Stalled,
+        ]
+        .into_iter()
+        .find(|r| r.as_str() == s)
+    }
+}
+
 /// The summary.csv row of one arm.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ArmSummary {
@@ -176,6 +301,10 @@ pub struct ArmSummary {
     /// What the Spot capacity (EC2 Spot instances, FARGATE_SPOT tasks) would have cost on
     /// demand minus what it cost, USD (not part of `cost_usd`).
     pub spot_savings_usd: f64,
+    /// How the arm's run ended.
+    pub outcome: Completion,
+    /// Why, when it is not complete.
+    pub outcome_reason: Option<EndReason>,
 }
 
 /// The result of simulating one arm.
@@ -198,8 +327,11 @@ pub struct ArmOutcome {
     pub waits_ms: Vec<u64>,
     /// Events processed (arrivals included).
     pub events: u64,
-    /// When the run ended.
+    /// When the run ended (for a saturated arm, when it hit the bound).
     pub end: SimTime,
+    /// What the user should know about how this arm ended (a saturated arm, tasks that could
+    /// never be placed), in words naming the arm; the CLI prints them.
+    pub warnings: Vec<String>,
 }
 
 /// The result of simulating every arm of a scenario.

@@ -2,17 +2,18 @@
 //! arms' (`cheapest_arm` and `cost_vs_cheapest` in sweep.csv). The one place a sweep decides
 //! it, from a runs.csv row.
 //!
-//! The rule is `sim run`'s comparison (`report::comparison::verdict`): nothing rejected and
-//! nothing left pending at the end (`tasks_rejected + tasks_pending_at_end = 0`). A row whose
-//! cells are missing or not numbers counts as not complete.
+//! The rule is `sim run`'s comparison, [`Completion::comparable`]: the arm ended `complete`
+//! (summary.csv `outcome`) and rejected nothing. A row whose cells are missing or malformed
+//! counts as not complete.
 
 use crate::report::csv_out::SUMMARY_COLUMNS;
+use crate::sim::outcome::Completion;
 use crate::sweep::runs_file::Layout;
 
 /// Decides, for runs.csv rows of one layout, whether the arm ran every task.
 #[derive(Debug, Clone, Copy)]
 pub struct Completeness {
-    /// The runs.csv columns of `tasks_rejected` and `tasks_pending_at_end`.
+    /// The runs.csv columns of `outcome` and `tasks_rejected`.
     columns: [usize; 2],
 }
 
@@ -26,18 +27,16 @@ impl Completeness {
                 .map_or(usize::MAX, |c| layout.summary_offset().saturating_add(c))
         };
         Completeness {
-            columns: [col("tasks_rejected"), col("tasks_pending_at_end")],
+            columns: [col("outcome"), col("tasks_rejected")],
         }
     }
 
     /// Whether the run of `row` ran every task of its arm.
     pub fn is_complete(&self, row: &csv::ByteRecord) -> bool {
-        self.columns.iter().all(|&c| {
-            row.get(c)
-                .and_then(|b| std::str::from_utf8(b).ok())
-                .and_then(|t| t.parse::<f64>().ok())
-                == Some(0.0)
-        })
+        let text = |c: usize| row.get(c).and_then(|b| std::str::from_utf8(b).ok());
+        let outcome = text(self.columns[0]).and_then(Completion::parse);
+        let rejected = text(self.columns[1]).and_then(|t| t.parse::<u64>().ok());
+        matches!((outcome, rejected), (Some(o), Some(r)) if o.comparable(r))
     }
 }
 
@@ -45,13 +44,13 @@ impl Completeness {
 mod tests {
     use super::*;
 
-    fn row(layout: &Layout, rejected: &str, pending: &str) -> csv::ByteRecord {
+    fn row(layout: &Layout, outcome: &str, rejected: &str) -> csv::ByteRecord {
         let mut cells = vec!["0"; layout.summary_offset()];
         let summary: Vec<&str> = SUMMARY_COLUMNS
             .iter()
             .map(|c| match *c {
+                "outcome" => outcome,
                 "tasks_rejected" => rejected,
-                "tasks_pending_at_end" => pending,
                 _ => "1",
             })
             .collect();
@@ -60,7 +59,7 @@ mod tests {
     }
 
     #[test]
-    fn complete_means_nothing_rejected_and_nothing_pending() {
+    fn complete_means_ended_complete_and_nothing_rejected() {
         let layout = Layout {
             parameters: vec!["a.b".into()],
             arms: vec![("ec2".into(), "EC2".into())],
@@ -68,10 +67,12 @@ mod tests {
             seeds: 1,
         };
         let c = Completeness::new(&layout);
-        assert!(c.is_complete(&row(&layout, "0", "0")));
-        assert!(!c.is_complete(&row(&layout, "1", "0")));
-        assert!(!c.is_complete(&row(&layout, "0", "3")));
+        assert!(c.is_complete(&row(&layout, "complete", "0")));
+        assert!(!c.is_complete(&row(&layout, "complete", "1")));
+        assert!(!c.is_complete(&row(&layout, "incomplete", "0")));
+        assert!(!c.is_complete(&row(&layout, "saturated", "0")));
         assert!(!c.is_complete(&row(&layout, "", "0")));
+        assert!(!c.is_complete(&row(&layout, "complete", "")));
         assert!(!c.is_complete(&csv::ByteRecord::new()));
     }
 }

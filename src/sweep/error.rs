@@ -109,12 +109,7 @@ impl SweepError {
             | SweepError::Merge { .. }
             | SweepError::Read { .. } => true,
             SweepError::Run { source, .. } => {
-                matches!(
-                    source,
-                    SimError::Trace(_)
-                        | SimError::TooManySamples { .. }
-                        | SimError::TooManyTasks { .. }
-                )
+                matches!(source, SimError::Trace(_))
             }
             SweepError::Output(_) | SweepError::Plots { .. } | SweepError::Threads { .. } => false,
         }

@@ -1,5 +1,6 @@
-//! Legal but absurd inputs: each either runs within a deadline and a memory limit or is refused
-//! with a reason (exit status 2, nothing written); none hangs or exhausts memory.
+//! Legal but absurd inputs: each either runs within a deadline and a memory limit (an arm that
+//! outgrows sim's bounds ends there, saturated) or is refused with a reason (exit status 2,
+//! nothing written); none hangs or exhausts memory.
 
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -211,8 +212,9 @@ fn absurd_arrival_rates_are_refused_or_stopped_before_memory_runs_out() {
         &Expect::Refused(&["s.toml:4:11:", "about 1.000e12 tasks", "`max_tasks`"]),
     );
     // The highest legal rate on one instance: the waiting line outgrows the live-task limit
-    // within minutes of simulated time; the run stops with a reason, nothing written.
-    run_case(
+    // within minutes of simulated time; the arm stops there, saturated, says why, and the run
+    // ends normally with what it has (issue 13: one arm out of bounds does not lose the run).
+    let (dir, stderr) = run_case(
         &scenario(
             "1h",
             "1m",
@@ -223,11 +225,33 @@ fn absurd_arrival_rates_are_refused_or_stopped_before_memory_runs_out() {
             false,
         ),
         300,
-        &Expect::Refused(&[
-            "arm `ec2`: more than 2000000 tasks placed or waiting at once",
-            "cannot keep up",
-        ]),
+        &Expect::Runs,
     );
+    assert!(
+        stderr.contains("warning: arm `ec2` saturated at ")
+            && stderr.contains("more than 2,000,000 tasks placed or waiting at once")
+            && stderr.contains("capacity provider `ec2` is a fixed fleet of 1 instance"),
+        "{stderr}"
+    );
+    let summary = std::fs::read_to_string(dir.path().join("out/summary.csv")).unwrap();
+    let mut r = csv::Reader::from_reader(summary.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let row = r.records().next().unwrap().unwrap();
+    let get = |n: &str| &row[h.iter().position(|c| c == n).unwrap()];
+    assert_eq!(
+        (get("outcome"), get("outcome_reason")),
+        ("saturated", "ec2-fixed-fleet")
+    );
+    let end: f64 = get("end_s").parse().unwrap();
+    assert!(
+        end > 0.0 && end < 3600.0,
+        "saturated at {end} s, before the horizon"
+    );
+    let (running, pending): (u64, u64) = (
+        get("tasks_running_at_end").parse().unwrap(),
+        get("tasks_pending_at_end").parse().unwrap(),
+    );
+    assert_eq!(running + pending, 2_000_001);
 }
 
 #[test]

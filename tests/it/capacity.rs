@@ -928,7 +928,7 @@ fn new_scenarios_are_deterministic_across_runs_and_thread_counts() {
     let opts = sim::sim::RunOptions {
         record_tasks: true,
         check_invariants: true,
-        reference_placement: false,
+        ..sim::sim::RunOptions::default()
     };
     for name in [
         "scale-from-zero.toml",

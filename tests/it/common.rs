@@ -43,7 +43,7 @@ pub fn run_checked(scenario: &sim::scenario::Scenario, seed: u64) -> sim::sim::O
     let opts = sim::sim::RunOptions {
         record_tasks: true,
         check_invariants: true,
-        reference_placement: false,
+        ..sim::sim::RunOptions::default()
     };
     let out = sim::sim::run(scenario, &arms, seed, opts, &|_, _| {})
         .unwrap_or_else(|e| panic!("run failed: {e}"));

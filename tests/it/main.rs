@@ -2,6 +2,7 @@
 
 mod absurd;
 mod alloc_free;
+mod arm_end;
 mod bad_input;
 mod capacity;
 mod catalogue;

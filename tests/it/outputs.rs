@@ -143,8 +143,10 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
         let row = summary.iter().find(|r| &r[0] == arm).unwrap();
         row[scol("cost_usd")].parse().unwrap()
     };
-    // The new summary columns come last, in this order, and the parts sum to cost_usd.
-    let tail: Vec<&str> = sh.iter().skip(sh.len() - 6).collect();
+    // The cost columns come after the others, in this order, then how each arm ended; the
+    // parts sum to cost_usd.
+    let first = scol("cost_ec2_on_demand_usd");
+    let tail: Vec<&str> = sh.iter().skip(first).collect();
     assert_eq!(
         tail,
         [
@@ -153,11 +155,16 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
             "cost_fargate_vcpu_usd",
             "cost_fargate_memory_usd",
             "cost_fargate_storage_usd",
-            "spot_savings_usd"
+            "spot_savings_usd",
+            "outcome",
+            "outcome_reason",
+            "end_s"
         ]
     );
     for row in &summary {
-        let parts: f64 = (sh.len() - 6..sh.len() - 1)
+        assert_eq!(&row[scol("outcome")], "complete", "{row:?}");
+        assert_eq!(&row[scol("end_s")], "86400.000", "the horizon");
+        let parts: f64 = (first..first + 5)
             .map(|i| row[i].parse::<f64>().unwrap())
             .sum();
         let cost: f64 = row[scol("cost_usd")].parse().unwrap();

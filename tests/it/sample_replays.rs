@@ -142,6 +142,38 @@ fn alibaba_2017_batch_sample_replays_on_ec2_and_fargate() {
     assert_eq!(arrived(&summary, "ec2-managed"), kept);
 }
 
+/// The whole sample (6,397,344 tasks) through the shipped full scenario (issue 13): Fargate's
+/// line of waiting tasks passes the live-task bound, so that arm ends saturated for its launch
+/// rate, while the EC2 arm runs every task; exit 0. About 40 s in release:
+/// `cargo test --release --test it alibaba_2017_batch_full -- --ignored`.
+#[test]
+#[ignore = "long: 6.4 million tasks; run in release with --ignored"]
+fn alibaba_2017_batch_full_sample_saturates_fargate_and_completes_ec2() {
+    let dir = tempfile::tempdir().unwrap();
+    let trace = dir.path().join("data/alibaba-2017-full.csv");
+    std::fs::create_dir_all(dir.path().join("data")).unwrap();
+    let tasks = import(
+        "alibaba-2017-batch",
+        &shared_trace("alibaba-v2017-batch-task/batch_task.head50001.csv"),
+        &trace,
+        &[],
+    );
+    assert_eq!(tasks, 6_397_344);
+    let scenario = shipped_alibaba(dir.path(), "alibaba-2017-batch-full.toml");
+    let summary = run(&scenario, dir.path());
+    let mut r = csv::Reader::from_reader(summary.as_bytes());
+    let h = r.headers().unwrap().clone();
+    let col = |n: &str| h.iter().position(|c| c == n).unwrap();
+    let rows: Vec<csv::StringRecord> = r.records().map(Result::unwrap).collect();
+    let (ec2, fargate) = (&rows[0], &rows[1]);
+    assert_eq!(&ec2[col("outcome")], "complete", "{summary}");
+    assert_eq!(&ec2[col("tasks_completed")], "6397344");
+    assert_eq!(&fargate[col("outcome")], "saturated", "{summary}");
+    assert_eq!(&fargate[col("outcome_reason")], "fargate-launch-rate");
+    let pending: u64 = fargate[col("tasks_pending_at_end")].parse().unwrap();
+    assert!(pending > 1_000_000, "{pending} waiting when it saturated");
+}
+
 #[test]
 fn alibaba_gpu_2023_sample_replays_on_ec2_and_fargate() {
     let dir = tempfile::tempdir().unwrap();
