@@ -228,6 +228,9 @@ mod tests {
             "launch_type" => launch.to_string(),
             "cost_usd" => cost.to_string(),
             "tasks_pending_at_end" => pending.to_string(),
+            // Tasks left pending at the end make the arm incomplete, as in a real run.
+            "outcome" if pending > 0 => "incomplete".to_string(),
+            "outcome" => "complete".to_string(),
             _ => "0".to_string(),
         }));
         r

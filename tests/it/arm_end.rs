@@ -152,8 +152,9 @@ fn a_fleet_scaled_from_zero_without_a_horizon_runs_the_whole_nightly_batch() {
     assert!(ec2.summary.instance_hours > 0.0 && ec2.summary.cost_usd > 0.0);
 }
 
-/// Tasks whose constraint no instance of the arm meets: a managed provider scales out to its
-/// max for them and can do no more; a fixed fleet can do nothing. Fargate runs them.
+/// Tasks whose constraint no instance of the arm meets: a managed provider does not count them
+/// (no fresh instance could take them, reference/ecs-facts.md §5.3), so it launches nothing;
+/// a fixed fleet can do nothing. Fargate runs them.
 const STUCK: &str = r#"
 name = "stuck"
 [workload]
@@ -183,7 +184,7 @@ fn an_arm_whose_tasks_nothing_can_place_ends_incomplete_with_a_warning() {
     let (stdout, stderr) = run_cli(dir.path(), &[]);
     assert!(
         stderr.contains(
-            "warning: arm `managed`: 3 tasks wait and nothing left in the run can place them: capacity provider `managed` is at its max of 2 instances and none of its instances can take them (placement constraints, host ports or ENI slots); the arm ends at "
+            "warning: arm `managed`: 3 tasks wait and nothing left in the run can place them: managed scaling of `managed` does not count them: they exceed its smallest instance type or no fresh instance meets their constraints (reference/ecs-facts.md §5.3), so it launches nothing for them; the arm ends at "
         ),
         "{stderr}"
     );
@@ -195,20 +196,17 @@ fn an_arm_whose_tasks_nothing_can_place_ends_incomplete_with_a_warning() {
     );
     let rows = summary(dir.path());
     assert_eq!(cell(&rows, "managed", "outcome"), "incomplete");
-    assert_eq!(cell(&rows, "managed", "outcome_reason"), "ec2-at-max");
+    assert_eq!(cell(&rows, "managed", "outcome_reason"), "ec2-not-counted");
     assert_eq!(cell(&rows, "fixed", "outcome"), "incomplete");
     assert_eq!(cell(&rows, "fixed", "outcome_reason"), "ec2-fixed-fleet");
     assert_eq!(cell(&rows, "fargate", "outcome"), "complete");
     assert_eq!(cell(&rows, "fargate", "outcome_reason"), "");
-    // The managed arm launched two instances for the tasks: they are billed, up to when nothing
-    // more could happen (they registered), not dropped with a silent $0.
-    assert_eq!(cell(&rows, "managed", "peak_instances"), "2");
-    let cost: f64 = cell(&rows, "managed", "cost_usd").parse().unwrap();
-    assert!(cost > 0.0, "{cost}");
+    // The managed arm launched nothing for tasks it does not count: its $0 is marked, not silent.
+    assert_eq!(cell(&rows, "managed", "peak_instances"), "0");
     // The table marks them and the verdict does not compare them.
     assert!(stdout.contains("cheapest: fargate"), "{stdout}");
     assert!(
-        stdout.contains("managed left 3 tasks pending: EC2 capacity at max"),
+        stdout.contains("managed left 3 tasks pending: tasks managed scaling does not count"),
         "{stdout}"
     );
     let managed_row = stdout.lines().find(|l| l.starts_with("managed ")).unwrap();
@@ -218,10 +216,12 @@ fn an_arm_whose_tasks_nothing_can_place_ends_incomplete_with_a_warning() {
         serde_json::from_slice(&std::fs::read(dir.path().join("out/run.json")).unwrap()).unwrap();
     assert_eq!(json["warnings"].as_array().unwrap().len(), 2, "{json}");
     assert_eq!(json["arms"][0]["outcome"], "incomplete");
-    assert_eq!(json["arms"][0]["outcome_reason"], "ec2-at-max");
+    assert_eq!(json["arms"][0]["outcome_reason"], "ec2-not-counted");
     assert_eq!(json["arms"][2]["outcome"], "complete");
     let page = std::fs::read_to_string(dir.path().join("out/report.html")).unwrap();
-    assert!(page.contains("<td class=\"text\">incomplete (EC2 capacity at max)</td>"));
+    assert!(
+        page.contains("<td class=\"text\">incomplete (tasks managed scaling does not count)</td>")
+    );
     assert!(page.contains("managed left 3 tasks pending"));
     // The legends mark the arms that did less work.
     let cost_svg = std::fs::read_to_string(dir.path().join("out/cost.svg")).unwrap();
@@ -558,7 +558,7 @@ fn a_sweep_records_each_arms_outcome_and_compares_only_complete_arms() {
     assert_eq!(
         outcomes,
         [
-            ("managed", "incomplete", "ec2-at-max"),
+            ("managed", "incomplete", "ec2-not-counted"),
             ("fixed", "incomplete", "ec2-fixed-fleet"),
             ("fargate", "complete", ""),
         ]
@@ -570,4 +570,45 @@ fn a_sweep_records_each_arms_outcome_and_compares_only_complete_arms() {
     for row in s.records() {
         assert_eq!(&row.unwrap()[cheapest], "fargate");
     }
+}
+
+/// Work left at the horizon by a managed provider at its max: incomplete, "EC2 capacity at max",
+/// and not compared; no warning (a horizon cuts a workload wherever it is).
+#[test]
+fn a_provider_at_its_max_at_the_horizon_is_incomplete_at_max() {
+    let dir = tempfile::tempdir().unwrap();
+    // Ten 2 GiB tasks of two hours at once; one m5.large (7,680 MiB registered) holds three.
+    trace(dir.path(), 10, 0.0, 0.0, 7200, 512, 2048);
+    write(
+        dir.path(),
+        "s.toml",
+        r#"
+name = "at-max"
+horizon = "1h"
+[workload]
+trace = "t.csv"
+[[arm]]
+name = "managed"
+launch_type = "EC2"
+instance_types = ["m5.large"]
+network_mode = "bridge"
+capacity = { min = 0, max = 1, managed_scaling = { target_capacity = 100 } }
+[[arm]]
+name = "fargate"
+launch_type = "FARGATE"
+"#,
+    );
+    let (stdout, stderr) = run_cli(dir.path(), &[]);
+    assert!(!stderr.contains("warning: arm `managed`"), "{stderr}");
+    let rows = summary(dir.path());
+    assert_eq!(cell(&rows, "managed", "outcome"), "incomplete");
+    assert_eq!(cell(&rows, "managed", "outcome_reason"), "ec2-at-max");
+    assert_eq!(cell(&rows, "managed", "tasks_pending_at_end"), "7");
+    assert_eq!(cell(&rows, "managed", "peak_instances"), "1");
+    // Fargate runs all ten to the horizon: complete (running work is billed up to it).
+    assert_eq!(cell(&rows, "fargate", "outcome"), "complete");
+    assert!(
+        stdout.contains("managed left 7 tasks pending: EC2 capacity at max"),
+        "{stdout}"
+    );
 }
