@@ -10,6 +10,7 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::cli::show_progress;
+use crate::sweep::runs_file::ArmEnds;
 use crate::sweep::{Shard, SweepOptions, SweepPlan, execute};
 
 /// Arguments of `sim sweep`.
@@ -129,6 +130,9 @@ pub fn sweep(args: &SweepArgs) -> anyhow::Result<()> {
         report.files.join(", "),
         out_dir.display()
     )?;
+    if let Some(w) = shortfall_warning(&report.ends) {
+        eprintln!("warning: {w}");
+    }
     if let Some(s) = shard {
         sayln!(
             "when all {} shards are done: sim merge SHARD_FOLDERS... --out DIR (shard {s} is in {})",
@@ -167,5 +171,20 @@ pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
         report.files.join(", "),
         out.display()
     )?;
+    if let Some(w) = shortfall_warning(&report.ends) {
+        eprintln!("warning: {w}");
+    }
     Ok(())
+}
+
+/// What a sweep says when some arm runs did less work than the workload asks (they ended
+/// incomplete or saturated), since it prints no per-run warning: how many, and where to look.
+fn shortfall_warning(e: &ArmEnds) -> Option<String> {
+    let short = e.incomplete + e.saturated;
+    (short > 0).then(|| {
+        format!(
+            "{short} of {} arm runs did less work than the workload asks ({} incomplete, {} saturated; runs.csv `outcome` and `outcome_reason` say which and why); sweep.csv compares only complete arms (`cheapest_arm`, `cost_vs_cheapest`)",
+            e.arm_runs, e.incomplete, e.saturated
+        )
+    })
 }

@@ -20,7 +20,7 @@ use crate::report::{
 };
 use crate::sim::{ArmSim, RunOptions};
 use crate::sweep::meta::SweepMeta;
-use crate::sweep::runs_file;
+use crate::sweep::runs_file::{self, ArmEnds};
 use crate::sweep::shard::Shard;
 use crate::sweep::{SweepError, SweepPlan};
 use crate::util::BitSet;
@@ -53,6 +53,8 @@ pub struct SweepReport {
     pub stopped: bool,
     /// The files written, in `out_dir`.
     pub files: Vec<&'static str>,
+    /// How the arm runs in runs.csv ended.
+    pub ends: ArmEnds,
 }
 
 /// Run `plan` as `opts` say. `stop` is polled before each run starts: once set, the runs under
@@ -187,7 +189,7 @@ pub fn execute_buffered(
     let meta = SweepMeta::new(plan, shard, done).render();
     // runs.csv in run order and, for a whole finished sweep, sweep.csv from the same pass.
     let whole = done == plan.runs && shard.is_none();
-    runs_file::sort_in_place(
+    let ends = runs_file::sort_in_place(
         plan,
         &runs_path,
         whole.then_some(sweep_path.as_path()),
@@ -210,6 +212,7 @@ pub fn execute_buffered(
         done,
         stopped: done < to_run,
         files,
+        ends,
     })
 }
 

@@ -20,7 +20,7 @@ use crate::report::write_atomic;
 use crate::sweep::SweepError;
 use crate::sweep::execute::write_plots;
 use crate::sweep::meta::SweepMeta;
-use crate::sweep::runs_file::{self, Layout, RunRow, write_run_order};
+use crate::sweep::runs_file::{self, ArmEnds, Layout, RunRow, write_run_order};
 use crate::sweep::shard::Shard;
 use crate::util::{BitSet, ExternalSort};
 
@@ -33,6 +33,8 @@ pub struct MergeReport {
     pub shards: u64,
     /// The files written, in the output folder.
     pub files: Vec<&'static str>,
+    /// How the arm runs in runs.csv ended.
+    pub ends: ArmEnds,
 }
 
 fn refuse(message: String) -> SweepError {
@@ -147,7 +149,7 @@ pub fn merge_buffered(
     let arms = layout.arms.len() as u32;
     let mut expected: (u64, u32) = (0, 0);
     let mut last_source = 0usize;
-    write_run_order(
+    let ends = write_run_order(
         &layout,
         sorted,
         &out.join("runs.csv"),
@@ -194,6 +196,7 @@ pub fn merge_buffered(
         runs: first.runs,
         shards: dirs.len() as u64,
         files,
+        ends,
     })
 }
 

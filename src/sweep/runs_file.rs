@@ -162,17 +162,40 @@ impl Record for RunRow {
     }
 }
 
+/// How the arm runs of a sweep ended (runs.csv `outcome`), so the CLI can say when some did
+/// less work than the workload asks: their costs are not compared in sweep.csv.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ArmEnds {
+    /// Rows (one per run and arm).
+    pub arm_runs: u64,
+    /// Rows whose arm ended `incomplete`.
+    pub incomplete: u64,
+    /// Rows whose arm ended `saturated`.
+    pub saturated: u64,
+}
+
+impl ArmEnds {
+    fn count(&mut self, outcome: Option<&[u8]>) {
+        self.arm_runs += 1;
+        match outcome {
+            Some(b"incomplete") => self.incomplete += 1,
+            Some(b"saturated") => self.saturated += 1,
+            _ => {}
+        }
+    }
+}
+
 /// Write `rows` (sorted by run and arm) as runs.csv at `runs_path`, the header of `layout`
 /// first, and, when `sweep_path` is given, sweep.csv from the same rows in the same pass; both
 /// are published atomically once every row is written. `check` sees each row first and may
-/// refuse it (nothing is published then).
+/// refuse it (nothing is published then). Returns how the arm runs ended.
 pub fn write_run_order(
     layout: &Layout,
     rows: Sorted<RunRow>,
     runs_path: &Path,
     sweep_path: Option<&Path>,
     mut check: impl FnMut(&RunRow) -> Result<(), SweepError>,
-) -> Result<(), SweepError> {
+) -> Result<ArmEnds, SweepError> {
     let at = |path: &Path| {
         let path = path.to_path_buf();
         move |e: csv::Error| OutputError {
@@ -189,12 +212,18 @@ pub fn write_run_order(
         )),
         None => None,
     };
+    let outcome = SUMMARY_COLUMNS
+        .iter()
+        .position(|c| *c == "outcome")
+        .map(|c| layout.summary_offset() + c);
+    let mut ends = ArmEnds::default();
     for row in rows {
         let row = row.map_err(|source| OutputError {
             path: runs_path.to_path_buf(),
             error: source,
         })?;
         check(&row)?;
+        ends.count(outcome.and_then(|c| row.record.get(c)));
         runs.write_byte_record(&row.record).map_err(at(runs_path))?;
         if let Some((p, a)) = &mut sweep {
             a.push(row.run, row.arm as usize, &row.record)
@@ -212,18 +241,18 @@ pub fn write_run_order(
     if let Some(s) = sweep {
         s.commit()?;
     }
-    Ok(())
+    Ok(ends)
 }
 
 /// Rewrite the runs.csv at `path` (written by this sweep, whole runs only, in the order they
 /// finished) in run order, keeping at most `buffer` rows in memory, and write sweep.csv at
-/// `sweep_path` in the same pass when given.
+/// `sweep_path` in the same pass when given. Returns how the arm runs ended.
 pub fn sort_in_place(
     plan: &SweepPlan,
     path: &Path,
     sweep_path: Option<&Path>,
     buffer: usize,
-) -> Result<(), SweepError> {
+) -> Result<ArmEnds, SweepError> {
     let layout = Layout::of(plan);
     let off = layout.summary_offset();
     let io_err = |source: io::Error| OutputError {

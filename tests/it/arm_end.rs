@@ -536,11 +536,17 @@ fn a_sweep_records_each_arms_outcome_and_compares_only_complete_arms() {
         "sweep.toml",
         "scenario = \"s.toml\"\nseeds = 1\n[parameters]\n\"arm.managed.capacity.max\" = [1, 2]\n",
     );
-    sim()
+    let a = sim()
         .current_dir(dir.path())
         .args(["sweep", "sweep.toml", "--out", "sw", "--quiet"])
         .assert()
         .success();
+    // The sweep prints no per-run warning, so it says once how many arm runs fell short.
+    let stderr = String::from_utf8_lossy(&a.get_output().stderr).into_owned();
+    assert!(
+        stderr.contains("warning: 4 of 6 arm runs did less work than the workload asks (4 incomplete, 0 saturated; runs.csv `outcome` and `outcome_reason` say which and why)"),
+        "{stderr}"
+    );
     let mut r = csv::Reader::from_path(dir.path().join("sw/runs.csv")).unwrap();
     let h = r.headers().unwrap().clone();
     let col = |n: &str| h.iter().position(|c| c == n).unwrap();
