@@ -158,6 +158,7 @@ pub struct MergeArgs {
 }
 
 /// Check the shards → write runs.csv, sweep.csv and sweep.json as the whole sweep would.
+#[allow(clippy::print_stderr)]
 pub fn merge(args: &MergeArgs) -> anyhow::Result<()> {
     let out = args
         .out
