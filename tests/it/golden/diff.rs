@@ -17,8 +17,7 @@ pub fn describe(file: &str, expected: &[u8], actual: &[u8]) -> Option<String> {
     let want: Vec<&str> = want.lines().collect();
     let have: Vec<&str> = have.lines().collect();
     let mut msg = String::new();
-    let Some(first) = (0..want.len().max(have.len())).find(|&i| want.get(i) != have.get(i))
-    else {
+    let Some(first) = (0..want.len().max(have.len())).find(|&i| want.get(i) != have.get(i)) else {
         // Same lines: only line endings or a final newline differ.
         let _ = write!(
             msg,
@@ -26,7 +25,9 @@ pub fn describe(file: &str, expected: &[u8], actual: &[u8]) -> Option<String> {
         );
         return Some(msg);
     };
-    let show = |l: Option<&&str>| l.map_or_else(|| "(no line: end of file)".to_owned(), |s| (*s).to_owned());
+    let show = |l: Option<&&str>| {
+        l.map_or_else(|| "(no line: end of file)".to_owned(), |s| (*s).to_owned())
+    };
     let _ = writeln!(msg, "{file}: first difference at line {}", first + 1);
     let _ = writeln!(msg, "  expected: {}", show(want.get(first)));
     let _ = writeln!(msg, "  actual:   {}", show(have.get(first)));
@@ -93,12 +94,18 @@ fn the_message_names_the_line_and_the_columns() {
     let have = b"arm,cost_usd,wait_s\na,1.0,2\nb,3.5,5\n";
     let m = describe("summary.csv", want, have).expect("they differ");
     assert!(m.contains("summary.csv: first difference at line 3"), "{m}");
-    assert!(m.contains("expected: b,3.0,4") && m.contains("actual:   b,3.5,5"), "{m}");
+    assert!(
+        m.contains("expected: b,3.0,4") && m.contains("actual:   b,3.5,5"),
+        "{m}"
+    );
     assert!(
         m.contains("columns that differ: cost_usd (3.0 -> 3.5), wait_s (4 -> 5)"),
         "{m}"
     );
-    assert!(m.contains("1 line(s) differ; expected 3 line(s), actual 3"), "{m}");
+    assert!(
+        m.contains("1 line(s) differ; expected 3 line(s), actual 3"),
+        "{m}"
+    );
     assert_eq!(describe("summary.csv", want, want), None);
 }
 
@@ -110,7 +117,10 @@ fn the_message_says_when_the_header_or_the_length_changed() {
         "{m}"
     );
     let m = describe("t.csv", b"a,b\n1,2\n", b"a,b\n1,2\n3,4\n").expect("they differ");
-    assert!(m.contains("line 3") && m.contains("expected: (no line: end of file)"), "{m}");
+    assert!(
+        m.contains("line 3") && m.contains("expected: (no line: end of file)"),
+        "{m}"
+    );
     assert!(m.contains("rows added or removed at the end"), "{m}");
     let m = describe("t.csv", b"a\n", b"a\r\n").expect("they differ");
     assert!(m.contains("line endings"), "{m}");
