@@ -11,6 +11,7 @@ mod common;
 mod determinism;
 mod ecs_behaviour;
 mod fidelity;
+mod golden;
 mod outputs;
 mod placement_differential;
 mod properties;

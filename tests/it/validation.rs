@@ -3,7 +3,12 @@
 //! AWS facts (Fargate billing examples, size rounding, the CloudWatch reservation example, ENI
 //! densities, the break-even utilisations of reference/ecs-facts.md §8.2) run through the whole
 //! `sim` pipeline. `docs/validation.md` holds the table these tests print:
-//! `cargo test --test it validation::print_table -- --ignored --nocapture`.
+//! `cargo test --test it validation::print_table -- --ignored --nocapture`; each test checks
+//! that the doc's rows for it are what it measured (`doc_table`), and
+//! `UPDATE_VALIDATION_DOC=1 cargo test --test it validation::print_table -- --ignored` rewrites
+//! the table.
+
+mod doc_table;
 
 use std::fmt::Write as _;
 
@@ -347,15 +352,15 @@ fn mmc_16() -> Vec<Row> {
 
 #[test]
 fn mmc_1_erlang_c() {
-    mmc_1();
+    doc_table::assert_documented(&mmc_1());
 }
 #[test]
 fn mmc_4_erlang_c() {
-    mmc_4();
+    doc_table::assert_documented(&mmc_4());
 }
 #[test]
 fn mmc_16_erlang_c() {
-    mmc_16();
+    doc_table::assert_documented(&mmc_16());
 }
 
 // ---- heavy traffic, long runs (ignored: minutes in release) ---------------------------------
@@ -631,7 +636,7 @@ fn mmcc() -> Vec<Row> {
 
 #[test]
 fn mmcc_erlang_b_with_on_no_capacity_fail() {
-    mmcc();
+    doc_table::assert_documented(&mmcc());
 }
 
 /// M/G/∞: a Fargate arm (no vCPU quota; the launch-rate bucket, 20 tasks/s, far above the
@@ -702,7 +707,7 @@ fn mginf() -> Vec<Row> {
 
 #[test]
 fn mginf_fargate_concurrency() {
-    mginf();
+    doc_table::assert_documented(&mginf());
 }
 
 // ---- AWS facts through the whole pipeline ----------------------------------------------------
@@ -874,7 +879,7 @@ fn fargate_billing() -> Vec<Row> {
 
 #[test]
 fn fargate_billing_examples() {
-    fargate_billing();
+    doc_table::assert_documented(&fargate_billing());
 }
 
 /// Every valid Fargate size of fargate_sizes.csv, requested exactly and 1 unit / 1 MiB below,
@@ -954,7 +959,7 @@ task_start_latency = "0s"
 
 #[test]
 fn fargate_size_rounding_and_prices() {
-    fargate_sizes();
+    doc_table::assert_documented(&fargate_sizes());
 }
 
 /// ecs-facts §2.2 (line 93) [DG-CW]: c4.4xlarge + c4.large, ten tasks of 1,024 units /
@@ -988,7 +993,7 @@ fn cloudwatch() -> Vec<Row> {
 
 #[test]
 fn cloudwatch_reservation_example() {
-    cloudwatch();
+    doc_table::assert_documented(&cloudwatch());
 }
 
 /// Every type of the embedded catalog: one instance, awsvpc, 100 tasks of 16 units / 16 MiB;
@@ -1067,7 +1072,7 @@ fn eni_densities() -> Vec<Row> {
 
 #[test]
 fn eni_density_of_every_catalog_type() {
-    eni_densities();
+    doc_table::assert_documented(&eni_densities());
 }
 
 /// ecs-facts §8.2: u* = EC2 $/h ÷ Fargate $/h of the instance's full vCPU + GiB. One instance
@@ -1158,7 +1163,7 @@ task_start_latency = "0s"
 
 #[test]
 fn breakeven_utilisation_by_family() {
-    breakeven();
+    doc_table::assert_documented(&breakeven());
 }
 
 /// Little's law on every shipped scenario, arm by arm, over the whole run [0, end]: the area
@@ -1223,7 +1228,7 @@ fn little_shipped() -> Vec<Row> {
 
 #[test]
 fn little_law_on_shipped_scenarios() {
-    little_shipped();
+    doc_table::assert_documented(&little_shipped());
 }
 
 /// Every case, in table order.
@@ -1243,7 +1248,8 @@ fn all_rows() -> Vec<Row> {
     rows
 }
 
-/// Print the validation table of docs/validation.md from fresh runs.
+/// Print the validation table of docs/validation.md from fresh runs; with
+/// `UPDATE_VALIDATION_DOC=1`, also write it into docs/validation.md.
 #[test]
 #[ignore = "prints the docs/validation.md table; run with --ignored --nocapture"]
 #[allow(
@@ -1251,13 +1257,7 @@ fn all_rows() -> Vec<Row> {
     reason = "printing the table is what this test is for"
 )]
 fn print_table() {
-    let mut out = String::new();
-    writeln!(
-        out,
-        "| case | theory or source | expected | measured | tolerance | test |"
-    )
-    .unwrap();
-    writeln!(out, "| --- | --- | --- | --- | --- | --- |").unwrap();
+    let mut out = doc_table::HEADER.to_owned();
     let rows = all_rows();
     assert_eq!(
         rows.iter().filter(|r| r.stochastic).count(),
@@ -1267,5 +1267,6 @@ fn print_table() {
     for r in rows {
         writeln!(out, "{}", r.markdown()).unwrap();
     }
+    doc_table::update_if_asked(&out);
     println!("{out}");
 }
