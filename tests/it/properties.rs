@@ -178,7 +178,7 @@ proptest! {
     /// the same seed is identical.
     #[test]
     fn random_scenarios_conserve_tasks(
-        jobs in prop::collection::vec((1u32..600, 1u32..5000, 1u32..12000, 1u32..3600), 1..6),
+        jobs in prop::collection::vec((1u32..600, 1u32..5000, 6u32..12000, 1u32..3600), 1..6),
         network in prop::sample::select(vec!["awsvpc", "bridge", "host"]),
         strategy in prop::sample::select(vec![
             "{ type = \"random\" }",
@@ -292,7 +292,7 @@ fn moving_text(m: &Moving) -> String {
 fn moving() -> impl Strategy<Value = Moving> {
     (
         (
-            prop::collection::vec((1u32..400, 1u32..4000, 1u32..8000, 1u32..3600), 1..4),
+            prop::collection::vec((1u32..400, 1u32..4000, 6u32..8000, 1u32..3600), 1..4),
             prop::sample::select(vec!["awsvpc", "bridge"]),
             0u32..3,
             1u32..12,
