@@ -76,7 +76,7 @@ fn placement(cr: &mut Criterion) {
     let cases: [(&str, Vec<PlacementStrategy>, Vec<PlacementConstraint>); 6] = [
         ("binpack-memory", vec![binpack()], vec![]),
         ("spread-zone+binpack", vec![az(), binpack()], vec![]),
-        // The default of a service without a strategy (reference/ecs-facts.md §4.3).
+        // The default of a service without a strategy (docs/reference/ecs-facts.md §4.3).
         (
             "spread-zone+spread-instance",
             vec![az(), PlacementStrategy::Spread(SpreadField::InstanceId)],

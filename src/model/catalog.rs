@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::model::instance_type::default_registered_memory_mib;
 use crate::model::{Architecture, InstanceType};
 
-/// The instance-type table compiled into the binary (reference/instance_types.csv).
+/// The instance-type table compiled into the binary (data/instance_types.csv).
 pub const INSTANCE_TYPES_CSV: &str = include_str!("../../data/instance_types.csv");
 
 #[derive(Debug, Deserialize)]
@@ -99,7 +99,7 @@ mod tests {
 
     #[test]
     fn spot_check_well_known_values() {
-        // reference/ecs-facts.md §3 spot checks and §2.4 selected rows.
+        // docs/reference/ecs-facts.md §3 spot checks and §2.4 selected rows.
         let c = Catalog::builtin();
         let m5 = c.get("m5.large").unwrap();
         assert_eq!((m5.vcpu, m5.cpu_units(), m5.memory_mib), (2, 2048, 8192));

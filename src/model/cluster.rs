@@ -7,7 +7,7 @@ use crate::model::Architecture;
 use crate::model::capacity_index::{Free, IdTree, KeyForest};
 
 /// Host ports the ECS agent reserves on every instance by default (`ECS_RESERVED_PORTS`,
-/// reference/ecs-facts.md §2.5, agent README: `[22, 2375, 2376, 51678, 51679]`).
+/// docs/reference/ecs-facts.md §2.5, agent README: `[22, 2375, 2376, 51678, 51679]`).
 pub const AGENT_RESERVED_PORTS: [u16; 5] = [22, 2375, 2376, 51678, 51679];
 
 /// What one task needs from an instance.

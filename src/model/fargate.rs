@@ -4,10 +4,10 @@ use serde::Deserialize;
 
 use crate::model::FargateRates;
 
-/// The valid Fargate CPU/memory pairs compiled into the binary (reference/fargate_sizes.csv).
+/// The valid Fargate CPU/memory pairs compiled into the binary (data/fargate_sizes.csv).
 pub const FARGATE_SIZES_CSV: &str = include_str!("../../data/fargate_sizes.csv");
 
-/// A valid Fargate task size (reference/ecs-facts.md §1.1).
+/// A valid Fargate task size (docs/reference/ecs-facts.md §1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub struct FargateSize {
     /// CPU units (1 vCPU = 1024).
@@ -36,7 +36,7 @@ impl Default for FargateSizes {
 }
 
 impl FargateSizes {
-    /// The 74 Linux sizes of reference/fargate_sizes.csv (checked by a unit test).
+    /// The 74 Linux sizes of data/fargate_sizes.csv (checked by a unit test).
     pub fn builtin() -> FargateSizes {
         let mut reader = csv::Reader::from_reader(FARGATE_SIZES_CSV.as_bytes());
         let sizes = reader
@@ -158,7 +158,7 @@ mod tests {
         assert_eq!(r(257, 512), Some((512, 1024)));
         assert_eq!(r(256, 3000), Some((512, 3072)));
         assert_eq!(r(1024, 2048), Some((1024, 2048)));
-        // reference/ecs-facts.md §1.1: 1 vCPU + 10 GiB is not valid -> 2048/10240.
+        // docs/reference/ecs-facts.md §1.1: 1 vCPU + 10 GiB is not valid -> 2048/10240.
         assert_eq!(r(1024, 10240), Some((2048, 10240)));
         assert_eq!(r(4096, 30721), Some((8192, 32768)));
         assert_eq!(r(16384, 122880), Some((16384, 122880)));

@@ -3,7 +3,7 @@
 use crate::model::Architecture;
 
 /// Registered memory measured on real instances, as (type, nominal MiB, registered MiB),
-/// reference/ecs-facts.md §2.1: m4.large 7985 [DG-MemMgmt], c4.large 3768 and c4.4xlarge 30158
+/// docs/reference/ecs-facts.md §2.1: m4.large 7985 [DG-MemMgmt], c4.large 3768 and c4.4xlarge 30158
 /// [DG-CW], m6i.large 7817 (ECS AMI 2.0.20251209 and later) [ECSAMI-597].
 pub const MEASURED_REGISTERED_MEMORY_MIB: [(&str, u32, u32); 4] = [
     ("c4.4xlarge", 30720, 30158),
@@ -14,7 +14,7 @@ pub const MEASURED_REGISTERED_MEMORY_MIB: [(&str, u32, u32); 4] = [
 
 /// Default registered-memory rule for types without a measurement: nominal memory scaled by the
 /// m6i.large ratio 7817 / 8192 (≈ 95.4%), the only current-generation (Nitro) data point in
-/// reference/ecs-facts.md §2.1. A modelling choice, documented in docs/model.md.
+/// docs/reference/ecs-facts.md §2.1. A modelling choice, documented in docs/model.md.
 pub const DEFAULT_REGISTERED_MEMORY_RATIO: (u32, u32) = (7817, 8192);
 
 /// The memory an instance registers with ECS before `ECS_RESERVED_MEMORY` is taken off: the
@@ -52,7 +52,7 @@ pub struct InstanceType {
 }
 
 impl InstanceType {
-    /// CPU units registered with ECS (reference/ecs-facts.md §2.1: `NumCPU * 1024`).
+    /// CPU units registered with ECS (docs/reference/ecs-facts.md §2.1: `NumCPU * 1024`).
     pub fn cpu_units(&self) -> u32 {
         self.vcpu.saturating_mul(1024)
     }

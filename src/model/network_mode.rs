@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// How tasks on an EC2 arm are networked (reference/ecs-facts.md §2.3–§2.5).
+/// How tasks on an EC2 arm are networked (docs/reference/ecs-facts.md §2.3–§2.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NetworkMode {
     /// Each task gets its own ENI; an instance holds `max ENIs − 1` tasks (or its trunking limit).

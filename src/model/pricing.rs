@@ -2,7 +2,7 @@
 
 use crate::model::{Architecture, InstanceType};
 
-/// Fargate Linux rates for one architecture (reference/ecs-facts.md §1.4).
+/// Fargate Linux rates for one architecture (docs/reference/ecs-facts.md §1.4).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct FargateRates {
     /// USD per vCPU-hour.
@@ -33,7 +33,7 @@ pub struct Pricing {
 pub const KNOWN_REGIONS: [&str; 1] = ["us-east-1"];
 
 impl Pricing {
-    /// us-east-1 on-demand prices from reference/ecs-facts.md §1.4: x86 $0.04048 per vCPU-hour
+    /// us-east-1 on-demand prices from docs/reference/ecs-facts.md §1.4: x86 $0.04048 per vCPU-hour
     /// and $0.004445 per GB-hour, ARM $0.03238 and $0.00356, storage $0.000111 per GB-hour;
     /// Fargate Spot "up to a 70% discount" (§1.4); no EC2 Spot discount.
     pub fn us_east_1() -> Pricing {
@@ -62,7 +62,7 @@ impl Pricing {
     }
 }
 
-/// The break-even utilisation of `instance` against Fargate (reference/ecs-facts.md §8.2): its
+/// The break-even utilisation of `instance` against Fargate (docs/reference/ecs-facts.md §8.2): its
 /// on-demand price ÷ what Fargate charges for its full nominal vCPU and memory (x86 rates for
 /// x86 types, ARM rates for Graviton). EC2 is cheaper when tasks reserve more than this
 /// fraction of the instance. `None` for a type with no resources.

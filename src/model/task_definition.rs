@@ -1,5 +1,5 @@
 //! An ECS task definition (RegisterTaskDefinition input or `describe-task-definition` output),
-//! read from JSON and sized as ECS sizes a task (reference/ecs-facts.md §2.2). Pure: the caller
+//! read from JSON and sized as ECS sizes a task (docs/reference/ecs-facts.md §2.2). Pure: the caller
 //! reads the file; this parses its text. The rules are in docs/model.md §17.
 
 mod audit;
@@ -37,11 +37,11 @@ pub struct TaskDefinition {
     /// the field (docs/model.md §17.7); the scenario loader passes them on as warnings.
     pub warnings: Vec<String>,
     /// The largest `stopTimeout` of the containers, seconds (0–120), if any gives one: how long
-    /// the task takes to stop after SIGTERM (reference/ecs-facts.md §1.6, §6.1).
+    /// the task takes to stop after SIGTERM (docs/reference/ecs-facts.md §1.6, §6.1).
     pub stop_timeout_secs: Option<u32>,
 }
 
-/// Largest `stopTimeout`, seconds: "`stopTimeout` max 120 s on Fargate" (reference/ecs-facts.md
+/// Largest `stopTimeout`, seconds: "`stopTimeout` max 120 s on Fargate" (docs/reference/ecs-facts.md
 /// §1.6, line 61).
 pub const MAX_STOP_TIMEOUT_SECS: u64 = 120;
 
@@ -191,7 +191,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
             return Err(c.err(
                 &path(field),
                 format!(
-                    "found {} MiB; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2){}",
+                    "found {} MiB; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2){}",
                     size.value,
                     hint.map_or(String::new(), |h| format!("; {h}"))
                 ),
@@ -259,7 +259,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
             Some(other) => {
                 return Err(c.err(
                     &format!("{at_c}stopTimeout"),
-                    format!("found {other}; expected whole seconds in 0..={MAX_STOP_TIMEOUT_SECS} (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)"),
+                    format!("found {other}; expected whole seconds in 0..={MAX_STOP_TIMEOUT_SECS} (\"`stopTimeout` max 120 s on Fargate\", docs/reference/ecs-facts.md §1.6)"),
                 ));
             }
         }
@@ -271,14 +271,14 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         {
             return Err(c.err(
                 &format!("{at_c}memory"),
-                format!("found {h} with memoryReservation {s}; expected memory > memoryReservation (the hard limit above the soft one, reference/ecs-facts.md §2.2)"),
+                format!("found {h} with memoryReservation {s}; expected memory > memoryReservation (the hard limit above the soft one, docs/reference/ecs-facts.md §2.2)"),
             ));
         }
         if let Some(h) = hard {
             if h < MIN_MEMORY_MIB {
                 return Err(c.err(
                     &format!("{at_c}memory"),
-                    format!("found {h}; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2)"),
+                    format!("found {h}; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2)"),
                 ));
             }
             if let Some(t) = task_memory
@@ -295,7 +295,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
             None if task_memory.is_none() => {
                 return Err(c.err(
                     &format!("{at_c}memory"),
-                    "no `memory` or `memoryReservation`, and no task-level `memory`; expected one of them (on EC2, task-level or container-level memory is required, reference/ecs-facts.md §2.2)",
+                    "no `memory` or `memoryReservation`, and no task-level `memory`; expected one of them (on EC2, task-level or container-level memory is required, docs/reference/ecs-facts.md §2.2)",
                 ));
             }
             None => {}
@@ -321,7 +321,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
             let container_port = c.int(pm, "containerPort", &at_p, 65535)?;
             let host_port = c.int(pm, "hostPort", &at_p, 65535)?;
             // bridge: hostPort omitted or 0 is a dynamic port (no conflict); host and awsvpc:
-            // the host port is the container port (reference/ecs-facts.md §2.5).
+            // the host port is the container port (docs/reference/ecs-facts.md §2.5).
             let port = match (network_mode.unwrap_or(NetworkMode::Bridge), host_port) {
                 (_, Some(h)) if h > 0 => Some(h),
                 (NetworkMode::Bridge, _) => None,
@@ -380,7 +380,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                     _ => {
                         return Err(c.err(
                             &format!("{at_pc}.type"),
-                            format!("found {}; expected \"memberOf\" (the only type a task definition takes, reference/ecs-facts.md §4.4)", pc.get("type").unwrap_or(&Value::Null)),
+                            format!("found {}; expected \"memberOf\" (the only type a task definition takes, docs/reference/ecs-facts.md §4.4)", pc.get("type").unwrap_or(&Value::Null)),
                         ));
                     }
                 }
@@ -415,7 +415,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                 Some(g) => {
                     return Err(c.err(
                         &path("ephemeralStorage.sizeInGiB"),
-                        format!("found {g}; expected 21..=200 (reference/ecs-facts.md §1.2)"),
+                        format!("found {g}; expected 21..=200 (docs/reference/ecs-facts.md §1.2)"),
                     ));
                 }
                 None => None,
@@ -437,7 +437,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         if !task_level_size {
             return Err(c.err(
                 &path(if task_cpu.is_none() { "cpu" } else { "memory" }),
-                "missing; `requiresCompatibilities` has FARGATE, which requires task-level `cpu` and `memory` (reference/ecs-facts.md §1.1)",
+                "missing; `requiresCompatibilities` has FARGATE, which requires task-level `cpu` and `memory` (docs/reference/ecs-facts.md §1.1)",
             ));
         }
         let valid = FargateSizes::builtin()
@@ -447,7 +447,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         if !valid {
             return Err(c.err(
                 &path("cpu"),
-                format!("{cpu_units} CPU units with {memory_mib} MiB is not a valid Fargate size (ECS refuses it: \"Invalid 'cpu' setting for task\"); expected a pair of reference/ecs-facts.md §1.1 (`sim catalog fargate-sizes`)"),
+                format!("{cpu_units} CPU units with {memory_mib} MiB is not a valid Fargate size (ECS refuses it: \"Invalid 'cpu' setting for task\"); expected a pair of docs/reference/ecs-facts.md §1.1 (`sim catalog fargate-sizes`)"),
             ));
         }
     }
@@ -679,7 +679,7 @@ mod tests {
     #[test]
     fn sizes_below_docker_minimum_or_above_the_task_are_refused() {
         assert!(err(r#"{"cpu":256,"memory":2,"containerDefinitions":[{}]}"#)
-            .contains("`memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)?"));
+            .contains("`memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)?"));
         assert!(
             err(r#"{"containerDefinitions":[{"memory":4}]}"#)
                 .contains("`containerDefinitions[0].memory`: found 4; expected at least 6 MiB")

@@ -48,7 +48,7 @@ pub struct TaskSpec {
     pub group: GroupId,
     /// Requested CPU units (1 vCPU = 1024).
     pub cpu_units: u32,
-    /// Requested memory, MiB (the reservation ECS subtracts, reference/ecs-facts.md §2.2).
+    /// Requested memory, MiB (the reservation ECS subtracts, docs/reference/ecs-facts.md §2.2).
     pub memory_mib: u32,
     /// Run time once RUNNING.
     pub duration: SimDuration,

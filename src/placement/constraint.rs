@@ -1,4 +1,4 @@
-//! Placement constraints (reference/ecs-facts.md §4.4).
+//! Placement constraints (docs/reference/ecs-facts.md §4.4).
 
 use std::fmt;
 

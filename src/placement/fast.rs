@@ -6,7 +6,7 @@
 //! - `binpack(f)`: per zone, the least free `f` that fits (treaps), the best over zones;
 //! - `spread(zone)` and `spread(zone), binpack(f)`: per zone whether anything fits and the best
 //!   by `f`, zone task counts kept by the cluster;
-//! - `spread(zone), spread(instanceId)` (the service default, reference/ecs-facts.md §4.3): the
+//! - `spread(zone), spread(instanceId)` (the service default, docs/reference/ecs-facts.md §4.3): the
 //!   zones as for `spread(zone)`, then the lowest id without a task of the group in them, when
 //!   one fits (otherwise the scan decides);
 //! - `spread(instanceId)` alone or followed by `binpack(f)`: the instances without a task of the

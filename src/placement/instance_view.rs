@@ -52,7 +52,7 @@ impl InstanceView for ClusterInstance<'_> {
 
 /// An instance the group could launch, seen through the query language before it exists: of
 /// type `type_name` in zone `zone`, with no task on it. Used to tell whether a new instance could
-/// ever take a task (reference/ecs-facts.md §5.3: tasks no instance can take are left out of
+/// ever take a task (docs/reference/ecs-facts.md §5.3: tasks no instance can take are left out of
 /// the scaling estimate).
 #[derive(Debug, Clone, Copy)]
 pub struct FreshInstance<'a> {

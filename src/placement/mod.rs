@@ -1,4 +1,4 @@
-//! Task placement on EC2: the hot loop. ECS's pipeline (reference/ecs-facts.md §4.1): keep the
+//! Task placement on EC2: the hot loop. ECS's pipeline (docs/reference/ecs-facts.md §4.1): keep the
 //! instances with the CPU, memory, ports and ENI slot; then those that satisfy every constraint;
 //! then apply the strategies in order, each narrowing the candidates; remaining ties go to the
 //! lowest instance id. Pure: no I/O; the only randomness is the stream passed in.

@@ -1,5 +1,5 @@
 //! The reference placement: a plain scan over every instance, written to be obviously what
-//! reference/ecs-facts.md §4 describes. It is the specification any faster placement must match.
+//! docs/reference/ecs-facts.md §4 describes. It is the specification any faster placement must match.
 
 use rand::Rng;
 

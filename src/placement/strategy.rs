@@ -1,4 +1,4 @@
-//! Placement strategies (reference/ecs-facts.md §4.2).
+//! Placement strategies (docs/reference/ecs-facts.md §4.2).
 
 use std::fmt;
 

@@ -1,6 +1,6 @@
 //! breakeven.csv: for each pair of an EC2 arm and a Fargate arm, the utilisation at which the
 //! EC2 fleet would cost what Fargate costs for the same workload (docs/model.md "Break-even
-//! view"), next to the catalog break-even of reference/ecs-facts.md §8.2.
+//! view"), next to the catalog break-even of docs/reference/ecs-facts.md §8.2.
 
 use crate::model::catalog_breakeven;
 use crate::scenario::{ArmKind, Scenario};

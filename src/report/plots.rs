@@ -4,7 +4,7 @@
 //! [`super::write_atomic`]).
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (plotters' `ab_glyph` feature), so a
-//! machine without fonts renders the same pictures (`reference/toolchain.md` §2).
+//! machine without fonts renders the same pictures (`docs/reference/toolchain.md` §2).
 
 use std::sync::OnceLock;
 

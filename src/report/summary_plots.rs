@@ -41,7 +41,7 @@ pub struct BreakevenRow {
     /// The utilisation at which the EC2 arm would cost what the Fargate arm does (EC2 cost at
     /// utilisation u = ec2_cost × ec2_utilisation ÷ u); `None` when there is none.
     pub breakeven_utilisation: Option<f64>,
-    /// The instance type's u* in `reference/ecs-facts.md` §8.2; `None` when it has none.
+    /// The instance type's u* in `docs/reference/ecs-facts.md` §8.2; `None` when it has none.
     pub catalog_breakeven_utilisation: Option<f64>,
 }
 
@@ -100,7 +100,7 @@ fn pct(x: f64) -> f64 {
 /// the utilisation where it reaches the top of the chart, then at every whole percent), the
 /// Fargate arm's cost (flat: Fargate bills what tasks request), a marker at the EC2 arm's
 /// actual utilisation and cost, a solid vertical line at the workload's break-even utilisation
-/// and a dashed one at the catalog u* of `reference/ecs-facts.md` §8.2. The chart's top is
+/// and a dashed one at the catalog u* of `docs/reference/ecs-facts.md` §8.2. The chart's top is
 /// twice the largest cost. Colours: arms by first appearance in the rows (EC2 arm, then its
 /// Fargate arm). `None` without rows.
 pub fn breakeven_plot(rows: &[BreakevenRow]) -> Option<Plot> {

@@ -1,12 +1,12 @@
 //! Capacity of an arm: EC2 capacity providers (Auto Scaling groups, fixed or with managed
 //! scaling, on-demand or Spot) and the capacity-provider strategy that splits tasks between
-//! providers (reference/ecs-facts.md §5).
+//! providers (docs/reference/ecs-facts.md §5).
 
 use crate::model::{Distribution, InstanceType};
 use crate::time::SimDuration;
 
 /// ECS managed scaling of an Auto Scaling group capacity provider (`managedScaling`,
-/// reference/ecs-facts.md §5.2–§5.3).
+/// docs/reference/ecs-facts.md §5.2–§5.3).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ManagedScaling {
     /// `targetCapacity`, percent of instances in use, 1–100 (default 100).
@@ -20,7 +20,7 @@ pub struct ManagedScaling {
 }
 
 impl Default for ManagedScaling {
-    /// The documented defaults (reference/ecs-facts.md §5.3).
+    /// The documented defaults (docs/reference/ecs-facts.md §5.3).
     fn default() -> ManagedScaling {
         ManagedScaling {
             target_capacity: 100,

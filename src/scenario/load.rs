@@ -46,7 +46,7 @@ pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
 /// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
 /// 340 MB): an arm that exceeds it stops there, reported `saturated`, instead of exhausting
 /// memory (the other arms go on). ECS itself
-/// allows 300 tasks in PROVISIONING per cluster (reference/ecs-facts.md §5.5).
+/// allows 300 tasks in PROVISIONING per cluster (docs/reference/ecs-facts.md §5.5).
 pub const MAX_LIVE_TASKS: usize = 2_000_000;
 
 /// The mean number of tasks job `j` brings over a run of `horizon` (infinite if it never
@@ -74,7 +74,7 @@ pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
     let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
     h / i + 1 + u64::from(!h.is_multiple_of(i))
 }
-/// ECS limits (reference/ecs-facts.md §7.2): strategies and constraints per task.
+/// ECS limits (docs/reference/ecs-facts.md §7.2): strategies and constraints per task.
 pub const MAX_STRATEGIES: usize = 5;
 /// See [`MAX_STRATEGIES`].
 pub const MAX_CONSTRAINTS: usize = 10;
@@ -83,7 +83,7 @@ pub const MAX_CONSTRAINTS: usize = 10;
 pub const MAX_FIXED_INSTANCES: i64 = 100_000;
 
 /// Default task start latency on EC2 (placement to RUNNING) for bridge/host networking: about
-/// 2 s with a cached image and spare capacity (reference/ecs-facts.md §7.1, anecdotal).
+/// 2 s with a cached image and spare capacity (docs/reference/ecs-facts.md §7.1, anecdotal).
 pub const EC2_TASK_START: Distribution = Distribution::Fixed(SimDuration(2_000));
 /// Default on EC2 with awsvpc: 2 s plus ENI attachment, "several seconds" (§2.3, §7.1): 7 s.
 pub const EC2_AWSVPC_TASK_START: Distribution = Distribution::Fixed(SimDuration(7_000));
@@ -93,7 +93,7 @@ pub const FARGATE_TASK_START: Distribution = Distribution::LogNormal {
     median_ms: 45_000.0,
     sigma: 0.3,
 };
-/// Default Fargate Spot discount: "up to a 70% discount" (reference/ecs-facts.md §1.4).
+/// Default Fargate Spot discount: "up to a 70% discount" (docs/reference/ecs-facts.md §1.4).
 pub const DEFAULT_FARGATE_SPOT_DISCOUNT: f64 = 0.7;
 /// Default instance launch to registration: 1–3 minutes (§7.1, unconfirmed): 2 minutes.
 pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_000));
@@ -279,7 +279,7 @@ impl Validator<'_> {
                     .collect();
                 if !constrained.is_empty() {
                     self.warnings.push(format!(
-                        "arm `{}`: the placement constraints of job(s) {} do not apply on Fargate (reference/ecs-facts.md §1.7)",
+                        "arm `{}`: the placement constraints of job(s) {} do not apply on Fargate (docs/reference/ecs-facts.md §1.7)",
                         arm.name,
                         constrained.join(", ")
                     ));
@@ -292,7 +292,7 @@ impl Validator<'_> {
                     .collect();
                 if !placed.is_empty() {
                     self.warnings.push(format!(
-                        "arm `{}`: the placement constraints and strategies of service(s) {} do not apply on Fargate (reference/ecs-facts.md §1.7)",
+                        "arm `{}`: the placement constraints and strategies of service(s) {} do not apply on Fargate (docs/reference/ecs-facts.md §1.7)",
                         arm.name,
                         placed.join(", ")
                     ));
@@ -347,7 +347,7 @@ impl Validator<'_> {
                 }
                 ArmKind::Fargate(f) => {
                     if !u.task_level_size {
-                        found.push(format!("arm `{}`: the task definition of {} has no task-level `cpu` and `memory`, which Fargate requires (reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size", arm.name, u.what));
+                        found.push(format!("arm `{}`: the task definition of {} has no task-level `cpu` and `memory`, which Fargate requires (docs/reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size", arm.name, u.what));
                     }
                     if let Some(a) = u.cpu_architecture
                         && a != f.architecture

@@ -95,11 +95,11 @@ pub struct JobSpec {
     /// Constraints on EC2 (task-definition-like), added to the arm's.
     pub constraints: Vec<PlacementConstraint>,
     /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
-    /// still runs after its notice (reference/ecs-facts.md §1.6).
+    /// still runs after its notice (docs/reference/ecs-facts.md §1.6).
     pub stop_timeout: SimDuration,
 }
 
-/// `stopTimeout` when none is given: 30 s (reference/ecs-facts.md §1.6, line 61); also the stop
+/// `stopTimeout` when none is given: 30 s (docs/reference/ecs-facts.md §1.6, line 61); also the stop
 /// timeout of trace tasks.
 pub const DEFAULT_STOP_TIMEOUT: SimDuration = SimDuration(30_000);
 

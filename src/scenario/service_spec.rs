@@ -1,5 +1,5 @@
 //! Long-running services (`[[workload.services]]`): desired count, placement, rolling
-//! deployments and service auto scaling (reference/ecs-facts.md §6).
+//! deployments and service auto scaling (docs/reference/ecs-facts.md §6).
 
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::{SimDuration, SimTime};
@@ -22,7 +22,7 @@ pub struct ServiceSpec {
     /// Constraints on EC2, added to the arm's.
     pub constraints: Vec<PlacementConstraint>,
     /// Strategy chain on EC2; `None`: the arm's, else ECS's service default
-    /// (`spread(attribute:ecs.availability-zone)`, `spread(instanceId)`, reference/ecs-facts.md
+    /// (`spread(attribute:ecs.availability-zone)`, `spread(instanceId)`, docs/reference/ecs-facts.md
     /// §4.3).
     pub strategy: Option<Vec<PlacementStrategy>>,
     /// Start times of rolling deployments.
@@ -32,12 +32,12 @@ pub struct ServiceSpec {
     /// Target tracking on average CPU, if any.
     pub autoscaling: Option<ServiceAutoscaling>,
     /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
-    /// still runs after its notice, its replacement already started (reference/ecs-facts.md
+    /// still runs after its notice, its replacement already started (docs/reference/ecs-facts.md
     /// §1.6).
     pub stop_timeout: SimDuration,
 }
 
-/// `deploymentConfiguration` of a rolling update (reference/ecs-facts.md §6.1).
+/// `deploymentConfiguration` of a rolling update (docs/reference/ecs-facts.md §6.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DeploymentConfig {
     /// `minimumHealthyPercent` (default 100).
@@ -95,7 +95,7 @@ pub enum LoadCurve {
 }
 
 impl LoadCurve {
-    /// The load at time `t`: the offered CPU behind service auto scaling (reference/ecs-facts.md §6.2–§6.3):
+    /// The load at time `t`: the offered CPU behind service auto scaling (docs/reference/ecs-facts.md §6.2–§6.3):
     /// - `Constant(v)` → `v`;
     /// - `Diurnal` → `mean × (1 + a·cos(2π(t − peak_at)/24h))` with `a = (r − 1)/(r + 1)`: the
     ///   shape of the `diurnal` arrival process ([`crate::trace::ArrivalProcess::Diurnal`]), so

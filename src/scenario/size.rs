@@ -7,14 +7,14 @@
 //! string using vCPUs (for example, 1 vCPU or 1 vcpu)"; task `memory` "as an integer using MiB
 //! (for example, 1024) ... as a string using GB (for example, 1GB or 1 GB), it's converted to
 //! an integer indicating the MiB" (ECS API reference, RegisterTaskDefinition / Task); 1 vCPU is
-//! 1024 units (reference/ecs-facts.md §2.1) and 1 GB is 1024 MiB (ecs-facts §1.1, line 30:
+//! 1024 units (docs/reference/ecs-facts.md §2.1) and 1 GB is 1024 MiB (ecs-facts §1.1, line 30:
 //! "GB" = 1024^3 bytes). *Our choice:* `GiB` is accepted as the same unit as `GB`.
 
 use serde::{Deserialize, Deserializer, de};
 
 use crate::scenario::duration::describe;
 
-/// Docker's smallest memory for a container, MiB (reference/ecs-facts.md §2.2, line 91:
+/// Docker's smallest memory for a container, MiB (docs/reference/ecs-facts.md §2.2, line 91:
 /// "Docker minimum memory per container: 6 MiB (Docker 20.10.0+)"): a task or container with
 /// less is refused.
 pub const MIN_MEMORY_MIB: u64 = 6;

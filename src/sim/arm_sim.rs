@@ -45,17 +45,17 @@ use crate::time::{SimDuration, SimTime};
 mod end;
 use end::Stop;
 
-/// Fargate's largest ephemeral storage, GiB (reference/ecs-facts.md §1.2).
+/// Fargate's largest ephemeral storage, GiB (docs/reference/ecs-facts.md §1.2).
 const FARGATE_MAX_STORAGE_GIB: u32 = 200;
-/// Spot interruption notice (reference/ecs-facts.md §1.6, §6.1): two minutes.
+/// Spot interruption notice (docs/reference/ecs-facts.md §1.6, §6.1): two minutes.
 const SPOT_NOTICE: SimDuration = SimDuration(120_000);
 /// Without a load balancer or health checks a task counts as healthy 40 s after RUNNING
-/// (reference/ecs-facts.md §6.1).
+/// (docs/reference/ecs-facts.md §6.1).
 const HEALTH_GRACE: SimDuration = SimDuration(40_000);
 /// Without a horizon, a run whose remaining tasks have made no progress for this long ends
 /// (their instances could go on being replaced for ever).
 const STALL_LIMIT: SimDuration = SimDuration(7 * 24 * 3_600_000);
-/// Managed scaling and service auto scaling evaluate once a minute (reference/ecs-facts.md §7.1).
+/// Managed scaling and service auto scaling evaluate once a minute (docs/reference/ecs-facts.md §7.1).
 const SCALING_PERIOD: SimDuration = SimDuration(60_000);
 
 /// Per-source placement inputs on an EC2 arm: constraints, strategy and host ports.
@@ -106,7 +106,7 @@ struct FargateState {
     storage_gb_hour: f64,
     /// FARGATE_SPOT price ÷ FARGATE price.
     spot_factor: f64,
-    /// Launch-rate buckets: on-demand and Spot (reference/ecs-facts.md §7.2).
+    /// Launch-rate buckets: on-demand and Spot (docs/reference/ecs-facts.md §7.2).
     buckets: [TokenBucket; 2],
     /// Account vCPU quota, in CPU units.
     quota_units: Option<u64>,
@@ -188,7 +188,7 @@ pub struct ArmSim<'a> {
 }
 
 /// A running task's average CPU and memory use, where the trace gives it. On Fargate the task
-/// size is a hard limit (reference/ecs-facts.md §2.2: task-level `cpu` is a hard limit), so use
+/// size is a hard limit (docs/reference/ecs-facts.md §2.2: task-level `cpu` is a hard limit), so use
 /// is capped at the billed size.
 fn used(t: &LiveTask) -> (Option<f64>, Option<f64>) {
     let (cpu, mem) = (t.spec.cpu_used_units, t.spec.memory_used_mib);
@@ -587,7 +587,7 @@ impl<'a> ArmSim<'a> {
         }
     }
 
-    /// The strategy entry the next task of `group` runs on (reference/ecs-facts.md §5.1).
+    /// The strategy entry the next task of `group` runs on (docs/reference/ecs-facts.md §5.1).
     fn choose_entry(&mut self, group: GroupId) -> Option<usize> {
         let strategy = &self.arm.provider_strategy;
         if strategy.len() == 1 {
@@ -1365,7 +1365,7 @@ impl<'a> ArmSim<'a> {
         if cluster.unavailable(i) & (unavailable::TERMINATED | unavailable::DRAINING) != 0 {
             return;
         }
-        // ECS drains the instance (ECS_ENABLE_SPOT_INSTANCE_DRAINING, reference/ecs-facts.md
+        // ECS drains the instance (ECS_ENABLE_SPOT_INSTANCE_DRAINING, docs/reference/ecs-facts.md
         // §6.1): no new task, and the services replace their tasks on it at once.
         cluster.set_unavailable(i, unavailable::DRAINING, true);
         self.summary.interruptions += 1;
@@ -1405,7 +1405,7 @@ impl<'a> ArmSim<'a> {
         };
         let pool = &mut ec2.pools[p];
         let type_index = pool.cluster.type_of()[i.index()];
-        // EC2 interrupts it: free in its first hour (reference/pricing.md §5.1).
+        // EC2 interrupts it: free in its first hour (docs/reference/pricing.md §5.1).
         if pool.terminate(i, now, Termination::SpotInterruption, &mut self.meter) {
             // The group keeps its desired capacity: it launches a replacement.
             self.launch(p, type_index, 1);
@@ -1450,7 +1450,7 @@ impl<'a> ArmSim<'a> {
         }
     }
 
-    /// A FARGATE_SPOT task's two-minute warning, with SIGTERM (reference/ecs-facts.md §1.6,
+    /// A FARGATE_SPOT task's two-minute warning, with SIGTERM (docs/reference/ecs-facts.md §1.6,
     /// lines 59–62): the task stops `stop_timeout` later (SIGKILL, at most 120 s, so within the
     /// two minutes), billed to then; a service starts its replacement now, as on a draining EC2
     /// Spot instance. A one-off task runs on until it stops (or finishes first), and only then
@@ -1555,7 +1555,7 @@ impl<'a> ArmSim<'a> {
                 capacity_provider_reservation(m, n),
             ),
             // Every provisioning task fits no instance the group launches: CPR stays at the
-            // target (reference/ecs-facts.md §5.3, line 184).
+            // target (docs/reference/ecs-facts.md §5.3, line 184).
             None => (scaler.hold(n), target),
         };
         let registered = pool.cluster.live() as u32;
@@ -1684,7 +1684,7 @@ impl<'a> ArmSim<'a> {
                     if state.new_tasks == state.new_healthy && state.old_tasks == state.old_healthy
                     {
                         // Nothing it waits for will change (the bounds allow no step at this
-                        // desired count, reference/ecs-facts.md §6.1): ECS would stay stuck;
+                        // desired count, docs/reference/ecs-facts.md §6.1): ECS would stay stuck;
                         // sim ends the deployment so that scale-in works again, and says so.
                         self.services[s].deploying = false;
                         self.deployment_record(s, "deployment-stuck");
@@ -1777,7 +1777,7 @@ impl<'a> ArmSim<'a> {
     /// On EC2, for a service without a placement strategy (its own or the arm's), reorder the
     /// running healthy tasks of `order` (rank 2, newest first) that a scale-in by `n` reaches:
     /// from the zone with the most tasks of the service, then the instance with the most
-    /// (reference/ecs-facts.md §4.3, line 148; docs/model.md §16.3).
+    /// (docs/reference/ecs-facts.md §4.3, line 148; docs/model.md §16.3).
     fn default_scale_in_order(
         &self,
         s: usize,
@@ -1975,7 +1975,7 @@ impl<'a> ArmSim<'a> {
     }
 }
 
-/// ECS's placement for a service without a strategy (reference/ecs-facts.md §4.3, line 148):
+/// ECS's placement for a service without a strategy (docs/reference/ecs-facts.md §4.3, line 148):
 /// "Gives priority to instances that have the fewest number of running tasks for this service
 /// in their respective Availability Zone ... Favors container instances with the fewest number
 /// of running tasks for this service": `spread(attribute:ecs.availability-zone)` then
@@ -2018,7 +2018,7 @@ impl Ec2State {
         let ports_conflict = spec.network_mode.ports_conflict();
         // ECS's default for one-off tasks (RunTask) is random; for services, spread over
         // zones, then favour the instances with the fewest tasks of the service
-        // (reference/ecs-facts.md §4.3, line 148: see `service_default_strategy`).
+        // (docs/reference/ecs-facts.md §4.3, line 148: see `service_default_strategy`).
         let task_strategy = spec
             .strategy
             .clone()

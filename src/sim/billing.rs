@@ -3,9 +3,9 @@
 use crate::model::{FargateRates, FargateSize};
 use crate::time::SimDuration;
 
-/// Fargate's 1-minute minimum (reference/ecs-facts.md §1.3).
+/// Fargate's 1-minute minimum (docs/reference/ecs-facts.md §1.3).
 pub const FARGATE_MINIMUM_SECS: u64 = 60;
-/// EC2 Linux per-second billing's 60-second minimum (reference/ecs-facts.md §3).
+/// EC2 Linux per-second billing's 60-second minimum (docs/reference/ecs-facts.md §3).
 pub const EC2_MINIMUM_SECS: u64 = 60;
 /// Fargate storage included free (GiB, §1.2).
 pub const FARGATE_FREE_STORAGE_GIB: u32 = 20;

@@ -1,16 +1,16 @@
-//! Rolling deployments of a service: the documented rounding of minimumHealthyPercent and maximumPercent and the next step of a deployment (reference/ecs-facts.md §6.1).
+//! Rolling deployments of a service: the documented rounding of minimumHealthyPercent and maximumPercent and the next step of a deployment (docs/reference/ecs-facts.md §6.1).
 
 use crate::scenario::service_spec::DeploymentConfig;
 
 /// Upper bound on RUNNING + PENDING tasks during a deployment:
-/// `floor(desired × maximum_percent / 100)` (reference/ecs-facts.md §6.1).
+/// `floor(desired × maximum_percent / 100)` (docs/reference/ecs-facts.md §6.1).
 pub fn max_tasks(desired: u32, maximum_percent: u32) -> u32 {
     let n = u64::from(desired) * u64::from(maximum_percent) / 100;
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// Lower bound on healthy tasks: `ceil(desired × minimum_healthy_percent / 100)`
-/// (reference/ecs-facts.md §6.1).
+/// (docs/reference/ecs-facts.md §6.1).
 pub fn min_healthy(desired: u32, minimum_healthy_percent: u32) -> u32 {
     let n = (u64::from(desired) * u64::from(minimum_healthy_percent)).div_ceil(100);
     u32::try_from(n).unwrap_or(u32::MAX)
@@ -41,7 +41,7 @@ pub struct DeploymentStep {
     pub stop_old: u32,
 }
 
-/// The next step of a rolling deployment (reference/ecs-facts.md §6.1; the step rule is ours):
+/// The next step of a rolling deployment (docs/reference/ecs-facts.md §6.1; the step rule is ours):
 /// - `start_new = min(desired − new_tasks, max_tasks − (old_tasks + new_tasks))`, saturating:
 ///   start what is missing as far as maximumPercent allows.
 /// - `slack = (old_healthy + new_healthy) − min_healthy` (saturating): healthy tasks above the

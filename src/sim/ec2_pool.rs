@@ -60,7 +60,7 @@ pub struct Provisioning {
     /// share an instance (their ports conflict), so each needs its own.
     pub by_ports: Vec<u64>,
     /// Provisioning tasks left out of the estimate: larger than the smallest type, or no
-    /// instance the group launches could take them (reference/ecs-facts.md §5.3).
+    /// instance the group launches could take them (docs/reference/ecs-facts.md §5.3).
     pub excluded: u64,
 }
 
@@ -75,7 +75,7 @@ pub enum Termination {
 
 /// What an instance that Amazon EC2 interrupts costs (Linux; `sim` prices Linux only), after
 /// `elapsed` of life billed as `secs` seconds at `usd_per_hour`: **nothing** if interrupted in
-/// its first instance hour, else the seconds used (reference/pricing.md §5.1, lines 345–356
+/// its first instance hour, else the seconds used (docs/reference/pricing.md §5.1, lines 345–356
 /// [EC2UG-SpotBill]: "Amazon EC2 interrupts | Windows and Linux (excluding RHEL and SUSE) | no
 /// charge | charged for the seconds used"; "If EC2 interrupts your Spot Instance in the first
 /// hour, before a full hour of running time, you're not charged for the partial hour used").
@@ -132,7 +132,7 @@ pub struct Ec2Pool {
     /// What the closed instances would have been billed at the on-demand price, USD.
     pub billed_on_demand_usd: f64,
     /// The smallest type: tasks larger than it are left out of the scaling estimate
-    /// (reference/ecs-facts.md §5.3).
+    /// (docs/reference/ecs-facts.md §5.3).
     pub shape: InstanceShape,
     /// The type launches use (the first, by priority): what the estimate packs onto.
     pub launch_shape: InstanceShape,
@@ -458,7 +458,7 @@ impl Ec2Pool {
     /// *Our choice* for mixed types: ECS leaves tasks larger than the smallest type out of its
     /// estimate (§5.3), and packs the rest onto the instances the group will launch, which in
     /// `sim` are always of the first type (prioritized allocation, no capacity shortage).
-    /// Static host ports count too (reference/ecs-facts.md §4.1: the estimate counts "vCPU,
+    /// Static host ports count too (docs/reference/ecs-facts.md §4.1: the estimate counts "vCPU,
     /// memory, ENIs, ports, and GPUs"): tasks of one source share their ports, so each needs
     /// an instance of its own.
     pub fn provisioning_estimate(&self) -> ProvisioningEstimate {
@@ -480,7 +480,7 @@ impl Ec2Pool {
     /// Whether a fresh instance of the type the pool launches (its first, prioritized
     /// allocation), in one of its zones, satisfies `constraints`: else no instance the group could add
     /// would take the source's tasks, and they are left out of the scaling estimate
-    /// (reference/ecs-facts.md §5.3; docs/model.md §6.9.1). `distinctInstance` holds on a new
+    /// (docs/reference/ecs-facts.md §5.3; docs/model.md §6.9.1). `distinctInstance` holds on a new
     /// instance; `memberOf` is evaluated on it with no task (so `task:group == x` is false).
     pub fn fresh_instance_holds(&self, prefix: &str, constraints: &[PlacementConstraint]) -> bool {
         let Some(t) = self.cluster.types().first() else {
@@ -528,7 +528,7 @@ impl Ec2Pool {
 mod tests {
     use super::*;
 
-    /// reference/pricing.md §5.1 (line 350): interrupted by Amazon EC2 in the first hour, no
+    /// docs/reference/pricing.md §5.1 (line 350): interrupted by Amazon EC2 in the first hour, no
     /// charge; after it, the seconds used.
     #[test]
     fn an_instance_ec2_interrupts_is_free_in_its_first_hour() {

@@ -1,4 +1,4 @@
-//! ECS managed scaling of an Auto Scaling group capacity provider: the CapacityProviderReservation metric, the instances-needed estimate and the target-tracking decision (reference/ecs-facts.md §5.2–§5.3).
+//! ECS managed scaling of an Auto Scaling group capacity provider: the CapacityProviderReservation metric, the instances-needed estimate and the target-tracking decision (docs/reference/ecs-facts.md §5.2–§5.3).
 //!
 //! Everything here is pure integer arithmetic: CPR is handled as the rational `M × 100 / N`,
 //! so comparisons with the target and the ceilings of the scaling formulas are exact.
@@ -6,21 +6,21 @@
 use crate::scenario::capacity::ManagedScaling;
 
 /// Consecutive one-minute datapoints below the target that the scale-in alarm needs
-/// (AlarmLow: 15 datapoints within 15 minutes, reference/ecs-facts.md §5.2, §7.1).
+/// (AlarmLow: 15 datapoints within 15 minutes, docs/reference/ecs-facts.md §5.2, §7.1).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 
 /// Instances of the first scale-out from an empty group, whatever the target
-/// (reference/ecs-facts.md §5.2, line 179: "always scales-out to 200% (two instances)").
+/// (docs/reference/ecs-facts.md §5.2, line 179: "always scales-out to 200% (two instances)").
 pub const FROM_ZERO_INSTANCES: u64 = 2;
 
 /// CapacityProviderReservation, percent: 100 when M = N = 0, 200 when M > 0 and N = 0, else
-/// M / N × 100 (reference/ecs-facts.md §5.2). For reports; decisions use the exact rational.
+/// M / N × 100 (docs/reference/ecs-facts.md §5.2). For reports; decisions use the exact rational.
 pub fn capacity_provider_reservation(needed: u32, instances: u32) -> f64 {
     let (num, den) = cpr_rational(needed, instances);
     num as f64 / den as f64
 }
 
-/// CPR as `num / den` percent, exact (reference/ecs-facts.md §5.2, special cases included).
+/// CPR as `num / den` percent, exact (docs/reference/ecs-facts.md §5.2, special cases included).
 fn cpr_rational(needed: u32, instances: u32) -> (u64, u64) {
     match (needed, instances) {
         (0, 0) => (100, 1),
@@ -35,7 +35,7 @@ pub enum ProvisioningEstimate {
     /// No task is provisioning.
     Nothing,
     /// Tasks are provisioning, and every one is left out of the estimate: no instance the group
-    /// can launch could take any of them, so CPR stays at the target (reference/ecs-facts.md
+    /// can launch could take any of them, so CPR stays at the target (docs/reference/ecs-facts.md
     /// §5.3, line 184: "if none fit, CPR stays at 100").
     AllExcluded,
     /// The instances the counted provisioning tasks need (≥ 0).
@@ -55,10 +55,10 @@ pub struct InstanceShape {
 
 /// Instances needed for the provisioning tasks on fresh instances of `shape`: ECS's binpack
 /// estimate, taken as a lower bound over CPU, memory and task slots:
-/// `max(ceil(Σcpu / cpu), ceil(Σmem / mem), ceil(count / slots))` (reference/ecs-facts.md §5.2).
+/// `max(ceil(Σcpu / cpu), ceil(Σmem / mem), ceil(count / slots))` (docs/reference/ecs-facts.md §5.2).
 ///
 /// Input: totals, not a list. Tasks that exceed `shape` on some resource must be left out of the
-/// totals by the caller: they are excluded from the estimate (reference/ecs-facts.md §5.3).
+/// totals by the caller: they are excluded from the estimate (docs/reference/ecs-facts.md §5.3).
 /// No tasks → 0. A zero field of `shape` is treated as 1 (no division by zero); the result
 /// saturates at `u32::MAX`.
 pub fn instances_for(total_cpu: u64, total_mem: u64, tasks: u64, shape: InstanceShape) -> u32 {
@@ -72,7 +72,7 @@ pub fn instances_for(total_cpu: u64, total_mem: u64, tasks: u64, shape: Instance
     u32::try_from(n).unwrap_or(u32::MAX)
 }
 
-/// M, the instances needed (reference/ecs-facts.md §5.2): with no provisioning tasks
+/// M, the instances needed (docs/reference/ecs-facts.md §5.2): with no provisioning tasks
 /// (`provisioning_estimate` = `None`), the registered instances running at least one
 /// (non-daemon) task; with some, `N + max(1, estimate)` — every current instance counts as
 /// needed and the provisioning tasks need at least one more (documented choice: M/N form, not
@@ -86,7 +86,7 @@ pub fn instances_needed(non_empty: u32, instances: u32, provisioning_estimate: O
 }
 
 /// M for one evaluation, or `None` when CPR stays at the target because every provisioning
-/// task is left out of the estimate (reference/ecs-facts.md §5.3, line 184; see
+/// task is left out of the estimate (docs/reference/ecs-facts.md §5.3, line 184; see
 /// [`ManagedScaler::hold`]).
 pub fn needed_for(non_empty: u32, instances: u32, estimate: ProvisioningEstimate) -> Option<u32> {
     match estimate {
@@ -114,7 +114,7 @@ pub enum ScalingAction {
 }
 
 /// The target-tracking policy ECS attaches to the ASG, evaluated once a minute
-/// (reference/ecs-facts.md §5.2, §7.1).
+/// (docs/reference/ecs-facts.md §5.2, §7.1).
 #[derive(Debug, Clone)]
 pub struct ManagedScaler {
     cfg: ManagedScaling,
@@ -126,7 +126,7 @@ pub struct ManagedScaler {
 
 impl ManagedScaler {
     /// A scaler for an ASG between `min` and `max` instances. `target_capacity` is clamped to
-    /// 1–100 (its documented range, reference/ecs-facts.md §5.2) and `min` to at most `max`.
+    /// 1–100 (its documented range, docs/reference/ecs-facts.md §5.2) and `min` to at most `max`.
     pub fn new(cfg: ManagedScaling, min: u32, max: u32) -> ManagedScaler {
         let mut cfg = cfg;
         cfg.target_capacity = cfg.target_capacity.clamp(1, 100);
@@ -141,10 +141,10 @@ impl ManagedScaler {
     /// One evaluation: `instances` = N (registered + launching), `needed` = M, `in_warmup` = some
     /// instance launched less than `instance_warmup_period` ago. Returns what to do.
     ///
-    /// Rules (reference/ecs-facts.md §5.2–§5.3):
+    /// Rules (docs/reference/ecs-facts.md §5.2–§5.3):
     /// - CPR above target (one datapoint, AlarmHigh) and not in warm-up: scale out to
     ///   `desired = ceil(N × CPR / target)` = `ceil(M × 100 / target)`. From N = 0 the first
-    ///   scale-out asks for **2** instances whatever the target (reference/ecs-facts.md §5.2,
+    ///   scale-out asks for **2** instances whatever the target (docs/reference/ecs-facts.md §5.2,
     ///   line 179 [DG-CAS]: "Amazon ECS always scales-out to 200% (two instances)"). *Our
     ///   choice:* the same section's target-tracking special case ("assumes ... the current
     ///   capacity is one") would give `ceil(200 / target)` (4 at target 50); we follow the ECS
@@ -211,7 +211,7 @@ impl ManagedScaler {
 
     /// One evaluation at which CPR stays at the target: provisioning tasks exist and every one
     /// is left out of the estimate (no instance the group launches could take them,
-    /// reference/ecs-facts.md §5.3, line 184: "if none fit, CPR stays at 100"). Neither alarm
+    /// docs/reference/ecs-facts.md §5.3, line 184: "if none fit, CPR stays at 100"). Neither alarm
     /// fires and a datapoint at the target resets the scale-in streak; only `min` is enforced.
     /// *Our choice* for a target below 100: the metric reads the target (not 100, which would be
     /// above it and scale out for tasks new instances cannot take).
@@ -285,7 +285,7 @@ mod tests {
         assert_eq!(instances_needed(0, 0, Some(0)), 1);
     }
 
-    /// reference/ecs-facts.md §5.2, line 179: from no instance, "Amazon ECS always scales-out to
+    /// docs/reference/ecs-facts.md §5.2, line 179: from no instance, "Amazon ECS always scales-out to
     /// 200% (two instances)", at target 100 and below it (not ceil(200 / target)), and for any
     /// number of provisioning tasks (the estimate drives the next scale-out, after warm-up).
     #[test]
@@ -306,7 +306,7 @@ mod tests {
         assert_eq!(s.evaluate(1, 0, false), ScalingAction::ScaleOut { to: 1 });
     }
 
-    /// reference/ecs-facts.md §5.3, line 184: when every provisioning task is left out of the
+    /// docs/reference/ecs-facts.md §5.3, line 184: when every provisioning task is left out of the
     /// estimate, CPR stays at the target: no scale-out, no scale-in (the streak resets), only
     /// `min` is kept.
     #[test]

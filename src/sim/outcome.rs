@@ -160,7 +160,7 @@ impl Completion {
 /// Why tasks were waiting when an arm ended short of complete (summary.csv `outcome_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
-    /// Fargate tasks waited for the launch rate (reference/ecs-facts.md §7.2).
+    /// Fargate tasks waited for the launch rate (docs/reference/ecs-facts.md §7.2).
     FargateLaunchRate,
     /// Fargate tasks waited for the account's vCPU quota.
     FargateVcpuQuota,
@@ -173,7 +173,7 @@ pub enum EndReason {
     /// Managed scaling was still adding instances (launch latency, warm-up, step sizes).
     Ec2ScalingOut,
     /// Managed scaling does not count the waiting tasks (they fit no instance type it
-    /// launches, reference/ecs-facts.md §5.3), so it launches nothing for them.
+    /// launches, docs/reference/ecs-facts.md §5.3), so it launches nothing for them.
     Ec2NotCounted,
     /// Most tasks alive were placed, not waiting: the workload itself holds that many at once.
     TasksAtOnce,

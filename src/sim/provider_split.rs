@@ -1,4 +1,4 @@
-//! The capacity-provider strategy: which provider runs the next task of a group, by base and weight (reference/ecs-facts.md §5.1).
+//! The capacity-provider strategy: which provider runs the next task of a group, by base and weight (docs/reference/ecs-facts.md §5.1).
 //!
 //! The documented rule is the split (base first, then the weights), not the interleaving, which
 //! is unconfirmed (§5.1). Our choice: each task goes to the entry that is furthest behind its
@@ -10,7 +10,7 @@ use crate::scenario::capacity::ProviderShare;
 /// Which entry of `strategy` runs the next task of a group whose live tasks per entry are `live`
 /// (same length; extra entries of the longer slice are ignored).
 ///
-/// Rules (reference/ecs-facts.md §5.1; the interleaving is our choice):
+/// Rules (docs/reference/ecs-facts.md §5.1; the interleaving is our choice):
 /// - Base first: the first entry with `base > live` gets it.
 /// - Then the entry with `weight > 0` that minimises `(extra_i + 1) / weight_i`, where
 ///   `extra_i = live_i − base_i` (saturating): the entry whose share after one more task would be

@@ -1,6 +1,6 @@
 //! Which running tasks a service without a placement strategy stops when it scales in on EC2:
 //! "Service scale-in without strategy: prefer AZ with the most tasks of the service, then the
-//! instance with most tasks of the service" (reference/ecs-facts.md §4.3, line 148).
+//! instance with most tasks of the service" (docs/reference/ecs-facts.md §4.3, line 148).
 
 use std::collections::BTreeMap;
 

@@ -1,12 +1,12 @@
-//! Service auto scaling: target tracking on average CPU utilisation with alarm shapes and cooldowns (reference/ecs-facts.md §6.3).
+//! Service auto scaling: target tracking on average CPU utilisation with alarm shapes and cooldowns (docs/reference/ecs-facts.md §6.3).
 
 use crate::time::{SimDuration, SimTime};
 
 /// Consecutive one-minute datapoints above the target that the scale-out alarm needs (3 of 3,
-/// reference/ecs-facts.md §6.3, user report).
+/// docs/reference/ecs-facts.md §6.3, user report).
 pub const SCALE_OUT_DATAPOINTS: u32 = 3;
 /// Consecutive one-minute datapoints below the target that the scale-in alarm needs (15 of 15,
-/// reference/ecs-facts.md §6.3, user report).
+/// docs/reference/ecs-facts.md §6.3, user report).
 pub const SCALE_IN_DATAPOINTS: u32 = 15;
 
 /// What service auto scaling asks of the service after one evaluation.
@@ -19,7 +19,7 @@ pub enum ServiceScalingAction {
 }
 
 /// Target tracking on `ECSServiceAverageCPUUtilization` for one service
-/// (reference/ecs-facts.md §6.3).
+/// (docs/reference/ecs-facts.md §6.3).
 #[derive(Debug, Clone)]
 pub struct ServiceScaler {
     target: f64,
@@ -62,7 +62,7 @@ impl ServiceScaler {
     }
 
     /// The capacity target tracking asks for: `ceil(running × metric / target)` clamped to
-    /// `[min, max]` (reference/ecs-facts.md §6.3: from the running count). The ceiling ignores
+    /// `[min, max]` (docs/reference/ecs-facts.md §6.3: from the running count). The ceiling ignores
     /// a relative excess of 1e-12 so that float noise does not add a task (e.g. 10 × 20 / 50).
     fn wanted(&self, running: u32, metric: f64) -> u32 {
         let x = f64::from(running) * metric / self.target;
@@ -75,7 +75,7 @@ impl ServiceScaler {
     /// tasks, `desired` current desired count, `deploying` = a deployment is in progress
     /// (scale-in disabled).
     ///
-    /// Rules (reference/ecs-facts.md §6.3; choices marked):
+    /// Rules (docs/reference/ecs-facts.md §6.3; choices marked):
     /// - Alarms: scale-out after 3 consecutive datapoints above the target, scale-in after 15
     ///   consecutive below; a datapoint on the other side, at the target, or `None` resets the
     ///   streak. Acting does not reset a streak: an alarm that still holds fires again each

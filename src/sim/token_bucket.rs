@@ -1,10 +1,10 @@
-//! A token bucket in integer milliseconds: Fargate's task launch rate (reference/ecs-facts.md §7.2).
+//! A token bucket in integer milliseconds: Fargate's task launch rate (docs/reference/ecs-facts.md §7.2).
 
 use crate::time::SimTime;
 
-/// Fargate task launches: burst of 100 tasks (reference/ecs-facts.md §7.2 [DG-FgThrottle]).
+/// Fargate task launches: burst of 100 tasks (docs/reference/ecs-facts.md §7.2 [DG-FgThrottle]).
 pub const FARGATE_LAUNCH_BURST: u32 = 100;
-/// Fargate task launches: sustained 20 tasks per second (reference/ecs-facts.md §7.2
+/// Fargate task launches: sustained 20 tasks per second (docs/reference/ecs-facts.md §7.2
 /// [DG-FgThrottle]).
 pub const FARGATE_LAUNCH_PER_SECOND: u32 = 20;
 

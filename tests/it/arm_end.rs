@@ -153,7 +153,7 @@ fn a_fleet_scaled_from_zero_without_a_horizon_runs_the_whole_nightly_batch() {
 }
 
 /// Tasks whose constraint no instance of the arm meets: a managed provider does not count them
-/// (no fresh instance could take them, reference/ecs-facts.md §5.3), so it launches nothing;
+/// (no fresh instance could take them, docs/reference/ecs-facts.md §5.3), so it launches nothing;
 /// a fixed fleet can do nothing. Fargate runs them.
 const STUCK: &str = r#"
 name = "stuck"
@@ -184,7 +184,7 @@ fn an_arm_whose_tasks_nothing_can_place_ends_incomplete_with_a_warning() {
     let (stdout, stderr) = run_cli(dir.path(), &[]);
     assert!(
         stderr.contains(
-            "warning: arm `managed`: 3 tasks wait and nothing left in the run can place them: managed scaling of `managed` does not count them: they exceed its smallest instance type or no fresh instance meets their constraints (reference/ecs-facts.md §5.3), so it launches nothing for them; the arm ends at "
+            "warning: arm `managed`: 3 tasks wait and nothing left in the run can place them: managed scaling of `managed` does not count them: they exceed its smallest instance type or no fresh instance meets their constraints (docs/reference/ecs-facts.md §5.3), so it launches nothing for them; the arm ends at "
         ),
         "{stderr}"
     );

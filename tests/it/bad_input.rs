@@ -1255,7 +1255,7 @@ const CASES: &[Case] = &[
         expect: &[
             "s.toml:13:",
             "`FARGATE_SPOT` is a Fargate provider and arm `ec2` is an EC2 arm",
-            "a strategy may mix only Auto Scaling group providers or only Fargate providers, reference/ecs-facts.md §5.1",
+            "a strategy may mix only Auto Scaling group providers or only Fargate providers, docs/reference/ecs-facts.md §5.1",
         ],
         ..BASE
     },
@@ -1669,7 +1669,7 @@ const CASES: &[Case] = &[
             "service `web`: a deployment can never progress",
             "floor(3 × 125 / 100) = 3",
             "ceil(3 × 100 / 100) = 3",
-            "reference/ecs-facts.md §6.1",
+            "docs/reference/ecs-facts.md §6.1",
         ],
         ..BASE
     },

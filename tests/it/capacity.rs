@@ -1,6 +1,6 @@
 //! Capacity that moves (issue 4): managed scaling, EC2 Spot, capacity-provider strategies,
 //! FARGATE_SPOT, services (deployments, auto scaling), Fargate launch rate and vCPU quota,
-//! subnet addresses. Each test pins one documented rule of reference/ecs-facts.md (§5–§7) or
+//! subnet addresses. Each test pins one documented rule of docs/reference/ecs-facts.md (§5–§7) or
 //! of the design notes of issue 4, with small hand-built scenarios.
 
 use std::path::Path;
@@ -726,7 +726,7 @@ memory = 1024
     // at most the rounding of its life up to the whole second (per-second billing, §3): the
     // on-demand price of the seconds used (cost + savings) is the on-demand arm's cost plus that.
     // What is paid is less than (1 − discount) × that: an instance EC2 interrupts in its first
-    // hour is not charged (reference/pricing.md §5.1; pinned exactly in tests/it/fidelity.rs).
+    // hour is not charged (docs/reference/pricing.md §5.1; pinned exactly in tests/it/fidelity.rs).
     let od_per_second = 0.096 / 3600.0; // m5.large on demand, us-east-1
     let r = &restart.summary;
     let used_at_on_demand = r.cost_usd + r.spot_savings_usd;
@@ -957,7 +957,7 @@ fn new_scenarios_are_deterministic_across_runs_and_thread_counts() {
 }
 
 /// Eight bridge tasks that all bind host port 80 need eight instances: the scaling estimate
-/// counts ports (reference/ecs-facts.md §4.1: the estimate counts "vCPU, memory, ENIs, ports,
+/// counts ports (docs/reference/ecs-facts.md §4.1: the estimate counts "vCPU, memory, ENIs, ports,
 /// and GPUs"), so after the first scale-out (to 2, from zero) the next one asks for all of
 /// them at once, not one instance per warm-up period.
 #[test]
@@ -1034,7 +1034,7 @@ subnet_ips = 2
 
 /// A Spot notice replaces a service's tasks at once; the replaced tasks stop counting for the
 /// capacity-provider split at that moment, so the replacements go back to Spot and a 1:1 split
-/// stays 5/5 through a day of interruptions (reference/ecs-facts.md §5.1, §1.6).
+/// stays 5/5 through a day of interruptions (docs/reference/ecs-facts.md §5.1, §1.6).
 #[test]
 fn spot_replacements_keep_the_provider_split() {
     let dir = tempfile::tempdir().unwrap();
@@ -1080,7 +1080,7 @@ capacity = { fixed = 10 }
 
 /// Types need not nest (c5.xlarge: more CPU, less memory than r5.large). A task that fits
 /// r5.large but not c5.xlarge exceeds the smallest type on memory, so it is left out of the
-/// scaling estimate (reference/ecs-facts.md §5.3) and does not push the group to its maximum
+/// scaling estimate (docs/reference/ecs-facts.md §5.3) and does not push the group to its maximum
 /// with instances that could never hold it.
 #[test]
 fn tasks_larger_than_the_smallest_type_do_not_drive_scaling() {

@@ -192,7 +192,7 @@ const CASES: &[Case] = &[
             base!(),
             "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\nstop_timeout = \"3m\"\n"
         ),
-        "error: s.toml:22:16: `workload.jobs.stop_timeout`: found 3m; expected at most 120s (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)"
+        "error: s.toml:22:16: `workload.jobs.stop_timeout`: found 3m; expected at most 120s (\"`stopTimeout` max 120 s on Fargate\", docs/reference/ecs-facts.md §1.6)"
     ),
     Case {
         kind: Kind::Scenario,
@@ -208,7 +208,7 @@ const CASES: &[Case] = &[
             ),
         ],
         args: RUN,
-        message: "error: s.toml:5:19: `workload.services.task_definition`: td.json: `containerDefinitions[0].stopTimeout`: found 300; expected whole seconds in 0..=120 (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)",
+        message: "error: s.toml:5:19: `workload.services.task_definition`: td.json: `containerDefinitions[0].stopTimeout`: found 300; expected whole seconds in 0..=120 (\"`stopTimeout` max 120 s on Fargate\", docs/reference/ecs-facts.md §1.6)",
     },
     scenario!(
         "unknown key in [[arm]]",
@@ -246,12 +246,12 @@ const CASES: &[Case] = &[
     scenario!(
         "memory below the Docker minimum (GB meant)",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = \"1 vCPU\"\nmemory = 2\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
-        "error: s.toml:7:10: `workload.jobs.memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)? A plain number is MiB"
+        "error: s.toml:7:10: `workload.jobs.memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)? A plain number is MiB"
     ),
     taskdef!(
         "Windows task definition",
         "{\"cpu\": \"1 vCPU\", \"memory\": \"2 GB\", \"runtimePlatform\": {\"operatingSystemFamily\": \"WINDOWS_SERVER_2022_CORE\"}, \"containerDefinitions\": [{\"name\": \"app\"}]}",
-        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `runtimePlatform.operatingSystemFamily`: found \"WINDOWS_SERVER_2022_CORE\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"
+        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `runtimePlatform.operatingSystemFamily`: found \"WINDOWS_SERVER_2022_CORE\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, docs/reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"
     ),
     taskdef!(
         "GPU in a task definition",
@@ -357,7 +357,7 @@ const CASES: &[Case] = &[
             base!(),
             "placement_strategy = [{ type = \"binpack\", field = \"cpu\" }]\n"
         ),
-        "error: s.toml:16:22: `arm.placement_strategy` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, reference/ecs-facts.md §1.7)"
+        "error: s.toml:16:22: `arm.placement_strategy` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, docs/reference/ecs-facts.md §1.7)"
     ),
     scenario!(
         "unknown provider in a strategy",
@@ -365,7 +365,7 @@ const CASES: &[Case] = &[
             base!(),
             "capacity_provider_strategy = [{ provider = \"FARGATE_SPOTT\", weight = 1 }]\n"
         ),
-        "error: s.toml:16:44: `arm.capacity_provider_strategy`: unknown provider `FARGATE_SPOTT` (did you mean `FARGATE_SPOT`?) on a Fargate arm; expected `FARGATE` or `FARGATE_SPOT` (a strategy may mix only Auto Scaling group providers or only Fargate providers, reference/ecs-facts.md §5.1)"
+        "error: s.toml:16:44: `arm.capacity_provider_strategy`: unknown provider `FARGATE_SPOTT` (did you mean `FARGATE_SPOT`?) on a Fargate arm; expected `FARGATE` or `FARGATE_SPOT` (a strategy may mix only Auto Scaling group providers or only Fargate providers, docs/reference/ecs-facts.md §5.1)"
     ),
     scenario!(
         "service desired above 5000",

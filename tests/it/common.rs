@@ -132,7 +132,7 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         );
     }
     // Cumulative cost never falls, except where Amazon EC2 interrupted a Spot instance in its
-    // first hour: what it had accrued is not charged (reference/pricing.md §5.1).
+    // first hour: what it had accrued is not charged (docs/reference/pricing.md §5.1).
     let refunds = a.launch_type == "EC2" && s.interruptions > 0;
     for w in a.timeseries.windows(2) {
         assert!(w[0].time < w[1].time, "samples in time order");

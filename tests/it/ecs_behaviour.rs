@@ -37,7 +37,7 @@ capacity = {{ fixed = 1 }}
 
 #[test]
 fn m5_large_holds_2_awsvpc_tasks_10_with_trunking_and_is_unlimited_by_enis_in_bridge() {
-    // reference/ecs-facts.md §2.3-§2.4: m5.large 3 ENIs -> 2 tasks; trunking -> 10.
+    // docs/reference/ecs-facts.md §2.3-§2.4: m5.large 3 ENIs -> 2 tasks; trunking -> 10.
     let a = density("awsvpc", false, 20);
     assert_eq!(running_pending(&a), (2, 18));
     assert_eq!(a.summary.eni_blocked_placements, 18);

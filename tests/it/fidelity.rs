@@ -11,7 +11,7 @@ fn tasks(a: &ArmOutcome) -> &[TaskRecord] {
     a.tasks.as_deref().expect("tasks are recorded")
 }
 
-// ---- 1. service default placement (reference/ecs-facts.md §4.3, line 148) -------------------
+// ---- 1. service default placement (docs/reference/ecs-facts.md §4.3, line 148) -------------------
 
 /// Without a strategy a service's tasks go to the zones with the fewest of its tasks and, within
 /// them, to the instances with the fewest ("Favors container instances with the fewest number of
@@ -76,7 +76,7 @@ capacity = { fixed = 6 }
     assert_eq!(used.len(), 3, "{used:?}");
 }
 
-// ---- 4. managed scaling from zero (reference/ecs-facts.md §5.2, line 179) --------------------
+// ---- 4. managed scaling from zero (docs/reference/ecs-facts.md §5.2, line 179) --------------------
 
 /// The first scale-out of an empty group, for one task, at target 100 and target 50.
 fn first_scale_out_from_zero(target: u32) -> u32 {
@@ -175,7 +175,7 @@ capacity = { min = 0, max = 10, managed_scaling = { target_capacity = 100 } }
     assert_eq!(a.timeseries.last().expect("samples").instances, 2);
 }
 
-// ---- 2. EC2 Spot billing when EC2 interrupts (reference/pricing.md §5.1, lines 345–356) ------
+// ---- 2. EC2 Spot billing when EC2 interrupts (docs/reference/pricing.md §5.1, lines 345–356) ------
 
 /// One Spot m5.large, interrupted about once an hour, replaced at once, running one long task
 /// that restarts after each reclaim: each reclaim ends one instance's life (tasks.csv
@@ -369,7 +369,7 @@ on_interruption = "restart"
     assert!(restarts > 0);
 }
 
-// ---- service scale-in without a strategy (reference/ecs-facts.md §4.3, line 148) -------------
+// ---- service scale-in without a strategy (docs/reference/ecs-facts.md §4.3, line 148) -------------
 
 /// "Service scale-in without strategy: prefer AZ with the most tasks of the service, then the
 /// instance with most tasks of the service." Three tasks of a whole-ish m5.large share: two fit

@@ -10,7 +10,7 @@ const CENT: f64 = 0.005;
 fn ec2_on_demand_and_spot_instances_for_an_hour_by_hand() {
     // One m5.large on demand and one on Spot at 65% off, both fixed, for exactly 1 h (the run
     // ends at the horizon: no 60-second minimum applies). m5.large is $0.096 per hour
-    // (reference/instance_types.csv, ecs-facts.md §8.2).
+    // (data/instance_types.csv, ecs-facts.md §8.2).
     let a = first_arm(
         r#"
 horizon = "1h"

@@ -103,7 +103,7 @@ fn memory_below_the_docker_minimum_is_refused_with_the_likely_intent() {
         assert!(err.contains(at), "{err}");
         assert!(
             err.contains("`workload.jobs.memory`: found")
-                && err.contains("expected at least 6 MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2); did you mean"),
+                && err.contains("expected at least 6 MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2); did you mean"),
             "{err}"
         );
     }
@@ -163,7 +163,7 @@ fn a_task_definition_an_arm_could_not_run_or_with_unmodelled_fields_warns() {
             "`workload.jobs.task_definition`: td.json: `memroy` is not a field of an ECS task definition; ignored (a typo?)",
             "`workload.jobs.task_definition`: td.json: `containerDefinitions[0].healthCheck` is not modelled: a service task counts as healthy 40 s after it is RUNNING, as without health checks (docs/model.md §16.4)",
             "arm `fargate`: the task definition of job `etl` has requiresCompatibilities [EC2], without FARGATE, so ECS would not run it on this arm; sim runs it as if it were compatible",
-            "arm `fargate`: the task definition of job `etl` has no task-level `cpu` and `memory`, which Fargate requires (reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size",
+            "arm `fargate`: the task definition of job `etl` has no task-level `cpu` and `memory`, which Fargate requires (docs/reference/ecs-facts.md §1.1); sim rounds the container sum up to a Fargate size",
         ]
     );
 }

@@ -1,7 +1,7 @@
 //! Validation: `sim` reproduces known results. Queueing theory built from ECS parts (Erlang C,
 //! Erlang B, M/G/∞, Little's law) with tolerances from 95% confidence intervals over seeds, and
 //! AWS facts (Fargate billing examples, size rounding, the CloudWatch reservation example, ENI
-//! densities, the break-even utilisations of reference/ecs-facts.md §8.2) run through the whole
+//! densities, the break-even utilisations of docs/reference/ecs-facts.md §8.2) run through the whole
 //! `sim` pipeline. `docs/validation.md` holds the table these tests print:
 //! `cargo test --test it validation::print_table -- --ignored --nocapture`; each test checks
 //! that the doc's rows for it are what it measured (`doc_table`), and
@@ -585,7 +585,7 @@ fn mm1_follows_lindley_recursion() {
 }
 
 /// M/M/c/c with `on_no_capacity = "fail"` (plain RunTask: a task that cannot be placed at once
-/// fails, reference/ecs-facts.md §5.5 line 194 for the queueing alternative): the fraction of
+/// fails, docs/reference/ecs-facts.md §5.5 line 194 for the queueing alternative): the fraction of
 /// arrivals rejected against Erlang B.
 fn mmcc_case(c: u32, a: f64, test: &'static str) -> Vec<Row> {
     let warmup = 1.0;
@@ -949,7 +949,7 @@ task_start_latency = "0s"
             "Fargate sizes: all {} valid sizes, requested exactly and 1 unit/1 MiB below, x86 and ARM, 1 h each",
             sizes.len()
         ),
-        "reference/fargate_sizes.csv; ecs-facts §1.1 (rounding up, line 28)",
+        "data/fargate_sizes.csv; ecs-facts §1.1 (rounding up, line 28)",
         "billed size = the csv row; cost = csv hourly price".into(),
         format!("{checked} of {checked} tasks match"),
         "price ± 5e-8 (csv rounds to 7 decimals)",
@@ -1055,7 +1055,7 @@ fn eni_densities() -> Vec<Row> {
             "ENI density: awsvpc tasks per instance, all {} catalog types, without and with trunking",
             names.len()
         ),
-        "reference/instance_types.csv (max_enis − 1; trunking column; t3 not supported); ecs-facts §2.3–§2.4",
+        "data/instance_types.csv (max_enis − 1; trunking column; t3 not supported); ecs-facts §2.3–§2.4",
         format!(
             "{} limits from the csv (e.g. m5.large 2 / 10, m6i.8xlarge 7 / 90, t3.medium 2 / 2)",
             2 * names.len()

@@ -138,7 +138,7 @@ pub(super) fn check(c: &Ctx<'_>, td: &Map<String, Value>, at: &str) -> R<Audit> 
                 Some(Value::String(s)) if s.starts_with("WINDOWS_") => {
                     return Err(c.err(
                         &path("runtimePlatform.operatingSystemFamily"),
-                        format!("found \"{s}\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"),
+                        format!("found \"{s}\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, docs/reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"),
                     ));
                 }
                 Some(other) => {

@@ -24,12 +24,12 @@ use crate::scenario::{
 };
 use crate::time::SimDuration;
 
-/// Most capacity providers in a strategy, and so per arm (reference/ecs-facts.md §5.1, newer
+/// Most capacity providers in a strategy, and so per arm (docs/reference/ecs-facts.md §5.1, newer
 /// API reference).
 pub const MAX_PROVIDERS: usize = 20;
-/// `capacity_provider_strategy` `base` range (reference/ecs-facts.md §5.1).
+/// `capacity_provider_strategy` `base` range (docs/reference/ecs-facts.md §5.1).
 pub const MAX_BASE: i64 = 100_000;
-/// `capacity_provider_strategy` `weight` range (reference/ecs-facts.md §5.1).
+/// `capacity_provider_strategy` `weight` range (docs/reference/ecs-facts.md §5.1).
 pub const MAX_WEIGHT: i64 = 1000;
 /// Most Spot interruptions per instance-hour (or task-hour) a scenario may state.
 pub const MAX_INTERRUPTIONS_PER_HOUR: f64 = 60.0;
@@ -37,9 +37,9 @@ pub const MAX_INTERRUPTIONS_PER_HOUR: f64 = 60.0;
 pub const MAX_FARGATE_VCPU_QUOTA: i64 = 1_000_000;
 /// Largest `subnet_ips` per zone (a /8 subnet).
 pub const MAX_SUBNET_IPS: i64 = 16_777_216;
-/// `managed_scaling` step sizes range (reference/ecs-facts.md §5.3).
+/// `managed_scaling` step sizes range (docs/reference/ecs-facts.md §5.3).
 pub const MAX_SCALING_STEP: i64 = 10_000;
-/// Longest `instance_warmup_period` (reference/ecs-facts.md §5.3), seconds.
+/// Longest `instance_warmup_period` (docs/reference/ecs-facts.md §5.3), seconds.
 pub const MAX_WARMUP_SECS: u64 = 10_000;
 
 /// The keys of one EC2 capacity provider, from `[[arm.capacity_providers]]` or (for an arm's
@@ -226,7 +226,7 @@ impl Validator<'_> {
         ];
         for (key, span) in ec2_only {
             if let Some(span) = span {
-                return Err(self.err(span, format!("`arm.{key}` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, reference/ecs-facts.md §1.7)")));
+                return Err(self.err(span, format!("`arm.{key}` applies to EC2 arms only; Fargate has no instances to configure (placement strategies and constraints are not supported on Fargate, docs/reference/ecs-facts.md §1.7)")));
             }
         }
         if let Some(l) = &a.instance_launch_latency {
@@ -539,7 +539,7 @@ impl Validator<'_> {
         if let Some(extra) = list.get(MAX_PROVIDERS) {
             return Err(self.err(
                 extra.span(),
-                format!("arm `{name}`: more than {MAX_PROVIDERS} [[arm.capacity_providers]]; ECS allows at most {MAX_PROVIDERS} providers in a strategy (reference/ecs-facts.md §5.1)"),
+                format!("arm `{name}`: more than {MAX_PROVIDERS} [[arm.capacity_providers]]; ECS allows at most {MAX_PROVIDERS} providers in a strategy (docs/reference/ecs-facts.md §5.1)"),
             ));
         }
         let mut out: Vec<Ec2Provider> = Vec::new();
@@ -824,7 +824,7 @@ impl Validator<'_> {
         if let Some(extra) = entries.get(MAX_PROVIDERS) {
             return Err(self.err(
                 extra.span(),
-                format!("`{K}`: more than {MAX_PROVIDERS} entries; ECS allows at most {MAX_PROVIDERS} capacity providers in a strategy (reference/ecs-facts.md §5.1)"),
+                format!("`{K}`: more than {MAX_PROVIDERS} entries; ECS allows at most {MAX_PROVIDERS} capacity providers in a strategy (docs/reference/ecs-facts.md §5.1)"),
             ));
         }
         let mut out: Vec<ProviderShare> = Vec::new();
@@ -839,7 +839,7 @@ impl Validator<'_> {
                     let msg = match kind {
                         ArmKind::Ec2(_) if pname == "FARGATE" || pname == "FARGATE_SPOT" => {
                             format!(
-                                "`{K}`: `{pname}` is a Fargate provider and arm `{name}` is an EC2 arm; a strategy may mix only Auto Scaling group providers or only Fargate providers, reference/ecs-facts.md §5.1; expected one of {}",
+                                "`{K}`: `{pname}` is a Fargate provider and arm `{name}` is an EC2 arm; a strategy may mix only Auto Scaling group providers or only Fargate providers, docs/reference/ecs-facts.md §5.1; expected one of {}",
                                 names
                                     .iter()
                                     .map(|n| format!("`{n}`"))
@@ -856,7 +856,7 @@ impl Validator<'_> {
                                 .join(", ")
                         ),
                         ArmKind::Fargate(_) => format!(
-                            "`{K}`: unknown provider `{pname}`{near} on a Fargate arm; expected `FARGATE` or `FARGATE_SPOT` (a strategy may mix only Auto Scaling group providers or only Fargate providers, reference/ecs-facts.md §5.1)"
+                            "`{K}`: unknown provider `{pname}`{near} on a Fargate arm; expected `FARGATE` or `FARGATE_SPOT` (a strategy may mix only Auto Scaling group providers or only Fargate providers, docs/reference/ecs-facts.md §5.1)"
                         ),
                     };
                     return Err(self.err(r.provider.span(), msg));
@@ -875,7 +875,7 @@ impl Validator<'_> {
                         if let Some(prev) = with_base {
                             return Err(self.err(
                                 b.span(),
-                                format!("`{K}.base`: both `{prev}` and `{pname}` have base > 0; ECS allows a base on only one provider of a strategy (reference/ecs-facts.md §5.1)"),
+                                format!("`{K}.base`: both `{prev}` and `{pname}` have base > 0; ECS allows a base on only one provider of a strategy (docs/reference/ecs-facts.md §5.1)"),
                             ));
                         }
                         with_base = Some(pname);

@@ -11,7 +11,7 @@ use crate::model::{Architecture, Pricing};
 use crate::scenario::raw::{RawPricing, RawScenario};
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Workload};
 
-/// Fargate bills ephemeral storage above this many GiB (reference/ecs-facts.md §1.2).
+/// Fargate bills ephemeral storage above this many GiB (docs/reference/ecs-facts.md §1.2).
 const FARGATE_FREE_STORAGE_GIB: u32 = 20;
 
 impl Validator<'_> {

@@ -13,11 +13,11 @@ use crate::scenario::raw::{RawAutoscaling, RawDeployment, RawLoad, RawService};
 use crate::scenario::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 use crate::time::{SimDuration, SimTime};
 
-/// Tasks per service (desired count), ECS's default quota (reference/ecs-facts.md §7.2).
+/// Tasks per service (desired count), ECS's default quota (docs/reference/ecs-facts.md §7.2).
 pub const MAX_SERVICE_TASKS: i64 = 5000;
 /// Most rows of a load CSV.
 pub const MAX_LOAD_ROWS: u64 = 1_000_000;
-/// Default auto-scaling cooldowns, scale-in and scale-out (reference/ecs-facts.md §6.3).
+/// Default auto-scaling cooldowns, scale-in and scale-out (docs/reference/ecs-facts.md §6.3).
 pub const DEFAULT_COOLDOWN: SimDuration = SimDuration(300_000);
 
 const K: &str = "workload.services";
@@ -133,7 +133,7 @@ impl Validator<'_> {
                 return Err(self.err(
                     span,
                     format!(
-                        "service `{name}`: a deployment can never progress: with desired {d}, maximum_percent {} allows floor({d} × {} / 100) = {most} tasks, so no new task can start, and minimum_healthy_percent {} keeps ceil({d} × {} / 100) = {least} running, so no old task can stop (reference/ecs-facts.md §6.1); expected a higher maximum_percent or a lower minimum_healthy_percent",
+                        "service `{name}`: a deployment can never progress: with desired {d}, maximum_percent {} allows floor({d} × {} / 100) = {most} tasks, so no new task can start, and minimum_healthy_percent {} keeps ceil({d} × {} / 100) = {least} running, so no old task can stop (docs/reference/ecs-facts.md §6.1); expected a higher maximum_percent or a lower minimum_healthy_percent",
                         deployment.maximum_percent,
                         deployment.maximum_percent,
                         deployment.minimum_healthy_percent,

@@ -77,7 +77,7 @@ impl Validator<'_> {
             return Err(self.err(
                 v.span(),
                 format!(
-                    "`{key}`: found {shown} MiB; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (reference/ecs-facts.md §2.2){}",
+                    "`{key}`: found {shown} MiB; expected at least {MIN_MEMORY_MIB} MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2){}",
                     hint.map_or(String::new(), |h| format!("; {h}"))
                 ),
             ));

@@ -1,5 +1,5 @@
 //! `stop_timeout` on a job or a service, or its task definition's `stopTimeout`: how long a task
-//! takes to stop after SIGTERM (reference/ecs-facts.md §1.6, §6.1; docs/model.md §8.7.1).
+//! takes to stop after SIGTERM (docs/reference/ecs-facts.md §1.6, §6.1; docs/model.md §8.7.1).
 
 use toml::Spanned;
 
@@ -32,7 +32,7 @@ impl Validator<'_> {
                 if d.as_ms() > MAX_STOP_TIMEOUT_SECS * 1000 {
                     return Err(self.err(
                         v.span(),
-                        format!("`{key}.stop_timeout`: found {d}; expected at most 120s (\"`stopTimeout` max 120 s on Fargate\", reference/ecs-facts.md §1.6)"),
+                        format!("`{key}.stop_timeout`: found {d}; expected at most 120s (\"`stopTimeout` max 120 s on Fargate\", docs/reference/ecs-facts.md §1.6)"),
                     ));
                 }
                 Ok(d)

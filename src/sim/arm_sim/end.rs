@@ -90,7 +90,7 @@ impl ArmSim<'_> {
 
     /// Whether a managed scaling evaluation can still add capacity for the waiting tasks: some
     /// provider with managed scaling has waiting tasks its estimate counts (so CPR is above
-    /// 100% and above any target, reference/ecs-facts.md §5.2) and is below its `max`, or is
+    /// 100% and above any target, docs/reference/ecs-facts.md §5.2) and is below its `max`, or is
     /// below its `min`. Warm-up only delays such a scale-out, so the run goes on through it.
     /// Scale-in never helps a waiting task, and service auto scaling needs a horizon (a
     /// workload with services is refused without one), so neither keeps a run going.
@@ -158,7 +158,7 @@ impl ArmSim<'_> {
                     (
                         EndReason::FargateLaunchRate,
                         format!(
-                            "Fargate's launch rate ({FARGATE_LAUNCH_PER_SECOND} tasks a second after a burst of {FARGATE_LAUNCH_BURST}, reference/ecs-facts.md §7.2) cannot keep up with the arrivals"
+                            "Fargate's launch rate ({FARGATE_LAUNCH_PER_SECOND} tasks a second after a burst of {FARGATE_LAUNCH_BURST}, docs/reference/ecs-facts.md §7.2) cannot keep up with the arrivals"
                         ),
                     )
                 }
@@ -211,7 +211,7 @@ impl ArmSim<'_> {
                 (
                     EndReason::Ec2NotCounted,
                     format!(
-                        "managed scaling of `{name}` does not count them: they exceed its smallest instance type or no fresh instance meets their constraints (reference/ecs-facts.md §5.3), so it launches nothing for them"
+                        "managed scaling of `{name}` does not count them: they exceed its smallest instance type or no fresh instance meets their constraints (docs/reference/ecs-facts.md §5.3), so it launches nothing for them"
                     ),
                 )
             }
