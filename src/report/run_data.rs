@@ -8,7 +8,8 @@ use std::path::{Path, PathBuf};
 use serde_json::Value;
 
 use super::summary_plots::{BreakevenRow, CostBreakdownRow};
-use crate::sim::{Completion, EndReason};
+use super::summary_row::SummaryRow;
+use crate::sim::Completion;
 
 /// Why a run folder's files could not be read back.
 #[derive(Debug, thiserror::Error)]
@@ -47,7 +48,7 @@ pub enum RunDataError {
         /// Column name.
         column: String,
         /// The expected form.
-        expected: &'static str,
+        expected: String,
         /// The cell as found.
         found: String,
     },
@@ -141,75 +142,6 @@ pub struct RunMeta {
     /// The scenario described for a reader (run.json `scenario_details`: name, description,
     /// horizon, arms…), when run.json has it.
     pub scenario_detail: Option<Value>,
-}
-
-/// One arm's row of summary.csv.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SummaryRow {
-    /// Tasks that arrived.
-    pub tasks_arrived: u64,
-    /// Tasks that completed.
-    pub tasks_completed: u64,
-    /// Tasks rejected.
-    pub tasks_rejected: u64,
-    /// Tasks lost.
-    pub tasks_lost: u64,
-    /// Tasks still pending at the end.
-    pub tasks_pending_at_end: u64,
-    /// Tasks placed or running at the end (0 in files written before the column was read).
-    pub tasks_running_at_end: u64,
-    /// How the arm ended; `None` in files written before the column existed.
-    pub outcome: Option<Completion>,
-    /// Why it ended short of complete (summary.csv `outcome_reason`), when it did.
-    pub outcome_reason: Option<String>,
-    /// When the arm's run ended, seconds, when the file says.
-    pub end_s: Option<f64>,
-    /// Median wait, seconds.
-    pub wait_p50_s: Option<f64>,
-    /// 95th percentile wait, seconds.
-    pub wait_p95_s: Option<f64>,
-    /// 99th percentile wait, seconds.
-    pub wait_p99_s: Option<f64>,
-    /// Total cost, USD.
-    pub cost_usd: f64,
-    /// Cost per task-hour, USD.
-    pub cost_per_task_hour_usd: Option<f64>,
-    /// Reserved CPU utilisation, 0..1.
-    pub cpu_reserved_util: Option<f64>,
-    /// Reserved memory utilisation, 0..1.
-    pub mem_reserved_util: Option<f64>,
-    /// Instance-hours.
-    pub instance_hours: f64,
-    /// Peak instances.
-    pub peak_instances: u64,
-    /// Every cell by column, in file order (also the columns this type does not name).
-    pub cells: Vec<(String, String)>,
-}
-
-impl SummaryRow {
-    /// How the arm ended; for files written before summary.csv had `outcome`, incomplete when
-    /// tasks were left pending.
-    pub fn completion(&self) -> Completion {
-        self.outcome.unwrap_or(if self.tasks_pending_at_end > 0 {
-            Completion::Incomplete
-        } else {
-            Completion::Complete
-        })
-    }
-
-    /// The reason in words (summary.csv's spelling when it is not one sim knows).
-    pub fn reason_text(&self) -> Option<String> {
-        let r = self.outcome_reason.as_deref()?;
-        Some(EndReason::parse(r).map_or_else(|| r.to_string(), |e| e.describe().to_string()))
-    }
-
-    /// The cell of `column`, if the file has that column.
-    pub fn cell(&self, column: &str) -> Option<&str> {
-        self.cells
-            .iter()
-            .find(|(c, _)| c == column)
-            .map(|(_, v)| v.as_str())
-    }
 }
 
 /// One row of timeseries.csv.
@@ -420,104 +352,107 @@ impl RunData {
     }
 }
 
+/// The cost columns of summary.csv, all present or all absent (runs written before they
+/// existed).
+const COST_COLUMNS: [&str; 6] = [
+    "cost_ec2_on_demand_usd",
+    "cost_ec2_spot_usd",
+    "cost_fargate_vcpu_usd",
+    "cost_fargate_memory_usd",
+    "cost_fargate_storage_usd",
+    "spot_savings_usd",
+];
+
 fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
-    let mut t = Table::new("summary.csv", bytes)?;
-    let names = [
-        "arm",
-        "launch_type",
-        "tasks_arrived",
-        "tasks_completed",
-        "tasks_rejected",
-        "tasks_lost",
-        "tasks_pending_at_end",
-        "wait_p50_s",
-        "wait_p95_s",
-        "wait_p99_s",
-        "cost_usd",
-        "cost_per_task_hour_usd",
-        "cpu_reserved_util",
-        "mem_reserved_util",
-        "instance_hours",
-        "peak_instances",
-    ];
-    let c = t.columns(names)?;
-    let cost_names = [
-        "cost_ec2_on_demand_usd",
-        "cost_ec2_spot_usd",
-        "cost_fargate_vcpu_usd",
-        "cost_fargate_memory_usd",
-        "cost_fargate_storage_usd",
-        "spot_savings_usd",
-    ];
-    let cost_cols = t.columns(cost_names).ok();
-    let (running, outcome, reason, end) = (
-        t.find("tasks_running_at_end"),
-        t.find("outcome"),
-        t.find("outcome_reason"),
-        t.find("end_s"),
-    );
-    let header = t.header.clone();
-    let mut arms = Vec::new();
-    while let Some(row) = t.next_row()? {
-        let summary = SummaryRow {
-            tasks_arrived: row.uint(c[2])?,
-            tasks_completed: row.uint(c[3])?,
-            tasks_rejected: row.uint(c[4])?,
-            tasks_lost: row.uint(c[5])?,
-            tasks_pending_at_end: row.uint(c[6])?,
-            tasks_running_at_end: running.map(|k| row.uint(k)).transpose()?.unwrap_or(0),
-            outcome: outcome
-                .map(|k| {
-                    Completion::parse(row.get(k)?)
-                        .ok_or_else(|| row.bad(k, "`complete`, `incomplete` or `saturated`"))
-                })
-                .transpose()?,
-            outcome_reason: reason
-                .map(|k| row.get(k))
-                .transpose()?
-                .filter(|r| !r.is_empty())
-                .map(str::to_string),
-            end_s: end.map(|k| row.opt_num(k)).transpose()?.flatten(),
-            wait_p50_s: row.opt_num(c[7])?,
-            wait_p95_s: row.opt_num(c[8])?,
-            wait_p99_s: row.opt_num(c[9])?,
-            cost_usd: row.num(c[10])?,
-            cost_per_task_hour_usd: row.opt_num(c[11])?,
-            cpu_reserved_util: row.opt_num(c[12])?,
-            mem_reserved_util: row.opt_num(c[13])?,
-            instance_hours: row.num(c[14])?,
-            peak_instances: row.uint(c[15])?,
-            cells: header
-                .iter()
-                .zip(row.record.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect(),
-        };
-        let arm = row.get(c[0])?.to_string();
-        let cost = match cost_cols {
-            Some(k) => Some(CostBreakdownRow {
-                arm: arm.clone(),
-                cost_ec2_on_demand_usd: row.num(k[0])?,
-                cost_ec2_spot_usd: row.num(k[1])?,
-                cost_fargate_vcpu_usd: row.num(k[2])?,
-                cost_fargate_memory_usd: row.num(k[3])?,
-                cost_fargate_storage_usd: row.num(k[4])?,
-                spot_savings_usd: row.num(k[5])?,
-            }),
-            None => None,
-        };
-        if arm.is_empty() || arms.iter().any(|a: &ArmData| a.arm == arm) {
-            return Err(row.bad(c[0], "a non-empty arm name, once per arm"));
+    const FILE: &str = "summary.csv";
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| csv_error(FILE, &e))?.clone();
+    let has_cost = COST_COLUMNS.iter().all(|c| header.iter().any(|h| h == *c));
+    let mut record = csv::StringRecord::new();
+    let mut arms: Vec<ArmData> = Vec::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(FILE, &e))?
+    {
+        let line = record.position().map_or(0, csv::Position::line);
+        let summary: SummaryRow = record
+            .deserialize(Some(&header))
+            .map_err(|e| summary_error(&e, line, &header, &record))?;
+        let arm = summary.arm.clone();
+        if arm.is_empty() || arms.iter().any(|a| a.arm == arm) {
+            let col = header.iter().position(|h| h == "arm").unwrap_or(0);
+            return Err(RunDataError::Cell {
+                file: FILE,
+                line,
+                column: "arm".into(),
+                expected: "a non-empty arm name, once per arm".into(),
+                found: record.get(col).unwrap_or_default().to_string(),
+            });
         }
+        let cost = has_cost.then(|| CostBreakdownRow {
+            arm: arm.clone(),
+            cost_ec2_on_demand_usd: summary.cost_ec2_on_demand_usd,
+            cost_ec2_spot_usd: summary.cost_ec2_spot_usd,
+            cost_fargate_vcpu_usd: summary.cost_fargate_vcpu_usd,
+            cost_fargate_memory_usd: summary.cost_fargate_memory_usd,
+            cost_fargate_storage_usd: summary.cost_fargate_storage_usd,
+            spot_savings_usd: summary.spot_savings_usd,
+        });
         arms.push(ArmData {
             arm,
-            launch_type: row.get(c[1])?.to_string(),
+            launch_type: summary.launch_type.clone(),
             summary,
             cost,
             ..ArmData::default()
         });
     }
     Ok(arms)
+}
+
+/// What serde said about a summary.csv row, as the file, line and column it is about.
+fn summary_error(
+    e: &csv::Error,
+    line: u64,
+    header: &csv::StringRecord,
+    record: &csv::StringRecord,
+) -> RunDataError {
+    const FILE: &str = "summary.csv";
+    let csv::ErrorKind::Deserialize { err, .. } = e.kind() else {
+        return csv_error(FILE, e);
+    };
+    let expected = match err.kind() {
+        csv::DeserializeErrorKind::ParseInt(_) => "a whole number ≥ 0".to_string(),
+        csv::DeserializeErrorKind::ParseFloat(_) => "a number".to_string(),
+        csv::DeserializeErrorKind::Message(m) => m.clone(),
+        k => k.to_string(),
+    };
+    match err.field() {
+        Some(i) => {
+            let i = usize::try_from(i).unwrap_or(usize::MAX);
+            RunDataError::Cell {
+                file: FILE,
+                line,
+                column: header.get(i).unwrap_or_default().to_string(),
+                expected,
+                found: record.get(i).unwrap_or_default().to_string(),
+            }
+        }
+        None => {
+            // serde's words for a column the header lacks: "missing field `name`".
+            let missing = expected
+                .strip_prefix("missing field `")
+                .and_then(|m| m.strip_suffix('`'))
+                .and_then(|m| SummaryRow::columns().iter().find(|c| **c == m));
+            match missing {
+                Some(column) => RunDataError::NoColumn { file: FILE, column },
+                None => RunDataError::Csv {
+                    file: FILE,
+                    line,
+                    message: expected,
+                },
+            }
+        }
+    }
 }
 
 fn parse_breakeven(bytes: &[u8]) -> Result<Vec<BreakevenRow>, RunDataError> {
@@ -690,7 +625,7 @@ impl Row<'_> {
             file: self.file,
             line: self.line,
             column: self.header.get(col).unwrap_or_default().to_string(),
-            expected,
+            expected: expected.to_string(),
             found: self.record.get(col).unwrap_or_default().to_string(),
         }
     }
@@ -722,21 +657,22 @@ impl Row<'_> {
 
     /// Seconds with at most three decimals, as integer milliseconds (exact).
     fn ms(&self, col: usize) -> Result<u64, RunDataError> {
-        let s = self.get(col)?;
-        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-        let ok = digits(whole) && (frac.is_empty() || (frac.len() <= 3 && digits(frac)));
-        let bad = || self.bad(col, "seconds ≥ 0 with at most three decimals");
-        if !ok {
-            return Err(bad());
-        }
-        let whole: u64 = whole.parse().map_err(|_| bad())?;
-        let frac: u64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
-        whole
-            .checked_mul(1000)
-            .and_then(|w| w.checked_add(frac))
-            .ok_or_else(bad)
+        seconds_to_ms(self.get(col)?)
+            .ok_or_else(|| self.bad(col, "seconds ≥ 0 with at most three decimals"))
     }
+}
+
+/// Seconds with at most three decimals (as the CSV files write them), as integer
+/// milliseconds, exactly; `None` when `s` is not that.
+pub(crate) fn seconds_to_ms(s: &str) -> Option<u64> {
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
+    if !(digits(whole) && (frac.is_empty() || (frac.len() <= 3 && digits(frac)))) {
+        return None;
+    }
+    let whole: u64 = whole.parse().ok()?;
+    let frac: u64 = format!("{frac:0<3}").parse().ok()?;
+    whole.checked_mul(1000)?.checked_add(frac)
 }
 
 /// A small hand-written run, shared by the tests of the plots and of report.html: two arms over
@@ -842,8 +778,8 @@ mod tests {
         assert_eq!(ec2.summary.wait_p95_s, Some(5.0));
         assert_eq!(ec2.summary.cost_usd, 0.25);
         assert_eq!(ec2.summary.peak_instances, 2);
-        assert_eq!(ec2.summary.cell("cpu_used_util"), Some(""));
-        assert_eq!(ec2.summary.cell("interruptions"), Some("0"));
+        assert_eq!(ec2.summary.cpu_used_util, None);
+        assert_eq!(ec2.summary.interruptions, 0);
         assert_eq!(ec2.timeseries.len(), 3);
         assert_eq!(
             ec2.timeseries[1],

@@ -16,7 +16,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use crate::report::html::Figure;
 use crate::report::sweep_html::sweep_report_html;
 use crate::report::{
-    AppendFile, SweepData, render_png, render_svg, summary_record, sweep_plots, write_atomic,
+    AppendFile, SummaryRow, SweepData, render_png, render_svg, sweep_plots, write_atomic,
 };
 use crate::sim::{ArmSim, RunOptions};
 use crate::sweep::meta::SweepMeta;
@@ -306,7 +306,7 @@ fn one_run(plan: &SweepPlan, run: u64) -> Result<Vec<Vec<String>>, SweepError> {
             })?;
         let mut row: Vec<String> = head.to_vec();
         row.extend(values.iter().cloned());
-        row.extend(summary_record(&arm));
+        row.extend(SummaryRow::of(&arm).cells());
         rows.push(row);
     }
     Ok(rows)

@@ -9,8 +9,7 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::report::csv_out::SUMMARY_COLUMNS;
-use crate::report::{AtomicFile, OutputError};
+use crate::report::{AtomicFile, OutputError, SummaryRow};
 use crate::sweep::aggregate::Aggregator;
 use crate::sweep::{SweepError, SweepPlan};
 use crate::util::BitSet;
@@ -61,7 +60,7 @@ impl Layout {
     pub fn header(&self) -> Vec<String> {
         let mut h: Vec<String> = ["run", "variant", "seed"].map(String::from).to_vec();
         h.extend(self.parameters.iter().cloned());
-        h.extend(SUMMARY_COLUMNS.iter().map(|s| s.to_string()));
+        h.extend(SummaryRow::columns().iter().map(|s| s.to_string()));
         h
     }
 
@@ -212,10 +211,7 @@ pub fn write_run_order(
         )),
         None => None,
     };
-    let outcome = SUMMARY_COLUMNS
-        .iter()
-        .position(|c| *c == "outcome")
-        .map(|c| layout.summary_offset() + c);
+    let outcome = SummaryRow::position("outcome").map(|c| layout.summary_offset() + c);
     let mut ends = ArmEnds::default();
     for row in rows {
         let row = row.map_err(|source| OutputError {
