@@ -5,11 +5,17 @@ pub mod breakeven_csv;
 pub mod comparison;
 pub mod cost_verdict;
 pub mod csv_out;
+mod csv_table;
 pub mod downsample;
 pub mod html;
 pub mod plots;
 pub mod run_data;
+pub mod run_data_error;
+pub mod run_files;
+#[cfg(test)]
+pub(crate) mod run_fixture;
 pub mod run_json;
+pub mod run_meta;
 pub mod summary_plots;
 pub mod summary_row;
 pub mod sweep_data;

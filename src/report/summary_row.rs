@@ -359,7 +359,7 @@ mod secs {
         if s.is_empty() {
             return Ok(None);
         }
-        crate::report::run_data::seconds_to_ms(&s)
+        super::super::csv_table::seconds_to_ms(&s)
             .map(Some)
             .ok_or_else(|| serde::de::Error::custom("seconds ≥ 0 with at most three decimals"))
     }
