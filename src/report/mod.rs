@@ -2,7 +2,9 @@
 //! files, atomically.
 
 pub mod breakeven_csv;
+pub mod breakeven_row;
 pub mod comparison;
+pub mod cost_breakdown_row;
 pub mod cost_verdict;
 pub mod csv_out;
 mod csv_table;

@@ -3,11 +3,12 @@
 //! that `sim report DIR` redraws exactly what `sim run` drew. Parsing is pure (bytes in); only
 //! [`RunFiles::read`] touches the file system.
 
+use super::breakeven_row::BreakevenRow;
+use super::cost_breakdown_row::CostBreakdownRow;
 use super::csv_table::{Table, csv_error, deserialize_error};
 pub use super::run_data_error::RunDataError;
 pub use super::run_files::RunFiles;
 pub use super::run_meta::RunMeta;
-use super::summary_plots::{BreakevenRow, CostBreakdownRow};
 use super::summary_row::SummaryRow;
 use crate::sim::Completion;
 

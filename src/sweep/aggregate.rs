@@ -6,8 +6,12 @@
 use crate::report::SummaryRow;
 use crate::report::cost_verdict::CostVerdict;
 use crate::sweep::complete::Completeness;
-use crate::sweep::runs_file::{FinishedRuns, Layout};
+use crate::sweep::layout::Layout;
 use crate::sweep::stats::summarise;
+
+/// The rows of finished runs, by run index (for tests and small in-memory uses; sweeps and
+/// merges stream runs.csv instead).
+pub type FinishedRuns = std::collections::BTreeMap<u64, Vec<Vec<String>>>;
 
 /// The metrics summarised over seeds.
 pub const METRICS: [&str; 5] = [

@@ -8,7 +8,7 @@
 
 use crate::report::SummaryRow;
 use crate::sim::outcome::Completion;
-use crate::sweep::runs_file::Layout;
+use crate::sweep::layout::Layout;
 
 /// Decides, for runs.csv rows of one layout, whether the arm ran every task.
 #[derive(Debug, Clone, Copy)]
