@@ -4,7 +4,23 @@
 
 use std::path::Path;
 
+use super::output_plan::OutputPlan;
 use super::run_data_error::RunDataError;
+
+/// summary.csv: one row per arm.
+pub const SUMMARY: &str = "summary.csv";
+/// timeseries.csv: every sample of every arm.
+pub const TIMESERIES: &str = "timeseries.csv";
+/// scaling.csv: every scaling evaluation.
+pub const SCALING: &str = "scaling.csv";
+/// waits.csv: the wait quantiles per arm.
+pub const WAITS: &str = "waits.csv";
+/// tasks.csv: every task attempt (`sim run --tasks-csv`; never read back).
+pub const TASKS: &str = "tasks.csv";
+/// breakeven.csv: the EC2 × Fargate break-even pairs.
+pub const BREAKEVEN: &str = "breakeven.csv";
+/// run.json: the run's manifest, written last.
+pub const RUN_JSON: &str = "run.json";
 
 /// The bytes of a run folder's files, as written by `sim run` (or read back by `sim report`).
 #[derive(Debug, Clone, Default)]
@@ -41,13 +57,28 @@ impl RunFiles {
             })
         };
         Ok(RunFiles {
-            summary: need("summary.csv", "a run folder has one row per arm there")?,
-            timeseries: need("timeseries.csv", "the plots over time are drawn from it")?,
-            scaling: read("scaling.csv")?,
-            waits: read("waits.csv")?,
-            breakeven: read("breakeven.csv")?,
-            run_json: need("run.json", "the report's provenance comes from it")?,
+            summary: need(SUMMARY, "a run folder has one row per arm there")?,
+            timeseries: need(TIMESERIES, "the plots over time are drawn from it")?,
+            scaling: read(SCALING)?,
+            waits: read(WAITS)?,
+            breakeven: read(BREAKEVEN)?,
+            run_json: need(RUN_JSON, "the report's provenance comes from it")?,
         })
+    }
+
+    /// The plan that writes these files into a run folder, with `tasks` (tasks.csv, when
+    /// asked for): the files this run lacks (scaling.csv, tasks.csv, breakeven.csv) are
+    /// absent, so an earlier run's are removed; run.json is the manifest, written last.
+    pub fn plan(self, tasks: Option<Vec<u8>>) -> OutputPlan {
+        let mut plan = OutputPlan::new();
+        plan.file(SUMMARY, self.summary);
+        plan.file(TIMESERIES, self.timeseries);
+        plan.file(WAITS, self.waits.unwrap_or_default());
+        plan.file_or_absent(SCALING, self.scaling);
+        plan.file_or_absent(TASKS, tasks);
+        plan.file_or_absent(BREAKEVEN, self.breakeven);
+        plan.manifest(RUN_JSON, self.run_json);
+        plan
     }
 }
 
