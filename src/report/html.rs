@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use serde_json::Value;
 
 use super::cost_verdict::{CostVerdict, saving};
+use super::plots::Plot;
 use super::run_data::{ArmData, RunData};
 use crate::sim::Completion;
 
@@ -20,6 +21,20 @@ pub struct Figure<'a> {
     pub title: &'a str,
     /// The SVG document, as written to `<name>.svg`.
     pub svg: &'a str,
+}
+
+impl<'a> Figure<'a> {
+    /// The figures of plots drawn as `(plot, its SVG document)`, in order.
+    pub fn of_drawn(drawn: &'a [(&'a Plot, String)]) -> Vec<Figure<'a>> {
+        drawn
+            .iter()
+            .map(|(p, svg)| Figure {
+                name: p.name,
+                title: &p.title,
+                svg,
+            })
+            .collect()
+    }
 }
 
 /// What a plot shows, in one line, by file stem.

@@ -33,14 +33,7 @@ pub fn plan_run_drawings(
     }
     match run {
         Some(run) => {
-            let figures: Vec<Figure<'_>> = svgs
-                .iter()
-                .map(|(p, svg)| Figure {
-                    name: p.name,
-                    title: &p.title,
-                    svg,
-                })
-                .collect();
+            let figures = Figure::of_drawn(&svgs);
             plan.file(RUN_PAGE, report_html(run, &figures).into_bytes());
         }
         None => plan.absent(RUN_PAGE),

@@ -43,14 +43,7 @@ pub fn plan_sweep_drawings(
         plan.file(format!("{name}.svg"), svg);
         plan.file(format!("{name}.png"), png);
     }
-    let figures: Vec<Figure<'_>> = svgs
-        .iter()
-        .map(|(p, svg)| Figure {
-            name: p.name,
-            title: &p.title,
-            svg,
-        })
-        .collect();
+    let figures = Figure::of_drawn(&svgs);
     plan.file(
         SWEEP_PAGE,
         sweep_report_html(data, meta, &figures).into_bytes(),
