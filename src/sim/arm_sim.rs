@@ -34,7 +34,7 @@ use crate::sim::managed_scaling::{
 use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::provider_split::choose_provider;
-use crate::sim::service_scale_in::{Candidate, scale_in_order};
+use crate::sim::service_scale_in::{Candidate, InstanceKey, scale_in_order};
 use crate::sim::service_scaling::{ServiceScaler, ServiceScalingAction};
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
 use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, TokenBucket};
@@ -234,7 +234,7 @@ impl<'a> ArmSim<'a> {
                             mean_ms: 3_600_000.0 / f.spot_interruptions_per_hour,
                         }
                     }),
-                    spot_rng: stream(seed, StreamPurpose::SpotInterruptions(n << 8)),
+                    spot_rng: stream(seed, StreamPurpose::FargateSpotInterruptions { arm: n }),
                     billed: [FargateUsage::default(); 2],
                 }))
             }
@@ -277,7 +277,7 @@ impl<'a> ArmSim<'a> {
         let mut queue = EventQueue::new();
         for (i, s) in scenario.workload.services.iter().enumerate() {
             for &t in &s.deployments {
-                let e = Event::Deployment(i as u16);
+                let e = Event::Deployment { service: i as u16 };
                 queue.schedule(t, e.kind(), e);
             }
         }
@@ -380,7 +380,10 @@ impl<'a> ArmSim<'a> {
             }
         }
         for (t, p, i) in notices {
-            let e = Event::SpotNotice(p, i);
+            let e = Event::SpotNotice {
+                provider: p,
+                instance: InstanceId(i),
+            };
             self.queue.schedule(t, e.kind(), e);
         }
         self.note_instances();
@@ -501,16 +504,22 @@ impl<'a> ArmSim<'a> {
 
     fn on_event(&mut self, e: Event) {
         match e {
-            Event::TaskFinished(a) => self.on_task_finished(a),
-            Event::TaskRunning(a) => self.on_task_running(a),
-            Event::TaskHealthy(a) => self.on_task_healthy(a),
-            Event::InstanceRegistered(p, m) => self.on_instance_registered(usize::from(p), m),
+            Event::TaskFinished { attempt } => self.on_task_finished(attempt),
+            Event::TaskRunning { attempt } => self.on_task_running(attempt),
+            Event::TaskHealthy { attempt } => self.on_task_healthy(attempt),
+            Event::InstanceRegistered { provider, machine } => {
+                self.on_instance_registered(usize::from(provider), machine);
+            }
             Event::FargateRetry => self.on_fargate_retry(),
-            Event::SpotNotice(p, i) => self.on_spot_notice(usize::from(p), InstanceId(i)),
-            Event::SpotReclaimed(p, i) => self.on_spot_reclaimed(usize::from(p), InstanceId(i)),
-            Event::FargateSpotNotice(a) => self.on_fargate_spot_notice(a),
-            Event::FargateSpotReclaimed(a) => self.on_fargate_spot_reclaimed(a),
-            Event::Deployment(s) => self.on_deployment(usize::from(s)),
+            Event::SpotNotice { provider, instance } => {
+                self.on_spot_notice(usize::from(provider), instance);
+            }
+            Event::SpotReclaimed { provider, instance } => {
+                self.on_spot_reclaimed(usize::from(provider), instance);
+            }
+            Event::FargateSpotNotice { attempt } => self.on_fargate_spot_notice(attempt),
+            Event::FargateSpotReclaimed { attempt } => self.on_fargate_spot_reclaimed(attempt),
+            Event::Deployment { service } => self.on_deployment(usize::from(service)),
         }
     }
 
@@ -531,8 +540,8 @@ impl<'a> ArmSim<'a> {
     /// The live task of placement `a`, if that placement is still current.
     fn current(&self, a: Attempt) -> bool {
         self.tasks
-            .get(a.0)
-            .is_some_and(|t| t.attempt == a.1 && t.placed_at.is_some())
+            .get(a.slot)
+            .is_some_and(|t| t.attempt == a.serial && t.placed_at.is_some())
     }
 
     // ---- arrivals and providers -----------------------------------------------------------
@@ -693,7 +702,7 @@ impl<'a> ArmSim<'a> {
         }
         self.touch();
         let now = self.now;
-        let slot = a.0;
+        let slot = a.slot;
         let (spot, service) = {
             let Some(t) = self.tasks.get_mut(slot) else {
                 return;
@@ -710,7 +719,7 @@ impl<'a> ArmSim<'a> {
             self.levels.mem_used += mem_used.unwrap_or(0.0);
             let service = matches!(t.spec.source, TaskSource::Service(_));
             if !service {
-                let e = Event::TaskFinished(a);
+                let e = Event::TaskFinished { attempt: a };
                 self.queue.schedule(now.after(t.spec.duration), e.kind(), e);
             }
             (
@@ -719,7 +728,7 @@ impl<'a> ArmSim<'a> {
             )
         };
         if service {
-            let e = Event::TaskHealthy(a);
+            let e = Event::TaskHealthy { attempt: a };
             self.queue.schedule(now.after(HEALTH_GRACE), e.kind(), e);
         }
         if spot
@@ -727,7 +736,7 @@ impl<'a> ArmSim<'a> {
             && let Some(d) = &f.interruption
         {
             let at = now.after(d.sample(&mut f.spot_rng));
-            let e = Event::FargateSpotNotice(a);
+            let e = Event::FargateSpotNotice { attempt: a };
             self.queue.schedule(at, e.kind(), e);
         }
     }
@@ -736,7 +745,7 @@ impl<'a> ArmSim<'a> {
         if !self.current(a) {
             return;
         }
-        let Some(t) = self.tasks.get_mut(a.0) else {
+        let Some(t) = self.tasks.get_mut(a.slot) else {
             return;
         };
         t.healthy = true;
@@ -751,7 +760,7 @@ impl<'a> ArmSim<'a> {
         if !self.current(a) {
             return;
         }
-        self.end_task(a.0, TaskOutcome::Completed);
+        self.end_task(a.slot, TaskOutcome::Completed);
     }
 
     /// A placed or waiting task stops for good with `outcome` (completed, lost, or rejected
@@ -1023,7 +1032,12 @@ impl<'a> ArmSim<'a> {
         }
         self.touch();
         let latency = self.arm.task_start_latency.sample(&mut self.start_rng);
-        let e = Event::TaskRunning((slot, attempt));
+        let e = Event::TaskRunning {
+            attempt: Attempt {
+                slot,
+                serial: attempt,
+            },
+        };
         self.queue.schedule(now.after(latency), e.kind(), e);
         self.refresh_cluster_levels();
         true
@@ -1313,7 +1327,10 @@ impl<'a> ArmSim<'a> {
         };
         for _ in 0..count {
             let (m, ready) = ec2.pools[p].request(type_index, now, &mut self.meter);
-            let e = Event::InstanceRegistered(p as u8, m);
+            let e = Event::InstanceRegistered {
+                provider: p as u8,
+                machine: m,
+            };
             self.queue.schedule(ready, e.kind(), e);
         }
         self.note_instances();
@@ -1345,7 +1362,10 @@ impl<'a> ArmSim<'a> {
                 .set_unavailable(id, unavailable::SUBNET_FULL, true);
         }
         if let Some(t) = notice {
-            let e = Event::SpotNotice(p as u8, id.0);
+            let e = Event::SpotNotice {
+                provider: p as u8,
+                instance: id,
+            };
             self.queue.schedule(t, e.kind(), e);
         }
         self.refresh_cluster_levels();
@@ -1373,7 +1393,10 @@ impl<'a> ArmSim<'a> {
             .as_ref()
             .map(|on| on[i.index()].clone())
             .unwrap_or_default();
-        let e = Event::SpotReclaimed(p as u8, i.0);
+        let e = Event::SpotReclaimed {
+            provider: p as u8,
+            instance: i,
+        };
         self.queue
             .schedule(self.now.after(SPOT_NOTICE), e.kind(), e);
         for slot in on {
@@ -1460,7 +1483,7 @@ impl<'a> ArmSim<'a> {
             return;
         }
         self.summary.interruptions += 1;
-        let Some(t) = self.tasks.get(a.0) else {
+        let Some(t) = self.tasks.get(a.slot) else {
             return;
         };
         let source = t.spec.source;
@@ -1469,11 +1492,11 @@ impl<'a> ArmSim<'a> {
             TaskSource::Job(j) => self.scenario.workload.jobs[usize::from(j)].stop_timeout,
             TaskSource::Service(s) => self.scenario.workload.services[usize::from(s)].stop_timeout,
         };
-        let e = Event::FargateSpotReclaimed(a);
+        let e = Event::FargateSpotReclaimed { attempt: a };
         self.queue
             .schedule(self.now.after(stop_timeout.min(SPOT_NOTICE)), e.kind(), e);
         if let TaskSource::Service(s) = source {
-            self.replace_service_task(a.0, usize::from(s));
+            self.replace_service_task(a.slot, usize::from(s));
         }
     }
 
@@ -1499,7 +1522,7 @@ impl<'a> ArmSim<'a> {
 
     fn on_fargate_spot_reclaimed(&mut self, a: Attempt) {
         if self.current(a) {
-            self.interrupt(a.0);
+            self.interrupt(a.slot);
         }
     }
 
@@ -1803,7 +1826,10 @@ impl<'a> ArmSim<'a> {
                 let p = self.arm.provider_strategy[usize::from(t.entry)].provider;
                 Some(Candidate {
                     zone: ec2.pools[p].cluster.zone_of()[i.index()].0,
-                    instance: ((p as u64) << 32) | u64::from(i.0),
+                    instance: InstanceKey {
+                        provider: p as u8,
+                        instance: i,
+                    },
                 })
             })
             .collect();
@@ -2112,15 +2138,26 @@ impl Ec2State {
                     trunk: needs_eni && spec.eni_trunking && t.trunk_tasks.is_some(),
                 })
                 .collect();
-            let k = (n << 8) | p as u32;
             let mut pool = Ec2Pool::new(
                 provider,
                 cluster_types,
                 capacity,
                 arm.zones.clone(),
                 (
-                    stream(seed, StreamPurpose::InstanceLaunch(k)),
-                    stream(seed, StreamPurpose::SpotInterruptions(k | 0x80)),
+                    stream(
+                        seed,
+                        StreamPurpose::InstanceLaunch {
+                            arm: n,
+                            provider: p as u8,
+                        },
+                    ),
+                    stream(
+                        seed,
+                        StreamPurpose::Ec2SpotInterruptions {
+                            arm: n,
+                            provider: p as u8,
+                        },
+                    ),
                 ),
             );
             let prefix = if several {
