@@ -2,11 +2,16 @@
 //! pool), one handler per event, billing and metrics. [`run`] simulates every arm of a scenario
 //! on the same workload.
 
+pub mod arm_context;
 pub mod arm_sim;
 pub mod billing;
+pub mod capacity;
 pub mod deployment;
+pub mod ec2_capacity;
 pub mod ec2_pool;
 pub mod events;
+pub mod fargate_pool;
+pub mod ledger;
 pub mod managed_scaling;
 pub mod metrics;
 pub mod outcome;
@@ -14,6 +19,7 @@ pub mod pending_queue;
 pub mod provider_split;
 pub mod service_scale_in;
 pub mod service_scaling;
+pub mod services;
 pub mod task_table;
 pub mod token_bucket;
 pub mod workload;
