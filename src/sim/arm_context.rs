@@ -25,6 +25,8 @@ pub struct ArmContext<'a> {
     /// Simulated time now.
     pub now: SimTime,
     queue: EventQueue<Event>,
+    /// Clock events (scaling ticks, samples) in the queue.
+    clocks_queued: usize,
     /// Task groups (names for constraints and records).
     pub groups: GroupTable,
     /// Tasks alive: placed or waiting.
@@ -53,6 +55,7 @@ impl<'a> ArmContext<'a> {
             opts,
             now: SimTime::ZERO,
             queue: EventQueue::new(),
+            clocks_queued: 0,
             groups,
             tasks: TaskTable::default(),
             ledger: Ledger::new(scenario, opts.record_tasks),
@@ -64,6 +67,7 @@ impl<'a> ArmContext<'a> {
 
     /// Queue `event` at `at`.
     pub fn emit(&mut self, at: SimTime, event: Event) {
+        self.clocks_queued += usize::from(event.is_clock());
         self.queue.schedule(at, event.kind(), event);
     }
 
@@ -77,9 +81,16 @@ impl<'a> ArmContext<'a> {
         self.queue.peek_key()
     }
 
+    /// Whether an event other than the run's clocks (see [`Event::is_clock`]) is queued.
+    pub fn has_event_besides_clocks(&self) -> bool {
+        self.queue.len() > self.clocks_queued
+    }
+
     /// Take the next queued event.
     pub fn pop_event(&mut self) -> Option<Event> {
-        self.queue.pop().map(|(_, e)| e)
+        let (_, e) = self.queue.pop()?;
+        self.clocks_queued -= usize::from(e.is_clock());
+        Some(e)
     }
 
     /// A new placement serial.

@@ -9,7 +9,7 @@ use crate::scenario::load::MAX_SAMPLES;
 use crate::scenario::{OnInterruption, OnNoCapacity, Scenario};
 use crate::sim::arm_context::ArmContext;
 use crate::sim::capacity::{CapacityBackend, Followup, backend_for};
-use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
+use crate::sim::events::{Attempt, Event, KIND_ARRIVAL};
 use crate::sim::outcome::{ArmOutcome, TaskOutcome};
 use crate::sim::provider_split::choose_provider;
 use crate::sim::services::{ServiceState, service_states};
@@ -44,8 +44,8 @@ pub struct ArmSim<'a> {
     live_by_group: Vec<Vec<u32>>,
     horizon: Option<SimTime>,
     interval: SimDuration,
-    next_sample: Option<SimTime>,
-    next_tick: Option<SimTime>,
+    /// Whether the minute's scaling tick runs (managed scaling or service auto scaling).
+    ticks: bool,
 }
 
 impl<'a> ArmSim<'a> {
@@ -72,6 +72,12 @@ impl<'a> ArmSim<'a> {
                 ctx.emit(t, Event::Deployment { service: i as u16 });
             }
         }
+        // The clocks: at equal times their ordering classes put them after every other event,
+        // the scaling tick before the sample.
+        if ticks {
+            ctx.emit(SimTime::ZERO, Event::ScalingTick);
+        }
+        ctx.emit(SimTime::ZERO, Event::MetricSample);
         let mut sim = ArmSim {
             ctx,
             capacity,
@@ -80,8 +86,7 @@ impl<'a> ArmSim<'a> {
             live_by_group: Vec::new(),
             horizon: scenario.horizon.map(|h| SimTime(h.as_ms())),
             interval: scenario.metrics_interval,
-            next_sample: Some(SimTime::ZERO),
-            next_tick: ticks.then_some(SimTime::ZERO),
+            ticks,
         };
         sim.capacity.start(&mut sim.ctx);
         for i in 0..sim.services.len() {
@@ -101,8 +106,6 @@ impl<'a> ArmSim<'a> {
         let stop = loop {
             let arrival = self.arrivals.peek_time().map(|t| (t, KIND_ARRIVAL));
             let event = self.ctx.peek_event();
-            let tick = self.next_tick.map(|t| (t, KIND_CONTROL));
-            let sample = self.next_sample.map(|t| (t, KIND_CONTROL));
             if self.horizon.is_none() && arrival.is_none() {
                 if self.ctx.tasks.is_empty() {
                     break Stop::Done; // the finite workload is done
@@ -114,11 +117,11 @@ impl<'a> ArmSim<'a> {
                 {
                     break Stop::Stalled;
                 }
-                if event.is_none() && !self.scaling_can_add_capacity() {
+                if !self.ctx.has_event_besides_clocks() && !self.scaling_can_add_capacity() {
                     break Stop::Stuck;
                 }
             }
-            let Some((t, kind)) = [arrival, event, tick, sample].into_iter().flatten().min() else {
+            let Some((t, kind)) = [arrival, event].into_iter().flatten().min() else {
                 break Stop::Stuck;
             };
             if self.horizon.is_some_and(|h| t > h) {
@@ -134,14 +137,8 @@ impl<'a> ArmSim<'a> {
                 if let Some((at, spec)) = self.arrivals.pop(&mut self.ctx.groups)? {
                     let _ = self.on_task_arrived(at, spec);
                 }
-            } else if Some((t, kind)) == event {
-                if let Some(e) = self.ctx.pop_event() {
-                    self.on_event(e);
-                }
-            } else if Some((t, kind)) == tick {
-                self.on_scaling_tick();
-            } else {
-                self.on_metric_sample();
+            } else if let Some(e) = self.ctx.pop_event() {
+                self.on_event(e);
             }
             if self.ctx.opts.check_invariants {
                 self.check()?;
@@ -179,6 +176,8 @@ impl<'a> ArmSim<'a> {
             Event::TaskRunning { attempt } => self.on_task_running(attempt),
             Event::TaskHealthy { attempt } => self.on_task_healthy(attempt),
             Event::Deployment { service } => self.on_deployment(usize::from(service)),
+            Event::ScalingTick => self.on_scaling_tick(),
+            Event::MetricSample => self.on_metric_sample(),
             _ => self.on_capacity_event(e),
         }
     }
@@ -438,7 +437,7 @@ impl<'a> ArmSim<'a> {
 
     /// Once a minute: managed scaling of the capacity, then service auto scaling.
     fn on_scaling_tick(&mut self) {
-        self.next_tick = Some(self.ctx.now.after(SCALING_PERIOD));
+        self.ctx.emit_after(SCALING_PERIOD, Event::ScalingTick);
         self.capacity.on_scaling_tick(&mut self.ctx);
         for s in 0..self.services.len() {
             self.scale_service(s);
@@ -450,7 +449,7 @@ impl<'a> ArmSim<'a> {
         let capacity = self.capacity.sample();
         let live = self.ctx.tasks.len() as u64;
         self.ctx.ledger.sample(now, capacity, live);
-        self.next_sample = Some(now.after(self.interval));
+        self.ctx.emit_after(self.interval, Event::MetricSample);
     }
 
     // ---- the end --------------------------------------------------------------------------

@@ -48,7 +48,7 @@ impl ArmSim<'_> {
     ///
     /// [`CapacityBackend::can_add_capacity`]: crate::sim::capacity::CapacityBackend::can_add_capacity
     pub(super) fn scaling_can_add_capacity(&self) -> bool {
-        self.next_tick.is_some() && self.capacity.can_add_capacity(&self.ctx)
+        self.ticks && self.capacity.can_add_capacity(&self.ctx)
     }
 
     /// Why tasks are waiting now, and the same in words for a warning. With `saturated`, an arm
