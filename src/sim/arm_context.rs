@@ -163,3 +163,55 @@ pub fn source_index(s: TaskSource, jobs: usize) -> usize {
         TaskSource::Service(i) => 1 + jobs + usize::from(i),
     }
 }
+
+/// Helpers for the backends' unit tests: a scenario from TOML, the context of its first arm,
+/// and tasks that arrive in it.
+#[cfg(test)]
+pub mod testing {
+    use std::path::Path;
+
+    use super::ArmContext;
+    use crate::model::task_spec::{TaskLabel, TaskSource};
+    use crate::model::{GroupTable, TaskSpec};
+    use crate::scenario::{Scenario, load_str};
+    use crate::sim::RunOptions;
+    use crate::sim::task_table::{LiveTask, TaskSlot};
+    use crate::time::SimDuration;
+
+    /// A one-hour scenario with a token job stream and the arms of `arms` (TOML).
+    pub fn scenario(arms: &str) -> Scenario {
+        let text = format!(
+            "name = \"t\"\nhorizon = \"1h\"\n[[workload.jobs]]\nname = \"j\"\narrival = {{ poisson = {{ per_hour = 1 }} }}\nduration = \"5m\"\ncpu = 256\nmemory = 512\n{arms}"
+        );
+        load_str(Path::new("t.toml"), &text).expect("the test scenario loads")
+    }
+
+    /// The context of the scenario's first arm, at time 0.
+    pub fn context(s: &Scenario) -> ArmContext<'_> {
+        ArmContext::new(s, 0, 7, RunOptions::default(), GroupTable::new())
+    }
+
+    /// A trace task of `cpu_units` and `memory_mib` (and `storage_gib`) arrives now.
+    pub fn arrive(
+        ctx: &mut ArmContext<'_>,
+        cpu_units: u32,
+        memory_mib: u32,
+        storage_gib: u32,
+    ) -> TaskSlot {
+        let group = ctx.groups.intern("g");
+        let seq = ctx.ledger.summary.tasks_arrived;
+        ctx.ledger.summary.tasks_arrived += 1;
+        let spec = TaskSpec {
+            label: TaskLabel::Job(seq),
+            source: TaskSource::Trace,
+            group,
+            cpu_units,
+            memory_mib,
+            duration: SimDuration(600_000),
+            storage_gib,
+            cpu_used_units: None,
+            memory_used_mib: None,
+        };
+        ctx.tasks.insert(LiveTask::arrived(spec, seq, ctx.now))
+    }
+}

@@ -216,24 +216,7 @@ impl<'a> ArmSim<'a> {
         let summary = &mut self.ctx.ledger.summary;
         summary.tasks_arrived += 1;
         let seq = summary.tasks_arrived - 1;
-        let mut task = LiveTask {
-            spec,
-            seq,
-            arrival: at,
-            placed_at: None,
-            running_at: None,
-            instance: None,
-            fargate: None,
-            eni_blocked: false,
-            subnet_blocked: false,
-            entry: 0,
-            attempt: 0,
-            subnet_zone: None,
-            started_before: false,
-            revision: 0,
-            healthy: false,
-            replaced: false,
-        };
+        let mut task = LiveTask::arrived(spec, seq, at);
         let Some(entry) = self.choose_entry(task.spec.group) else {
             self.reject(&task);
             return None;

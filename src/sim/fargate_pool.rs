@@ -414,3 +414,115 @@ impl CapacityBackend for FargatePool {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::ArmKind;
+    use crate::sim::arm_context::testing::{arrive, context, scenario};
+
+    /// A Fargate arm with `extra` keys (such as a vCPU quota).
+    fn fargate(extra: &str) -> Scenario {
+        scenario(&format!(
+            "[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n{extra}"
+        ))
+    }
+
+    fn pool(s: &Scenario) -> FargatePool {
+        let ArmKind::Fargate(spec) = &s.arms[0].kind else {
+            unreachable!("the test arm is Fargate");
+        };
+        FargatePool::new(s, spec, 7, 0)
+    }
+
+    /// Whether a launch-rate retry is queued.
+    fn retry_queued(ctx: &mut ArmContext<'_>) -> bool {
+        std::iter::from_fn(|| ctx.pop_event()).any(|e| e == Event::FargateRetry)
+    }
+
+    #[test]
+    fn quota_and_launch_rate_make_a_task_wait_for_different_things() {
+        // In both pools the next task cannot be placed now. Under a quota of 2 vCPU it waits
+        // for a release (nothing is scheduled for it); under the launch rate, with no quota,
+        // it waits for a token, and a retry is scheduled when the next one comes. The end-of-run
+        // reason says which.
+        let s = fargate("fargate_vcpu_quota = 2\n");
+        let mut ctx = context(&s);
+        let mut quota = pool(&s);
+        for _ in 0..2 {
+            let slot = arrive(&mut ctx, 1024, 2048, 20);
+            assert!(quota.try_place(&mut ctx, slot, true));
+        }
+        let third = arrive(&mut ctx, 1024, 2048, 20);
+        assert!(!quota.try_place(&mut ctx, third, true));
+        quota.enqueue(&mut ctx, third);
+        assert!(!retry_queued(&mut ctx));
+        assert_eq!(quota.backlog(&ctx).0, EndReason::FargateVcpuQuota);
+
+        let s = fargate("");
+        let mut ctx = context(&s);
+        let mut rate = pool(&s);
+        for _ in 0..FARGATE_LAUNCH_BURST {
+            let slot = arrive(&mut ctx, 256, 512, 20);
+            assert!(rate.try_place(&mut ctx, slot, true));
+        }
+        let next = arrive(&mut ctx, 256, 512, 20);
+        assert!(!rate.try_place(&mut ctx, next, true));
+        rate.enqueue(&mut ctx, next);
+        assert!(retry_queued(&mut ctx));
+        assert_eq!(rate.backlog(&ctx).0, EndReason::FargateLaunchRate);
+    }
+
+    #[test]
+    fn a_task_gets_the_smallest_size_that_holds_it_and_storage_has_a_ceiling() {
+        // 300 units and 600 MiB are no Fargate size: the task is billed as 0.5 vCPU / 1 GiB,
+        // and the registered level counts the size while the reserved level counts the
+        // request. 201 GiB of storage is past Fargate's 200: that task can never run.
+        let s = fargate("");
+        let mut ctx = context(&s);
+        let mut p = pool(&s);
+        let slot = arrive(&mut ctx, 300, 600, 20);
+        assert!(p.try_place(&mut ctx, slot, true));
+        let size = ctx.tasks.get(slot).and_then(|t| t.fargate);
+        assert_eq!(size.map(|z| (z.cpu_units, z.memory_mib)), Some((512, 1024)));
+        assert_eq!(ctx.ledger.levels.cpu_registered, 512);
+        assert_eq!(ctx.ledger.levels.cpu_reserved, 300);
+        let big = arrive(&mut ctx, 256, 512, 201);
+        let edge = arrive(&mut ctx, 256, 512, 200);
+        let task = |slot| ctx.tasks.get(slot).cloned();
+        let (Some(big), Some(edge)) = (task(big), task(edge)) else {
+            unreachable!("the tasks arrived");
+        };
+        assert!(!p.can_ever_run(&ctx, &big));
+        assert!(p.can_ever_run(&ctx, &edge));
+    }
+
+    #[test]
+    fn a_release_bills_the_minute_minimum_and_lets_the_quota_waiter_in() {
+        // A 1-vCPU quota holds one 1-vCPU task; a second waits. The first stops after 30 s: it
+        // is billed Fargate's one-minute minimum (not 30 s), and its quota goes to the waiting
+        // task at once (not at the next arrival).
+        let s = fargate("fargate_vcpu_quota = 1\n");
+        let mut ctx = context(&s);
+        let mut p = pool(&s);
+        let first = arrive(&mut ctx, 1024, 2048, 20);
+        assert!(p.try_place(&mut ctx, first, true));
+        let second = arrive(&mut ctx, 1024, 2048, 20);
+        assert!(!p.try_place(&mut ctx, second, true));
+        p.enqueue(&mut ctx, second);
+        ctx.now = SimTime(30_000);
+        let Some(t) = ctx.tasks.remove(first) else {
+            unreachable!("the task was placed");
+        };
+        let cost = p.release(&mut ctx, first, &t, true);
+        let size = t.fargate.map(|z| p.hourly(z, 20, 0));
+        assert_eq!(cost, size.map(|h| cost_of(60, h)));
+        p.after_release(&mut ctx, &t);
+        assert_eq!(p.waiting(), 0);
+        assert!(
+            ctx.tasks
+                .get(second)
+                .is_some_and(|t| t.placed_at == Some(SimTime(30_000)))
+        );
+    }
+}
