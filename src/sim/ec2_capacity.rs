@@ -1,6 +1,7 @@
 //! EC2 capacity: one [`Ec2Pool`] of container instances per capacity provider of the arm, with
 //! per-source placement rules (constraints, strategy, host ports), launches and registrations,
-//! Spot drains and reclaims, and managed scaling's actions.
+//! Spot drains and reclaims, and managed scaling's actions. (Longer than most files: what it
+//! holds is one backend's handlers, which share its state; its unit tests are at the end.)
 
 use crate::engine::RngStream;
 use crate::engine::rng::{StreamPurpose, stream};
@@ -9,10 +10,7 @@ use crate::model::Fit;
 use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest, unavailable};
 use crate::placement::constraints_hold;
 use crate::placement::reference::place_by_scan;
-use crate::placement::{
-    self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
-    PlacementStrategy, SpreadField,
-};
+use crate::placement::{self, Placement, PlacementRequest, PlacementScratch};
 use crate::scenario::{Arm, Capacity, Ec2Arm, Scenario};
 use crate::sim::SimError;
 use crate::sim::arm_context::{ArmContext, source_index};
@@ -26,18 +24,9 @@ use crate::sim::managed_scaling::{
 use crate::sim::metrics::Levels;
 use crate::sim::outcome::{ArmSummary, EndReason, ScalingRecord};
 use crate::sim::service_scale_in::InstanceKey;
+use crate::sim::source_rules::{SourceRules, indexes_needed, source_rules};
 use crate::sim::task_table::{LiveTask, TaskSlot};
 use crate::time::SimTime;
-
-/// Per-source placement inputs on an EC2 arm: constraints, strategy and host ports.
-#[derive(Debug)]
-struct SourceRules {
-    constraints: Vec<PlacementConstraint>,
-    strategy: Vec<PlacementStrategy>,
-    host_ports: Vec<u16>,
-    /// A constraint reads the tasks on an instance, so a placement can make it true.
-    dynamic: bool,
-}
 
 /// Where a placement attempt may put a task.
 #[derive(Debug, Clone, Copy)]
@@ -48,12 +37,6 @@ enum Target {
     Only(InstanceId),
 }
 
-fn reads_task_state(constraints: &[PlacementConstraint]) -> bool {
-    constraints
-        .iter()
-        .any(|c| matches!(c, PlacementConstraint::MemberOf(e) if e.reads_task_state()))
-}
-
 /// `n instances`, or `1 instance`.
 fn instances(n: u32) -> String {
     if n == 1 {
@@ -61,19 +44,6 @@ fn instances(n: u32) -> String {
     } else {
         format!("{} instances", grouped(u64::from(n)))
     }
-}
-
-/// ECS's placement for a service without a strategy (docs/reference/ecs-facts.md §4.3, line 148):
-/// "Gives priority to instances that have the fewest number of running tasks for this service
-/// in their respective Availability Zone ... Favors container instances with the fewest number
-/// of running tasks for this service": `spread(attribute:ecs.availability-zone)` then
-/// `spread(instanceId)`, both counting the service's task group. Remaining ties go to the
-/// lowest id (docs/model.md §5.5).
-fn service_default_strategy() -> Vec<PlacementStrategy> {
-    vec![
-        PlacementStrategy::Spread(SpreadField::Attribute("ecs.availability-zone".to_string())),
-        PlacementStrategy::Spread(SpreadField::InstanceId),
-    ]
 }
 
 /// Whether a full subnet is all that keeps `req` off pool `p`: some instance whose only reason
@@ -122,75 +92,8 @@ impl Ec2Capacity {
     pub fn new(scenario: &Scenario, arm: &Arm, spec: &Ec2Arm, seed: u64, n: u32) -> Ec2Capacity {
         let needs_eni = spec.network_mode.needs_eni();
         let ports_conflict = spec.network_mode.ports_conflict();
-        // ECS's default for one-off tasks (RunTask) is random; for services, spread over
-        // zones, then favour the instances with the fewest tasks of the service
-        // (docs/reference/ecs-facts.md §4.3, line 148: see `service_default_strategy`).
-        let task_strategy = spec
-            .strategy
-            .clone()
-            .unwrap_or_else(|| vec![PlacementStrategy::Random]);
-        let mut rules = vec![SourceRules {
-            dynamic: reads_task_state(&spec.constraints),
-            constraints: spec.constraints.clone(),
-            strategy: task_strategy.clone(),
-            host_ports: Vec::new(),
-        }];
-        let ports = |p: &Vec<u16>| {
-            if ports_conflict {
-                p.clone()
-            } else {
-                Vec::new()
-            }
-        };
-        for j in &scenario.workload.jobs {
-            let mut constraints = spec.constraints.clone();
-            constraints.extend(j.constraints.iter().cloned());
-            rules.push(SourceRules {
-                dynamic: reads_task_state(&constraints),
-                constraints,
-                strategy: task_strategy.clone(),
-                host_ports: ports(&j.host_ports),
-            });
-        }
-        for s in &scenario.workload.services {
-            let mut constraints = spec.constraints.clone();
-            constraints.extend(s.constraints.iter().cloned());
-            let strategy = s
-                .strategy
-                .clone()
-                .or_else(|| spec.strategy.clone())
-                .unwrap_or_else(service_default_strategy);
-            rules.push(SourceRules {
-                dynamic: reads_task_state(&constraints),
-                constraints,
-                strategy,
-                host_ports: ports(&s.host_ports),
-            });
-        }
-        // Keep only the indexes the strategies in use need (see `Cluster::keep_indexes`).
-        let binpacks = |f: BinpackField| {
-            rules
-                .iter()
-                .any(|r| r.strategy.contains(&PlacementStrategy::Binpack(f)))
-        };
-        let spreads_zone = rules.iter().any(|r| {
-            r.strategy.iter().any(|s| {
-                matches!(s, PlacementStrategy::Spread(SpreadField::Attribute(a)) if a == "ecs.availability-zone")
-            })
-        });
-        // The id index serves first fit, `random`, `spread` alone and the ENI check (awsvpc);
-        // `spread(zone), binpack` in bridge or host mode never needs it.
-        let by_id = needs_eni
-            || rules.iter().any(|r| {
-                !matches!(
-                    r.strategy.as_slice(),
-                    [PlacementStrategy::Binpack(_)]
-                        | [
-                            PlacementStrategy::Spread(SpreadField::Attribute(_)),
-                            PlacementStrategy::Binpack(_)
-                        ]
-                )
-            });
+        let rules = source_rules(scenario, spec, ports_conflict);
+        let (by_id, binpack_cpu, binpack_memory) = indexes_needed(&rules, needs_eni);
         let several = spec.providers.len() > 1;
         let mut pools = Vec::new();
         let mut tasks_on = Vec::new();
@@ -250,11 +153,8 @@ impl Ec2Capacity {
                 .iter()
                 .map(|r| pool.fresh_instance_holds(&prefix, &r.constraints))
                 .collect();
-            pool.cluster.keep_indexes(
-                by_id,
-                binpacks(BinpackField::Cpu),
-                binpacks(BinpackField::Memory) || spreads_zone,
-            );
+            pool.cluster
+                .keep_indexes(by_id, binpack_cpu, binpack_memory);
             let interruptible = matches!(
                 provider.purchase,
                 crate::scenario::Purchase::Spot { interruptions_per_hour, .. } if interruptions_per_hour > 0.0

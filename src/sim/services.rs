@@ -77,16 +77,7 @@ impl ArmSim<'_> {
         let Some(auto) = &spec.autoscaling else {
             return;
         };
-        let running = self.services[s]
-            .tasks
-            .iter()
-            .filter(|&&slot| {
-                self.ctx
-                    .tasks
-                    .get(slot)
-                    .is_some_and(|t| t.running_at.is_some())
-            })
-            .count() as u32;
+        let running = self.running_tasks(s);
         // The offered load, as CPU units, over the running tasks; a task cannot use more than
         // its task-level CPU (a hard limit), so utilisation is at most 100%.
         let demand = auto.load.at(now) * f64::from(spec.desired) * f64::from(spec.cpu_units);
@@ -130,9 +121,9 @@ impl ArmSim<'_> {
         self.reconcile_service(s);
     }
 
-    /// A scaling.csv row for a step of service `s`'s deployment.
-    fn deployment_record(&mut self, s: usize, action: &'static str) {
-        let running = self.services[s]
+    /// Tasks of service `s` that are RUNNING.
+    fn running_tasks(&self, s: usize) -> u32 {
+        self.services[s]
             .tasks
             .iter()
             .filter(|&&slot| {
@@ -141,7 +132,12 @@ impl ArmSim<'_> {
                     .get(slot)
                     .is_some_and(|t| t.running_at.is_some())
             })
-            .count() as u32;
+            .count() as u32
+    }
+
+    /// A scaling.csv row for a step of service `s`'s deployment.
+    fn deployment_record(&mut self, s: usize, action: &'static str) {
+        let running = self.running_tasks(s);
         self.ctx.ledger.scaling.push(ScalingRecord {
             time: self.ctx.now,
             provider: format!("service:{}", self.ctx.scenario.workload.services[s].name),
