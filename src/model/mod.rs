@@ -2,6 +2,7 @@
 //! of a cluster's container instances. Pure: no I/O, no clock, no randomness.
 
 pub mod architecture;
+pub mod billing;
 pub mod capacity_index;
 pub mod catalog;
 pub mod cluster;

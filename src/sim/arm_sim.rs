@@ -6,6 +6,9 @@ use crate::engine::rng::{StreamPurpose, stream};
 use crate::engine::{EventQueue, RngStream};
 use crate::ids::{GroupId, InstanceId};
 use crate::model::Fit;
+use crate::model::billing::{
+    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
+};
 use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest, unavailable};
 use crate::model::task_spec::{TaskLabel, TaskSource};
 use crate::model::{
@@ -21,9 +24,6 @@ use crate::scenario::load::MAX_SAMPLES;
 use crate::scenario::{
     Arm, ArmKind, Capacity, DEFAULT_STOP_TIMEOUT, Ec2Arm, FARGATE_SPOT, OnInterruption,
     OnNoCapacity, Scenario, ServiceSpec,
-};
-use crate::sim::billing::{
-    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
 };
 use crate::sim::deployment::{self, DeploymentState};
 use crate::sim::ec2_pool::{Ec2Pool, Termination, TypeCapacity};

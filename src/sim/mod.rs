@@ -3,7 +3,6 @@
 //! on the same workload.
 
 pub mod arm_sim;
-pub mod billing;
 pub mod deployment;
 pub mod ec2_pool;
 pub mod events;

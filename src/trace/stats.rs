@@ -20,8 +20,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::model::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
 use crate::model::{Architecture, FargateSize, FargateSizes, GroupTable, Pricing};
-use crate::sim::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
 use crate::trace::{CsvTrace, TraceError, TraceSource};
 
 /// Percentiles are exact while a column has at most this many distinct values (see the module

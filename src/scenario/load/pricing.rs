@@ -6,13 +6,11 @@ use std::collections::BTreeSet;
 use toml::Spanned;
 
 use super::{R, Validator};
+use crate::model::billing::FARGATE_FREE_STORAGE_GIB;
 use crate::model::pricing::KNOWN_REGIONS;
 use crate::model::{Architecture, Pricing};
 use crate::scenario::raw::{RawPricing, RawScenario};
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Workload};
-
-/// Fargate bills ephemeral storage above this many GiB (docs/reference/ecs-facts.md §1.2).
-const FARGATE_FREE_STORAGE_GIB: u32 = 20;
 
 impl Validator<'_> {
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
