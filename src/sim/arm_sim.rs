@@ -31,7 +31,7 @@ use crate::sim::events::{Attempt, Event, KIND_ARRIVAL, KIND_CONTROL};
 use crate::sim::managed_scaling::{
     ProvisioningEstimate, ScalingAction, capacity_provider_reservation, needed_for,
 };
-use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
+use crate::sim::metrics::{CostMeter, Integrals, Levels, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::provider_split::choose_provider;
 use crate::sim::service_scale_in::{Candidate, scale_in_order};
@@ -41,6 +41,7 @@ use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND, 
 use crate::sim::workload::Arrivals;
 use crate::sim::{RunOptions, SimError};
 use crate::time::{SimDuration, SimTime};
+use crate::util::percentile::nearest_rank;
 
 mod end;
 use end::Stop;

@@ -473,7 +473,7 @@ impl Histogram {
         }
     }
 
-    /// The nearest-rank `p`th percentile (as [`crate::sim::metrics::nearest_rank`]), at most
+    /// The nearest-rank `p`th percentile (as [`crate::util::percentile::nearest_rank`]), at most
     /// the exact maximum.
     fn percentile(&self, p: f64) -> u64 {
         if self.n == 0 {
@@ -512,7 +512,7 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::metrics::nearest_rank;
+    use crate::util::percentile::nearest_rank;
 
     fn stats(text: &str) -> TraceStats {
         let mut t = CsvTrace::from_reader(

@@ -1,7 +1,9 @@
-//! Building blocks with no simulation knowledge: an external merge sort, a bit set.
+//! Building blocks with no simulation knowledge: an external merge sort, a bit set, exact
+//! percentiles.
 
 pub mod bit_set;
 pub mod external_sort;
+pub mod percentile;
 
 pub use bit_set::BitSet;
 pub use external_sort::{ExternalSort, Record, Sorted};
