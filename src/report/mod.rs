@@ -13,7 +13,6 @@ pub mod summary_plots;
 pub mod sweep_data;
 pub mod sweep_html;
 pub mod sweep_plots;
-pub mod text_table;
 pub mod waits_csv;
 pub mod writer;
 
