@@ -25,9 +25,9 @@ use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawScenario, RawWorkload,
 };
 use crate::scenario::size::Resource;
-use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
+use crate::scenario::{ArmKind, Scenario, ScenarioError, Workload};
 use crate::time::{SimDuration, SimTime};
-use crate::trace::{ArrivalProcess, ReplayOptions};
+use crate::trace::{ArrivalProcess, JobSpec, ReplayOptions};
 use sizes::Floor;
 
 /// Default sampling step of timeseries.csv.
