@@ -21,6 +21,9 @@ use crate::model::{Architecture, Catalog, Distribution, InstanceType};
 use crate::placement::PlacementConstraint;
 use crate::placement::query::Expression;
 use crate::scenario::error::SourceMap;
+use crate::scenario::limits::{
+    MAX_CONSTRAINTS, MAX_EXPECTED_ARRIVALS, MAX_SAMPLES, expected_arrivals, samples_for,
+};
 use crate::scenario::raw::{
     RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawScenario, RawWorkload,
 };
@@ -34,54 +37,6 @@ use sizes::Floor;
 pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
 /// Default seed when the scenario gives none.
 pub const DEFAULT_SEED: u64 = 1;
-/// Most timeseries samples a run may keep per arm (about 160 MB); a year sampled every minute
-/// is 525,601 samples. A horizon that needs more is refused; a run without one whose arm
-/// reaches it stops that arm there, reported `saturated`.
-pub const MAX_SAMPLES: u64 = 2_000_000;
-
-/// Most task arrivals the generated jobs of a scenario may be expected to bring over a run (the
-/// sum over jobs of mean rate × active time, each capped by its `max_tasks`), so that a run
-/// ends in bounded time: 10,000 tasks an hour for a year is 87.6 million.
-pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
-/// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
-/// 340 MB): an arm that exceeds it stops there, reported `saturated`, instead of exhausting
-/// memory (the other arms go on). ECS itself
-/// allows 300 tasks in PROVISIONING per cluster (docs/reference/ecs-facts.md §5.5).
-pub const MAX_LIVE_TASKS: usize = 2_000_000;
-
-/// The mean number of tasks job `j` brings over a run of `horizon` (infinite if it never
-/// stops): mean rate × time from `start` to `end` or the horizon, capped by `max_tasks`.
-pub fn expected_arrivals(j: &JobSpec, horizon: Option<SimDuration>) -> f64 {
-    let stop = match (j.end, horizon) {
-        (Some(e), Some(h)) => Some(e.as_ms().min(h.as_ms())),
-        (Some(e), None) => Some(e.as_ms()),
-        (None, Some(h)) => Some(h.as_ms()),
-        (None, None) => None,
-    };
-    let per_ms = match j.arrival {
-        ArrivalProcess::Poisson { per_hour } => per_hour / 3_600_000.0,
-        ArrivalProcess::FixedInterval(d) => 1.0 / d.as_ms().max(1) as f64,
-        ArrivalProcess::Diurnal { mean_per_hour, .. } => mean_per_hour / 3_600_000.0,
-    };
-    let expected = stop.map_or(f64::INFINITY, |s| {
-        per_ms * s.saturating_sub(j.start.as_ms()) as f64
-    });
-    j.max_tasks.map_or(expected, |m| expected.min(m as f64))
-}
-
-/// Samples a run of `horizon` takes every `interval`: at 0, every interval, and at the end.
-pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
-    let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
-    h / i + 1 + u64::from(!h.is_multiple_of(i))
-}
-/// ECS limits (docs/reference/ecs-facts.md §7.2): strategies and constraints per task.
-pub const MAX_STRATEGIES: usize = 5;
-/// See [`MAX_STRATEGIES`].
-pub const MAX_CONSTRAINTS: usize = 10;
-/// Most instances a fixed-capacity arm may hold: ECS's default 5,000 container instances per
-/// cluster quota is adjustable, so allow well beyond it but stay bounded.
-pub const MAX_FIXED_INSTANCES: i64 = 100_000;
-
 /// Default task start latency on EC2 (placement to RUNNING) for bridge/host networking: about
 /// 2 s with a cached image and spare capacity (docs/reference/ecs-facts.md §7.1, anecdotal).
 pub const EC2_TASK_START: Distribution = Distribution::Fixed(SimDuration(2_000));
@@ -1444,16 +1399,6 @@ launch_type = "FARGATE_SPOT"
             ));
             assert!(e.contains(msg), "{kv}: {e}");
         }
-    }
-
-    #[test]
-    fn samples_count_both_ends() {
-        assert_eq!(
-            samples_for(SimDuration(86_400_000), SimDuration(60_000)),
-            1441
-        );
-        assert_eq!(samples_for(SimDuration(90_000), SimDuration(60_000)), 3);
-        assert_eq!(samples_for(SimDuration(10), SimDuration(60_000)), 2);
     }
 
     #[test]

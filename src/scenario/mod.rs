@@ -5,6 +5,7 @@
 pub mod capacity;
 pub mod duration;
 pub mod error;
+pub mod limits;
 pub mod load;
 pub mod raw;
 pub mod service_spec;

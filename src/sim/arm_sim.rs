@@ -20,7 +20,7 @@ use crate::placement::{
     self, BinpackField, Placement, PlacementConstraint, PlacementRequest, PlacementScratch,
     PlacementStrategy, SpreadField,
 };
-use crate::scenario::load::MAX_SAMPLES;
+use crate::scenario::limits::MAX_SAMPLES;
 use crate::scenario::{
     Arm, ArmKind, Capacity, DEFAULT_STOP_TIMEOUT, Ec2Arm, FARGATE_SPOT, OnInterruption,
     OnNoCapacity, Scenario, ServiceSpec,

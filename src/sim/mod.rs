@@ -26,7 +26,7 @@ pub use outcome::{
 };
 
 use crate::scenario::Scenario;
-use crate::scenario::load::MAX_LIVE_TASKS;
+use crate::scenario::limits::MAX_LIVE_TASKS;
 use crate::time::SimTime;
 use crate::trace::TraceError;
 

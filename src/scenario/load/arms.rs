@@ -8,12 +8,13 @@ use toml::Spanned;
 
 use super::sizes::Floor;
 use super::{
-    EC2_AWSVPC_TASK_START, EC2_TASK_START, FARGATE_TASK_START, INSTANCE_LAUNCH,
-    MAX_FIXED_INSTANCES, MAX_STRATEGIES, R, Validator, suggest,
+    EC2_AWSVPC_TASK_START, EC2_TASK_START, FARGATE_TASK_START, INSTANCE_LAUNCH, R, Validator,
+    suggest,
 };
 use crate::model::{Architecture, Catalog, InstanceType, NetworkMode, Pricing};
 use crate::placement::PlacementStrategy;
 use crate::scenario::duration::describe;
+use crate::scenario::limits::{MAX_FIXED_INSTANCES, MAX_STRATEGIES};
 use crate::scenario::raw::{
     RawArm, RawCapacity, RawDistribution, RawManagedScaling, RawShare, RawStrategy,
 };

@@ -7,7 +7,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
-use super::{MAX_CONSTRAINTS, R, Validator, resolve};
+use super::{R, Validator, resolve};
+use crate::scenario::limits::MAX_CONSTRAINTS;
 use crate::scenario::raw::{RawAutoscaling, RawDeployment, RawLoad, RawService};
 use crate::scenario::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 use crate::time::{MAX_DURATION_MS, SimDuration, SimTime};
