@@ -24,5 +24,5 @@ pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;
 pub use pricing::{FargateRates, Pricing, catalog_breakeven};
-pub use task_definition::{TaskDefinition, TaskDefinitionError};
+pub use task_definition::TaskDefinition;
 pub use task_spec::{TaskLabel, TaskSpec};

@@ -10,6 +10,7 @@ pub mod load;
 pub mod raw;
 pub mod service_spec;
 pub mod size;
+pub mod task_definition_file;
 mod work_estimate;
 
 use std::path::PathBuf;
