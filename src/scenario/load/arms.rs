@@ -6,11 +6,9 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::defaults::{EC2_AWSVPC_TASK_START, EC2_TASK_START, FARGATE_TASK_START, INSTANCE_LAUNCH};
 use super::sizes::Floor;
-use super::{
-    EC2_AWSVPC_TASK_START, EC2_TASK_START, FARGATE_TASK_START, INSTANCE_LAUNCH, R, Validator,
-    suggest,
-};
+use super::{R, Validator, suggest};
 use crate::model::{Architecture, Catalog, InstanceType, NetworkMode, Pricing};
 use crate::placement::PlacementStrategy;
 use crate::scenario::duration::describe;

@@ -32,7 +32,7 @@ impl Validator<'_> {
     /// once the arms are known.
     pub(super) fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
         let mut p = Pricing::us_east_1();
-        p.fargate_spot_discount = super::DEFAULT_FARGATE_SPOT_DISCOUNT;
+        p.fargate_spot_discount = super::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT;
         let Some(raw) = raw else { return Ok(p) };
         let discount = |d: &Spanned<f64>, key: &str| -> R<f64> {
             let v = *d.get_ref();
