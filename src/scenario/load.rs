@@ -5,6 +5,7 @@
 //! [`crate::scenario::limits`].
 
 mod arms;
+mod capacity_providers;
 mod constraints;
 pub mod defaults;
 mod distributions;
