@@ -1,5 +1,6 @@
-//! The ECS world as data: resources, instance types, Fargate sizes, prices, tasks and the state
-//! of a cluster's container instances. Pure: no I/O, no clock, no randomness.
+//! The ECS world as data: resources, instance types, Fargate sizes, prices and billing rules,
+//! tasks and task definitions, and the state of a cluster's container instances. Pure: no I/O,
+//! no clock, no randomness.
 
 pub mod architecture;
 pub mod billing;
