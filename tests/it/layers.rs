@@ -5,7 +5,9 @@
 //! modules are the ``[`x`]`` links before its first `:`) and every `crate::<name>` in every
 //! `.rs` file under `src/` (comments and doc links included: a doc link upwards is a dependency
 //! on what the layer above means). `super::` chains that climb out of a top-level module, and
-//! `crate::{…}` groups (which hide the layer they name), are refused too.
+//! `crate::{…}` groups (which hide the layer they name), are refused too. One rule is finer than
+//! a folder: `scenario::load` is the reading stage, so only `cli`, `sweep` and `scenario` itself
+//! may reach into it; the layers below take the validated `Scenario` and `scenario::limits`.
 //!
 //! Exceptions: none. If one is ever needed, list it in `EXCEPTIONS` with the reason.
 
@@ -14,6 +16,9 @@ use std::path::{Path, PathBuf};
 
 /// `(file under src/, module it may use although it is a layer above, why)`.
 const EXCEPTIONS: &[(&str, &str, &str)] = &[];
+
+/// The top-level modules that may name `crate::scenario::load::…` (the loader's insides).
+const LOADER_USERS: &[&str] = &["cli", "sweep", "scenario"];
 
 /// The layers of the codemap, top first; each a list of module names.
 fn codemap_layers(lib: &str) -> Vec<Vec<String>> {
@@ -149,6 +154,12 @@ fn every_module_uses_only_its_own_layer_or_those_below_it() {
             if line.contains("crate::{") {
                 wrong.push(format!(
                     "{at}: `crate::{{…}}` hides which layers it uses; write one `use crate::x::…` per module"
+                ));
+            }
+            if line.contains("crate::scenario::load::") && !LOADER_USERS.contains(&top.as_str()) {
+                wrong.push(format!(
+                    "{at}: `{top}` reaches into the loader `scenario::load`; take the validated \
+                     `Scenario` or `scenario::limits` instead"
                 ));
             }
             for m in root_names(line, depth) {
