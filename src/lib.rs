@@ -23,12 +23,10 @@
 //!   integrated over time.
 //!
 //! # Codemap (arrows point down only)
+//! Each line is a layer; a module uses only itself and the layers listed below it (modules on
+//! one line use none of each other). `tests/it/layers.rs` reads this list and checks every
+//! `crate::` path in `src/` against it.
 //! - [`cli`]: clap commands; the only code that prints or exits; `anyhow` context.
-//! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
-//!   line, column and key.
-//! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader and
-//!   its replay options, generated job streams, trace statistics ([`trace::trace_stats`]),
-//!   importers of public cluster traces ([`trace::import`]).
 //! - [`sweep`]: parameter sweeps: the sweep file, dotted-path patches of the scenario, the grid
 //!   of variants × seeds and per-run seeds, parallel runs on a rayon pool, runs.csv / sweep.csv /
 //!   sweep.json, resume, `--shard I/N` slices and `sim merge`. Uses `scenario`, `sim` and `report`.
@@ -37,15 +35,22 @@
 //!   summary.csv's row is one serde struct ([`report::SummaryRow`]) both ways, and the
 //!   cheapest complete arm one rule ([`report::cost_verdict::CostVerdict`]).
 //! - [`sim`]: ECS on the engine: one arm's world, event handlers, capacity providers and
-//!   managed scaling, Spot, services, billing, metrics; [`sim::run`] simulates every arm.
+//!   managed scaling, Spot, services, metrics; [`sim::run`] simulates every arm of a scenario.
+//! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
+//!   line, column and key; the bounds a run stays within ([`scenario::limits`]); task-definition
+//!   JSON files ([`scenario::task_definition_file`]).
+//! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader and
+//!   its replay options, generated job streams ([`trace::JobSpec`]), trace statistics
+//!   ([`trace::trace_stats`]), importers of public cluster traces ([`trace::import`]).
 //! - [`placement`]: the hot loop: [`placement::place`]; the reference scan; constraints,
 //!   strategies and the cluster query language. Pure.
-//! - [`model`]: instance types, Fargate sizes, prices, task specs, cluster state (struct of
-//!   arrays). Pure.
+//! - [`model`]: instance types, Fargate sizes, prices and billing rules, task specs and task
+//!   definitions, cluster state (struct of arrays). Pure.
 //! - [`engine`]: event queue ordered by (time, kind, sequence), seeded RNG streams. Knows no ECS.
-//! - [`time`], [`ids`]: `SimTime`/`SimDuration` (integer ms), dense ids.
-//! - [`util`]: no simulation knowledge: the external merge sort (trace import, sweep outputs)
-//!   and a bit set.
+//! - [`time`], [`ids`], [`util`]: `SimTime`/`SimDuration` (integer ms) and the longest duration
+//!   anything may last; dense ids; building blocks with no simulation knowledge (the external
+//!   merge sort of trace import and sweep outputs, a bit set, nearest-rank percentiles, aligned
+//!   text tables).
 //!
 //! `engine`, `model` and `placement` do no I/O, read no clock or environment and never iterate
 //! a hash map. Modelling rules and their sources are in `docs/model.md`.

@@ -2,6 +2,11 @@
 
 use std::fmt;
 
+/// The longest duration the simulator accepts anywhere (100 years, in ms): what a scenario may
+/// state, what a generated job may draw, what an imported trace may hold; so arithmetic on
+/// times and durations never overflows.
+pub const MAX_DURATION_MS: u64 = 100 * 365 * 86_400_000;
+
 /// A point in simulated time, in milliseconds since the start of the run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
 pub struct SimTime(pub u64);

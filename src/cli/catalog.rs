@@ -14,7 +14,7 @@ pub enum What {
 }
 
 fn table(rows: &[Vec<String>], left: usize) -> String {
-    crate::report::text_table::render(rows, left, false)
+    crate::util::text_table::render(rows, left, false)
 }
 
 /// Print the chosen table.

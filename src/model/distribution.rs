@@ -58,7 +58,7 @@ impl Distribution {
                 }
             }
         };
-        let capped = ms.clamp(0.0, crate::scenario::duration::MAX_DURATION_MS as f64);
+        let capped = ms.clamp(0.0, crate::time::MAX_DURATION_MS as f64);
         SimDuration(if capped.is_finite() {
             capped.round() as u64
         } else {

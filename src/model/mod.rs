@@ -1,7 +1,9 @@
-//! The ECS world as data: resources, instance types, Fargate sizes, prices, tasks and the state
-//! of a cluster's container instances. Pure: no I/O, no clock, no randomness.
+//! The ECS world as data: resources, instance types, Fargate sizes, prices and billing rules,
+//! tasks and task definitions, and the state of a cluster's container instances. Pure: no I/O,
+//! no clock, no randomness.
 
 pub mod architecture;
+pub mod billing;
 pub mod capacity_index;
 pub mod catalog;
 pub mod cluster;
@@ -23,5 +25,5 @@ pub use group_table::GroupTable;
 pub use instance_type::InstanceType;
 pub use network_mode::NetworkMode;
 pub use pricing::{FargateRates, Pricing, catalog_breakeven};
-pub use task_definition::{TaskDefinition, TaskDefinitionError};
+pub use task_definition::TaskDefinition;
 pub use task_spec::{TaskLabel, TaskSpec};

@@ -39,7 +39,7 @@ pub fn comparison_table(outcome: &Outcome) -> String {
             s.outcome.as_str().to_string(),
         ]);
     }
-    let mut out = crate::report::text_table::render(&rows, 2, true);
+    let mut out = crate::util::text_table::render(&rows, 2, true);
     out.push_str(&verdict(outcome));
     out
 }

@@ -27,7 +27,6 @@ pub mod sweep_data;
 pub mod sweep_drawings;
 pub mod sweep_html;
 pub mod sweep_plots;
-pub mod text_table;
 pub mod waits_csv;
 pub mod writer;
 

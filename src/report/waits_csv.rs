@@ -86,7 +86,10 @@ mod tests {
         let mut w = w;
         w.sort_unstable();
         for (k, p) in [(500, 50.0), (950, 95.0), (990, 99.0)] {
-            assert_eq!(quantile(&w, k), crate::sim::metrics::nearest_rank(&w, p));
+            assert_eq!(
+                quantile(&w, k),
+                crate::util::percentile::nearest_rank(&w, p)
+            );
         }
     }
 

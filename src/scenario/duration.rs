@@ -3,10 +3,7 @@
 
 use serde::{Deserialize, Deserializer, de};
 
-use crate::time::SimDuration;
-
-/// The longest duration a scenario may state (100 years), so arithmetic never overflows.
-pub const MAX_DURATION_MS: u64 = 100 * 365 * 86_400_000;
+use crate::time::{MAX_DURATION_MS, SimDuration};
 
 /// Parse a duration string; `Err` says what was expected.
 pub fn parse_duration(s: &str) -> Result<SimDuration, String> {

@@ -1,13 +1,25 @@
-//! Reading and validating a scenario file.
+//! Reading and validating a scenario file: the `Validator` walks the raw serde structs and
+//! builds the [`Scenario`], one file per part of the file under `load/` (arms, instance types,
+//! the workload, jobs, services, task definitions, pricing, sizes, distributions, constraints),
+//! with the model's defaults in [`defaults`]; the bounds it checks are in
+//! [`crate::scenario::limits`].
 
 mod arms;
+mod capacity_providers;
+mod constraints;
+pub mod defaults;
+mod distributions;
+mod instance_types;
+mod jobs;
 mod pricing;
 mod services;
 mod sizes;
 mod stop_timeout;
+mod suggest;
 mod task_defs;
+mod workload;
 
-use task_defs::{NamedTaskDefinition, TaskDefinitionUse};
+use task_defs::TaskDefinitionUse;
 
 use std::collections::BTreeSet;
 use std::ops::Range;
@@ -16,87 +28,13 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use toml::Spanned;
 
-use crate::model::instance_type::default_registered_memory_mib;
-use crate::model::{Architecture, Catalog, Distribution, InstanceType};
-use crate::placement::PlacementConstraint;
-use crate::placement::query::Expression;
+use crate::model::Catalog;
 use crate::scenario::error::SourceMap;
-use crate::scenario::raw::{
-    RawArrival, RawConstraint, RawDistribution, RawInstanceType, RawJob, RawScenario, RawWorkload,
-};
-use crate::scenario::size::Resource;
-use crate::scenario::{ArmKind, JobSpec, Scenario, ScenarioError, Workload};
-use crate::time::{SimDuration, SimTime};
-use crate::trace::{ArrivalProcess, ReplayOptions};
-use sizes::Floor;
-
-/// Default sampling step of timeseries.csv.
-pub const DEFAULT_METRICS_INTERVAL: SimDuration = SimDuration(60_000);
-/// Default seed when the scenario gives none.
-pub const DEFAULT_SEED: u64 = 1;
-/// Most timeseries samples a run may keep per arm (about 160 MB); a year sampled every minute
-/// is 525,601 samples. A horizon that needs more is refused; a run without one whose arm
-/// reaches it stops that arm there, reported `saturated`.
-pub const MAX_SAMPLES: u64 = 2_000_000;
-
-/// Most task arrivals the generated jobs of a scenario may be expected to bring over a run (the
-/// sum over jobs of mean rate × active time, each capped by its `max_tasks`), so that a run
-/// ends in bounded time: 10,000 tasks an hour for a year is 87.6 million.
-pub const MAX_EXPECTED_ARRIVALS: f64 = 100_000_000.0;
-/// Most tasks an arm may hold at once, placed or waiting (about 170 bytes each, so about
-/// 340 MB): an arm that exceeds it stops there, reported `saturated`, instead of exhausting
-/// memory (the other arms go on). ECS itself
-/// allows 300 tasks in PROVISIONING per cluster (docs/reference/ecs-facts.md §5.5).
-pub const MAX_LIVE_TASKS: usize = 2_000_000;
-
-/// The mean number of tasks job `j` brings over a run of `horizon` (infinite if it never
-/// stops): mean rate × time from `start` to `end` or the horizon, capped by `max_tasks`.
-pub fn expected_arrivals(j: &JobSpec, horizon: Option<SimDuration>) -> f64 {
-    let stop = match (j.end, horizon) {
-        (Some(e), Some(h)) => Some(e.as_ms().min(h.as_ms())),
-        (Some(e), None) => Some(e.as_ms()),
-        (None, Some(h)) => Some(h.as_ms()),
-        (None, None) => None,
-    };
-    let per_ms = match j.arrival {
-        ArrivalProcess::Poisson { per_hour } => per_hour / 3_600_000.0,
-        ArrivalProcess::FixedInterval(d) => 1.0 / d.as_ms().max(1) as f64,
-        ArrivalProcess::Diurnal { mean_per_hour, .. } => mean_per_hour / 3_600_000.0,
-    };
-    let expected = stop.map_or(f64::INFINITY, |s| {
-        per_ms * s.saturating_sub(j.start.as_ms()) as f64
-    });
-    j.max_tasks.map_or(expected, |m| expected.min(m as f64))
-}
-
-/// Samples a run of `horizon` takes every `interval`: at 0, every interval, and at the end.
-pub fn samples_for(horizon: SimDuration, interval: SimDuration) -> u64 {
-    let (h, i) = (horizon.as_ms(), interval.as_ms().max(1));
-    h / i + 1 + u64::from(!h.is_multiple_of(i))
-}
-/// ECS limits (docs/reference/ecs-facts.md §7.2): strategies and constraints per task.
-pub const MAX_STRATEGIES: usize = 5;
-/// See [`MAX_STRATEGIES`].
-pub const MAX_CONSTRAINTS: usize = 10;
-/// Most instances a fixed-capacity arm may hold: ECS's default 5,000 container instances per
-/// cluster quota is adjustable, so allow well beyond it but stay bounded.
-pub const MAX_FIXED_INSTANCES: i64 = 100_000;
-
-/// Default task start latency on EC2 (placement to RUNNING) for bridge/host networking: about
-/// 2 s with a cached image and spare capacity (docs/reference/ecs-facts.md §7.1, anecdotal).
-pub const EC2_TASK_START: Distribution = Distribution::Fixed(SimDuration(2_000));
-/// Default on EC2 with awsvpc: 2 s plus ENI attachment, "several seconds" (§2.3, §7.1): 7 s.
-pub const EC2_AWSVPC_TASK_START: Distribution = Distribution::Fixed(SimDuration(7_000));
-/// Default Fargate start latency: user reports of ~45 s (§7.1, unconfirmed), modelled as a
-/// lognormal with median 45 s and σ 0.3.
-pub const FARGATE_TASK_START: Distribution = Distribution::LogNormal {
-    median_ms: 45_000.0,
-    sigma: 0.3,
-};
-/// Default Fargate Spot discount: "up to a 70% discount" (docs/reference/ecs-facts.md §1.4).
-pub const DEFAULT_FARGATE_SPOT_DISCOUNT: f64 = 0.7;
-/// Default instance launch to registration: 1–3 minutes (§7.1, unconfirmed): 2 minutes.
-pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_000));
+use crate::scenario::limits::{MAX_CONSTRAINTS, MAX_SAMPLES, samples_for};
+use crate::scenario::raw::RawScenario;
+use crate::scenario::{ArmKind, Scenario, ScenarioError, Workload};
+use defaults::{DEFAULT_METRICS_INTERVAL, DEFAULT_SEED};
+use suggest::suggest;
 
 /// Read and validate the scenario at `path`.
 pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
@@ -360,288 +298,6 @@ impl Validator<'_> {
         self.warnings.extend(found);
     }
 
-    fn instance_type(
-        &mut self,
-        s: &Spanned<RawInstanceType>,
-        catalog: &Catalog,
-    ) -> R<InstanceType> {
-        let it = s.get_ref();
-        let name = it.name.get_ref().trim().to_string();
-        if name.is_empty() {
-            return Err(self.err(
-                it.name.span(),
-                "`instance_type.name`: expected a non-empty name",
-            ));
-        }
-        let base = catalog.get(&name).cloned();
-        let who = format!("instance type `{name}`");
-        let memory_mib = match &it.memory_mib {
-            Some(m) => self.size(
-                m,
-                "instance_type.memory_mib",
-                &who,
-                Resource::Memory,
-                1,
-                u64::from(u32::MAX),
-                Floor::Instance,
-            )?,
-            None => base
-                .as_ref()
-                .map(|b| b.memory_mib)
-                .ok_or_else(|| {
-                    self.err(s.span(), format!("`instance_type` `{name}` is not a built-in type, so `memory_mib` is required"))
-                })?,
-        };
-        let registered_memory_mib = match &it.registered_memory_mib {
-            Some(r) => {
-                let key = "instance_type.registered_memory_mib";
-                let v = self.size(
-                    r,
-                    key,
-                    &who,
-                    Resource::Memory,
-                    1,
-                    u64::from(u32::MAX),
-                    Floor::Free,
-                )?;
-                if v > memory_mib {
-                    return Err(self.err(r.span(), format!("`{key}`: found {v} MiB; expected 1..={memory_mib} (at most the nominal memory)")));
-                }
-                v
-            }
-            None if it.memory_mib.is_none() => base.as_ref().map_or(0, |b| b.registered_memory_mib),
-            None => default_registered_memory_mib(&name, memory_mib),
-        };
-        let missing = |key: &str| {
-            self.err(
-                s.span(),
-                format!("`instance_type` `{name}` is not a built-in type, so `{key}` is required"),
-            )
-        };
-        let positive = |v: &Option<Spanned<u32>>, key: &str, fallback: Option<u32>| -> R<u32> {
-            match v {
-                Some(x) if *x.get_ref() == 0 => Err(self.err(
-                    x.span(),
-                    format!("`instance_type.{key}`: found 0; expected a positive integer"),
-                )),
-                Some(x) => Ok(*x.get_ref()),
-                None => fallback.ok_or_else(|| missing(key)),
-            }
-        };
-        let vcpu = positive(&it.vcpu, "vcpu", base.as_ref().map(|b| b.vcpu))?;
-        if vcpu > 4096 {
-            return Err(self.err(
-                it.vcpu.as_ref().map_or(s.span(), |v| v.span()),
-                format!("`instance_type.vcpu`: found {vcpu}; expected at most 4096"),
-            ));
-        }
-        let max_enis = positive(&it.max_enis, "max_enis", base.as_ref().map(|b| b.max_enis))?;
-        let trunk_tasks = match &it.trunk_tasks {
-            Some(t) => Some(*t.get_ref()),
-            None => base.as_ref().and_then(|b| b.trunk_tasks),
-        };
-        let price_per_hour = match &it.price_per_hour {
-            Some(p) if !(p.get_ref().is_finite() && *p.get_ref() >= 0.0) => {
-                return Err(self.err(
-                    p.span(),
-                    format!(
-                        "`instance_type.price_per_hour`: found {}; expected a non-negative number",
-                        p.get_ref()
-                    ),
-                ));
-            }
-            Some(p) => *p.get_ref(),
-            None => base
-                .as_ref()
-                .map(|b| b.price_per_hour)
-                .ok_or_else(|| missing("price_per_hour"))?,
-        };
-        let architecture = match &it.architecture {
-            Some(a) => Architecture::parse(a.get_ref()).ok_or_else(|| {
-                self.err(
-                    a.span(),
-                    format!(
-                        "`instance_type.architecture`: found `{}`; expected `x86_64` or `arm64`",
-                        a.get_ref()
-                    ),
-                )
-            })?,
-            None => base
-                .as_ref()
-                .map_or(Architecture::X86_64, |b| b.architecture),
-        };
-        Ok(InstanceType {
-            name,
-            vcpu,
-            memory_mib,
-            registered_memory_mib,
-            max_enis,
-            trunk_tasks,
-            price_per_hour,
-            architecture,
-        })
-    }
-
-    fn workload(
-        &mut self,
-        w: &Spanned<RawWorkload>,
-        path: &Path,
-        horizon: Option<SimDuration>,
-    ) -> R<Workload> {
-        let raw = w.get_ref();
-        let default_td = match &raw.task_definition {
-            Some(t) => Some(self.read_task_definition(t, "workload.task_definition", path)?),
-            None => None,
-        };
-        let trace = match &raw.trace {
-            Some(t) => {
-                let p = resolve(path, t.get_ref());
-                match std::fs::metadata(&p) {
-                    Err(e) => return Err(self.err(t.span(), format!("`workload.trace`: cannot open `{}`: {e}; expected a CSV trace file (relative paths are relative to the scenario)", p.display()))),
-                    Ok(m) if m.is_dir() => return Err(self.err(t.span(), format!("`workload.trace`: `{}` is a folder; expected a CSV trace file", p.display()))),
-                    Ok(_) => {}
-                }
-                Some(p)
-            }
-            None => None,
-        };
-        let mut jobs = Vec::new();
-        let mut names = BTreeSet::new();
-        let mut expected = 0.0;
-        for (i, j) in raw.jobs.iter().enumerate() {
-            if i >= usize::from(u16::MAX) {
-                return Err(self.err(
-                    j.span(),
-                    "too many `[[workload.jobs]]`; expected at most 65535",
-                ));
-            }
-            let job = self.job(j.get_ref(), default_td.as_ref(), path)?;
-            if !names.insert(job.name.clone()) {
-                return Err(self.err(
-                    j.get_ref().name.span(),
-                    format!(
-                        "`workload.jobs.name`: `{}` is used by another job; expected unique names",
-                        job.name
-                    ),
-                ));
-            }
-            expected += expected_arrivals(&job, horizon);
-            if expected > MAX_EXPECTED_ARRIVALS && expected.is_finite() {
-                return Err(self.err(
-                    j.get_ref().arrival.span(),
-                    format!(
-                        "`workload.jobs.arrival`: about {expected:.3e} tasks would arrive over the run (jobs up to `{}`); expected at most {MAX_EXPECTED_ARRIVALS:.0} (a lower rate, a shorter horizon, an `end` or `max_tasks`)",
-                        job.name
-                    ),
-                ));
-            }
-            jobs.push(job);
-        }
-        let mut services = Vec::new();
-        let mut names = BTreeSet::new();
-        for s in &raw.services {
-            if services.len() >= usize::from(u16::MAX) {
-                return Err(self.err(
-                    s.span(),
-                    "too many `[[workload.services]]`; expected at most 65535",
-                ));
-            }
-            let service = self.service(s.get_ref(), path, horizon, default_td.as_ref())?;
-            if !names.insert(service.name.clone()) {
-                return Err(self.err(
-                    s.get_ref().name.span(),
-                    format!(
-                        "`workload.services.name`: `{}` is used by another service; expected unique names",
-                        service.name
-                    ),
-                ));
-            }
-            services.push(service);
-        }
-        let replay = self.replay(raw, trace.is_some())?;
-        Ok(Workload {
-            trace,
-            replay,
-            jobs,
-            services,
-        })
-    }
-
-    /// The replay options of `[workload]` (docs/model.md §12.1); they need a trace.
-    fn replay(&self, raw: &RawWorkload, has_trace: bool) -> R<ReplayOptions> {
-        let mut o = ReplayOptions::default();
-        let number =
-            |v: &Option<Spanned<f64>>, key: &str, lo: f64, hi: f64, what: &str| -> R<Option<f64>> {
-                match v {
-                    Some(x)
-                        if !(x.get_ref().is_finite()
-                            && *x.get_ref() > lo
-                            && *x.get_ref() <= hi) =>
-                    {
-                        Err(self.err(
-                            x.span(),
-                            format!("`workload.{key}`: found {}; expected {what}", x.get_ref()),
-                        ))
-                    }
-                    Some(x) => Ok(Some(*x.get_ref())),
-                    None => Ok(None),
-                }
-            };
-        let scale =
-            "a number > 0 and at most 1000 (the factor requests and usage are multiplied by)";
-        if let Some(v) = number(
-            &raw.time_scale,
-            "time_scale",
-            0.0,
-            1000.0,
-            "a number > 0 and at most 1000 (2 replays twice as fast, 0.5 at half speed)",
-        )? {
-            if v < 0.001 {
-                let span = raw.time_scale.as_ref().map_or(0..0, Spanned::span);
-                return Err(self.err(span, format!("`workload.time_scale`: found {v}; expected at least 0.001 (a thousand times slower)")));
-            }
-            o.time_scale = v;
-        }
-        if let Some(v) = number(
-            &raw.sample,
-            "sample",
-            0.0,
-            1.0,
-            "a fraction of rows to keep, 0 < f <= 1",
-        )? {
-            o.sample = v;
-        }
-        if let Some(v) = number(&raw.cpu_scale, "cpu_scale", 0.0, 1000.0, scale)? {
-            o.cpu_scale = v;
-        }
-        if let Some(v) = number(&raw.memory_scale, "memory_scale", 0.0, 1000.0, scale)? {
-            o.memory_scale = v;
-        }
-        if let Some(s) = &raw.start {
-            o.start = s.get_ref().0;
-        }
-        if let Some(e) = &raw.end {
-            if e.get_ref().0 <= o.start {
-                return Err(self.err(e.span(), format!("`workload.end`: found {}; expected a trace time after `workload.start` ({})", e.get_ref().0, o.start)));
-            }
-            o.end = Some(e.get_ref().0);
-        }
-        if !has_trace {
-            let given = [
-                ("time_scale", raw.time_scale.as_ref().map(Spanned::span)),
-                ("start", raw.start.as_ref().map(Spanned::span)),
-                ("end", raw.end.as_ref().map(Spanned::span)),
-                ("sample", raw.sample.as_ref().map(Spanned::span)),
-                ("cpu_scale", raw.cpu_scale.as_ref().map(Spanned::span)),
-                ("memory_scale", raw.memory_scale.as_ref().map(Spanned::span)),
-            ];
-            if let Some((key, Some(span))) = given.into_iter().find(|(_, s)| s.is_some()) {
-                return Err(self.err(span, format!("`workload.{key}` applies to the trace only, and there is no `workload.trace`; expected a `trace = \"....csv\"` beside it (generated jobs have their own `start`, `end` and sizes)")));
-            }
-        }
-        Ok(o)
-    }
-
     fn int_in(&self, v: &Spanned<i64>, key: &str, lo: i64, hi: i64) -> R<u32> {
         let x = *v.get_ref();
         if x < lo || x > hi {
@@ -651,248 +307,6 @@ impl Validator<'_> {
             ));
         }
         Ok(x as u32)
-    }
-
-    fn job(
-        &mut self,
-        j: &RawJob,
-        default_td: Option<&NamedTaskDefinition>,
-        path: &Path,
-    ) -> R<JobSpec> {
-        let name = j.name.get_ref().trim().to_string();
-        if name.is_empty() {
-            return Err(self.err(
-                j.name.span(),
-                "`workload.jobs.name`: expected a non-empty name",
-            ));
-        }
-        let size = self.task_size(
-            "workload.jobs",
-            &name,
-            j.name.span(),
-            &j.cpu,
-            &j.memory,
-            &j.task_definition,
-            default_td,
-            path,
-        )?;
-        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
-        let td = size.td.as_ref();
-        let storage_gib = match (&j.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
-            (Some(s), Some(_)) => return Err(self.err(s.span(), format!("`workload.jobs.ephemeral_storage_gib`: job `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),
-            (Some(s), None) => self.int_in(s, "workload.jobs.ephemeral_storage_gib", 20, 200)?,
-            (None, Some(g)) => g,
-            (None, None) => 20,
-        };
-        let arrival = self.arrival(&j.arrival)?;
-        let duration = self.distribution(&j.duration, "workload.jobs.duration", true)?;
-        let start = SimTime(j.start.as_ref().map_or(0, |s| s.get_ref().0.as_ms()));
-        let end = match &j.end {
-            Some(e) if e.get_ref().0.as_ms() <= start.as_ms() => {
-                return Err(self.err(
-                    e.span(),
-                    format!(
-                        "`workload.jobs.end`: found {}; expected a time after `start` ({})",
-                        e.get_ref().0,
-                        SimDuration(start.as_ms())
-                    ),
-                ));
-            }
-            Some(e) => Some(SimTime(e.get_ref().0.as_ms())),
-            None => None,
-        };
-        let max_tasks = match &j.max_tasks {
-            Some(m) if *m.get_ref() < 1 => {
-                return Err(self.err(
-                    m.span(),
-                    format!(
-                        "`workload.jobs.max_tasks`: found {}; expected a positive integer",
-                        m.get_ref()
-                    ),
-                ));
-            }
-            Some(m) => Some(*m.get_ref() as u64),
-            None => None,
-        };
-        let mut host_ports = Vec::new();
-        for p in j.host_ports.iter().flatten() {
-            let port = self.int_in(p, "workload.jobs.host_ports", 1, 65535)? as u16;
-            if host_ports.contains(&port) {
-                return Err(self.err(p.span(), format!("`workload.jobs.host_ports`: port {port} is listed twice; expected distinct ports")));
-            }
-            host_ports.push(port);
-        }
-        let mut constraints = self.constraints(
-            j.placement_constraints.as_deref().unwrap_or(&[]),
-            "workload.jobs.placement_constraints",
-        )?;
-        let mut group = name.clone();
-        if let Some(t) = td {
-            if !t.td.host_ports.is_empty() {
-                if let Some(p) = j.host_ports.as_ref().and_then(|v| v.first()) {
-                    return Err(self.err(p.span(), format!("`workload.jobs.host_ports`: job `{name}`'s task definition maps host ports too; expected them in one place")));
-                }
-                host_ports = t.td.host_ports.clone();
-            }
-            constraints.extend(self.task_definition_constraints(t)?);
-            if constraints.len() > MAX_CONSTRAINTS {
-                return Err(self.err(t.span.clone(), format!("`{}`: job `{name}` has {} placement constraints with its task definition's; ECS allows at most {MAX_CONSTRAINTS} per task", t.key, constraints.len())));
-            }
-            if let Some(f) = &t.td.family {
-                group = format!("family:{f}");
-            }
-            self.task_definitions.push(TaskDefinitionUse {
-                what: format!("job `{name}`"),
-                network_mode: t.td.network_mode,
-                cpu_architecture: t.td.cpu_architecture,
-                task_level_size: t.td.task_level_size,
-                compatibilities: t.td.compatibilities.clone(),
-            });
-        }
-        let stop_timeout = self.stop_timeout(&j.stop_timeout, td, "workload.jobs", &name)?;
-        Ok(JobSpec {
-            name,
-            group,
-            arrival,
-            duration,
-            cpu_units,
-            memory_mib,
-            storage_gib,
-            start,
-            end,
-            max_tasks,
-            host_ports,
-            constraints,
-            stop_timeout,
-        })
-    }
-
-    fn arrival(&self, a: &Spanned<RawArrival>) -> R<ArrivalProcess> {
-        let span = a.span();
-        let rate_ok = |v: f64, key: &str| -> R<f64> {
-            if v.is_finite() && v > 0.0 && v <= 36_000_000.0 {
-                Ok(v)
-            } else {
-                Err(self.err(
-                    span.clone(),
-                    format!("`{key}`: found {v}; expected a positive rate up to 36000000 per hour"),
-                ))
-            }
-        };
-        Ok(match a.get_ref() {
-            RawArrival::Poisson { per_hour } => ArrivalProcess::Poisson {
-                per_hour: rate_ok(*per_hour, "workload.jobs.arrival.poisson.per_hour")?,
-            },
-            RawArrival::FixedInterval(d) => {
-                if d.0.as_ms() == 0 {
-                    return Err(self.err(span, "`workload.jobs.arrival.fixed_interval`: found 0; expected a positive duration such as \"5m\""));
-                }
-                ArrivalProcess::FixedInterval(d.0)
-            }
-            RawArrival::Diurnal {
-                mean_per_hour,
-                peak_ratio,
-                peak_at,
-            } => {
-                if !(peak_ratio.is_finite() && (1.0..=1000.0).contains(peak_ratio)) {
-                    return Err(self.err(span, format!("`workload.jobs.arrival.diurnal.peak_ratio`: found {peak_ratio}; expected a number in 1..=1000 (peak rate ÷ trough rate)")));
-                }
-                ArrivalProcess::Diurnal {
-                    mean_per_hour: rate_ok(
-                        *mean_per_hour,
-                        "workload.jobs.arrival.diurnal.mean_per_hour",
-                    )?,
-                    peak_ratio: *peak_ratio,
-                    peak_at: peak_at.0,
-                }
-            }
-        })
-    }
-
-    fn distribution(
-        &self,
-        d: &Spanned<RawDistribution>,
-        key: &str,
-        positive: bool,
-    ) -> R<Distribution> {
-        let span = d.span();
-        let e = |m: String| self.err(span.clone(), format!("`{key}`: {m}"));
-        Ok(match d.get_ref() {
-            RawDistribution::Fixed(x) => {
-                if positive && x.0.as_ms() == 0 {
-                    return Err(e("found 0; expected a positive duration".to_string()));
-                }
-                Distribution::Fixed(x.0)
-            }
-            RawDistribution::Exponential { mean } => {
-                if mean.0.as_ms() == 0 {
-                    return Err(e(
-                        "exponential mean is 0; expected a positive duration".to_string()
-                    ));
-                }
-                Distribution::Exponential {
-                    mean_ms: mean.0.as_ms() as f64,
-                }
-            }
-            RawDistribution::LogNormal { median, sigma } => {
-                if median.0.as_ms() == 0 {
-                    return Err(e(
-                        "lognormal median is 0; expected a positive duration".to_string()
-                    ));
-                }
-                if !(sigma.is_finite() && (0.0..=10.0).contains(sigma)) {
-                    return Err(e(format!(
-                        "lognormal sigma is {sigma}; expected a number in 0..=10"
-                    )));
-                }
-                Distribution::LogNormal {
-                    median_ms: median.0.as_ms() as f64,
-                    sigma: *sigma,
-                }
-            }
-            RawDistribution::Uniform { min, max } => {
-                if min.0 > max.0 || (positive && max.0.as_ms() == 0) {
-                    return Err(e(format!(
-                        "uniform min {} and max {}; expected min <= max and max > 0",
-                        min.0, max.0
-                    )));
-                }
-                Distribution::Uniform {
-                    min_ms: min.0.as_ms() as f64,
-                    max_ms: max.0.as_ms() as f64,
-                }
-            }
-        })
-    }
-
-    fn constraints(
-        &self,
-        list: &[Spanned<RawConstraint>],
-        key: &str,
-    ) -> R<Vec<PlacementConstraint>> {
-        if let Some(extra) = list.get(MAX_CONSTRAINTS) {
-            return Err(self.err(extra.span(), format!("`{key}`: more than {MAX_CONSTRAINTS} constraints; ECS allows at most {MAX_CONSTRAINTS} per task")));
-        }
-        list.iter()
-            .map(|c| {
-                let raw = c.get_ref();
-                match (raw.kind.as_str(), &raw.expression) {
-                    ("distinctInstance", None) => Ok(PlacementConstraint::DistinctInstance),
-                    ("distinctInstance", Some(_)) => Err(self.err(c.span(), format!("`{key}`: `distinctInstance` takes no expression"))),
-                    ("memberOf", Some(text)) => {
-                        let e = Expression::parse(text).map_err(|q| {
-                            self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: {q}"))
-                        })?;
-                        if let Some(subject) = e.unsupported_subject() {
-                            return Err(self.err(c.span(), format!("`{key}`: memberOf expression `{text}`: subject `{subject}` is not modelled by sim; expected `attribute:<name>` (ecs.instance-type, ecs.availability-zone, ecs.cpu-architecture, ecs.os-type, ecs.os-family, ecs.awsvpc-trunk-id, or a custom one, which no instance has), `ec2InstanceId`, `task:group`, `runningTasksCount` or `agentConnected`")));
-                        }
-                        Ok(PlacementConstraint::MemberOf(e))
-                    }
-                    ("memberOf", None) => Err(self.err(c.span(), format!("`{key}`: `memberOf` needs an `expression` in the cluster query language"))),
-                    (other, _) => Err(self.err(c.span(), format!("`{key}`: unknown constraint type `{other}`; expected `distinctInstance` or `memberOf`"))),
-                }
-            })
-            .collect()
     }
 }
 
@@ -932,56 +346,33 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// " (did you mean `x`?)" for the closest name, when one is close.
-fn suggest<'a>(word: &str, names: impl Iterator<Item = &'a str>) -> String {
-    names
-        .map(|n| (edit_distance(word, n), n))
-        .filter(|(d, _)| *d <= 2)
-        .min()
-        .map_or(String::new(), |(_, n)| format!(" (did you mean `{n}`?)"))
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur.push(
-                (prev[j] + usize::from(ca != *cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1),
-            );
-        }
-        prev = cur;
-    }
-    prev[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Distribution;
+    use crate::time::{SimDuration, SimTime};
+    use defaults::{DEFAULT_FARGATE_SPOT_DISCOUNT, INSTANCE_LAUNCH};
 
     use crate::scenario::{
         Capacity, FARGATE, FARGATE_SPOT, LoadCurve, ManagedScaling, OnInterruption, ProviderShare,
         Purchase,
     };
 
-    fn ok(text: &str) -> Scenario {
+    pub(super) fn ok(text: &str) -> Scenario {
         match load_str(Path::new("s.toml"), text) {
             Ok(s) => s,
             Err(e) => panic!("{e}"),
         }
     }
 
-    fn err(text: &str) -> String {
+    pub(super) fn err(text: &str) -> String {
         match load_str(Path::new("s.toml"), text) {
             Ok(_) => panic!("expected an error"),
             Err(e) => e.to_string(),
         }
     }
 
-    const JOB: &str = "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\n";
+    pub(super) const JOB: &str = "[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\n";
 
     const FULL: &str = r#"
 horizon = "24h"
@@ -1394,104 +785,6 @@ launch_type = "FARGATE_SPOT"
                 (SimTime(3_600_000), 0.8),
                 (SimTime(3_600_500), 0.5)
             ])
-        );
-    }
-
-    #[test]
-    fn replay_options_parse_and_need_a_trace() {
-        const FARGATE_ARM: &str = "[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n";
-        let s = ok(&format!(
-            "[workload]\ntrace = \"scenarios/traces/sample.csv\"\ntime_scale = 2\nstart = \"1h\"\nend = 7200\nsample = 0.25\ncpu_scale = 1.5\nmemory_scale = 0.5\n{FARGATE_ARM}"
-        ));
-        let r = s.workload.replay;
-        assert_eq!(r.time_scale, 2.0);
-        assert_eq!(r.start, SimDuration(3_600_000));
-        assert_eq!(r.end, Some(SimDuration(7_200_000)));
-        assert_eq!((r.sample, r.cpu_scale, r.memory_scale), (0.25, 1.5, 0.5));
-        let plain = ok(&format!(
-            "[workload]\ntrace = \"scenarios/traces/sample.csv\"\n{FARGATE_ARM}"
-        ));
-        assert!(plain.workload.replay.is_identity());
-        let e = err(&format!(
-            "horizon = \"1h\"\n{JOB}[workload]\nsample = 0.5\n{FARGATE_ARM}"
-        ));
-        assert!(
-            e.contains("`workload.sample` applies to the trace only"),
-            "{e}"
-        );
-        for (kv, msg) in [
-            (
-                "time_scale = 0",
-                "`workload.time_scale`: found 0; expected a number > 0",
-            ),
-            ("time_scale = 0.0001", "expected at least 0.001"),
-            (
-                "sample = 1.5",
-                "`workload.sample`: found 1.5; expected a fraction",
-            ),
-            (
-                "cpu_scale = -1",
-                "`workload.cpu_scale`: found -1; expected a number > 0",
-            ),
-            ("memory_scale = nan", "`workload.memory_scale`: found NaN"),
-            (
-                "start = \"2h\"\nend = \"1h\"",
-                "`workload.end`: found 1h; expected a trace time after `workload.start` (2h)",
-            ),
-        ] {
-            let e = err(&format!(
-                "[workload]\ntrace = \"scenarios/traces/sample.csv\"\n{kv}\n{FARGATE_ARM}"
-            ));
-            assert!(e.contains(msg), "{kv}: {e}");
-        }
-    }
-
-    #[test]
-    fn samples_count_both_ends() {
-        assert_eq!(
-            samples_for(SimDuration(86_400_000), SimDuration(60_000)),
-            1441
-        );
-        assert_eq!(samples_for(SimDuration(90_000), SimDuration(60_000)), 3);
-        assert_eq!(samples_for(SimDuration(10), SimDuration(60_000)), 2);
-    }
-
-    #[test]
-    fn expected_arrivals_are_rate_times_active_time_capped_by_max_tasks() {
-        let job = |arrival: &str, extra: &str| {
-            let s = ok(&format!(
-                "horizon = \"10h\"\n[[workload.jobs]]\nname = \"j\"\narrival = {arrival}\nduration = \"1m\"\ncpu = 256\nmemory = 512\n{extra}[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
-            ));
-            expected_arrivals(&s.workload.jobs[0], s.horizon)
-        };
-        let close = |a: f64, b: f64| assert!((a - b).abs() < 1e-6, "{a} != {b}");
-        close(job("{ poisson = { per_hour = 60 } }", ""), 600.0);
-        close(
-            job(
-                "{ poisson = { per_hour = 60 } }",
-                "start = \"2h\"\nend = \"4h\"\n",
-            ),
-            120.0,
-        );
-        close(
-            job("{ poisson = { per_hour = 60 } }", "end = \"20h\"\n"),
-            600.0,
-        );
-        close(job("{ fixed_interval = \"1m\" }", "max_tasks = 7\n"), 7.0);
-        close(
-            job(
-                "{ diurnal = { mean_per_hour = 30, peak_ratio = 3.0, peak_at = \"14h\" } }",
-                "",
-            ),
-            300.0,
-        );
-        // 36 million an hour for four hours is above the limit, and says where.
-        let e = err(
-            "horizon = \"4h\"\n[[workload.jobs]]\nname = \"j\"\narrival = { poisson = { per_hour = 36000000 } }\nduration = \"1m\"\ncpu = 256\nmemory = 512\n[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
-        );
-        assert!(
-            e.starts_with("s.toml:4:11: `workload.jobs.arrival`: about 1.440e8 tasks would arrive"),
-            "{e}"
         );
     }
 }

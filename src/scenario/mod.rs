@@ -5,10 +5,12 @@
 pub mod capacity;
 pub mod duration;
 pub mod error;
+pub mod limits;
 pub mod load;
 pub mod raw;
 pub mod service_spec;
 pub mod size;
+pub mod task_definition_file;
 mod work_estimate;
 
 use std::path::PathBuf;
@@ -23,8 +25,8 @@ pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceS
 
 use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
-use crate::time::{SimDuration, SimTime};
-use crate::trace::{ArrivalProcess, ReplayOptions};
+use crate::time::SimDuration;
+use crate::trace::{JobSpec, ReplayOptions};
 
 /// A validated scenario: everything `sim run` needs.
 #[derive(Debug, Clone)]
@@ -64,39 +66,6 @@ pub struct Workload {
     pub jobs: Vec<JobSpec>,
     /// Long-running services, in scenario order.
     pub services: Vec<ServiceSpec>,
-}
-
-/// A generated stream of one-off tasks (RunTask-like).
-#[derive(Debug, Clone)]
-pub struct JobSpec {
-    /// Name (task ids are `<name>-<n>`).
-    pub name: String,
-    /// Task group: the name, or `family:<family>` when the size comes from a task definition
-    /// with a `family` (docs/model.md §17.4).
-    pub group: String,
-    /// When tasks arrive.
-    pub arrival: ArrivalProcess,
-    /// How long each runs once RUNNING.
-    pub duration: Distribution,
-    /// CPU units per task.
-    pub cpu_units: u32,
-    /// Memory per task, MiB.
-    pub memory_mib: u32,
-    /// Ephemeral storage, GiB (20–200).
-    pub storage_gib: u32,
-    /// First possible arrival.
-    pub start: SimTime,
-    /// No arrival at or after this time.
-    pub end: Option<SimTime>,
-    /// At most this many tasks.
-    pub max_tasks: Option<u64>,
-    /// Static host ports (bridge/host modes).
-    pub host_ports: Vec<u16>,
-    /// Constraints on EC2 (task-definition-like), added to the arm's.
-    pub constraints: Vec<PlacementConstraint>,
-    /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
-    /// still runs after its notice (docs/reference/ecs-facts.md §1.6).
-    pub stop_timeout: SimDuration,
 }
 
 /// `stopTimeout` when none is given: 30 s (docs/reference/ecs-facts.md §1.6, line 61); also the stop

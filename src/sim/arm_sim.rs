@@ -5,7 +5,7 @@
 use crate::ids::GroupId;
 use crate::model::task_spec::TaskSource;
 use crate::model::{GroupTable, TaskSpec};
-use crate::scenario::load::MAX_SAMPLES;
+use crate::scenario::limits::MAX_SAMPLES;
 use crate::scenario::{OnInterruption, OnNoCapacity, Scenario};
 use crate::sim::arm_context::ArmContext;
 use crate::sim::capacity::{CapacityBackend, Followup, backend_for};

@@ -4,12 +4,12 @@
 
 use crate::engine::RngStream;
 use crate::ids::{InstanceId, ZoneId};
+use crate::model::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
 use crate::model::cluster::{ClusterType, unavailable};
 use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
 use crate::placement::PlacementConstraint;
 use crate::placement::instance_view::FreshInstance;
 use crate::scenario::{Capacity, Ec2Provider, Purchase};
-use crate::sim::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
 use crate::sim::managed_scaling::{
     InstanceShape, ManagedScaler, ProvisioningEstimate, instances_for,
 };

@@ -2,20 +2,20 @@
 //! the account's vCPU quota, the launch rate (a token bucket per provider, FARGATE and
 //! FARGATE_SPOT) and the subnet addresses; tasks that must wait do so in a line per bucket.
 //! Each task is billed per second from its placement (docs/reference/ecs-facts.md §7.2 for the
-//! launch rate; `sim::billing` for the rules).
+//! launch rate; `model::billing` for the rules).
 
 use std::collections::VecDeque;
 
 use crate::engine::RngStream;
 use crate::engine::rng::{StreamPurpose, stream};
+use crate::model::billing::{
+    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
+};
 use crate::model::task_spec::TaskSource;
 use crate::model::{Distribution, FargateRates, FargateSize, FargateSizes, RankedSizes, TaskSpec};
 use crate::scenario::{DEFAULT_STOP_TIMEOUT, FargateArm, Scenario};
 use crate::sim::SimError;
 use crate::sim::arm_context::ArmContext;
-use crate::sim::billing::{
-    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
-};
 use crate::sim::capacity::{CapacityBackend, Followup, SPOT_NOTICE};
 use crate::sim::events::{Attempt, Event};
 use crate::sim::ledger::{CapacitySample, PlacedOn};

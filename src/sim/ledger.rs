@@ -6,10 +6,11 @@ use crate::model::GroupTable;
 use crate::model::task_spec::TaskSource;
 use crate::scenario::{Arm, Scenario};
 use crate::sim::SimError;
-use crate::sim::metrics::{CostMeter, Integrals, Levels, nearest_rank, ratio};
+use crate::sim::metrics::{CostMeter, Integrals, Levels, ratio};
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::task_table::LiveTask;
 use crate::time::SimTime;
+use crate::util::percentile::nearest_rank;
 
 /// Where a task ran, for its record (tasks.csv).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -10,7 +10,6 @@
 
 pub mod arm_context;
 pub mod arm_sim;
-pub mod billing;
 pub mod capacity;
 pub mod deployment;
 pub mod ec2_capacity;
@@ -40,7 +39,7 @@ pub use outcome::{
 };
 
 use crate::scenario::Scenario;
-use crate::scenario::load::MAX_LIVE_TASKS;
+use crate::scenario::limits::MAX_LIVE_TASKS;
 use crate::time::SimTime;
 use crate::trace::TraceError;
 

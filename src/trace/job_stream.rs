@@ -5,10 +5,8 @@ use crate::engine::rng::{StreamPurpose, stream};
 use crate::ids::GroupId;
 use crate::model::task_spec::TaskSource;
 use crate::model::{GroupTable, TaskLabel, TaskSpec};
-use crate::scenario::JobSpec;
-use crate::scenario::duration::MAX_DURATION_MS;
-use crate::time::{SimDuration, SimTime};
-use crate::trace::{TraceError, TraceSource};
+use crate::time::{MAX_DURATION_MS, SimDuration, SimTime};
+use crate::trace::{JobSpec, TraceError, TraceSource};
 
 /// Tasks of one job, in arrival order. Arrival times and run times come from their own seeded
 /// streams, so every arm of a run sees exactly the same tasks.

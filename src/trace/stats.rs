@@ -20,8 +20,8 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::model::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
 use crate::model::{Architecture, FargateSize, FargateSizes, GroupTable, Pricing};
-use crate::sim::billing::{FARGATE_MINIMUM_SECS, billed_secs, cost_of, fargate_hourly};
 use crate::trace::{CsvTrace, TraceError, TraceSource};
 
 /// Percentiles are exact while a column has at most this many distinct values (see the module
@@ -473,7 +473,7 @@ impl Histogram {
         }
     }
 
-    /// The nearest-rank `p`th percentile (as [`crate::sim::metrics::nearest_rank`]), at most
+    /// The nearest-rank `p`th percentile (as [`crate::util::percentile::nearest_rank`]), at most
     /// the exact maximum.
     fn percentile(&self, p: f64) -> u64 {
         if self.n == 0 {
@@ -512,7 +512,7 @@ impl Histogram {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::metrics::nearest_rank;
+    use crate::util::percentile::nearest_rank;
 
     fn stats(text: &str) -> TraceStats {
         let mut t = CsvTrace::from_reader(

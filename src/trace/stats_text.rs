@@ -1,7 +1,7 @@
 //! The readable report of `sim trace stats`: a pure rendering of [`TraceStats`].
 
-use crate::report::text_table;
 use crate::trace::stats::{Percentiles, TraceStats};
+use crate::util::text_table;
 
 /// The arrivals-per-hour table has at most this many rows; longer traces are shown in bins of
 /// whole hours.

@@ -12,6 +12,7 @@ mod determinism;
 mod ecs_behaviour;
 mod fidelity;
 mod golden;
+mod layers;
 mod outputs;
 mod placement_differential;
 mod properties;

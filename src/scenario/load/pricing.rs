@@ -6,13 +6,11 @@ use std::collections::BTreeSet;
 use toml::Spanned;
 
 use super::{R, Validator};
+use crate::model::billing::FARGATE_FREE_STORAGE_GIB;
 use crate::model::pricing::KNOWN_REGIONS;
 use crate::model::{Architecture, Pricing};
 use crate::scenario::raw::{RawPricing, RawScenario};
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Workload};
-
-/// Fargate bills ephemeral storage above this many GiB (docs/reference/ecs-facts.md §1.2).
-const FARGATE_FREE_STORAGE_GIB: u32 = 20;
 
 impl Validator<'_> {
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
@@ -34,7 +32,7 @@ impl Validator<'_> {
     /// once the arms are known.
     pub(super) fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
         let mut p = Pricing::us_east_1();
-        p.fargate_spot_discount = super::DEFAULT_FARGATE_SPOT_DISCOUNT;
+        p.fargate_spot_discount = super::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT;
         let Some(raw) = raw else { return Ok(p) };
         let discount = |d: &Spanned<f64>, key: &str| -> R<f64> {
             let v = *d.get_ref();

@@ -7,11 +7,11 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
-use super::{MAX_CONSTRAINTS, R, Validator, resolve};
-use crate::scenario::duration::MAX_DURATION_MS;
+use super::{R, Validator, resolve};
+use crate::scenario::limits::MAX_CONSTRAINTS;
 use crate::scenario::raw::{RawAutoscaling, RawDeployment, RawLoad, RawService};
 use crate::scenario::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
-use crate::time::{SimDuration, SimTime};
+use crate::time::{MAX_DURATION_MS, SimDuration, SimTime};
 
 /// Tasks per service (desired count), ECS's default quota (docs/reference/ecs-facts.md §7.2).
 pub const MAX_SERVICE_TASKS: i64 = 5000;

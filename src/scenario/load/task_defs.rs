@@ -9,11 +9,12 @@ use toml::Spanned;
 
 use super::sizes::Floor;
 use super::{R, Validator, resolve};
-use crate::model::task_definition::{self, TaskDefinition};
+use crate::model::TaskDefinition;
 use crate::model::{Architecture, NetworkMode};
 use crate::placement::PlacementConstraint;
 use crate::placement::query::Expression;
 use crate::scenario::size::{RawSize, Resource};
+use crate::scenario::task_definition_file;
 
 /// A task definition with where the scenario names it.
 #[derive(Debug, Clone)]
@@ -63,7 +64,7 @@ impl Validator<'_> {
                 ),
             )
         })?;
-        let td = task_definition::parse(s.get_ref(), &text)
+        let td = task_definition_file::parse(s.get_ref(), &text)
             .map_err(|e| self.err(s.span(), format!("`{key}`: {e}")))?;
         for w in &td.warnings {
             self.warnings.push(format!("`{key}`: {}: {w}", s.get_ref()));

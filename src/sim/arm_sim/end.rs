@@ -21,7 +21,7 @@ pub(super) enum Stop {
     Stalled,
     /// More tasks alive at once than the run's bound ([`crate::sim::RunOptions::max_live_tasks`]).
     LiveTasks,
-    /// More timeseries samples than [`crate::scenario::load::MAX_SAMPLES`].
+    /// More timeseries samples than [`crate::scenario::limits::MAX_SAMPLES`].
     Samples,
 }
 
@@ -127,7 +127,7 @@ impl ArmSim<'_> {
                 let warning = format!(
                     "arm `{arm}` saturated at {}: its timeseries reached the {} samples sim keeps ({} tasks waiting); a longer `metrics_interval` lets it run further. The arm stops there and its figures cover the run up to then; the other arms go on",
                     at(end),
-                    grouped(crate::scenario::load::MAX_SAMPLES),
+                    grouped(crate::scenario::limits::MAX_SAMPLES),
                     grouped(pending)
                 );
                 (

@@ -25,6 +25,8 @@ use std::str::FromStr;
 pub use error::{ImportError, RowError};
 use sorter::{Sorter, Task};
 
+use crate::time::MAX_DURATION_MS;
+
 /// A public trace format that `sim trace import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ImportFormat {
@@ -273,8 +275,6 @@ pub struct Collector {
 
 /// Largest request accepted in CPU units or MiB (the trace reader's limit).
 const MAX_UNITS: f64 = u32::MAX as f64;
-/// Longest duration accepted, ms (100 years, the trace reader's limit).
-const MAX_DURATION_MS: i64 = 100 * 365 * 86_400 * 1000;
 
 impl Collector {
     fn new(
@@ -408,7 +408,7 @@ impl Collector {
             self.drop_tasks("zero or negative duration", 1);
             return Ok(());
         }
-        let duration_ms = t.duration_ms.min(MAX_DURATION_MS) as u64;
+        let duration_ms = t.duration_ms.min(MAX_DURATION_MS as i64) as u64;
         let units = |v: f64, what: &str, this: &mut Collector| -> Option<u32> {
             if v.is_nan() || v > MAX_UNITS {
                 this.drop_tasks(&format!("{what} request above {}", u32::MAX), 1);

@@ -1,4 +1,5 @@
-//! Billing rules: what a task or an instance costs for a stretch of time.
+//! Billing rules: what a task or an instance costs for a stretch of time. Pure arithmetic on
+//! model types, used by the simulator and by trace statistics alike.
 
 use crate::model::{FargateRates, FargateSize};
 use crate::time::SimDuration;
