@@ -190,6 +190,10 @@ pub struct Plot {
     pub x_label: String,
     /// One or more panels, top to bottom.
     pub panels: Vec<Panel>,
+    /// The range of the shared x axis when the plot sets it rather than its data: a run's time
+    /// plots span the whole run, 0 → its end ([`TimeAxis`]), even where a line stops early
+    /// (nothing registered, an arm that ended first). `None`: the data's range.
+    pub x_span: Option<(f64, f64)>,
 }
 
 /// The file stems of every run plot [`run_plots`] can return, in its order.
@@ -236,8 +240,63 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
 /// [`downsample`], which keeps every peak and trough.
 pub const MAX_POINTS: usize = 2_000;
 
-fn hours(ms: u64) -> f64 {
-    ms as f64 / 3_600_000.0
+/// The x axis of a run's time plots: from 0 to the run's end, in hours for runs up to
+/// [`DAYS_ABOVE_H`] hours and in days for longer ones (a 30-day run in hours reads as 0-720).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TimeAxis {
+    /// Milliseconds per axis unit.
+    unit_ms: f64,
+    /// The run's end, ms.
+    end_ms: u64,
+}
+
+/// Runs longer than this many hours get a time axis in days.
+pub const DAYS_ABOVE_H: u64 = 72;
+
+impl TimeAxis {
+    /// The time axis of a run ending at `end_ms`.
+    pub fn new(end_ms: u64) -> TimeAxis {
+        let unit_ms = if end_ms > DAYS_ABOVE_H * 3_600_000 {
+            86_400_000.0
+        } else {
+            3_600_000.0
+        };
+        TimeAxis { unit_ms, end_ms }
+    }
+
+    /// The time axis of `run`: to the latest arm's end (summary.csv `end_s`), or to its last
+    /// sample or scaling evaluation when that is later or the file has no `end_s`.
+    pub fn of(run: &RunData) -> TimeAxis {
+        let ends = run.arms.iter().flat_map(|a| {
+            let end = a
+                .summary
+                .end_s
+                .map(|s| (s * 1000.0).round().max(0.0) as u64);
+            let sample = a.timeseries.last().map(|s| s.time_ms);
+            let scaled = a.scaling.iter().map(|r| r.time_ms).max();
+            [end, sample, scaled].into_iter().flatten()
+        });
+        TimeAxis::new(ends.max().unwrap_or(0))
+    }
+
+    /// `ms` in the axis' unit.
+    pub fn at(&self, ms: u64) -> f64 {
+        ms as f64 / self.unit_ms
+    }
+
+    /// The axis description.
+    pub fn label(&self) -> &'static str {
+        if self.unit_ms > 3_600_000.0 {
+            "time (days)"
+        } else {
+            "time (hours)"
+        }
+    }
+
+    /// The axis range: 0 → the run's end.
+    pub fn span(&self) -> (f64, f64) {
+        (0.0, self.at(self.end_ms))
+    }
 }
 
 /// A line, reduced to at most [`MAX_POINTS`] points.
@@ -254,26 +313,25 @@ fn solid(label: String, color: usize, points: &[(f64, f64)]) -> Series {
     line(label, color, LineStyle::Solid, points)
 }
 
-/// `(hours, f(row))` for every timeseries row of `a`.
-fn over_time(a: &ArmData, f: impl Fn(&TimeseriesRow) -> f64) -> Vec<(f64, f64)> {
+/// `(time, f(row))` for every timeseries row of `a`.
+fn over_time(t: TimeAxis, a: &ArmData, f: impl Fn(&TimeseriesRow) -> f64) -> Vec<(f64, f64)> {
     a.timeseries
         .iter()
-        .map(|s| (hours(s.time_ms), f(s)))
+        .map(|s| (t.at(s.time_ms), f(s)))
         .collect()
 }
 
 /// Percent reserved of registered at each sample where anything is registered.
-fn reserved_pct(a: &ArmData, pick: fn(&TimeseriesRow) -> (u64, u64)) -> Vec<(f64, f64)> {
+fn reserved_pct(
+    t: TimeAxis,
+    a: &ArmData,
+    pick: fn(&TimeseriesRow) -> (u64, u64),
+) -> Vec<(f64, f64)> {
     a.timeseries
         .iter()
         .filter_map(|s| {
             let (reserved, registered) = pick(s);
-            (registered > 0).then(|| {
-                (
-                    hours(s.time_ms),
-                    100.0 * reserved as f64 / registered as f64,
-                )
-            })
+            (registered > 0).then(|| (t.at(s.time_ms), 100.0 * reserved as f64 / registered as f64))
         })
         .collect()
 }
@@ -281,38 +339,45 @@ fn reserved_pct(a: &ArmData, pick: fn(&TimeseriesRow) -> (u64, u64)) -> Vec<(f64
 /// Reserved CPU and memory as a percentage of registered (Fargate: requested ÷ billed), per
 /// arm; samples with nothing registered are left out.
 pub fn utilisation_plot(run: &RunData) -> Plot {
+    let t = TimeAxis::of(run);
     let panel = |what: &str, pick: fn(&TimeseriesRow) -> (u64, u64)| Panel {
         y_label: format!("reserved {what} (% of registered)"),
         series: run
             .arms
             .iter()
             .enumerate()
-            .map(|(i, a)| solid(a.label(), i, &reserved_pct(a, pick)))
+            .map(|(i, a)| solid(a.label(), i, &reserved_pct(t, a, pick)))
             .collect(),
         ..Panel::default()
     };
     Plot {
         name: "utilisation",
         title: "Reserved CPU and memory utilisation".into(),
-        x_label: "time (hours)".into(),
+        x_label: t.label().into(),
         panels: vec![
             panel("CPU", |s| (s.cpu_reserved, s.cpu_registered)),
             panel("memory", |s| (s.mem_reserved, s.mem_registered)),
         ],
+        x_span: Some(t.span()),
     }
 }
 
 /// Container instances (and, dashed, those still launching) per EC2 arm; tasks waiting for
 /// capacity per arm.
 pub fn fleet_plot(run: &RunData) -> Plot {
+    let t = TimeAxis::of(run);
     let mut instances = Vec::new();
     for (i, a) in run.arms.iter().enumerate() {
         if a.launch_type != "EC2" {
             continue;
         }
-        instances.push(solid(a.label(), i, &over_time(a, |s| s.instances as f64)));
+        instances.push(solid(
+            a.label(),
+            i,
+            &over_time(t, a, |s| s.instances as f64),
+        ));
         if a.timeseries.iter().all(|s| s.instances_launching.is_some()) {
-            let pts = over_time(a, |s| s.instances_launching.unwrap_or(0) as f64);
+            let pts = over_time(t, a, |s| s.instances_launching.unwrap_or(0) as f64);
             instances.push(line(
                 format!("{} launching", a.label()),
                 i,
@@ -325,7 +390,7 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.label(), i, &over_time(a, |s| s.tasks_pending as f64)))
+        .map(|(i, a)| solid(a.label(), i, &over_time(t, a, |s| s.tasks_pending as f64)))
         .collect();
     let mut panels = Vec::new();
     if !instances.is_empty() {
@@ -343,28 +408,31 @@ pub fn fleet_plot(run: &RunData) -> Plot {
     Plot {
         name: "fleet",
         title: "Container instances and pending tasks".into(),
-        x_label: "time (hours)".into(),
+        x_label: t.label().into(),
         panels,
+        x_span: Some(t.span()),
     }
 }
 
 /// Cost accrued so far, per arm.
 pub fn cost_plot(run: &RunData) -> Plot {
+    let t = TimeAxis::of(run);
     let series = run
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.label(), i, &over_time(a, |s| s.cost_cum_usd)))
+        .map(|(i, a)| solid(a.label(), i, &over_time(t, a, |s| s.cost_cum_usd)))
         .collect();
     Plot {
         name: "cost",
         title: "Cumulative cost".into(),
-        x_label: "time (hours)".into(),
+        x_label: t.label().into(),
         panels: vec![Panel {
             y_label: "cost (USD)".into(),
             series,
             ..Panel::default()
         }],
+        x_span: Some(t.span()),
     }
 }
 
@@ -430,6 +498,7 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
             series,
             ..Panel::default()
         }],
+        x_span: None,
     })
 }
 
@@ -437,6 +506,7 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
 /// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows. Colours
 /// go by provider, not by arm: an arm with two providers (On-Demand and Spot) shows both.
 pub fn scaling_plot(run: &RunData) -> Option<Plot> {
+    let t = TimeAxis::of(run);
     let mut series = Vec::new();
     let mut i = 0;
     for a in &run.arms {
@@ -454,10 +524,10 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
                 format!("{} {p}", a.label())
             };
             let metric: Vec<_> = rows()
-                .filter_map(|r| Some((hours(r.time_ms), r.metric?)))
+                .filter_map(|r| Some((t.at(r.time_ms), r.metric?)))
                 .collect();
             let target: Vec<_> = rows()
-                .filter_map(|r| Some((hours(r.time_ms), r.target?)))
+                .filter_map(|r| Some((t.at(r.time_ms), r.target?)))
                 .collect();
             series.push(solid(label.clone(), i, &metric));
             series.push(line(
@@ -472,12 +542,13 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
     (!series.is_empty()).then(|| Plot {
         name: "scaling",
         title: "Managed scaling: CapacityProviderReservation against target".into(),
-        x_label: "time (hours)".into(),
+        x_label: t.label().into(),
         panels: vec![Panel {
             y_label: "CapacityProviderReservation (%)".into(),
             series,
             ..Panel::default()
         }],
+        x_span: Some(t.span()),
     })
 }
 
@@ -674,13 +745,15 @@ fn draw<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, plot: &Plot) -> Resul
     let root = root
         .titled(&plot.title, (FAMILY, size).into_font())
         .map_err(e)?;
-    let shared_x = range(
-        plot.panels
-            .iter()
-            .filter(|p| p.x_axis.is_none())
-            .flat_map(xs),
-        false,
-    );
+    let shared_x = plot.x_span.unwrap_or_else(|| {
+        range(
+            plot.panels
+                .iter()
+                .filter(|p| p.x_axis.is_none())
+                .flat_map(xs),
+            false,
+        )
+    });
     let lw = legend_width(plot);
     let areas = root.split_evenly((plot.panels.len().max(1), 1));
     for (i, (panel, area)) in plot.panels.iter().zip(&areas).enumerate() {
@@ -1780,6 +1853,76 @@ mod tests {
             assert_eq!(&png[16..20], &WIDTH.to_be_bytes());
             assert_eq!(&png[20..24], &height(plot.panels.len()).to_be_bytes());
         }
+    }
+
+    /// The time plots of a run: utilisation, fleet, cost, scaling.
+    fn time_plots(r: &RunData) -> Vec<Plot> {
+        vec![
+            utilisation_plot(r),
+            fleet_plot(r),
+            cost_plot(r),
+            scaling_plot(r).expect("ec2 scaled"),
+        ]
+    }
+
+    #[test]
+    fn time_plots_span_the_whole_run_even_where_lines_stop_early() {
+        // The fixture's last sample is at 1 h: the axis ends there.
+        for p in time_plots(&run()) {
+            assert_eq!(p.x_span, Some((0.0, 1.0)), "{}", p.name);
+            assert_eq!(p.x_label, "time (hours)", "{}", p.name);
+        }
+        // Fixed bug: a run whose arms end at 6 h, with nothing registered after 1 h (Fargate's
+        // tasks ended, the fleet scaled in). Utilisation leaves such samples out, and the axis
+        // was the range of the points drawn, so it stopped at the last sample with anything
+        // registered (the utilisation plot of a 6 h run ended at 2.1 h).
+        let mut r = run();
+        for a in &mut r.arms {
+            a.summary.end_s = Some(6.0 * 3600.0);
+        }
+        for p in time_plots(&r) {
+            assert_eq!(p.x_span, Some((0.0, 6.0)), "{}", p.name);
+        }
+        let last_x = |p: &Plot| {
+            p.panels[0]
+                .series
+                .iter()
+                .filter_map(|s| s.points.last().map(|p| p.0))
+                .fold(0.0, f64::max)
+        };
+        assert_eq!(last_x(&utilisation_plot(&r)), 1.0);
+        // A sample later than every `end_s` still fits on the axis.
+        r.arms[0].summary.end_s = Some(600.0);
+        r.arms[1].summary.end_s = None;
+        assert_eq!(cost_plot(&r).x_span, Some((0.0, 1.0)));
+        // The SVG's x axis reaches 6 h (ticks to 6).
+        let mut r = run();
+        r.arms[0].summary.end_s = Some(6.0 * 3600.0);
+        let svg = String::from_utf8(render_svg(&utilisation_plot(&r)).unwrap()).unwrap();
+        assert!(svg.contains(">\n6\n</text>"), "no 6 h tick");
+    }
+
+    #[test]
+    fn runs_longer_than_72_hours_have_a_time_axis_in_days() {
+        assert_eq!(TimeAxis::new(72 * 3_600_000).label(), "time (hours)");
+        assert_eq!(TimeAxis::new(72 * 3_600_000).span(), (0.0, 72.0));
+        assert_eq!(TimeAxis::new(72 * 3_600_000 + 1).label(), "time (days)");
+        let mut r = run();
+        r.arms[0].summary.end_s = Some(30.0 * 86_400.0);
+        for p in time_plots(&r) {
+            assert_eq!(p.x_label, "time (days)", "{}", p.name);
+            assert_eq!(p.x_span, Some((0.0, 30.0)), "{}", p.name);
+        }
+        // Samples at 0, 0.5 and 1 h are at 0, 1/48 and 1/24 days.
+        let cost = cost_plot(&r);
+        let xs: Vec<f64> = cost.panels[0].series[0]
+            .points
+            .iter()
+            .map(|p| p.0)
+            .collect();
+        assert_eq!(xs, [0.0, 0.5 / 24.0, 1.0 / 24.0]);
+        let scaling = scaling_plot(&r).unwrap();
+        assert_eq!(scaling.panels[0].series[0].points[1].0, 0.5 / 24.0);
     }
 
     #[test]

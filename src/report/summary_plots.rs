@@ -76,6 +76,7 @@ pub fn cost_breakdown_plot(rows: &[CostBreakdownRow]) -> Plot {
         .collect();
     Plot {
         name: COST_BREAKDOWN_PLOT,
+        x_span: None,
         title: "Cost breakdown per arm".into(),
         x_label: "cost over the run (USD); the number is what was paid".into(),
         panels: vec![Panel {
@@ -190,6 +191,7 @@ pub fn breakeven_plot(rows: &[BreakevenRow]) -> Option<Plot> {
     }
     Some(Plot {
         name: BREAKEVEN_PLOT,
+        x_span: None,
         title: "Break-even: EC2 cost against fleet utilisation (Fargate: flat)".into(),
         x_label: String::new(),
         panels: vec![Panel {

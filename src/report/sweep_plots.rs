@@ -271,6 +271,7 @@ pub fn sweep_cost_plot(data: &SweepData) -> Option<Plot> {
     }
     Some(Plot {
         name: "sweep_cost",
+        x_span: None,
         title,
         x_label: String::new(),
         panels,
@@ -336,6 +337,7 @@ pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
     }
     (!series.is_empty()).then(|| Plot {
         name: "sweep_frontier",
+        x_span: None,
         title: "Cost against p95 wait: every variant, the efficient ones joined".into(),
         x_label: format!("p95 wait for capacity ({unit}), mean over seeds"),
         panels: vec![Panel::lines("cost (USD), mean over seeds", series)],
@@ -424,6 +426,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
         });
         return Some(Plot {
             name: "sweep_ratio",
+            x_span: None,
             title,
             x_label: String::new(),
             panels: vec![Panel {
@@ -493,6 +496,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
     }
     Some(Plot {
         name: "sweep_ratio",
+        x_span: None,
         title: if held {
             format!("{title}; later parameters held at their first value")
         } else {
