@@ -5,6 +5,23 @@
 //!
 //! Text is drawn with DejaVu Sans embedded in the binary (plotters' `ab_glyph` feature), so a
 //! machine without fonts renders the same pictures (`docs/reference/toolchain.md` §2).
+//!
+//! # Plots never hide or mislead
+//!
+//! The rules every plot keeps (issue 14 point 8):
+//! - **No line hides another.** Each arm's line has its own colour, dash pattern and marker
+//!   ([`arm_look`]); markers of different arms sit at different places along their lines. A
+//!   series identical to an earlier one of its panel says so in the legend
+//!   (`fargate-b (same as fargate-a)`, [`mark_identical`]).
+//! - **Time plots span the run**, 0 → its end ([`TimeAxis`]), however early a line stops; in
+//!   hours up to [`DAYS_ABOVE_H`] hours, in days above.
+//! - **An outlier does not flatten the rest.** The scaling plot's axis ends at
+//!   [`SCALING_CLIP_TARGETS`] × the highest target when a metric goes higher; clipped values
+//!   are drawn at the top edge, each excursion marked with a triangle, and the title and
+//!   legend say "values above N% clipped".
+//! - **Nothing is drawn where it is not true.** A break-even above 100% utilisation is not
+//!   drawn at 100%: its legend entry says "never below 100%". Each EC2 curve is drawn once,
+//!   whatever the number of Fargate arms; a break-even is drawn in its Fargate arm's look.
 
 use std::sync::OnceLock;
 
@@ -35,20 +52,48 @@ pub struct PlotError {
 }
 
 /// How a series is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum LineStyle {
     /// A solid line.
+    #[default]
     Solid,
     /// A dashed line (targets, instances still launching).
     Dashed,
     /// A dotted line (a second marker line besides a dashed one).
     Dotted,
-    /// Points alone, as filled circles, no line (a scatter).
+    /// Dashes `on` pixels long, `off` pixels apart: an arm's own pattern ([`arm_look`]).
+    Dash {
+        /// Length of a dash, pixels.
+        on: u32,
+        /// Gap between dashes, pixels.
+        off: u32,
+    },
+    /// Points alone, no line (a scatter): the series' marker, or filled circles.
     Markers,
 }
 
+/// A shape drawn on a line at a few places along it (and in its legend entry), or at every
+/// point of a scatter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marker {
+    /// A filled circle.
+    Circle,
+    /// A filled square.
+    Square,
+    /// A filled triangle pointing up (also: a value clipped at the top of the axis).
+    TriangleUp,
+    /// A filled diamond.
+    Diamond,
+    /// A filled triangle pointing down.
+    TriangleDown,
+    /// An ×.
+    Cross,
+    /// A large ring, around a point rather than on a line (an arm's result as run).
+    Ring,
+}
+
 /// One line of a panel.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Series {
     /// Legend entry.
     pub label: String,
@@ -56,8 +101,56 @@ pub struct Series {
     pub color: usize,
     /// How the line is drawn.
     pub style: LineStyle,
+    /// The shape marked along the line (or at each point of a scatter); `None`: none along a
+    /// line, circles for a scatter.
+    pub marker: Option<Marker>,
     /// Points `(x, y)`, x ascending.
     pub points: Vec<(f64, f64)>,
+}
+
+/// The dash patterns of arms' lines, by arm position (after the seventh, they repeat).
+const ARM_DASHES: [LineStyle; 5] = [
+    LineStyle::Solid,
+    LineStyle::Dash { on: 16, off: 6 },
+    LineStyle::Dash { on: 5, off: 5 },
+    LineStyle::Dash { on: 26, off: 5 },
+    LineStyle::Dash { on: 10, off: 10 },
+];
+
+/// The markers of arms' lines, by arm position.
+const ARM_MARKERS: [Marker; 6] = [
+    Marker::Circle,
+    Marker::Square,
+    Marker::TriangleUp,
+    Marker::Diamond,
+    Marker::TriangleDown,
+    Marker::Cross,
+];
+
+/// How the main line of the arm at position `k` is drawn: its own dash pattern and marker
+/// besides its colour, so that two arms whose lines coincide both show (the gaps in the dashes
+/// of the one drawn last let the other through, and their markers sit at different places
+/// along the line), and the arms can be told apart in grey.
+pub fn arm_look(k: usize) -> (LineStyle, Marker) {
+    (
+        ARM_DASHES[k % ARM_DASHES.len()],
+        ARM_MARKERS[k % ARM_MARKERS.len()],
+    )
+}
+
+/// Give every series whose points are exactly those of an earlier series of the same panel a
+/// legend that says so (`fargate-b (same as fargate-a)`): drawn on top of each other, one
+/// line would otherwise hide the other.
+pub fn mark_identical(series: &mut [Series]) {
+    let labels: Vec<String> = series.iter().map(|s| s.label.clone()).collect();
+    for j in 1..series.len() {
+        if series[j].points.is_empty() {
+            continue;
+        }
+        if let Some(i) = (0..j).find(|&i| series[i].points == series[j].points) {
+            series[j].label = format!("{} (same as {})", labels[j], labels[i]);
+        }
+    }
 }
 
 /// A shaded region around a line, drawn lightly in the line's colour beneath the lines: for
@@ -161,6 +254,11 @@ pub struct Panel {
 }
 
 impl Panel {
+    /// Mark the series identical to an earlier one ([`mark_identical`]).
+    pub fn mark_identical(&mut self) {
+        mark_identical(&mut self.series);
+    }
+
     /// A panel of lines alone.
     pub fn lines(y_label: impl Into<String>, series: Vec<Series>) -> Panel {
         Panel {
@@ -221,6 +319,7 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
             })
         })
         .collect();
+    let arm_names: Vec<&str> = run.arms.iter().map(|a| a.arm.as_str()).collect();
     [
         Some(utilisation_plot(run)),
         Some(fleet_plot(run)),
@@ -228,11 +327,17 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
         costs.as_deref().map(cost_breakdown_plot),
         wait_cdf_plot(run),
         scaling_plot(run),
-        run.breakeven.as_deref().and_then(breakeven_plot),
+        run.breakeven
+            .as_deref()
+            .and_then(|rows| breakeven_plot(rows, &arm_names)),
     ]
     .into_iter()
     .flatten()
     .filter(|p| p.panels.iter().any(Panel::has_data))
+    .map(|mut p| {
+        p.panels.iter_mut().for_each(Panel::mark_identical);
+        p
+    })
     .collect()
 }
 
@@ -305,12 +410,19 @@ fn line(label: String, color: usize, style: LineStyle, points: &[(f64, f64)]) ->
         label,
         color,
         style,
+        marker: None,
         points: downsample(points, MAX_POINTS),
     }
 }
 
-fn solid(label: String, color: usize, points: &[(f64, f64)]) -> Series {
-    line(label, color, LineStyle::Solid, points)
+/// The main line of the arm at position `k` ([`arm_look`]), reduced to at most [`MAX_POINTS`]
+/// points.
+fn arm_line(label: String, k: usize, points: &[(f64, f64)]) -> Series {
+    let (style, marker) = arm_look(k);
+    Series {
+        marker: Some(marker),
+        ..line(label, k, style, points)
+    }
 }
 
 /// `(time, f(row))` for every timeseries row of `a`.
@@ -346,7 +458,7 @@ pub fn utilisation_plot(run: &RunData) -> Plot {
             .arms
             .iter()
             .enumerate()
-            .map(|(i, a)| solid(a.label(), i, &reserved_pct(t, a, pick)))
+            .map(|(i, a)| arm_line(a.label(), i, &reserved_pct(t, a, pick)))
             .collect(),
         ..Panel::default()
     };
@@ -371,7 +483,7 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         if a.launch_type != "EC2" {
             continue;
         }
-        instances.push(solid(
+        instances.push(arm_line(
             a.label(),
             i,
             &over_time(t, a, |s| s.instances as f64),
@@ -390,7 +502,7 @@ pub fn fleet_plot(run: &RunData) -> Plot {
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.label(), i, &over_time(t, a, |s| s.tasks_pending as f64)))
+        .map(|(i, a)| arm_line(a.label(), i, &over_time(t, a, |s| s.tasks_pending as f64)))
         .collect();
     let mut panels = Vec::new();
     if !instances.is_empty() {
@@ -421,7 +533,7 @@ pub fn cost_plot(run: &RunData) -> Plot {
         .arms
         .iter()
         .enumerate()
-        .map(|(i, a)| solid(a.label(), i, &over_time(t, a, |s| s.cost_cum_usd)))
+        .map(|(i, a)| arm_line(a.label(), i, &over_time(t, a, |s| s.cost_cum_usd)))
         .collect();
     Plot {
         name: "cost",
@@ -486,7 +598,7 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
         .enumerate()
         .map(|(i, a)| {
             let q = a.waits.as_deref().unwrap_or_default();
-            solid(a.label(), i, &wait_cdf(q, unit_s))
+            arm_line(a.label(), i, &wait_cdf(q, unit_s))
         })
         .collect();
     Some(Plot {
@@ -502,13 +614,45 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
     })
 }
 
+/// The scaling plot's y axis ends at this many times the highest target, when a metric goes
+/// higher: CapacityProviderReservation is M ÷ N × 100 with N the instances running, so with
+/// few or none running it reaches thousands of percent, and an axis to there flattens the
+/// target and everything near it into the bottom edge.
+pub const SCALING_CLIP_TARGETS: f64 = 4.0;
+
+/// A line's points.
+type Points = Vec<(f64, f64)>;
+
+/// `points` with every y above `cap` brought down to it, and the points to mark as clipped:
+/// one per run of consecutive points above the cap, at the run's highest (x, cap).
+fn clip(points: &[(f64, f64)], cap: f64) -> (Points, Points) {
+    let mut marks: Vec<(f64, f64)> = Vec::new();
+    let mut peak: Option<(f64, f64)> = None;
+    for &(x, y) in points {
+        if y > cap {
+            if peak.is_none_or(|p| y > p.1) {
+                peak = Some((x, y));
+            }
+        } else if let Some(p) = peak.take() {
+            marks.push((p.0, cap));
+        }
+    }
+    marks.extend(peak.map(|p| (p.0, cap)));
+    let clipped = points.iter().map(|&(x, y)| (x, y.min(cap))).collect();
+    (clipped, marks)
+}
+
 /// Where an arm's capacity provider scaled: CapacityProviderReservation against its target
 /// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows. Colours
 /// go by provider, not by arm: an arm with two providers (On-Demand and Spot) shows both.
+/// When a metric exceeds [`SCALING_CLIP_TARGETS`] × the highest target, the axis ends there:
+/// the lines are clipped at the top edge, each excursion above it is marked with a triangle
+/// there, and the axis and legend say so.
 pub fn scaling_plot(run: &RunData) -> Option<Plot> {
     let t = TimeAxis::of(run);
     let mut series = Vec::new();
-    let mut i = 0;
+    // Per provider: legend, metric, target.
+    let mut lines: Vec<(String, Points, Points)> = Vec::new();
     for a in &run.arms {
         let mut providers: Vec<&str> = Vec::new();
         for r in &a.scaling {
@@ -529,19 +673,48 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
             let target: Vec<_> = rows()
                 .filter_map(|r| Some((t.at(r.time_ms), r.target?)))
                 .collect();
-            series.push(solid(label.clone(), i, &metric));
-            series.push(line(
-                format!("{label} target"),
-                i,
-                LineStyle::Dashed,
-                &target,
-            ));
-            i += 1;
+            lines.push((label, metric, target));
         }
+    }
+    let highest = |pts: &mut dyn Iterator<Item = &Points>| {
+        pts.flat_map(|p| p.iter().map(|p| p.1))
+            .filter(|y| y.is_finite())
+            .fold(f64::NEG_INFINITY, f64::max)
+    };
+    let cap = SCALING_CLIP_TARGETS * highest(&mut lines.iter().map(|l| &l.2));
+    let cap = (cap > 0.0 && highest(&mut lines.iter().map(|l| &l.1)) > cap).then_some(cap);
+    for (i, (label, metric, target)) in lines.iter().enumerate() {
+        match cap {
+            Some(cap) => {
+                let (clipped, marks) = clip(metric, cap);
+                let max = metric.iter().map(|p| p.1).fold(0.0, f64::max);
+                series.push(arm_line(label.clone(), i, &clipped));
+                if !marks.is_empty() {
+                    series.push(Series {
+                        label: format!("{label} clipped at {cap:.0}% (max {max:.0}%)"),
+                        color: i,
+                        style: LineStyle::Markers,
+                        marker: Some(Marker::TriangleUp),
+                        points: marks,
+                    });
+                }
+            }
+            None => series.push(arm_line(label.clone(), i, metric)),
+        }
+        series.push(line(
+            format!("{label} target"),
+            i,
+            LineStyle::Dashed,
+            target,
+        ));
+    }
+    let mut title = "Managed scaling: CapacityProviderReservation against target".to_string();
+    if let Some(cap) = cap {
+        title.push_str(&format!(" (values above {cap:.0}% clipped)"));
     }
     (!series.is_empty()).then(|| Plot {
         name: "scaling",
-        title: "Managed scaling: CapacityProviderReservation against target".into(),
+        title,
         x_label: t.label().into(),
         panels: vec![Panel {
             y_label: "CapacityProviderReservation (%)".into(),
@@ -842,6 +1015,12 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
         ))
     }
 
+    /// `m` centred on a backend pixel (absolute).
+    fn marker_at(&self, m: Marker, abs: (i32, i32), c: RGBColor) -> DrawResult<DB> {
+        let (bx, by) = self.chart_area.get_base_pixel();
+        draw_marker(self.chart_area, m, (abs.0 - bx, abs.1 - by), c)
+    }
+
     /// Category labels under the x axis, at x = 0, 1, 2, ... (`at(k)`: backend pixel of the
     /// axis under category k).
     fn x_category_labels(
@@ -951,22 +1130,42 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
             } else {
                 2
             };
+            let dash = |on: u32, off: u32| {
+                DashedLineSeries::new(pts.clone(), on, off, c.stroke_width(width))
+            };
             match s.style {
                 // A line of one point would draw nothing: a ring marks the point.
-                LineStyle::Solid | LineStyle::Dashed | LineStyle::Dotted if s.points.len() == 1 => {
+                LineStyle::Markers => match s.marker {
+                    None => {
+                        chart.draw_series(pts.map(|p| Circle::new(p, 4, c.filled())))?;
+                    }
+                    Some(m) => {
+                        for p in s.points.iter() {
+                            self.marker_at(m, chart.backend_coord(p), c)?;
+                        }
+                    }
+                },
+                _ if s.points.len() == 1 => {
                     chart.draw_series(pts.map(|p| Circle::new(p, 8, c.stroke_width(2))))?;
                 }
                 LineStyle::Solid => {
                     chart.draw_series(LineSeries::new(pts, c.stroke_width(width)))?;
                 }
                 LineStyle::Dashed => {
-                    chart.draw_series(DashedLineSeries::new(pts, 6, 4, c.stroke_width(width)))?;
+                    chart.draw_series(dash(6, 4))?;
                 }
                 LineStyle::Dotted => {
-                    chart.draw_series(DashedLineSeries::new(pts, 2, 4, c.stroke_width(width)))?;
+                    chart.draw_series(dash(2, 4))?;
                 }
-                LineStyle::Markers => {
-                    chart.draw_series(pts.map(|p| Circle::new(p, 4, c.filled())))?;
+                LineStyle::Dash { on, off } => {
+                    chart.draw_series(dash(on, off))?;
+                }
+            }
+            if let (Some(m), false) = (s.marker, s.style == LineStyle::Markers) {
+                let pixels: Vec<(i32, i32)> =
+                    s.points.iter().map(|p| chart.backend_coord(p)).collect();
+                for p in marker_positions(&pixels, marker_phase(s.color)) {
+                    self.marker_at(m, p, c)?;
                 }
             }
         }
@@ -1415,6 +1614,88 @@ fn hatch<DB: DrawingBackend>(
     Ok(())
 }
 
+/// Markers along a line: at most this many, ...
+const MARKERS_PER_LINE: usize = 8;
+
+/// Markers along a line are at least this far apart, pixels.
+const MARKER_GAP_PX: f64 = 40.0;
+
+/// Where along a line (a polyline in pixels) its markers go: at equal distances along its
+/// length, one per [`MARKERS_PER_LINE`]th of it (fewer on a line shorter than
+/// [`MARKER_GAP_PX`] a marker), `phase` (0 to 1) of the way into each part. Arms get
+/// different phases ([`marker_phase`]), so the markers of two coinciding lines do not cover
+/// each other.
+fn marker_positions(line: &[(i32, i32)], phase: f64) -> Vec<(i32, i32)> {
+    let seg = |w: &[(i32, i32)]| f64::from(w[1].0 - w[0].0).hypot(f64::from(w[1].1 - w[0].1));
+    let total: f64 = line.windows(2).map(seg).sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    let n = ((total / MARKER_GAP_PX).floor() as usize).clamp(1, MARKERS_PER_LINE);
+    let step = total / n as f64;
+    let mut out = Vec::with_capacity(n);
+    let mut walked = 0.0;
+    let mut next = phase * step;
+    for w in line.windows(2) {
+        let d = seg(w);
+        while out.len() < n && next <= walked + d && d > 0.0 {
+            let t = (next - walked) / d;
+            let at = |a: i32, b: i32| (f64::from(a) + t * f64::from(b - a)).round() as i32;
+            out.push((at(w[0].0, w[1].0), at(w[0].1, w[1].1)));
+            next += step;
+        }
+        walked += d;
+    }
+    out
+}
+
+/// How far into each part of a line the markers of colour index `k` sit: spread by the
+/// golden ratio, so any two of the first arms are well apart.
+fn marker_phase(k: usize) -> f64 {
+    (0.5 + 0.618_034 * k as f64).fract()
+}
+
+/// Marker `m` centred at `(x, y)` (pixels of `area`), in colour `c` with a white rim, so it
+/// stands out on a line of its own colour.
+fn draw_marker<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    m: Marker,
+    (x, y): (i32, i32),
+    c: RGBColor,
+) -> DrawResult<DB> {
+    let poly = |pts: Vec<(i32, i32)>| -> DrawResult<DB> {
+        let mut ring = pts.clone();
+        ring.push(pts[0]);
+        area.draw(&Polygon::new(pts, c.filled()))?;
+        area.draw(&PathElement::new(ring, WHITE.stroke_width(1)))
+    };
+    match m {
+        Marker::Circle => {
+            area.draw(&Circle::new((x, y), 5, c.filled()))?;
+            area.draw(&Circle::new((x, y), 5, WHITE.stroke_width(1)))
+        }
+        Marker::Square => poly(vec![
+            (x - 4, y - 4),
+            (x + 4, y - 4),
+            (x + 4, y + 4),
+            (x - 4, y + 4),
+        ]),
+        Marker::TriangleUp => poly(vec![(x, y - 6), (x + 6, y + 4), (x - 6, y + 4)]),
+        Marker::TriangleDown => poly(vec![(x, y + 6), (x + 6, y - 4), (x - 6, y - 4)]),
+        Marker::Diamond => poly(vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]),
+        Marker::Ring => area.draw(&Circle::new((x, y), 8, c.stroke_width(3))),
+        Marker::Cross => {
+            for (a, b) in [
+                ((x - 5, y - 5), (x + 5, y + 5)),
+                ((x - 5, y + 5), (x + 5, y - 5)),
+            ] {
+                area.draw(&PathElement::new(vec![a, b], c.stroke_width(3)))?;
+            }
+            Ok(())
+        }
+    }
+}
+
 /// One row per entry: a short line in the series' colour and style (a dot for markers), or a
 /// box in a bar component's colour; then the label.
 fn legend<DB: DrawingBackend>(
@@ -1441,7 +1722,22 @@ fn legend<DB: DrawingBackend>(
                             area.draw(&PathElement::new(vec![(x, y), (x + 2, y)], stroke))?;
                         }
                     }
-                    LineStyle::Markers => area.draw(&Circle::new((18, y), 4, c.filled()))?,
+                    LineStyle::Dash { on, off } => {
+                        // The pattern over 28 pixels, the last dash cut at the end.
+                        let mut x = 4;
+                        while x < 32 {
+                            let to = (x + on as i32).min(32);
+                            area.draw(&PathElement::new(vec![(x, y), (to, y)], stroke))?;
+                            x = to + off as i32;
+                        }
+                    }
+                    LineStyle::Markers if s.marker.is_none() => {
+                        area.draw(&Circle::new((18, y), 4, c.filled()))?
+                    }
+                    LineStyle::Markers => {}
+                }
+                if let Some(m) = s.marker {
+                    draw_marker(area, m, (18, y), c)?;
                 }
             }
             LegendEntry::Box(b) => {
@@ -1547,11 +1843,21 @@ mod tests {
             label: label.into(),
             color,
             style,
+            marker: None,
             points: points.to_vec(),
         }
     }
 
-    use LineStyle::{Dashed, Solid};
+    /// The main line of the arm at position `k`, in its own dash and marker.
+    fn arm(label: &str, k: usize, points: &[(f64, f64)]) -> Series {
+        let (style, marker) = arm_look(k);
+        Series {
+            marker: Some(marker),
+            ..line(label, k, style, points)
+        }
+    }
+
+    use LineStyle::Dashed;
 
     #[test]
     fn utilisation_is_reserved_over_registered_where_anything_is_registered() {
@@ -1561,15 +1867,15 @@ mod tests {
         assert_eq!(
             p.panels[0].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 0.0), (0.5, 50.0), (1.0, 50.0)]),
-                line("fargate", 1, Solid, &[(0.5, 75.0), (1.0, 100.0)]),
+                arm("ec2", 0, &[(0.0, 0.0), (0.5, 50.0), (1.0, 50.0)]),
+                arm("fargate", 1, &[(0.5, 75.0), (1.0, 100.0)]),
             ]
         );
         assert_eq!(
             p.panels[1].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 0.0), (0.5, 50.0), (1.0, 12.5)]),
-                line("fargate", 1, Solid, &[(0.5, 50.0), (1.0, 100.0)]),
+                arm("ec2", 0, &[(0.0, 0.0), (0.5, 50.0), (1.0, 12.5)]),
+                arm("fargate", 1, &[(0.5, 50.0), (1.0, 100.0)]),
             ]
         );
     }
@@ -1580,7 +1886,7 @@ mod tests {
         assert_eq!(
             p.panels[0].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 1.0), (0.5, 2.0), (1.0, 2.0)]),
+                arm("ec2", 0, &[(0.0, 1.0), (0.5, 2.0), (1.0, 2.0)]),
                 line(
                     "ec2 launching",
                     0,
@@ -1592,8 +1898,8 @@ mod tests {
         assert_eq!(
             p.panels[1].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 3.0), (0.5, 1.0), (1.0, 0.0)]),
-                line("fargate", 1, Solid, &[(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)]),
+                arm("ec2", 0, &[(0.0, 3.0), (0.5, 1.0), (1.0, 0.0)]),
+                arm("fargate", 1, &[(0.0, 0.0), (0.5, 0.0), (1.0, 0.0)]),
             ]
         );
         // A Fargate-only run has no instances panel.
@@ -1619,13 +1925,8 @@ mod tests {
         assert_eq!(
             p.panels[0].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 0.0), (0.5, 0.1), (1.0, 0.25)]),
-                line(
-                    "fargate",
-                    1,
-                    Solid,
-                    &[(0.0, 0.0), (0.5, 0.05), (1.0, 0.125)]
-                ),
+                arm("ec2", 0, &[(0.0, 0.0), (0.5, 0.1), (1.0, 0.25)]),
+                arm("fargate", 1, &[(0.0, 0.0), (0.5, 0.05), (1.0, 0.125)]),
             ]
         );
     }
@@ -1638,18 +1939,8 @@ mod tests {
         assert_eq!(
             p.panels[0].series,
             vec![
-                line(
-                    "ec2",
-                    0,
-                    Solid,
-                    &[(0.0, 0.0), (0.0, 0.5), (1.0, 0.75), (5.0, 1.0)]
-                ),
-                line(
-                    "fargate",
-                    1,
-                    Solid,
-                    &[(30.0, 0.0), (30.0, 0.5), (60.0, 1.0)]
-                ),
+                arm("ec2", 0, &[(0.0, 0.0), (0.0, 0.5), (1.0, 0.75), (5.0, 1.0)]),
+                arm("fargate", 1, &[(30.0, 0.0), (30.0, 0.5), (60.0, 1.0)]),
             ]
         );
         // Waits of hours are drawn in hours; an arm where nothing started has an empty line.
@@ -1715,7 +2006,7 @@ mod tests {
         assert_eq!(
             p.panels[0].series,
             vec![
-                line("ec2", 0, Solid, &[(0.0, 200.0), (0.5, 150.0)]),
+                arm("ec2", 0, &[(0.0, 200.0), (0.5, 150.0)]),
                 line(
                     "ec2 target",
                     0,
@@ -1853,6 +2144,115 @@ mod tests {
             assert_eq!(&png[16..20], &WIDTH.to_be_bytes());
             assert_eq!(&png[20..24], &height(plot.panels.len()).to_be_bytes());
         }
+    }
+
+    /// The fixture with a second Fargate arm whose results are the first one's.
+    fn run_with_twin() -> RunData {
+        let mut r = run();
+        let mut twin = r.arms[1].clone();
+        twin.arm = "fargate-b".into();
+        r.arms.push(twin);
+        r
+    }
+
+    #[test]
+    fn arms_have_distinct_dashes_and_markers_and_identical_lines_say_so() {
+        // Fixed: every arm's line was solid, so of two arms with the same results (two Fargate
+        // arms at 100% utilisation) only the one drawn last showed.
+        let looks: Vec<_> = (0..5).map(arm_look).collect();
+        for (i, a) in looks.iter().enumerate() {
+            for b in &looks[i + 1..] {
+                assert!(a.0 != b.0 && a.1 != b.1, "{a:?} {b:?}");
+            }
+        }
+        let plots = run_plots(&run_with_twin());
+        for name in ["utilisation", "cost", "wait_cdf"] {
+            let p = plots.iter().find(|p| p.name == name).unwrap();
+            let s = &p.panels[0].series;
+            assert_eq!(s[1].label, "fargate", "{name}");
+            assert_eq!(s[2].label, "fargate-b (same as fargate)", "{name}");
+            assert_eq!(s[1].points, s[2].points);
+            assert_ne!((s[1].style, s[1].marker), (s[2].style, s[2].marker));
+            assert_ne!(s[0].label, "ec2 (same as fargate)");
+        }
+        // The pending lines of both Fargate arms and EC2's are all zero at the end, but not
+        // all the way: only the twin is marked.
+        let fleet = plots.iter().find(|p| p.name == "fleet").unwrap();
+        let pending: Vec<&str> = fleet.panels[1]
+            .series
+            .iter()
+            .map(|s| s.label.as_str())
+            .collect();
+        assert_eq!(pending, ["ec2", "fargate", "fargate-b (same as fargate)"]);
+        // Empty lines are not "the same".
+        let mut empty = vec![arm("a", 0, &[]), arm("b", 1, &[])];
+        mark_identical(&mut empty);
+        assert_eq!(empty[1].label, "b");
+    }
+
+    #[test]
+    fn markers_of_coinciding_lines_sit_apart() {
+        // A flat line 400 pixels long: 8 markers 50 px apart, each arm's at its own phase.
+        let flat = [(0, 100), (400, 100)];
+        let a = marker_positions(&flat, marker_phase(0));
+        let b = marker_positions(&flat, marker_phase(1));
+        assert_eq!(a.len(), 8);
+        assert_eq!(a[0], (25, 100));
+        assert_eq!(b.len(), 8);
+        for p in &a {
+            assert!(b.iter().all(|q| (p.0 - q.0).abs() >= 10), "{p:?} {b:?}");
+        }
+        // Along a vertical line too (a break-even), and fewer on a short line.
+        let v = marker_positions(&[(50, 0), (50, 300)], 0.5);
+        assert!(v.len() == 7 && v.iter().all(|p| p.0 == 50));
+        assert_eq!(marker_positions(&[(0, 0), (30, 0)], 0.5), [(15, 0)]);
+        assert!(marker_positions(&[(0, 0)], 0.5).is_empty());
+    }
+
+    #[test]
+    fn scaling_axis_is_capped_at_four_times_the_target_and_clipped_values_are_marked() {
+        // Fixed: a reservation of 52,450% (capacity near zero) took the axis there and the
+        // target at 100% was lost in the bottom edge.
+        let mut files = fixture::files();
+        files.scaling = Some(
+            "time_s,arm,provider,metric,target,desired,running,action\n\
+             0.000,ec2,ec2,52450.000,100.000,2,0,scale_out\n\
+             600.000,ec2,ec2,9000.000,100.000,2,0,none\n\
+             1800.000,ec2,ec2,150.000,100.000,2,2,none\n\
+             2400.000,ec2,ec2,500.000,100.000,2,2,none\n\
+             3600.000,ec2,ec2,90.000,100.000,2,2,none\n"
+                .into(),
+        );
+        let p = scaling_plot(&RunData::parse(&files).unwrap()).unwrap();
+        assert!(
+            p.title.ends_with("(values above 400% clipped)"),
+            "{}",
+            p.title
+        );
+        let s = &p.panels[0].series;
+        assert!(s[0].points.iter().all(|p| p.1 <= 400.0));
+        assert_eq!(s[0].points[0], (0.0, 400.0));
+        // One triangle per excursion above the cap, at its peak, on the top edge.
+        assert_eq!(s[1].label, "ec2 clipped at 400% (max 52450%)");
+        assert_eq!(
+            (s[1].style, s[1].marker),
+            (LineStyle::Markers, Some(Marker::TriangleUp))
+        );
+        assert_eq!(s[1].points, [(0.0, 400.0), (2400.0 / 3600.0, 400.0)]);
+        assert_eq!(s[2].label, "ec2 target");
+        // The axis ends just above the cap (4% room for the markers).
+        let (lo, hi) = range(ys(&p.panels[0]), true);
+        assert!(lo < 0.0 && (hi - 416.0).abs() < 1e-9, "{lo} {hi}");
+        // Under the cap nothing is clipped (the fixture peaks at 200%).
+        let p = scaling_plot(&run()).unwrap();
+        assert!(!p.title.contains("clipped"));
+        assert!(
+            p.panels[0]
+                .series
+                .iter()
+                .all(|s| s.marker != Some(Marker::TriangleUp))
+        );
+        assert_eq!(clip(&[(0.0, 1.0), (1.0, 5.0)], 10.0).1, []);
     }
 
     /// The time plots of a run: utilisation, fleet, cost, scaling.

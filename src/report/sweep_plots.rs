@@ -2,7 +2,9 @@
 //! 95% band), cost against p95 wait (the frontier), and the EC2 ÷ Fargate cost ratio across
 //! the grid. Arms keep their colour (index = position in the scenario).
 
-use crate::report::plots::{Axis, Band, ColorScale, HeatMap, LineStyle, Panel, Plot, Series};
+use crate::report::plots::{
+    Axis, Band, ColorScale, HeatMap, LineStyle, Panel, Plot, Series, arm_look,
+};
 use crate::report::sweep_data::SweepData;
 
 /// The file stems of every sweep plot [`sweep_plots`] can return, in its order.
@@ -25,6 +27,10 @@ pub fn sweep_plots(data: &SweepData) -> Vec<Plot> {
     .into_iter()
     .flatten()
     .filter(|p| p.panels.iter().any(Panel::has_data))
+    .map(|mut p| {
+        p.panels.iter_mut().for_each(Panel::mark_identical);
+        p
+    })
     .collect()
 }
 
@@ -249,6 +255,7 @@ pub fn sweep_cost_plot(data: &SweepData) -> Option<Plot> {
                     label,
                     color: a,
                     style: COMBO_STYLES[ci % COMBO_STYLES.len()],
+                    marker: Some(arm_look(a).1),
                     points: pts.iter().map(|&(x, m, _)| (x, m)).collect(),
                 });
             }
@@ -324,6 +331,7 @@ pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
             label: format!("{arm}: variants"),
             color: a,
             style: LineStyle::Markers,
+            marker: Some(arm_look(a).1),
             points: pts,
         });
         {
@@ -331,6 +339,7 @@ pub fn sweep_frontier_plot(data: &SweepData) -> Option<Plot> {
                 label: format!("{arm}: Pareto front"),
                 color: a,
                 style: LineStyle::Solid,
+                marker: None,
                 points: front,
             });
         }
@@ -406,6 +415,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
                     label: label(e),
                     color: if one { 6 } else { arm_color(data, e) },
                     style: LineStyle::Solid,
+                    marker: Some(arm_look(arm_color(data, e)).1),
                     points: pts,
                 }
             })
@@ -422,6 +432,7 @@ pub fn sweep_ratio_plot(data: &SweepData) -> Option<Plot> {
             label: "break-even (ratio 1)".into(),
             color: 6,
             style: LineStyle::Dashed,
+            marker: None,
             points: vec![(lo, 1.0), (hi, 1.0)],
         });
         return Some(Plot {
