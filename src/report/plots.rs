@@ -1164,7 +1164,7 @@ impl<DB: DrawingBackend> PanelCtx<'_, DB> {
             if let (Some(m), false) = (s.marker, s.style == LineStyle::Markers) {
                 let pixels: Vec<(i32, i32)> =
                     s.points.iter().map(|p| chart.backend_coord(p)).collect();
-                for p in marker_positions(&pixels, marker_phase(s.color)) {
+                for p in marker_places(&pixels, marker_phase(s.color)) {
                     self.marker_at(m, p, c)?;
                 }
             }
@@ -1647,6 +1647,20 @@ fn marker_positions(line: &[(i32, i32)], phase: f64) -> Vec<(i32, i32)> {
         walked += d;
     }
     out
+}
+
+/// A line of more than two and at most this many points (a sweep's values, a short run's
+/// samples) has its markers on its points: between them they would look like data.
+const MARKERS_ON_POINTS_UP_TO: usize = 20;
+
+/// Where a line's markers go: on its points when it has few ([`MARKERS_ON_POINTS_UP_TO`]),
+/// else spread along it ([`marker_positions`]).
+fn marker_places(line: &[(i32, i32)], phase: f64) -> Vec<(i32, i32)> {
+    if (3..=MARKERS_ON_POINTS_UP_TO).contains(&line.len()) {
+        line.to_vec()
+    } else {
+        marker_positions(line, phase)
+    }
 }
 
 /// How far into each part of a line the markers of colour index `k` sit: spread by the
@@ -2207,6 +2221,10 @@ mod tests {
         assert!(v.len() == 7 && v.iter().all(|p| p.0 == 50));
         assert_eq!(marker_positions(&[(0, 0), (30, 0)], 0.5), [(15, 0)]);
         assert!(marker_positions(&[(0, 0)], 0.5).is_empty());
+        // A line of a few points (a sweep's values) has its markers on them.
+        let few = [(0, 0), (10, 5), (20, 0)];
+        assert_eq!(marker_places(&few, 0.5), few);
+        assert_eq!(marker_places(&flat, 0.5).len(), 8);
     }
 
     #[test]
