@@ -12,6 +12,7 @@ pub mod run_json;
 pub mod summary_plots;
 pub mod sweep_data;
 pub mod sweep_html;
+pub mod sweep_params;
 pub mod sweep_plots;
 pub mod text_table;
 pub mod waits_csv;
