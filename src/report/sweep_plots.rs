@@ -3,7 +3,7 @@
 //! the grid. Arms keep their colour (index = position in the scenario).
 
 use crate::report::plots::{
-    Axis, Band, ColorScale, HeatMap, LineStyle, Panel, Plot, Series, arm_look,
+    Axis, Band, ColorScale, HeatMap, LineStyle, Panel, Plot, Series, arm_look, with_data,
 };
 use crate::report::sweep_data::SweepData;
 pub use crate::report::sweep_params::display;
@@ -21,19 +21,11 @@ const MAX_HEAT_MAPS: usize = 6;
 
 /// Every sweep plot that has data, in a fixed order.
 pub fn sweep_plots(data: &SweepData) -> Vec<Plot> {
-    [
+    with_data([
         sweep_cost_plot(data),
         sweep_frontier_plot(data),
         sweep_ratio_plot(data),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|p| p.panels.iter().any(Panel::has_data))
-    .map(|mut p| {
-        p.panels.iter_mut().for_each(Panel::mark_identical);
-        p
-    })
-    .collect()
+    ])
 }
 
 const COMBO_STYLES: [LineStyle; 3] = [LineStyle::Solid, LineStyle::Dashed, LineStyle::Dotted];

@@ -114,6 +114,13 @@ pub(super) fn draw_marker<DB: DrawingBackend>(
         Marker::TriangleUp => poly(vec![(x, y - 6), (x + 6, y + 4), (x - 6, y + 4)]),
         Marker::TriangleDown => poly(vec![(x, y + 6), (x + 6, y - 4), (x - 6, y - 4)]),
         Marker::Diamond => poly(vec![(x, y - 6), (x + 6, y), (x, y + 6), (x - 6, y)]),
+        Marker::Clipped => {
+            let pts = vec![(x, y - 9), (x + 7, y + 3), (x - 7, y + 3)];
+            let mut ring = pts.clone();
+            ring.push(pts[0]);
+            area.draw(&Polygon::new(pts, c.filled()))?;
+            area.draw(&PathElement::new(ring, BLACK.stroke_width(1)))
+        }
         Marker::Ring => area.draw(&Circle::new((x, y), 8, c.stroke_width(3))),
         Marker::Cross => {
             for (a, b) in [

@@ -17,7 +17,7 @@
 //!   hours up to [`DAYS_ABOVE_H`] hours, in days above.
 //! - **An outlier does not flatten the rest.** The scaling plot's axis ends at
 //!   [`SCALING_CLIP_TARGETS`] × the highest target when a metric goes higher; clipped values
-//!   are drawn at the top edge, each excursion marked with a triangle, and the title and
+//!   are drawn at the top edge, each excursion marked with an outlined triangle no arm's line uses, and the title and
 //!   legend say "values above N% clipped".
 //! - **Nothing is drawn where it is not true.** A break-even above 100% utilisation is not
 //!   drawn at 100%: its legend entry says "never below 100%". Each EC2 curve is drawn once,
@@ -42,7 +42,7 @@ pub mod wait_cdf;
 
 pub use plot::{
     Axis, Band, BarComponent, Bars, ColorScale, HeatMap, LineStyle, Marker, Panel, Plot, Series,
-    arm_look, mark_identical,
+    arm_look, mark_identical, with_data,
 };
 pub use render::{PlotError, render_png, render_svg};
 pub use run_plots::{

@@ -29,7 +29,7 @@ pub enum Marker {
     Circle,
     /// A filled square.
     Square,
-    /// A filled triangle pointing up (also: a value clipped at the top of the axis).
+    /// A filled triangle pointing up.
     TriangleUp,
     /// A filled diamond.
     Diamond,
@@ -39,6 +39,9 @@ pub enum Marker {
     Cross,
     /// A large ring, around a point rather than on a line (an arm's result as run).
     Ring,
+    /// A value above the top of the axis, drawn at the top edge: a large triangle pointing up,
+    /// outlined in black (no arm's line has it).
+    Clipped,
 }
 
 /// One line of a panel.
@@ -241,4 +244,18 @@ pub struct Plot {
     /// plots span the whole run, 0 → its end ([`TimeAxis`]), even where a line stops early
     /// (nothing registered, an arm that ended first). `None`: the data's range.
     pub x_span: Option<(f64, f64)>,
+}
+
+/// The plots of `plots` that have data, in order, each panel's identical series named
+/// ([`Panel::mark_identical`]): what the run plots and the sweep plots return.
+pub fn with_data(plots: impl IntoIterator<Item = Option<Plot>>) -> Vec<Plot> {
+    plots
+        .into_iter()
+        .flatten()
+        .filter(|p| p.panels.iter().any(Panel::has_data))
+        .map(|mut p| {
+            p.panels.iter_mut().for_each(Panel::mark_identical);
+            p
+        })
+        .collect()
 }

@@ -321,9 +321,9 @@ pub fn render_png(plot: &Plot) -> Result<Vec<u8>, PlotError> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::run_plots::run_plots;
-    use super::super::testing::run;
     use super::*;
+    use crate::report::plots::run_plots::run_plots;
+    use crate::report::plots::testing::run;
 
     #[test]
     fn renders_valid_svg_and_png_with_title_and_axis_labels() {

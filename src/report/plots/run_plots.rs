@@ -1,7 +1,7 @@
 //! The run plots drawn from timeseries.csv (utilisation, fleet, cost), and the list of every
 //! run plot in its order.
 
-use super::plot::{LineStyle, Panel, Plot, Series, arm_look};
+use super::plot::{LineStyle, Panel, Plot, Series, arm_look, with_data};
 use super::scaling_plot::scaling_plot;
 use super::time_axis::TimeAxis;
 use super::wait_cdf::wait_cdf_plot;
@@ -37,7 +37,7 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
         })
         .collect();
     let arm_names: Vec<&str> = run.arms.iter().map(|a| a.arm.as_str()).collect();
-    [
+    with_data([
         Some(utilisation_plot(run)),
         Some(fleet_plot(run)),
         Some(cost_plot(run)),
@@ -47,15 +47,7 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
         run.breakeven
             .as_deref()
             .and_then(|rows| breakeven_plot(rows, &arm_names)),
-    ]
-    .into_iter()
-    .flatten()
-    .filter(|p| p.panels.iter().any(Panel::has_data))
-    .map(|mut p| {
-        p.panels.iter_mut().for_each(Panel::mark_identical);
-        p
-    })
-    .collect()
+    ])
 }
 
 /// At most about this many points per line: longer lines are reduced by
@@ -212,10 +204,10 @@ pub fn cost_plot(run: &RunData) -> Plot {
 
 #[cfg(test)]
 mod tests {
-    use super::super::plot::mark_identical;
-    use super::super::render::render_svg;
-    use super::super::testing::{arm, line, run};
     use super::*;
+    use crate::report::plots::plot::mark_identical;
+    use crate::report::plots::render::render_svg;
+    use crate::report::plots::testing::{arm, line, run};
     use crate::report::run_data::fixture;
     use crate::report::run_data::{RunData, RunFiles};
     use LineStyle::Dashed;

@@ -38,7 +38,7 @@ pub(super) fn clip(points: &[(f64, f64)], cap: f64) -> (Points, Points) {
 /// (dashed), from the provider rows of scaling.csv. `None` when no arm has such rows. Colours
 /// go by provider, not by arm: an arm with two providers (On-Demand and Spot) shows both.
 /// When a metric exceeds [`SCALING_CLIP_TARGETS`] × the highest target, the axis ends there:
-/// the lines are clipped at the top edge, each excursion above it is marked with a triangle
+/// the lines are clipped at the top edge, each excursion above it is marked ([`Marker::Clipped`])
 /// there, and the axis and legend say so.
 pub fn scaling_plot(run: &RunData) -> Option<Plot> {
     let t = TimeAxis::of(run);
@@ -86,7 +86,7 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
                         label: format!("{label} clipped at {cap:.0}% (max {max:.0}%)"),
                         color: i,
                         style: LineStyle::Markers,
-                        marker: Some(Marker::TriangleUp),
+                        marker: Some(Marker::Clipped),
                         points: marks,
                     });
                 }
@@ -119,11 +119,12 @@ pub fn scaling_plot(run: &RunData) -> Option<Plot> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::plot::LineStyle::Dashed;
-    use super::super::render::{range, ys};
-    use super::super::run_plots::{RUN_PLOT_NAMES, run_plots};
-    use super::super::testing::{arm, line, run};
     use super::*;
+    use crate::report::plots::arm_look;
+    use crate::report::plots::plot::LineStyle::Dashed;
+    use crate::report::plots::render::{range, ys};
+    use crate::report::plots::run_plots::{RUN_PLOT_NAMES, run_plots};
+    use crate::report::plots::testing::{arm, line, run};
     use crate::report::run_data::RunData;
     use crate::report::run_data::fixture;
 
@@ -204,11 +205,12 @@ mod tests {
         let s = &p.panels[0].series;
         assert!(s[0].points.iter().all(|p| p.1 <= 400.0));
         assert_eq!(s[0].points[0], (0.0, 400.0));
-        // One triangle per excursion above the cap, at its peak, on the top edge.
+        // One marker (a shape no arm's line has) per excursion above the cap, at its peak, on the top edge.
+        assert!((0..12).all(|k| arm_look(k).1 != Marker::Clipped));
         assert_eq!(s[1].label, "ec2 clipped at 400% (max 52450%)");
         assert_eq!(
             (s[1].style, s[1].marker),
-            (LineStyle::Markers, Some(Marker::TriangleUp))
+            (LineStyle::Markers, Some(Marker::Clipped))
         );
         assert_eq!(s[1].points, [(0.0, 400.0), (2400.0 / 3600.0, 400.0)]);
         assert_eq!(s[2].label, "ec2 target");
@@ -222,7 +224,7 @@ mod tests {
             p.panels[0]
                 .series
                 .iter()
-                .all(|s| s.marker != Some(Marker::TriangleUp))
+                .all(|s| s.marker != Some(Marker::Clipped))
         );
         assert_eq!(clip(&[(0.0, 1.0), (1.0, 5.0)], 10.0).1, []);
     }

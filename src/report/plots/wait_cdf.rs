@@ -72,9 +72,9 @@ pub fn wait_cdf_plot(run: &RunData) -> Option<Plot> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::run_plots::run_plots;
-    use super::super::testing::{arm, run};
     use super::*;
+    use crate::report::plots::run_plots::run_plots;
+    use crate::report::plots::testing::{arm, run};
     use crate::report::run_data::RunData;
     use crate::report::run_data::fixture;
 
