@@ -60,7 +60,8 @@ pub struct Series {
     pub points: Vec<(f64, f64)>,
 }
 
-/// The dash patterns of arms' lines, by arm position (after the seventh, they repeat).
+/// The dash patterns of arms' lines, by arm position (they repeat after the fifth; colour and
+/// marker still tell the first six arms apart).
 pub(super) const ARM_DASHES: [LineStyle; 5] = [
     LineStyle::Solid,
     LineStyle::Dash { on: 16, off: 6 },
