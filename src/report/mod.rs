@@ -26,6 +26,7 @@ pub mod summary_row;
 pub mod sweep_data;
 pub mod sweep_drawings;
 pub mod sweep_html;
+pub mod sweep_params;
 pub mod sweep_plots;
 pub mod waits_csv;
 pub mod writer;

@@ -1,7 +1,9 @@
 //! Run plots from summary data: the cost breakdown per arm (summary.csv's cost columns) and the
 //! break-even view (breakeven.csv). Pure functions of plain rows, whichever way they were read.
 
-use crate::report::plots::{Axis, BarComponent, Bars, LineStyle, Panel, Plot, Series};
+use crate::report::plots::{
+    Axis, BarComponent, Bars, LineStyle, Marker, Panel, Plot, Series, arm_look,
+};
 
 pub use crate::report::breakeven_row::BreakevenRow;
 pub use crate::report::cost_breakdown_row::CostBreakdownRow;
@@ -37,6 +39,7 @@ pub fn cost_breakdown_plot(rows: &[CostBreakdownRow]) -> Plot {
         .collect();
     Plot {
         name: COST_BREAKDOWN_PLOT,
+        x_span: None,
         title: "Cost breakdown per arm".into(),
         x_label: "cost over the run (USD); the number is what was paid".into(),
         panels: vec![Panel {
@@ -56,101 +59,136 @@ fn pct(x: f64) -> f64 {
     100.0 * x
 }
 
-/// EC2 and Fargate cost against the EC2 fleet's utilisation (0–100%), per arm pair: the EC2
-/// arm's cost if the same work had kept its fleet u busy (ec2_cost × ec2_utilisation ÷ u; from
-/// the utilisation where it reaches the top of the chart, then at every whole percent), the
-/// Fargate arm's cost (flat: Fargate bills what tasks request), a marker at the EC2 arm's
-/// actual utilisation and cost, a solid vertical line at the workload's break-even utilisation
-/// and a dashed one at the catalog u* of `docs/reference/ecs-facts.md` §8.2. The chart's top is
-/// twice the largest cost. Colours: arms by first appearance in the rows (EC2 arm, then its
-/// Fargate arm). `None` without rows.
-pub fn breakeven_plot(rows: &[BreakevenRow]) -> Option<Plot> {
+/// EC2 and Fargate cost against the EC2 fleet's utilisation (0–100%): for each EC2 arm (once,
+/// however many Fargate arms it is paired with), its cost if the same work had kept its fleet
+/// u busy (ec2_cost × ec2_utilisation ÷ u; from the utilisation where it reaches the top of the
+/// chart, then at every whole percent), a marker at its actual utilisation and cost, and a
+/// dashed vertical line at its instance type's catalog u* (`docs/reference/ecs-facts.md`
+/// §8.2); for each Fargate arm its cost (flat: Fargate bills what tasks request); for each pair
+/// a vertical line at the workload's break-even utilisation, in the Fargate arm's colour and
+/// dash with the EC2 arm's marker. A break-even above 100% (EC2 dearer even with its fleet
+/// full) is not drawn: a legend entry says "never below 100%". The chart's top is twice the
+/// largest cost. Colours and looks ([`arm_look`]) go by the arm's position in `arms` (the
+/// run's arms, so an arm looks as in the other plots), arms not there after them by first
+/// appearance in the rows. `None` without rows.
+pub fn breakeven_plot(rows: &[BreakevenRow], arms: &[&str]) -> Option<Plot> {
     if rows.is_empty() {
         return None;
     }
-    let mut arms: Vec<&str> = Vec::new();
+    let mut order: Vec<&str> = arms.to_vec();
     for r in rows {
         for a in [&r.ec2_arm, &r.fargate_arm] {
-            if !arms.contains(&a.as_str()) {
-                arms.push(a);
+            if !order.contains(&a.as_str()) {
+                order.push(a);
             }
         }
     }
-    let color = |a: &str| arms.iter().position(|x| *x == a).unwrap_or(0);
+    let color = |a: &str| order.iter().position(|x| *x == a).unwrap_or(0);
     let top = 2.0
         * rows
             .iter()
             .map(|r| r.ec2_cost_usd.max(r.fargate_cost_usd))
             .fold(0.0, f64::max);
     let top = if top > 0.0 { top } else { 1.0 };
-    let vertical = |x: f64| vec![(x, 0.0), (x, top)];
-    let line = |label: String, color: usize, style: LineStyle, points: Vec<(f64, f64)>| Series {
-        label,
-        color,
-        style,
-        points,
+    // A vertical line at `u` (a fraction), or none past 100%.
+    let vertical = |u: f64| {
+        if pct(u) <= 100.0 {
+            vec![(pct(u), 0.0), (pct(u), top)]
+        } else {
+            Vec::new()
+        }
     };
+    // What a vertical line at `u` is, or that there is none below 100%.
+    let at = |u: f64, prefix: &str, what: String| {
+        if pct(u) <= 100.0 {
+            format!("{prefix}{what}")
+        } else {
+            format!("{prefix}never below 100%")
+        }
+    };
+    let many = rows.len() > 1;
     let mut series = Vec::new();
-    let mut fargate_done: Vec<&str> = Vec::new();
+    let mut done: Vec<&str> = Vec::new();
     for r in rows {
         let ec2 = color(&r.ec2_arm);
-        // Cost at u percent: the work (ec2_cost × utilisation) spread over a fleet u busy.
-        let work = r.ec2_cost_usd * pct(r.ec2_utilisation);
-        if work > 0.0 {
-            let from = work / top;
-            let mut pts = vec![(from, top)];
-            pts.extend(
-                (1..=100)
-                    .map(f64::from)
-                    .filter(|u| *u > from)
-                    .map(|u| (u, work / u)),
-            );
-            series.push(line(
-                format!("{} at utilisation u", r.ec2_arm),
-                ec2,
-                LineStyle::Solid,
-                pts,
-            ));
+        let (ec2_style, ec2_marker) = arm_look(ec2);
+        if !done.contains(&r.ec2_arm.as_str()) {
+            done.push(&r.ec2_arm);
+            // Cost at u percent: the work (ec2_cost × utilisation) spread over a fleet u busy.
+            let work = r.ec2_cost_usd * pct(r.ec2_utilisation);
+            if work > 0.0 {
+                let from = work / top;
+                let mut pts = vec![(from, top)];
+                pts.extend(
+                    (1..=100)
+                        .map(f64::from)
+                        .filter(|u| *u > from)
+                        .map(|u| (u, work / u)),
+                );
+                series.push(Series {
+                    label: format!("{} at utilisation u", r.ec2_arm),
+                    color: ec2,
+                    style: ec2_style,
+                    marker: Some(ec2_marker),
+                    points: pts,
+                });
+            }
+            series.push(Series {
+                label: format!("{} as run ({:.0}%)", r.ec2_arm, pct(r.ec2_utilisation)),
+                color: ec2,
+                style: LineStyle::Markers,
+                marker: Some(Marker::Ring),
+                points: vec![(pct(r.ec2_utilisation), r.ec2_cost_usd)],
+            });
+            if let Some(u) = r.catalog_breakeven_utilisation.filter(|u| u.is_finite()) {
+                let arm = if many {
+                    format!("{}: ", r.ec2_arm)
+                } else {
+                    String::new()
+                };
+                series.push(Series {
+                    label: at(
+                        u,
+                        &format!("{arm}catalog u* "),
+                        format!("{:.1}% ({})", pct(u), r.instance_type),
+                    ),
+                    color: ec2,
+                    style: LineStyle::Dashed,
+                    marker: None,
+                    points: vertical(u),
+                });
+            }
         }
-        if !fargate_done.contains(&r.fargate_arm.as_str()) {
-            fargate_done.push(&r.fargate_arm);
-            series.push(line(
-                format!("{} (any u)", r.fargate_arm),
-                color(&r.fargate_arm),
-                LineStyle::Solid,
-                vec![(0.0, r.fargate_cost_usd), (100.0, r.fargate_cost_usd)],
-            ));
+        let fargate = color(&r.fargate_arm);
+        let (fargate_style, fargate_marker) = arm_look(fargate);
+        if !done.contains(&r.fargate_arm.as_str()) {
+            done.push(&r.fargate_arm);
+            series.push(Series {
+                label: format!("{} (any u)", r.fargate_arm),
+                color: fargate,
+                style: fargate_style,
+                marker: Some(fargate_marker),
+                points: vec![(0.0, r.fargate_cost_usd), (100.0, r.fargate_cost_usd)],
+            });
         }
-        series.push(line(
-            format!("{} as run ({:.0}%)", r.ec2_arm, pct(r.ec2_utilisation)),
-            ec2,
-            LineStyle::Markers,
-            vec![(pct(r.ec2_utilisation), r.ec2_cost_usd)],
-        ));
-        let pair = if rows.len() > 1 {
-            format!("{} vs {}: ", r.ec2_arm, r.fargate_arm)
-        } else {
-            String::new()
-        };
         if let Some(u) = r.breakeven_utilisation.filter(|u| u.is_finite()) {
-            series.push(line(
-                format!("{pair}break-even {:.0}%", pct(u)),
-                ec2,
-                LineStyle::Solid,
-                vertical(pct(u).min(100.0)),
-            ));
-        }
-        if let Some(u) = r.catalog_breakeven_utilisation.filter(|u| u.is_finite()) {
-            series.push(line(
-                format!("{pair}catalog u* {:.1}% ({})", pct(u), r.instance_type),
-                ec2,
-                LineStyle::Dashed,
-                vertical(pct(u).min(100.0)),
-            ));
+            let pair = if many {
+                format!("{} vs {}: ", r.ec2_arm, r.fargate_arm)
+            } else {
+                String::new()
+            };
+            series.push(Series {
+                label: at(u, &format!("{pair}break-even "), format!("{:.0}%", pct(u))),
+                color: fargate,
+                style: fargate_style,
+                marker: Some(ec2_marker),
+                points: vertical(u),
+            });
         }
     }
     Some(Plot {
         name: BREAKEVEN_PLOT,
+        x_span: None,
         title: "Break-even: EC2 cost against fleet utilisation (Fargate: flat)".into(),
         x_label: String::new(),
         panels: vec![Panel {
@@ -230,7 +268,7 @@ mod tests {
             breakeven_utilisation: Some(0.5),
             catalog_breakeven_utilisation: Some(0.824),
         };
-        let p = breakeven_plot(std::slice::from_ref(&row)).expect("a plot");
+        let p = breakeven_plot(std::slice::from_ref(&row), &["ec2", "fargate"]).expect("a plot");
         let labels: Vec<&str> = p.panels[0]
             .series
             .iter()
@@ -240,10 +278,10 @@ mod tests {
             labels,
             [
                 "ec2 at utilisation u",
-                "fargate (any u)",
                 "ec2 as run (25%)",
+                "catalog u* 82.4% (m5.large)",
+                "fargate (any u)",
                 "break-even 50%",
-                "catalog u* 82.4% (m5.large)"
             ]
         );
         // The chart's top is 2 × the largest cost (4): the curve starts at 50 / 4 = 12.5%.
@@ -261,10 +299,16 @@ mod tests {
         let actual = series(&p, "ec2 as run (25%)");
         assert_eq!(actual.style, LineStyle::Markers);
         assert_eq!(actual.points, [(25.0, 2.0)]);
+        // The break-even in the Fargate arm's colour and dash, with the EC2 arm's marker.
         let be = series(&p, "break-even 50%");
         assert_eq!(
-            (be.style, be.points.as_slice()),
-            (LineStyle::Solid, &[(50.0, 0.0), (50.0, 4.0)][..])
+            (be.color, be.style, be.marker, be.points.as_slice()),
+            (
+                1,
+                arm_look(1).0,
+                Some(arm_look(0).1),
+                &[(50.0, 0.0), (50.0, 4.0)][..]
+            )
         );
         let cat = series(&p, "catalog u* 82.4% (m5.large)");
         assert_eq!(cat.style, LineStyle::Dashed);
@@ -275,7 +319,7 @@ mod tests {
                 .iter()
                 .map(|s| s.color)
                 .collect::<Vec<_>>(),
-            [0, 1, 0, 0, 0]
+            [0, 0, 0, 1, 1]
         );
 
         // Two EC2 arms against one Fargate arm: Fargate's line once, pairs named.
@@ -283,7 +327,7 @@ mod tests {
         other.ec2_arm = "ec2-c5".into();
         other.breakeven_utilisation = None;
         other.catalog_breakeven_utilisation = None;
-        let p = breakeven_plot(&[row, other]).expect("a plot");
+        let p = breakeven_plot(&[row, other], &[]).expect("a plot");
         let labels: Vec<(&str, usize)> = p.panels[0]
             .series
             .iter()
@@ -293,14 +337,82 @@ mod tests {
             labels,
             [
                 ("ec2 at utilisation u", 0),
-                ("fargate (any u)", 1),
                 ("ec2 as run (25%)", 0),
-                ("ec2 vs fargate: break-even 50%", 0),
-                ("ec2 vs fargate: catalog u* 82.4% (m5.large)", 0),
+                ("ec2: catalog u* 82.4% (m5.large)", 0),
+                ("fargate (any u)", 1),
+                ("ec2 vs fargate: break-even 50%", 1),
                 ("ec2-c5 at utilisation u", 2),
                 ("ec2-c5 as run (25%)", 2),
             ]
         );
-        assert!(breakeven_plot(&[]).is_none());
+        assert!(breakeven_plot(&[], &[]).is_none());
+    }
+
+    #[test]
+    fn breakeven_with_two_fargate_arms_draws_each_ec2_curve_once_and_no_line_past_100() {
+        // Fixed: each EC2 curve, its marker and its catalog u* were drawn (and listed) once per
+        // Fargate arm, every break-even in the EC2 arm's style, and a break-even of 126% as a
+        // solid line at 100%, where it looked like another arm's line.
+        let pair = |ec2: &str, fargate: &str, cost: f64, be: f64| BreakevenRow {
+            ec2_arm: ec2.into(),
+            fargate_arm: fargate.into(),
+            instance_type: "m5.xlarge".into(),
+            ec2_cost_usd: cost,
+            fargate_cost_usd: 3.7,
+            ec2_utilisation: 0.5,
+            breakeven_utilisation: Some(be),
+            catalog_breakeven_utilisation: Some(0.82),
+        };
+        let rows = [
+            pair("ec2-m5", "fargate-a", 4.3, 0.78),
+            pair("ec2-m5", "fargate-b", 4.3, 0.781),
+            pair("ec2-c5", "fargate-a", 10.9, 1.26),
+            pair("ec2-c5", "fargate-b", 10.9, 1.25),
+        ];
+        // The run's arms, in its order: colours as in the other plots.
+        let arms = ["ec2-m5", "ec2-c5", "fargate-a", "fargate-b"];
+        let p = breakeven_plot(&rows, &arms).expect("a plot");
+        let s = &p.panels[0].series;
+        let labels: Vec<&str> = s.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "ec2-m5 at utilisation u",
+                "ec2-m5 as run (50%)",
+                "ec2-m5: catalog u* 82.0% (m5.xlarge)",
+                "fargate-a (any u)",
+                "ec2-m5 vs fargate-a: break-even 78%",
+                "fargate-b (any u)",
+                "ec2-m5 vs fargate-b: break-even 78%",
+                "ec2-c5 at utilisation u",
+                "ec2-c5 as run (50%)",
+                "ec2-c5: catalog u* 82.0% (m5.xlarge)",
+                "ec2-c5 vs fargate-a: break-even never below 100%",
+                "ec2-c5 vs fargate-b: break-even never below 100%",
+            ]
+        );
+        let look = |label: &str| {
+            let s = series(&p, label);
+            (s.color, s.style, s.marker)
+        };
+        let (m5, c5, fa, fb) = (arm_look(0), arm_look(1), arm_look(2), arm_look(3));
+        assert_eq!(look("ec2-c5 at utilisation u"), (1, c5.0, Some(c5.1)));
+        assert_eq!(look("fargate-b (any u)"), (3, fb.0, Some(fb.1)));
+        assert_eq!(
+            look("ec2-m5 vs fargate-a: break-even 78%"),
+            (2, fa.0, Some(m5.1))
+        );
+        assert_eq!(
+            look("ec2-m5 vs fargate-b: break-even 78%"),
+            (3, fb.0, Some(m5.1))
+        );
+        // Past 100%: a legend entry alone, in the Fargate arm's look; nothing drawn at 100%.
+        let never = series(&p, "ec2-c5 vs fargate-a: break-even never below 100%");
+        assert!(never.points.is_empty());
+        assert_eq!((never.color, never.style), (2, fa.0));
+        let vertical_at_100 = s
+            .iter()
+            .any(|s| s.points.len() == 2 && s.points.iter().all(|p| p.0 == 100.0));
+        assert!(!vertical_at_100);
     }
 }
