@@ -19,6 +19,7 @@ mod report;
 mod robustness;
 mod runs;
 mod sample_replays;
+mod scenario_doc;
 mod slurm;
 mod sweep;
 mod sweep_arms;
