@@ -1,5 +1,5 @@
-//! The command line (README.md, Commands): the only code that prints or exits. Each command reads as
-//! one pipeline: parse → validate → run → export.
+//! The command line (README.md, Commands): the only code that prints or exits. Each command
+//! reads as one pipeline: parse → validate → run → export.
 
 /// `print!` that returns an error (a full disk behind a redirect, say) instead of panicking,
 /// flushing at once so that the error is seen here. A closed pipe (`sim … | head`) is not an
