@@ -83,6 +83,17 @@ fn join(path: &str, key: &str) -> String {
     }
 }
 
+/// Methods that answer with one placeholder value: `visit(value): method ...;`.
+macro_rules! placeholders {
+    ($($visit:ident($value:expr): $($method:ident)+;)+) => {
+        $($(
+            fn $method<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
+                v.$visit($value)
+            }
+        )+)+
+    };
+}
+
 impl<'de> Deserializer<'de> for Tracer<'_> {
     type Error = TraceError;
 
@@ -107,41 +118,11 @@ impl<'de> Deserializer<'de> for Tracer<'_> {
     fn deserialize_bool<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
         v.visit_bool(false)
     }
-    fn deserialize_i8<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_i16<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_i32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_i64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_u8<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_u16<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_u32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_u64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_u64(1)
-    }
-    fn deserialize_f32<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_f64(1.0)
-    }
-    fn deserialize_f64<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_f64(1.0)
-    }
-    fn deserialize_str<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_str("x")
-    }
-    fn deserialize_string<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
-        v.visit_str("x")
+    placeholders! {
+        visit_u64(1): deserialize_i8 deserialize_i16 deserialize_i32 deserialize_i64
+            deserialize_u8 deserialize_u16 deserialize_u32 deserialize_u64;
+        visit_f64(1.0): deserialize_f32 deserialize_f64;
+        visit_str("x"): deserialize_str deserialize_string;
     }
     fn deserialize_option<V: Visitor<'de>>(self, v: V) -> Result<V::Value, TraceError> {
         v.visit_some(self)
