@@ -32,8 +32,10 @@
 //! - [`sweep`]: parameter sweeps: the sweep file, dotted-path patches of the scenario, the grid
 //!   of variants × seeds and per-run seeds, parallel runs on a rayon pool, runs.csv / sweep.csv /
 //!   sweep.json, resume, `--shard I/N` slices and `sim merge`. Uses `scenario`, `sim` and `report`.
-//! - [`report`]: CSV/JSON/table exporters and run plots (SVG, PNG) that render bytes; one
-//!   atomic writer.
+//! - [`report`]: CSV/JSON/table exporters and run plots (SVG, PNG) that render bytes into an
+//!   [`report::OutputPlan`] (an output folder's named files), which one atomic writer commits;
+//!   summary.csv's row is one serde struct ([`report::SummaryRow`]) both ways, and the
+//!   cheapest complete arm one rule ([`report::cost_verdict::CostVerdict`]).
 //! - [`sim`]: ECS on the engine: one arm's world, event handlers, capacity providers and
 //!   managed scaling, Spot, services, billing, metrics; [`sim::run`] simulates every arm.
 //! - [`placement`]: the hot loop: [`placement::place`]; the reference scan; constraints,

@@ -1,17 +1,14 @@
 //! `sim report DIR`: (re)draw the plots and report.html of a run, or the plots of a sweep,
 //! from its files (the one dispatch on the folder's kind).
-//! Also the one place that draws a run's plots and page, for `sim run` too, so both draw the
-//! same bytes from the same files.
+//! The drawings are rendered by `report` (`plan_run_drawings`, `plan_sweep_drawings`), as
+//! `sim run` and `sim sweep` render them, so both draw the same bytes from the same files.
 
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 
 use crate::cli::UsageError;
-use crate::report::html::{Figure, report_html};
-use crate::report::{
-    RUN_PLOT_NAMES, RunData, RunFiles, SweepData, render_png, render_svg, run_plots, write_atomic,
-};
+use crate::report::{OutputPlan, RunData, RunFiles, SweepData, plan_run_drawings};
 
 /// Arguments of `sim report`.
 #[derive(Debug, clap::Args)]
@@ -49,7 +46,7 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     match folder_kind(dir)? {
         Folder::Run => {
             let files = RunFiles::read(dir)?;
-            let drawn = draw_run(dir, &files, true)
+            let drawn = draw_run(dir, &files)
                 .with_context(|| format!("reporting the run in `{}`", dir.display()))?;
             let mut written: Vec<String> =
                 drawn.iter().map(|n| format!("{n}.{{svg,png}}")).collect();
@@ -66,57 +63,21 @@ pub fn report(args: &ReportArgs) -> anyhow::Result<()> {
     }
 }
 
-/// Draw a run's plots (`<name>.svg`, `<name>.png`) and report.html into `out_dir` from the
-/// bytes of its files, and remove any of them left by an earlier run that this one does not
-/// have; with `draw` false, draw nothing and remove them all. Returns the plots drawn.
-pub(crate) fn draw_run(
-    out_dir: &Path,
-    files: &RunFiles,
-    draw: bool,
-) -> anyhow::Result<Vec<&'static str>> {
-    let run = if draw {
-        Some(RunData::parse(files)?)
-    } else {
-        None
-    };
-    let plots = run.as_ref().map(run_plots).unwrap_or_default();
-    let mut svgs = Vec::new();
-    for name in RUN_PLOT_NAMES {
-        let plot = plots.iter().find(|p| p.name == name);
-        if let Some(p) = plot {
-            let svg = render_svg(p)?;
-            write_atomic(&out_dir.join(format!("{name}.svg")), &svg)?;
-            write_atomic(&out_dir.join(format!("{name}.png")), &render_png(p)?)?;
-            svgs.push((
-                p,
-                String::from_utf8(svg).context("plotters wrote non-UTF-8 SVG")?,
-            ));
-        } else {
-            remove_stale(&out_dir.join(format!("{name}.svg")))?;
-            remove_stale(&out_dir.join(format!("{name}.png")))?;
-        }
-    }
-    let page = out_dir.join("report.html");
-    if let Some(run) = &run {
-        let figures: Vec<Figure<'_>> = svgs
-            .iter()
-            .map(|(p, svg)| Figure {
-                name: p.name,
-                title: &p.title,
-                svg,
-            })
-            .collect();
-        write_atomic(&page, report_html(run, &figures).as_bytes())?;
-    } else {
-        remove_stale(&page)?;
-    }
-    Ok(plots.iter().map(|p| p.name).collect())
+/// Draw a run's plots (`<name>.svg`, `<name>.png`) and report.html into `dir` from the bytes
+/// of its files, as `sim run` does, removing any plot an earlier run left that this one does
+/// not have. Returns the plots drawn.
+fn draw_run(dir: &Path, files: &RunFiles) -> anyhow::Result<Vec<&'static str>> {
+    let run = RunData::parse(files)?;
+    let mut plan = OutputPlan::new();
+    let plots = plan_run_drawings(&mut plan, Some(&run))?;
+    plan.commit(dir)?;
+    Ok(plots)
 }
 
 /// Draw a sweep's plots (`sweep_*.svg`, `.png`) and report.html into `dir` from its sweep.csv
 /// and sweep.json, as `sim sweep` does, removing any plot an earlier sweep left that this one
 /// does not have. Returns the files written.
-pub(crate) fn draw_sweep(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
+fn draw_sweep(dir: &Path) -> anyhow::Result<Vec<String>> {
     let read = |name: &str| {
         let path = dir.join(name);
         std::fs::read(&path)
@@ -125,14 +86,7 @@ pub(crate) fn draw_sweep(dir: &Path) -> anyhow::Result<Vec<&'static str>> {
     let (csv, json) = (read("sweep.csv")?, read("sweep.json")?);
     // Bad files are bad input (exit 2), as for a run's folder.
     SweepData::parse(&csv, &json)?;
-    Ok(crate::sweep::execute::write_plots(dir, &csv, &json)?)
-}
-
-/// Remove `path` if it exists: a file from an earlier run would not match this run's others.
-pub(crate) fn remove_stale(path: &Path) -> anyhow::Result<()> {
-    if path.exists() {
-        std::fs::remove_file(path)
-            .with_context(|| format!("removing stale `{}`", path.display()))?;
-    }
-    Ok(())
+    let mut plan = OutputPlan::new();
+    crate::sweep::execute::plan_drawings(&mut plan, &csv, &json)?;
+    Ok(plan.commit(dir)?)
 }

@@ -7,12 +7,11 @@ use std::time::Instant;
 use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
-use crate::cli::report::{draw_run, remove_stale};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::{ArmInfo, scenario_info};
 use crate::report::{
-    RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, run_json, scaling_csv,
-    summary_csv, tasks_csv, timeseries_csv, waits_csv, write_atomic,
+    RunData, RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, plan_run_drawings,
+    run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, waits_csv,
 };
 use crate::sim::RunOptions;
 
@@ -103,15 +102,6 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         eprintln!("warning: {w}");
     }
 
-    let write = |name: &str, bytes: &[u8]| write_atomic(&out_dir.join(name), bytes);
-    // run.json is the run's manifest and is written last: take an earlier run's away first, so
-    // that a folder whose writing was cut short (killed, disk full) has none, and never pairs
-    // this run's files with another run's manifest.
-    let manifest = out_dir.join("run.json");
-    if manifest.exists() {
-        std::fs::remove_file(&manifest)
-            .with_context(|| format!("removing stale `{}`", manifest.display()))?;
-    }
     let scales = outcome.arms.iter().any(|a| !a.scaling.is_empty());
     let breakeven = has_breakeven(&outcome);
     let info = RunInfo {
@@ -152,24 +142,14 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         breakeven: breakeven.then(|| breakeven_csv(&outcome, &scenario)),
         run_json: run_json(&info),
     };
-    write("summary.csv", &files.summary)?;
-    write("timeseries.csv", &files.timeseries)?;
-    write("waits.csv", files.waits.as_deref().unwrap_or_default())?;
-    match &files.scaling {
-        Some(bytes) => write("scaling.csv", bytes)?,
-        None => remove_stale(&out_dir.join("scaling.csv"))?,
-    }
-    if args.tasks_csv {
-        write("tasks.csv", &tasks_csv(&outcome))?;
+    let run = if args.no_plots {
+        None
     } else {
-        remove_stale(&out_dir.join("tasks.csv"))?;
-    }
-    match &files.breakeven {
-        Some(bytes) => write("breakeven.csv", bytes)?,
-        None => remove_stale(&out_dir.join("breakeven.csv"))?,
-    }
-    let plots = draw_run(&out_dir, &files, !args.no_plots)?;
-    write("run.json", &files.run_json)?;
+        Some(RunData::parse(&files)?)
+    };
+    let mut plan = files.plan(args.tasks_csv.then(|| tasks_csv(&outcome)));
+    let plots = plan_run_drawings(&mut plan, run.as_ref())?;
+    plan.commit(&out_dir)?;
 
     say!("{}", comparison_table(&outcome))?;
     let mut files = vec!["summary.csv", "timeseries.csv", "waits.csv"];

@@ -1,6 +1,8 @@
 //! The comparison table printed at the end of `sim run` (rendered here; only the CLI prints).
 
-use crate::sim::{ArmOutcome, Completion, EndReason, Outcome};
+use super::cost_verdict::{CostVerdict, saving};
+use super::summary_row::SummaryRow;
+use crate::sim::Outcome;
 
 fn pct(v: Option<f64>) -> String {
     v.map_or_else(|| "-".to_string(), |x| format!("{:.1}%", x * 100.0))
@@ -42,71 +44,44 @@ pub fn comparison_table(outcome: &Outcome) -> String {
     out
 }
 
-/// Whether an arm's cost may be compared: it ended complete and refused nothing.
-fn comparable(a: &ArmOutcome) -> bool {
-    a.summary.outcome.comparable(a.summary.tasks_rejected)
-}
-
-/// Why an arm's cost is not compared, in words (`None` when it is).
-fn shortfall(a: &ArmOutcome) -> Option<String> {
-    let s = &a.summary;
-    let why = s.outcome_reason.map(EndReason::describe);
-    let why = why.map_or_else(String::new, |w| format!(": {w}"));
-    match s.outcome {
-        Completion::Saturated => Some(format!(
-            "{} saturated at {:.0} s{why}, so its figures stop there",
-            a.arm,
-            a.end.as_secs_f64()
-        )),
-        Completion::Incomplete => Some(format!(
-            "{} left {} tasks pending{why}",
-            a.arm, s.tasks_pending_at_end
-        )),
-        Completion::Complete if s.tasks_rejected > 0 => {
-            Some(format!("{} rejected {} tasks", a.arm, s.tasks_rejected))
-        }
-        Completion::Complete => None,
-    }
-}
-
 /// "cheapest: X ($a), Y% less than Z ($b)", among the arms that did all the work (ended
-/// complete, nothing rejected); arms that did less are named with why (saturated, incomplete,
-/// rejected tasks), since their cost covers less.
+/// complete, nothing rejected: [`CostVerdict`]); arms that did less are named with why
+/// (saturated, incomplete, rejected tasks), since their cost covers less.
 pub fn verdict(outcome: &Outcome) -> String {
-    let mut arms: Vec<_> = outcome.arms.iter().filter(|a| comparable(a)).collect();
-    arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
+    let rows: Vec<SummaryRow> = outcome.arms.iter().map(SummaryRow::of).collect();
+    let verdict = CostVerdict::of(rows.iter().map(|r| r.comparable().then_some(r.cost_usd)));
+    let several = rows.len() > 1;
     let mut s = String::new();
-    match (arms.first(), arms.get(1)) {
-        (Some(best), Some(next)) if best.summary.cost_usd == next.summary.cost_usd => {
+    match verdict {
+        CostVerdict::Tie(best, next) => {
             s.push_str(&format!(
                 "cheapest: {} and {} tie at ${:.2}\n",
-                best.arm, next.arm, best.summary.cost_usd
+                rows[best].arm, rows[next].arm, rows[best].cost_usd
             ));
         }
-        (Some(best), Some(next)) => {
-            let saving = next.summary.cost_usd - best.summary.cost_usd;
-            let rel = if next.summary.cost_usd > 0.0 {
-                saving / next.summary.cost_usd * 100.0
-            } else {
-                0.0
-            };
+        CostVerdict::Cheapest { best, next } => {
+            let (best, next) = (&rows[best], &rows[next]);
+            let (saving, rel) = saving(best.cost_usd, next.cost_usd);
             s.push_str(&format!(
                 "cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2})\n",
-                best.arm, best.summary.cost_usd, next.arm, next.summary.cost_usd
+                best.arm, best.cost_usd, next.arm, next.cost_usd
             ));
         }
-        (Some(best), None) if outcome.arms.len() > 1 => {
+        CostVerdict::Only(best) if several => {
             s.push_str(&format!(
                 "cheapest: {} (${:.2}), the only arm that ran every task\n",
-                best.arm, best.summary.cost_usd
+                rows[best].arm, rows[best].cost_usd
             ));
         }
-        (None, _) if outcome.arms.len() > 1 => {
+        CostVerdict::NoneComparable if several => {
             s.push_str("no arm ran every task; costs are not comparable\n")
         }
         _ => {}
     }
-    let short: Vec<String> = outcome.arms.iter().filter_map(shortfall).collect();
+    let short: Vec<String> = rows
+        .iter()
+        .filter_map(|r| r.shortfall(|t| format!("{t:.0} s")))
+        .collect();
     if !short.is_empty() {
         s.push_str(&format!(
             "not compared, its cost covers less work: {}\n",
@@ -119,7 +94,7 @@ pub fn verdict(outcome: &Outcome) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sim::ArmSummary;
+    use crate::sim::{ArmOutcome, ArmSummary, Completion, EndReason};
     use crate::time::SimTime;
 
     fn arm(name: &str, cost: f64, outcome: Completion, pending: u64) -> ArmOutcome {

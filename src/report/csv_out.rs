@@ -1,48 +1,11 @@
-//! summary.csv, timeseries.csv, tasks.csv and scaling.csv (DESIGN.md §5), rendered to bytes.
+//! timeseries.csv, tasks.csv and scaling.csv (DESIGN.md §5), rendered to bytes (summary.csv
+//! is [`super::summary_row`]'s).
 //!
 //! Numbers are printed with fixed decimals (money 6, utilisation 6, seconds 3) so that the bytes
 //! are identical for identical results; a value that does not exist is an empty cell.
 
-use crate::sim::{ArmOutcome, Outcome, TaskRecord};
+use crate::sim::{Outcome, TaskRecord};
 use crate::time::SimTime;
-
-/// summary.csv columns, in order.
-pub const SUMMARY_COLUMNS: [&str; 34] = [
-    "arm",
-    "launch_type",
-    "tasks_arrived",
-    "tasks_completed",
-    "tasks_rejected",
-    "tasks_lost",
-    "tasks_running_at_end",
-    "tasks_pending_at_end",
-    "wait_mean_s",
-    "wait_p50_s",
-    "wait_p95_s",
-    "wait_p99_s",
-    "cost_usd",
-    "cost_per_task_hour_usd",
-    "cpu_reserved_util",
-    "mem_reserved_util",
-    "cpu_used_util",
-    "mem_used_util",
-    "instance_hours",
-    "peak_instances",
-    "interruptions",
-    "eni_blocked_placements",
-    "wait_max_s",
-    "task_hours",
-    "subnet_blocked_placements",
-    "cost_ec2_on_demand_usd",
-    "cost_ec2_spot_usd",
-    "cost_fargate_vcpu_usd",
-    "cost_fargate_memory_usd",
-    "cost_fargate_storage_usd",
-    "spot_savings_usd",
-    "outcome",
-    "outcome_reason",
-    "end_s",
-];
 
 /// timeseries.csv columns, in order.
 pub const TIMESERIES_COLUMNS: [&str; 12] = [
@@ -95,65 +58,6 @@ fn secs(t: SimTime) -> String {
 fn finish(w: csv::Writer<Vec<u8>>) -> Vec<u8> {
     // Writing to a Vec cannot fail; an empty result would be caught by the tests.
     w.into_inner().unwrap_or_default()
-}
-
-/// summary.csv: one row per arm. The DESIGN.md columns come first, in order; `wait_max_s`,
-/// `task_hours`, `subnet_blocked_placements` and the cost components (which sum to `cost_usd`)
-/// and Spot savings are added after them; then how the arm ended: `outcome` (`complete`,
-/// `incomplete`, `saturated`, DESIGN.md §7), `outcome_reason` (why, when not complete; empty
-/// otherwise) and `end_s` (when the arm's run ended: the horizon, the last task's end, or
-/// where it saturated).
-pub fn summary_csv(outcome: &Outcome) -> Vec<u8> {
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(SUMMARY_COLUMNS);
-    for a in &outcome.arms {
-        let _ = w.write_record(summary_record(a));
-    }
-    finish(w)
-}
-
-/// The summary.csv cells of one arm, in [`SUMMARY_COLUMNS`] order (also the tail of a sweep's
-/// runs.csv rows).
-pub fn summary_record(a: &ArmOutcome) -> [String; SUMMARY_COLUMNS.len()] {
-    let s = &a.summary;
-    [
-        a.arm.clone(),
-        a.launch_type.to_string(),
-        s.tasks_arrived.to_string(),
-        s.tasks_completed.to_string(),
-        s.tasks_rejected.to_string(),
-        s.tasks_lost.to_string(),
-        s.tasks_running_at_end.to_string(),
-        s.tasks_pending_at_end.to_string(),
-        opt(s.wait_mean_s, 3),
-        opt(s.wait_p50_s, 3),
-        opt(s.wait_p95_s, 3),
-        opt(s.wait_p99_s, 3),
-        format!("{:.6}", s.cost_usd),
-        opt(s.cost_per_task_hour_usd, 6),
-        opt(s.cpu_reserved_util, 6),
-        opt(s.mem_reserved_util, 6),
-        opt(s.cpu_used_util, 6),
-        opt(s.mem_used_util, 6),
-        format!("{:.6}", s.instance_hours),
-        s.peak_instances.to_string(),
-        s.interruptions.to_string(),
-        s.eni_blocked_placements.to_string(),
-        opt(s.wait_max_s, 3),
-        format!("{:.6}", s.task_hours),
-        s.subnet_blocked_placements.to_string(),
-        format!("{:.6}", s.cost_ec2_on_demand_usd),
-        format!("{:.6}", s.cost_ec2_spot_usd),
-        format!("{:.6}", s.cost_fargate_vcpu_usd),
-        format!("{:.6}", s.cost_fargate_memory_usd),
-        format!("{:.6}", s.cost_fargate_storage_usd),
-        format!("{:.6}", s.spot_savings_usd),
-        s.outcome.as_str().to_string(),
-        s.outcome_reason
-            .map(|r| r.as_str().to_string())
-            .unwrap_or_default(),
-        secs(a.end),
-    ]
 }
 
 /// timeseries.csv: every sample of every arm, arms in order.

@@ -7,6 +7,8 @@ use std::fmt::Write as _;
 
 use serde_json::Value;
 
+use super::cost_verdict::{CostVerdict, saving};
+use super::plots::Plot;
 use super::run_data::{ArmData, RunData};
 use crate::sim::Completion;
 
@@ -19,6 +21,20 @@ pub struct Figure<'a> {
     pub title: &'a str,
     /// The SVG document, as written to `<name>.svg`.
     pub svg: &'a str,
+}
+
+impl<'a> Figure<'a> {
+    /// The figures of plots drawn as `(plot, its SVG document)`, in order.
+    pub fn of_drawn(drawn: &'a [(&'a Plot, String)]) -> Vec<Figure<'a>> {
+        drawn
+            .iter()
+            .map(|(p, svg)| Figure {
+                name: p.name,
+                title: &p.title,
+                svg,
+            })
+            .collect()
+    }
 }
 
 /// What a plot shows, in one line, by file stem.
@@ -262,85 +278,39 @@ fn trim(v: f64) -> String {
     s.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// Whether an arm did all the work (it ended complete and rejected nothing): only such arms'
-/// costs are compared.
-fn complete(a: &ArmData) -> bool {
-    a.summary.completion().comparable(a.summary.tasks_rejected)
-}
-
-/// Why an arm's cost is not compared, in words (`None` when it is).
-fn shortfall(a: &ArmData) -> Option<String> {
-    let s = &a.summary;
-    let why = s
-        .reason_text()
-        .map_or_else(String::new, |w| format!(": {w}"));
-    match s.completion() {
-        Completion::Saturated => Some(format!(
-            "{} saturated{}{why}, so its figures stop there",
-            a.arm,
-            s.end_s
-                .map_or_else(String::new, |t| format!(" at {}", wait(t)))
-        )),
-        Completion::Incomplete => Some(format!(
-            "{} left {} tasks pending{why}",
-            a.arm, s.tasks_pending_at_end
-        )),
-        Completion::Complete if s.tasks_rejected > 0 => {
-            Some(format!("{} rejected {} tasks", a.arm, s.tasks_rejected))
-        }
-        Completion::Complete => None,
-    }
-}
-
 /// The outcome cell: `complete`, or the outcome, when and why.
 fn outcome_cell(a: &ArmData) -> String {
     let s = &a.summary;
     let c = s.completion();
     let mut out = c.as_str().to_string();
     if c == Completion::Saturated
-        && let Some(t) = s.end_s
+        && let Some(t) = s.end_s()
     {
         out.push_str(&format!(" at {}", wait(t)));
     }
-    if let Some(w) = s.reason_text() {
-        out.push_str(&format!(" ({w})"));
+    if let Some(w) = s.outcome_reason {
+        out.push_str(&format!(" ({})", w.describe()));
     }
     out
 }
 
-/// The cheapest of the arms that did all the work, when there are two or more and it does not
-/// tie with the next.
-fn cheapest(run: &RunData) -> Option<usize> {
-    let mut idx: Vec<usize> = (0..run.arms.len())
-        .filter(|&i| complete(&run.arms[i]))
-        .collect();
-    idx.sort_by(|&a, &b| {
-        run.arms[a]
-            .summary
-            .cost_usd
-            .total_cmp(&run.arms[b].summary.cost_usd)
-    });
-    let cost = |i: usize| run.arms[i].summary.cost_usd;
-    match idx.as_slice() {
-        [best, next, ..] if cost(*best) == cost(*next) => None,
-        [best, _, ..] => Some(*best),
-        _ => None,
-    }
+/// The cheapest of the arms that did all the work and the next, when there are two or more
+/// and it does not tie with the next.
+fn cheapest(run: &RunData) -> Option<(usize, usize)> {
+    CostVerdict::of(
+        run.arms
+            .iter()
+            .map(|a| a.summary.comparable().then_some(a.summary.cost_usd)),
+    )
+    .clear_winner()
 }
 
 fn comparison_section(h: &mut String, run: &RunData) {
     h.push_str("<h2>Comparison</h2>\n");
     let best = cheapest(run);
-    let mut complete_arms: Vec<&ArmData> = run.arms.iter().filter(|a| complete(a)).collect();
-    complete_arms.sort_by(|a, b| a.summary.cost_usd.total_cmp(&b.summary.cost_usd));
-    if let (Some(b), Some(next)) = (best, complete_arms.get(1)) {
-        let b = &run.arms[b];
-        let saving = next.summary.cost_usd - b.summary.cost_usd;
-        let rel = if next.summary.cost_usd > 0.0 {
-            saving / next.summary.cost_usd * 100.0
-        } else {
-            0.0
-        };
+    if let Some((b, next)) = best {
+        let (b, next) = (&run.arms[b], &run.arms[next]);
+        let (saving, rel) = saving(b.summary.cost_usd, next.summary.cost_usd);
         let _ = writeln!(
             h,
             "<p class=\"verdict\">Cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2}).</p>",
@@ -350,7 +320,12 @@ fn comparison_section(h: &mut String, run: &RunData) {
             next.summary.cost_usd
         );
     }
-    let short: Vec<String> = run.arms.iter().filter_map(shortfall).collect();
+    let best = best.map(|(b, _)| b);
+    let short: Vec<String> = run
+        .arms
+        .iter()
+        .filter_map(|a| a.summary.shortfall(wait))
+        .collect();
     if !short.is_empty() {
         let _ = writeln!(
             h,

@@ -1,216 +1,19 @@
 //! A run's results read back from its output files (summary.csv, timeseries.csv, scaling.csv,
-//! waits.csv, run.json): what the run plots and report.html are drawn from, so that
-//! `sim report DIR` redraws exactly what `sim run` drew. Parsing is pure (bytes in); only
+//! waits.csv, breakeven.csv, run.json): what the run plots and report.html are drawn from, so
+//! that `sim report DIR` redraws exactly what `sim run` drew. Parsing is pure (bytes in); only
 //! [`RunFiles::read`] touches the file system.
 
-use std::path::{Path, PathBuf};
+use super::breakeven_row::BreakevenRow;
+use super::cost_breakdown_row::CostBreakdownRow;
+use super::csv_table::{Table, csv_error, deserialize_error};
+pub use super::run_data_error::RunDataError;
+pub use super::run_files::RunFiles;
+pub use super::run_meta::RunMeta;
+use super::summary_row::SummaryRow;
+use crate::sim::Completion;
 
-use serde_json::Value;
-
-use super::summary_plots::{BreakevenRow, CostBreakdownRow};
-use crate::sim::{Completion, EndReason};
-
-/// Why a run folder's files could not be read back.
-#[derive(Debug, thiserror::Error)]
-pub enum RunDataError {
-    /// A required file is not there.
-    #[error("`{file}` is missing: {why}")]
-    Missing {
-        /// The file.
-        file: PathBuf,
-        /// What the file is needed for.
-        why: &'static str,
-    },
-    /// A file exists but could not be read.
-    #[error("cannot read `{file}`: {source}")]
-    Io {
-        /// The file.
-        file: PathBuf,
-        /// The OS error.
-        source: std::io::Error,
-    },
-    /// A CSV file lacks a column.
-    #[error("{file}: no column `{column}` in the header (line 1)")]
-    NoColumn {
-        /// File name.
-        file: &'static str,
-        /// The missing column.
-        column: &'static str,
-    },
-    /// A CSV cell does not hold what its column needs.
-    #[error("{file}: line {line}, column `{column}`: expected {expected}, found `{found}`")]
-    Cell {
-        /// File name.
-        file: &'static str,
-        /// Line in the file (the header is line 1).
-        line: u64,
-        /// Column name.
-        column: String,
-        /// The expected form.
-        expected: &'static str,
-        /// The cell as found.
-        found: String,
-    },
-    /// A CSV file is not CSV (bad quoting, ragged rows, not UTF-8).
-    #[error("{file}: line {line}: not valid CSV: {message}")]
-    Csv {
-        /// File name.
-        file: &'static str,
-        /// Line in the file.
-        line: u64,
-        /// What the CSV reader said.
-        message: String,
-    },
-    /// A row names an arm that summary.csv does not have.
-    #[error("{file}: line {line}: arm `{arm}` is not in summary.csv (expected one of {known})")]
-    UnknownArm {
-        /// File name.
-        file: &'static str,
-        /// Line in the file.
-        line: u64,
-        /// The arm as found.
-        arm: String,
-        /// The arms of summary.csv, comma-separated.
-        known: String,
-    },
-    /// run.json is not JSON, or lacks a field.
-    #[error("run.json: {0}")]
-    Json(String),
-}
-
-/// The bytes of a run folder's files, as written by `sim run` (or read back by `sim report`).
-#[derive(Debug, Clone, Default)]
-pub struct RunFiles {
-    /// summary.csv.
-    pub summary: Vec<u8>,
-    /// timeseries.csv.
-    pub timeseries: Vec<u8>,
-    /// scaling.csv, when any arm scaled.
-    pub scaling: Option<Vec<u8>>,
-    /// waits.csv; runs written before it existed have none (no wait plot then).
-    pub waits: Option<Vec<u8>>,
-    /// breakeven.csv, when the run has an EC2 arm and a Fargate arm.
-    pub breakeven: Option<Vec<u8>>,
-    /// run.json.
-    pub run_json: Vec<u8>,
-}
-
-impl RunFiles {
-    /// Read the files of the run folder `dir`.
-    pub fn read(dir: &Path) -> Result<RunFiles, RunDataError> {
-        let read = |name: &str| -> Result<Option<Vec<u8>>, RunDataError> {
-            let file = dir.join(name);
-            match std::fs::read(&file) {
-                Ok(b) => Ok(Some(b)),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-                Err(source) => Err(RunDataError::Io { file, source }),
-            }
-        };
-        let need = |name: &str, why| {
-            read(name)?.ok_or_else(|| RunDataError::Missing {
-                file: dir.join(name),
-                why,
-            })
-        };
-        Ok(RunFiles {
-            summary: need("summary.csv", "a run folder has one row per arm there")?,
-            timeseries: need("timeseries.csv", "the plots over time are drawn from it")?,
-            scaling: read("scaling.csv")?,
-            waits: read("waits.csv")?,
-            breakeven: read("breakeven.csv")?,
-            run_json: need("run.json", "the report's provenance comes from it")?,
-        })
-    }
-}
-
-/// What run.json says about the run.
-#[derive(Debug, Clone, PartialEq)]
-pub struct RunMeta {
-    /// sim's version.
-    pub sim_version: String,
-    /// Scenario name.
-    pub scenario: String,
-    /// Scenario file path as given to `sim run`.
-    pub scenario_file: String,
-    /// SHA-256 of the scenario file.
-    pub scenario_sha256: String,
-    /// Seed used.
-    pub seed: u64,
-    /// Warnings about the scenario.
-    pub warnings: Vec<String>,
-    /// The scenario described for a reader (run.json `scenario_details`: name, description,
-    /// horizon, arms…), when run.json has it.
-    pub scenario_detail: Option<Value>,
-}
-
-/// One arm's row of summary.csv.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct SummaryRow {
-    /// Tasks that arrived.
-    pub tasks_arrived: u64,
-    /// Tasks that completed.
-    pub tasks_completed: u64,
-    /// Tasks rejected.
-    pub tasks_rejected: u64,
-    /// Tasks lost.
-    pub tasks_lost: u64,
-    /// Tasks still pending at the end.
-    pub tasks_pending_at_end: u64,
-    /// Tasks placed or running at the end (0 in files written before the column was read).
-    pub tasks_running_at_end: u64,
-    /// How the arm ended; `None` in files written before the column existed.
-    pub outcome: Option<Completion>,
-    /// Why it ended short of complete (summary.csv `outcome_reason`), when it did.
-    pub outcome_reason: Option<String>,
-    /// When the arm's run ended, seconds, when the file says.
-    pub end_s: Option<f64>,
-    /// Median wait, seconds.
-    pub wait_p50_s: Option<f64>,
-    /// 95th percentile wait, seconds.
-    pub wait_p95_s: Option<f64>,
-    /// 99th percentile wait, seconds.
-    pub wait_p99_s: Option<f64>,
-    /// Total cost, USD.
-    pub cost_usd: f64,
-    /// Cost per task-hour, USD.
-    pub cost_per_task_hour_usd: Option<f64>,
-    /// Reserved CPU utilisation, 0..1.
-    pub cpu_reserved_util: Option<f64>,
-    /// Reserved memory utilisation, 0..1.
-    pub mem_reserved_util: Option<f64>,
-    /// Instance-hours.
-    pub instance_hours: f64,
-    /// Peak instances.
-    pub peak_instances: u64,
-    /// Every cell by column, in file order (also the columns this type does not name).
-    pub cells: Vec<(String, String)>,
-}
-
-impl SummaryRow {
-    /// How the arm ended; for files written before summary.csv had `outcome`, incomplete when
-    /// tasks were left pending.
-    pub fn completion(&self) -> Completion {
-        self.outcome.unwrap_or(if self.tasks_pending_at_end > 0 {
-            Completion::Incomplete
-        } else {
-            Completion::Complete
-        })
-    }
-
-    /// The reason in words (summary.csv's spelling when it is not one sim knows).
-    pub fn reason_text(&self) -> Option<String> {
-        let r = self.outcome_reason.as_deref()?;
-        Some(EndReason::parse(r).map_or_else(|| r.to_string(), |e| e.describe().to_string()))
-    }
-
-    /// The cell of `column`, if the file has that column.
-    pub fn cell(&self, column: &str) -> Option<&str> {
-        self.cells
-            .iter()
-            .find(|(c, _)| c == column)
-            .map(|(_, v)| v.as_str())
-    }
-}
+#[cfg(test)]
+pub(crate) use super::run_fixture as fixture;
 
 /// One row of timeseries.csv.
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
@@ -296,7 +99,7 @@ pub struct RunData {
 impl RunData {
     /// Parse a run's files.
     pub fn parse(files: &RunFiles) -> Result<RunData, RunDataError> {
-        let meta = parse_run_json(&files.run_json)?;
+        let meta = RunMeta::parse(&files.run_json)?;
         let mut arms = parse_summary(&files.summary)?;
         let known = arms
             .iter()
@@ -420,98 +223,55 @@ impl RunData {
     }
 }
 
+/// The cost columns of summary.csv, all present or all absent (runs written before they
+/// existed).
+const COST_COLUMNS: [&str; 6] = [
+    "cost_ec2_on_demand_usd",
+    "cost_ec2_spot_usd",
+    "cost_fargate_vcpu_usd",
+    "cost_fargate_memory_usd",
+    "cost_fargate_storage_usd",
+    "spot_savings_usd",
+];
+
 fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
-    let mut t = Table::new("summary.csv", bytes)?;
-    let names = [
-        "arm",
-        "launch_type",
-        "tasks_arrived",
-        "tasks_completed",
-        "tasks_rejected",
-        "tasks_lost",
-        "tasks_pending_at_end",
-        "wait_p50_s",
-        "wait_p95_s",
-        "wait_p99_s",
-        "cost_usd",
-        "cost_per_task_hour_usd",
-        "cpu_reserved_util",
-        "mem_reserved_util",
-        "instance_hours",
-        "peak_instances",
-    ];
-    let c = t.columns(names)?;
-    let cost_names = [
-        "cost_ec2_on_demand_usd",
-        "cost_ec2_spot_usd",
-        "cost_fargate_vcpu_usd",
-        "cost_fargate_memory_usd",
-        "cost_fargate_storage_usd",
-        "spot_savings_usd",
-    ];
-    let cost_cols = t.columns(cost_names).ok();
-    let (running, outcome, reason, end) = (
-        t.find("tasks_running_at_end"),
-        t.find("outcome"),
-        t.find("outcome_reason"),
-        t.find("end_s"),
-    );
-    let header = t.header.clone();
-    let mut arms = Vec::new();
-    while let Some(row) = t.next_row()? {
-        let summary = SummaryRow {
-            tasks_arrived: row.uint(c[2])?,
-            tasks_completed: row.uint(c[3])?,
-            tasks_rejected: row.uint(c[4])?,
-            tasks_lost: row.uint(c[5])?,
-            tasks_pending_at_end: row.uint(c[6])?,
-            tasks_running_at_end: running.map(|k| row.uint(k)).transpose()?.unwrap_or(0),
-            outcome: outcome
-                .map(|k| {
-                    Completion::parse(row.get(k)?)
-                        .ok_or_else(|| row.bad(k, "`complete`, `incomplete` or `saturated`"))
-                })
-                .transpose()?,
-            outcome_reason: reason
-                .map(|k| row.get(k))
-                .transpose()?
-                .filter(|r| !r.is_empty())
-                .map(str::to_string),
-            end_s: end.map(|k| row.opt_num(k)).transpose()?.flatten(),
-            wait_p50_s: row.opt_num(c[7])?,
-            wait_p95_s: row.opt_num(c[8])?,
-            wait_p99_s: row.opt_num(c[9])?,
-            cost_usd: row.num(c[10])?,
-            cost_per_task_hour_usd: row.opt_num(c[11])?,
-            cpu_reserved_util: row.opt_num(c[12])?,
-            mem_reserved_util: row.opt_num(c[13])?,
-            instance_hours: row.num(c[14])?,
-            peak_instances: row.uint(c[15])?,
-            cells: header
-                .iter()
-                .zip(row.record.iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect(),
-        };
-        let arm = row.get(c[0])?.to_string();
-        let cost = match cost_cols {
-            Some(k) => Some(CostBreakdownRow {
-                arm: arm.clone(),
-                cost_ec2_on_demand_usd: row.num(k[0])?,
-                cost_ec2_spot_usd: row.num(k[1])?,
-                cost_fargate_vcpu_usd: row.num(k[2])?,
-                cost_fargate_memory_usd: row.num(k[3])?,
-                cost_fargate_storage_usd: row.num(k[4])?,
-                spot_savings_usd: row.num(k[5])?,
-            }),
-            None => None,
-        };
-        if arm.is_empty() || arms.iter().any(|a: &ArmData| a.arm == arm) {
-            return Err(row.bad(c[0], "a non-empty arm name, once per arm"));
+    const FILE: &str = "summary.csv";
+    let mut reader = csv::Reader::from_reader(bytes);
+    let header = reader.headers().map_err(|e| csv_error(FILE, &e))?.clone();
+    let has_cost = COST_COLUMNS.iter().all(|c| header.iter().any(|h| h == *c));
+    let mut record = csv::StringRecord::new();
+    let mut arms: Vec<ArmData> = Vec::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| csv_error(FILE, &e))?
+    {
+        let line = record.position().map_or(0, csv::Position::line);
+        let summary: SummaryRow = record.deserialize(Some(&header)).map_err(|e| {
+            deserialize_error(FILE, SummaryRow::columns(), &e, line, &header, &record)
+        })?;
+        let arm = summary.arm.clone();
+        if arm.is_empty() || arms.iter().any(|a| a.arm == arm) {
+            let col = header.iter().position(|h| h == "arm").unwrap_or(0);
+            return Err(RunDataError::Cell {
+                file: FILE,
+                line,
+                column: "arm".into(),
+                expected: "a non-empty arm name, once per arm".into(),
+                found: record.get(col).unwrap_or_default().to_string(),
+            });
         }
+        let cost = has_cost.then(|| CostBreakdownRow {
+            arm: arm.clone(),
+            cost_ec2_on_demand_usd: summary.cost_ec2_on_demand_usd,
+            cost_ec2_spot_usd: summary.cost_ec2_spot_usd,
+            cost_fargate_vcpu_usd: summary.cost_fargate_vcpu_usd,
+            cost_fargate_memory_usd: summary.cost_fargate_memory_usd,
+            cost_fargate_storage_usd: summary.cost_fargate_storage_usd,
+            spot_savings_usd: summary.spot_savings_usd,
+        });
         arms.push(ArmData {
             arm,
-            launch_type: row.get(c[1])?.to_string(),
+            launch_type: summary.launch_type.clone(),
             summary,
             cost,
             ..ArmData::default()
@@ -549,272 +309,6 @@ fn parse_breakeven(bytes: &[u8]) -> Result<Vec<BreakevenRow>, RunDataError> {
     Ok(rows)
 }
 
-fn parse_run_json(bytes: &[u8]) -> Result<RunMeta, RunDataError> {
-    let v: Value = serde_json::from_slice(bytes)
-        .map_err(|e| RunDataError::Json(format!("not valid JSON: {e}")))?;
-    let text = |key: &str| -> Result<String, RunDataError> {
-        v.get(key)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .ok_or_else(|| RunDataError::Json(format!("expected a string field `{key}`")))
-    };
-    let seed = v
-        .get("seed")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| RunDataError::Json("expected a whole-number field `seed`".into()))?;
-    // `scenario` is the scenario's name (or an object describing it, with its `name`);
-    // `scenario_details`, when there, describes it for a reader.
-    let (scenario, mut scenario_detail) = match v.get("scenario") {
-        Some(Value::String(s)) => (s.clone(), None),
-        Some(o @ Value::Object(m)) => (
-            m.get("name")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
-            Some(o.clone()),
-        ),
-        _ => {
-            return Err(RunDataError::Json(
-                "expected a field `scenario` (its name, or an object with its `name`)".into(),
-            ));
-        }
-    };
-    match v.get("scenario_details") {
-        None | Some(Value::Null) => {}
-        Some(o @ Value::Object(_)) => scenario_detail = Some(o.clone()),
-        Some(_) => {
-            return Err(RunDataError::Json(
-                "expected `scenario_details` to be an object".into(),
-            ));
-        }
-    }
-    let warnings = match v.get("warnings") {
-        None => Vec::new(),
-        Some(Value::Array(a)) => a
-            .iter()
-            .map(|w| w.as_str().map(str::to_string))
-            .collect::<Option<_>>()
-            .ok_or_else(|| RunDataError::Json("expected `warnings` to be strings".into()))?,
-        Some(_) => {
-            return Err(RunDataError::Json(
-                "expected `warnings` to be a list".into(),
-            ));
-        }
-    };
-    Ok(RunMeta {
-        sim_version: text("sim_version")?,
-        scenario,
-        scenario_file: text("scenario_file").unwrap_or_default(),
-        scenario_sha256: text("scenario_sha256")?,
-        seed,
-        warnings,
-        scenario_detail,
-    })
-}
-
-/// A CSV file being read row by row, cells found by column name.
-struct Table<'a> {
-    file: &'static str,
-    reader: csv::Reader<&'a [u8]>,
-    header: csv::StringRecord,
-    record: csv::StringRecord,
-}
-
-/// One row of a [`Table`].
-struct Row<'t> {
-    file: &'static str,
-    line: u64,
-    header: &'t csv::StringRecord,
-    record: &'t csv::StringRecord,
-}
-
-impl<'a> Table<'a> {
-    fn new(file: &'static str, bytes: &'a [u8]) -> Result<Table<'a>, RunDataError> {
-        let mut reader = csv::Reader::from_reader(bytes);
-        let header = reader.headers().map_err(|e| csv_error(file, &e))?.clone();
-        Ok(Table {
-            file,
-            reader,
-            header,
-            record: csv::StringRecord::new(),
-        })
-    }
-
-    fn find(&self, column: &str) -> Option<usize> {
-        self.header.iter().position(|h| h == column)
-    }
-
-    fn column(&self, column: &'static str) -> Result<usize, RunDataError> {
-        self.find(column).ok_or(RunDataError::NoColumn {
-            file: self.file,
-            column,
-        })
-    }
-
-    fn columns<const N: usize>(
-        &self,
-        names: [&'static str; N],
-    ) -> Result<[usize; N], RunDataError> {
-        let mut c = [0; N];
-        for (k, n) in names.into_iter().enumerate() {
-            c[k] = self.column(n)?;
-        }
-        Ok(c)
-    }
-
-    fn next_row(&mut self) -> Result<Option<Row<'_>>, RunDataError> {
-        match self.reader.read_record(&mut self.record) {
-            Ok(false) => Ok(None),
-            Ok(true) => Ok(Some(Row {
-                file: self.file,
-                line: self.record.position().map_or(0, csv::Position::line),
-                header: &self.header,
-                record: &self.record,
-            })),
-            Err(e) => Err(csv_error(self.file, &e)),
-        }
-    }
-}
-
-fn csv_error(file: &'static str, e: &csv::Error) -> RunDataError {
-    RunDataError::Csv {
-        file,
-        line: e.position().map_or(1, csv::Position::line),
-        message: e.to_string(),
-    }
-}
-
-impl Row<'_> {
-    fn bad(&self, col: usize, expected: &'static str) -> RunDataError {
-        RunDataError::Cell {
-            file: self.file,
-            line: self.line,
-            column: self.header.get(col).unwrap_or_default().to_string(),
-            expected,
-            found: self.record.get(col).unwrap_or_default().to_string(),
-        }
-    }
-
-    fn get(&self, col: usize) -> Result<&str, RunDataError> {
-        self.record.get(col).ok_or_else(|| self.bad(col, "a cell"))
-    }
-
-    fn uint(&self, col: usize) -> Result<u64, RunDataError> {
-        self.get(col)?
-            .parse()
-            .map_err(|_| self.bad(col, "a whole number ≥ 0"))
-    }
-
-    fn num(&self, col: usize) -> Result<f64, RunDataError> {
-        self.opt_num(col)?.ok_or_else(|| self.bad(col, "a number"))
-    }
-
-    fn opt_num(&self, col: usize) -> Result<Option<f64>, RunDataError> {
-        let s = self.get(col)?;
-        if s.is_empty() {
-            return Ok(None);
-        }
-        match s.parse::<f64>() {
-            Ok(x) if x.is_finite() => Ok(Some(x)),
-            _ => Err(self.bad(col, "a number or an empty cell")),
-        }
-    }
-
-    /// Seconds with at most three decimals, as integer milliseconds (exact).
-    fn ms(&self, col: usize) -> Result<u64, RunDataError> {
-        let s = self.get(col)?;
-        let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
-        let digits = |d: &str| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit());
-        let ok = digits(whole) && (frac.is_empty() || (frac.len() <= 3 && digits(frac)));
-        let bad = || self.bad(col, "seconds ≥ 0 with at most three decimals");
-        if !ok {
-            return Err(bad());
-        }
-        let whole: u64 = whole.parse().map_err(|_| bad())?;
-        let frac: u64 = format!("{frac:0<3}").parse().map_err(|_| bad())?;
-        whole
-            .checked_mul(1000)
-            .and_then(|w| w.checked_add(frac))
-            .ok_or_else(bad)
-    }
-}
-
-/// A small hand-written run, shared by the tests of the plots and of report.html: two arms over
-/// an hour, sampled every half hour: an EC2 fleet growing from one instance to two under
-/// managed scaling, and Fargate, which has nothing registered at the start.
-#[cfg(test)]
-pub(crate) mod fixture {
-    use super::{RunData, RunFiles};
-
-    pub const SUMMARY: &str = "\
-arm,launch_type,tasks_arrived,tasks_completed,tasks_rejected,tasks_lost,tasks_running_at_end,tasks_pending_at_end,wait_mean_s,wait_p50_s,wait_p95_s,wait_p99_s,cost_usd,cost_per_task_hour_usd,cpu_reserved_util,mem_reserved_util,cpu_used_util,mem_used_util,instance_hours,peak_instances,interruptions,eni_blocked_placements,cost_ec2_on_demand_usd,cost_ec2_spot_usd,cost_fargate_vcpu_usd,cost_fargate_memory_usd,cost_fargate_storage_usd,spot_savings_usd
-ec2,EC2,4,4,0,0,0,0,1.500,0.000,5.000,5.000,0.250000,0.062500,0.500000,0.300000,,,1.500000,2,0,0,0.150000,0.100000,0,0,0,0.200000
-fargate,FARGATE,2,2,0,0,0,0,45.000,30.000,60.000,60.000,0.125000,0.031250,0.900000,0.800000,,,0.000000,0,0,0,0,0,0.100000,0.025000,0,0
-";
-
-    pub const BREAKEVEN: &str = "\
-ec2_arm,fargate_arm,instance_type,ec2_cost_usd,fargate_cost_usd,ec2_utilisation,breakeven_utilisation,catalog_breakeven_utilisation
-ec2,fargate,m5.large,0.250000,0.125000,0.400000,0.800000,
-";
-
-    pub const TIMESERIES: &str = "\
-arm,time_s,instances,cpu_registered,cpu_reserved,mem_registered,mem_reserved,tasks_running,tasks_pending,cost_rate_usd_h,cost_cum_usd,instances_launching
-ec2,0.000,1,4096,0,8192,0,0,3,0.2,0.000000,1
-ec2,1800.000,2,4096,2048,8192,4096,0,1,0.2,0.100000,1
-ec2,3600.000,2,8192,4096,16384,2048,0,0,0.3,0.250000,0
-fargate,0.000,0,0,0,0,0,0,0,0,0.000000,0
-fargate,1800.000,0,1024,768,2048,1024,0,0,0.1,0.050000,0
-fargate,3600.000,0,1024,1024,2048,2048,0,0,0.15,0.125000,0
-";
-
-    pub const SCALING: &str = "\
-time_s,arm,provider,metric,target,desired,running,action
-0.000,ec2,ec2,200.000,100.000,2,1,scale_out
-0.000,ec2,service:web,70.000,50.000,2,2,none
-1800.000,ec2,ec2,150.000,100.000,2,2,none
-3600.000,ec2,ec2,,100.000,2,2,none
-";
-
-    pub const WAITS: &str = "\
-arm,quantile,wait_s
-ec2,0.000,0.000
-ec2,0.250,0.000
-ec2,0.500,0.000
-ec2,0.750,1.000
-ec2,1.000,5.000
-fargate,0.000,30.000
-fargate,0.500,30.000
-fargate,1.000,60.000
-";
-
-    pub const RUN_JSON: &str = r#"{
-  "sim_version": "9.9.9",
-  "scenario": "tiny <test>",
-  "scenario_file": "scenarios/tiny.toml",
-  "scenario_sha256": "abc123",
-  "seed": 7,
-  "arms": [],
-  "wall_time_s": 3.14159,
-  "events_processed": 10,
-  "warnings": ["one & only"]
-}"#;
-
-    pub fn files() -> RunFiles {
-        RunFiles {
-            summary: SUMMARY.into(),
-            timeseries: TIMESERIES.into(),
-            scaling: Some(SCALING.into()),
-            waits: Some(WAITS.into()),
-            breakeven: Some(BREAKEVEN.into()),
-            run_json: RUN_JSON.into(),
-        }
-    }
-
-    pub fn run() -> RunData {
-        RunData::parse(&files()).expect("the fixture parses")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::fixture::{self, files};
@@ -842,8 +336,8 @@ mod tests {
         assert_eq!(ec2.summary.wait_p95_s, Some(5.0));
         assert_eq!(ec2.summary.cost_usd, 0.25);
         assert_eq!(ec2.summary.peak_instances, 2);
-        assert_eq!(ec2.summary.cell("cpu_used_util"), Some(""));
-        assert_eq!(ec2.summary.cell("interruptions"), Some("0"));
+        assert_eq!(ec2.summary.cpu_used_util, None);
+        assert_eq!(ec2.summary.interruptions, 0);
         assert_eq!(ec2.timeseries.len(), 3);
         assert_eq!(
             ec2.timeseries[1],
@@ -998,18 +492,5 @@ mod tests {
             e.contains("column `arm`: expected a non-empty arm name, once per arm"),
             "{e}"
         );
-    }
-
-    #[test]
-    fn a_missing_folder_file_is_named() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("summary.csv"), fixture::SUMMARY).unwrap();
-        let e = RunFiles::read(dir.path()).unwrap_err().to_string();
-        assert!(e.contains("timeseries.csv` is missing"), "{e}");
-        std::fs::write(dir.path().join("timeseries.csv"), fixture::TIMESERIES).unwrap();
-        std::fs::write(dir.path().join("run.json"), fixture::RUN_JSON).unwrap();
-        let f = RunFiles::read(dir.path()).unwrap();
-        assert!(f.scaling.is_none() && f.waits.is_none());
-        assert!(RunData::parse(&f).is_ok());
     }
 }

@@ -3,47 +3,8 @@
 
 use crate::report::plots::{Axis, BarComponent, Bars, LineStyle, Panel, Plot, Series};
 
-/// One arm's cost components (summary.csv columns of the same names), USD.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct CostBreakdownRow {
-    /// The arm.
-    pub arm: String,
-    /// EC2 On-Demand instance-hours.
-    pub cost_ec2_on_demand_usd: f64,
-    /// EC2 Spot instance-hours.
-    pub cost_ec2_spot_usd: f64,
-    /// Fargate vCPU-hours.
-    pub cost_fargate_vcpu_usd: f64,
-    /// Fargate GiB-hours.
-    pub cost_fargate_memory_usd: f64,
-    /// Fargate ephemeral storage beyond the free 20 GiB.
-    pub cost_fargate_storage_usd: f64,
-    /// What the Spot instance-hours would have cost more at On-Demand prices (not paid).
-    pub spot_savings_usd: f64,
-}
-
-/// One EC2 × Fargate arm pair of breakeven.csv (columns of the same names). Utilisations are
-/// fractions (0.5 = 50%).
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct BreakevenRow {
-    /// The EC2 arm.
-    pub ec2_arm: String,
-    /// The Fargate arm.
-    pub fargate_arm: String,
-    /// The EC2 arm's instance type(s), as summary.csv writes them.
-    pub instance_type: String,
-    /// The EC2 arm's cost over the run.
-    pub ec2_cost_usd: f64,
-    /// The Fargate arm's cost over the run.
-    pub fargate_cost_usd: f64,
-    /// The EC2 fleet's reserved utilisation over the run.
-    pub ec2_utilisation: f64,
-    /// The utilisation at which the EC2 arm would cost what the Fargate arm does (EC2 cost at
-    /// utilisation u = ec2_cost × ec2_utilisation ÷ u); `None` when there is none.
-    pub breakeven_utilisation: Option<f64>,
-    /// The instance type's u* in `docs/reference/ecs-facts.md` §8.2; `None` when it has none.
-    pub catalog_breakeven_utilisation: Option<f64>,
-}
+pub use crate::report::breakeven_row::BreakevenRow;
+pub use crate::report::cost_breakdown_row::CostBreakdownRow;
 
 /// File stem of [`cost_breakdown_plot`].
 pub const COST_BREAKDOWN_PLOT: &str = "cost_breakdown";

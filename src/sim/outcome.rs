@@ -157,6 +157,21 @@ impl Completion {
     }
 }
 
+/// Written and read in its summary.csv spelling ([`Completion::as_str`]).
+impl serde::Serialize for Completion {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Completion {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Completion, D::Error> {
+        let s = String::deserialize(d)?;
+        Completion::parse(&s)
+            .ok_or_else(|| serde::de::Error::custom("`complete`, `incomplete` or `saturated`"))
+    }
+}
+
 /// Why tasks were waiting when an arm ended short of complete (summary.csv `outcome_reason`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum EndReason {
@@ -235,6 +250,22 @@ impl EndReason {
         ]
         .into_iter()
         .find(|r| r.as_str() == s)
+    }
+}
+
+/// Written and read in its summary.csv spelling ([`EndReason::as_str`]).
+impl serde::Serialize for EndReason {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for EndReason {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<EndReason, D::Error> {
+        let s = String::deserialize(d)?;
+        EndReason::parse(&s).ok_or_else(|| {
+            serde::de::Error::custom("a reason sim writes (`fargate-launch-rate`, `ec2-at-max`, …)")
+        })
     }
 }
 

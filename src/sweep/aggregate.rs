@@ -3,10 +3,15 @@
 //! arm and the EC2 ÷ Fargate cost ratio; per arm, its cost ÷ the cheapest arm's. Computed from
 //! runs.csv rows, so a resumed sweep aggregates exactly as an uninterrupted one.
 
-use crate::report::csv_out::SUMMARY_COLUMNS;
+use crate::report::SummaryRow;
+use crate::report::cost_verdict::CostVerdict;
 use crate::sweep::complete::Completeness;
-use crate::sweep::runs_file::{FinishedRuns, Layout};
+use crate::sweep::layout::Layout;
 use crate::sweep::stats::summarise;
+
+/// The rows of finished runs, by run index (for tests and small in-memory uses; sweeps and
+/// merges stream runs.csv instead).
+pub type FinishedRuns = std::collections::BTreeMap<u64, Vec<Vec<String>>>;
 
 /// The metrics summarised over seeds.
 pub const METRICS: [&str; 5] = [
@@ -18,10 +23,7 @@ pub const METRICS: [&str; 5] = [
 ];
 
 fn col(name: &str) -> usize {
-    SUMMARY_COLUMNS
-        .iter()
-        .position(|c| *c == name)
-        .unwrap_or(usize::MAX)
+    SummaryRow::position(name).unwrap_or(usize::MAX)
 }
 
 /// The header of sweep.csv.
@@ -52,7 +54,8 @@ fn cell(x: Option<f64>) -> String {
 /// - A metric's statistics are over the runs where it has a value (a run where no task started
 ///   has no wait); `runs` counts the variant's finished runs.
 /// - `cheapest_arm`: the arm with the lowest mean cost among the complete ones (those that ran
-///   every task in every seed, by [`Completeness`]); the first in scenario order on a tie;
+///   every task in every seed, by [`Completeness`]; [`CostVerdict`], as `sim run` decides it);
+///   the first in scenario order on a tie;
 ///   empty when none is complete.
 /// - `ec2_fargate_cost_ratio`: mean EC2 cost ÷ mean Fargate cost when the scenario has exactly
 ///   one EC2 arm and one FARGATE arm (and the Fargate cost is not zero), else empty.
@@ -147,14 +150,10 @@ impl<W: std::io::Write> Aggregator<W> {
             .map(|metrics| metrics.iter().map(|xs| summarise(xs)).collect())
             .collect();
         let mean_cost = |a: usize| per_arm[a][0].map(|s| s.mean);
-        let mut cheapest: Option<(usize, f64)> = None;
-        for a in (0..arms.len()).filter(|&a| self.complete[a]) {
-            if let Some(c) = mean_cost(a)
-                && cheapest.is_none_or(|(_, best)| c < best)
-            {
-                cheapest = Some((a, c));
-            }
-        }
+        let cheapest =
+            CostVerdict::of((0..arms.len()).map(|a| mean_cost(a).filter(|_| self.complete[a])))
+                .cheapest()
+                .and_then(|a| Some((a, mean_cost(a)?)));
         let ec2: Vec<usize> = (0..arms.len()).filter(|&a| arms[a].1 == "EC2").collect();
         let fargate: Vec<usize> = (0..arms.len())
             .filter(|&a| arms[a].1 == "FARGATE")
@@ -223,7 +222,7 @@ mod tests {
     /// `pending` tasks left at the end; the other summary cells 0.
     fn row(run: u64, arm: &str, launch: &str, cost: f64, pending: u32) -> Vec<String> {
         let mut r = vec![run.to_string(), "0".into(), "7".into(), "x".into()];
-        r.extend(SUMMARY_COLUMNS.iter().map(|c| match *c {
+        r.extend(SummaryRow::columns().iter().map(|c| match *c {
             "arm" => arm.to_string(),
             "launch_type" => launch.to_string(),
             "cost_usd" => cost.to_string(),

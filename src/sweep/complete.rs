@@ -6,9 +6,9 @@
 //! (summary.csv `outcome`) and rejected nothing. A row whose cells are missing or malformed
 //! counts as not complete.
 
-use crate::report::csv_out::SUMMARY_COLUMNS;
+use crate::report::SummaryRow;
 use crate::sim::outcome::Completion;
-use crate::sweep::runs_file::Layout;
+use crate::sweep::layout::Layout;
 
 /// Decides, for runs.csv rows of one layout, whether the arm ran every task.
 #[derive(Debug, Clone, Copy)]
@@ -21,9 +21,7 @@ impl Completeness {
     /// For the runs.csv rows of `layout`.
     pub fn new(layout: &Layout) -> Completeness {
         let col = |name: &str| {
-            SUMMARY_COLUMNS
-                .iter()
-                .position(|c| *c == name)
+            SummaryRow::position(name)
                 .map_or(usize::MAX, |c| layout.summary_offset().saturating_add(c))
         };
         Completeness {
@@ -46,7 +44,7 @@ mod tests {
 
     fn row(layout: &Layout, outcome: &str, rejected: &str) -> csv::ByteRecord {
         let mut cells = vec!["0"; layout.summary_offset()];
-        let summary: Vec<&str> = SUMMARY_COLUMNS
+        let summary: Vec<&str> = SummaryRow::columns()
             .iter()
             .map(|c| match *c {
                 "outcome" => outcome,

@@ -13,10 +13,8 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-use crate::report::html::Figure;
-use crate::report::sweep_html::sweep_report_html;
 use crate::report::{
-    AppendFile, SweepData, render_png, render_svg, summary_record, sweep_plots, write_atomic,
+    AppendFile, OutputPlan, SummaryRow, SweepData, plan_sweep_drawings, sweep_drawing_names,
 };
 use crate::sim::{ArmSim, RunOptions};
 use crate::sweep::meta::SweepMeta;
@@ -52,7 +50,7 @@ pub struct SweepReport {
     /// Whether the sweep stopped early on request.
     pub stopped: bool,
     /// The files written, in `out_dir`.
-    pub files: Vec<&'static str>,
+    pub files: Vec<String>,
     /// How the arm runs in runs.csv ended.
     pub ends: ArmEnds,
 }
@@ -79,9 +77,9 @@ pub fn execute_buffered(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<SweepReport, SweepError> {
     let dir = &opts.out_dir;
-    let runs_path = dir.join("runs.csv");
-    let meta_path = dir.join("sweep.json");
-    let sweep_path = dir.join("sweep.csv");
+    let runs_path = dir.join(RUNS);
+    let meta_path = dir.join(META);
+    let sweep_path = dir.join(SWEEP);
     let shard = opts.shard;
     let to_run = shard.map_or(plan.runs, |s| s.runs_of(plan.runs));
     let resuming = opts.resume && runs_path.exists();
@@ -99,23 +97,19 @@ pub fn execute_buffered(
     // `complete` only at the end, once runs.csv and sweep.csv are rewritten.
     let mut meta = SweepMeta::new(plan, shard, resumed);
     meta.complete = false;
-    write_atomic(&meta_path, &meta.render())?;
+    let mut start = OutputPlan::new();
+    start.file(META, meta.render());
     if !resuming {
-        write_atomic(&runs_path, &runs_file::render(plan, true, []))?;
+        start.file(RUNS, runs_file::render(plan, true, []));
     }
     if resumed < plan.runs || shard.is_some() {
-        // sweep.csv and its plots describe a finished sweep: an earlier one's would be stale.
-        let stale = PLOT_FILES
-            .iter()
-            .flat_map(|(_, f)| f.iter().copied())
-            .chain([PAGE]);
-        for path in std::iter::once(sweep_path.clone()).chain(stale.map(|f| dir.join(f))) {
-            if path.exists() {
-                std::fs::remove_file(&path)
-                    .map_err(|error| crate::report::OutputError { path, error })?;
-            }
+        // sweep.csv and its drawings describe a finished sweep: an earlier one's would be stale.
+        start.absent(SWEEP);
+        for name in sweep_drawing_names() {
+            start.absent(name);
         }
     }
+    start.commit(dir)?;
 
     // The runs to start, longest variants first (as [`SweepPlan::longest_first`] orders them),
     // without a list of the runs: position `p` is seed `p mod seeds` of the `p / seeds`-th
@@ -185,7 +179,7 @@ pub fn execute_buffered(
     }
     drop(st.file);
     let done = st.done;
-    let mut files = vec!["runs.csv"];
+    let mut files = vec![RUNS.to_string()];
     let meta = SweepMeta::new(plan, shard, done).render();
     // runs.csv in run order and, for a whole finished sweep, sweep.csv from the same pass.
     let whole = done == plan.runs && shard.is_none();
@@ -195,17 +189,19 @@ pub fn execute_buffered(
         whole.then_some(sweep_path.as_path()),
         sort_buffer,
     )?;
+    let mut end = OutputPlan::new();
     if whole {
-        files.push("sweep.csv");
+        files.push(SWEEP.to_string());
         if opts.plots {
             let table = std::fs::read(&sweep_path).map_err(|e| SweepError::Plots {
                 message: format!("cannot read `{}` back: {e}", sweep_path.display()),
             })?;
-            files.extend(write_plots(dir, &table, &meta)?);
+            plan_drawings(&mut end, &table, &meta)?;
         }
     }
-    write_atomic(&meta_path, &meta)?;
-    files.push("sweep.json");
+    // sweep.json last: it says `complete` once everything else is written.
+    end.file(META, meta);
+    files.extend(end.commit(dir)?);
     Ok(SweepReport {
         runs: to_run,
         resumed,
@@ -216,68 +212,26 @@ pub fn execute_buffered(
     })
 }
 
-/// The file names of the sweep plots, SVG and PNG, by plot (`report::SWEEP_PLOT_NAMES`).
-const PLOT_FILES: [(&str, [&str; 2]); 3] = [
-    ("sweep_cost", ["sweep_cost.svg", "sweep_cost.png"]),
-    (
-        "sweep_frontier",
-        ["sweep_frontier.svg", "sweep_frontier.png"],
-    ),
-    ("sweep_ratio", ["sweep_ratio.svg", "sweep_ratio.png"]),
-];
+/// runs.csv: one row per run and arm.
+pub const RUNS: &str = "runs.csv";
+/// sweep.csv: the statistics over seeds, per variant and arm.
+pub const SWEEP: &str = "sweep.csv";
+/// sweep.json: the sweep's metadata (what `--resume` and `sim merge` check), written last.
+pub const META: &str = "sweep.json";
 
-/// The sweep's page, drawn with the plots.
-const PAGE: &str = "report.html";
-
-/// Draw the sweep plots of `sweep_csv` and `sweep_json` (the bytes of sweep.csv and
-/// sweep.json) into `dir`, SVG and PNG, and the sweep's report.html; the names of the files
-/// written. A plot an earlier sweep left there that this one does not draw is removed.
-pub fn write_plots(
-    dir: &Path,
+/// Render the sweep plots of `sweep_csv` and `sweep_json` (the bytes of sweep.csv and
+/// sweep.json) and the sweep's report.html into `plan`; a plot an earlier sweep left that this
+/// one does not draw is absent from it (removed on commit).
+pub fn plan_drawings(
+    plan: &mut OutputPlan,
     sweep_csv: &[u8],
     sweep_json: &[u8],
-) -> Result<Vec<&'static str>, SweepError> {
+) -> Result<(), SweepError> {
     let err = |message: String| SweepError::Plots { message };
     let data = SweepData::parse(sweep_csv, sweep_json).map_err(|e| err(e.to_string()))?;
     let meta: serde_json::Value =
         serde_json::from_slice(sweep_json).map_err(|e| err(e.to_string()))?;
-    let plots = sweep_plots(&data);
-    let mut files = Vec::new();
-    let mut svgs = Vec::new();
-    for (name, [svg, png]) in PLOT_FILES {
-        let Some(plot) = plots.iter().find(|p| p.name == name) else {
-            for stale in [svg, png] {
-                let path = dir.join(stale);
-                if path.exists() {
-                    std::fs::remove_file(&path)
-                        .map_err(|error| crate::report::OutputError { path, error })?;
-                }
-            }
-            continue;
-        };
-        let bytes = render_svg(plot).map_err(|e| err(e.to_string()))?;
-        write_atomic(&dir.join(svg), &bytes)?;
-        write_atomic(
-            &dir.join(png),
-            &render_png(plot).map_err(|e| err(e.to_string()))?,
-        )?;
-        files.extend([svg, png]);
-        svgs.push((plot, String::from_utf8_lossy(&bytes).into_owned()));
-    }
-    let figures: Vec<Figure<'_>> = svgs
-        .iter()
-        .map(|(p, svg)| Figure {
-            name: p.name,
-            title: &p.title,
-            svg,
-        })
-        .collect();
-    write_atomic(
-        &dir.join(PAGE),
-        sweep_report_html(&data, &meta, &figures).as_bytes(),
-    )?;
-    files.push(PAGE);
-    Ok(files)
+    plan_sweep_drawings(plan, &data, &meta).map_err(|e| err(e.to_string()))
 }
 
 struct State {
@@ -306,7 +260,7 @@ fn one_run(plan: &SweepPlan, run: u64) -> Result<Vec<Vec<String>>, SweepError> {
             })?;
         let mut row: Vec<String> = head.to_vec();
         row.extend(values.iter().cloned());
-        row.extend(summary_record(&arm));
+        row.extend(SummaryRow::of(&arm).cells());
         rows.push(row);
     }
     Ok(rows)

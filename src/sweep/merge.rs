@@ -16,9 +16,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::report::write_atomic;
+use crate::report::OutputPlan;
 use crate::sweep::SweepError;
-use crate::sweep::execute::write_plots;
+use crate::sweep::execute::{META, RUNS, SWEEP, plan_drawings};
 use crate::sweep::meta::SweepMeta;
 use crate::sweep::runs_file::{self, ArmEnds, Layout, RunRow, write_run_order};
 use crate::sweep::shard::Shard;
@@ -32,7 +32,7 @@ pub struct MergeReport {
     /// Shards merged.
     pub shards: u64,
     /// The files written, in the output folder.
-    pub files: Vec<&'static str>,
+    pub files: Vec<String>,
     /// How the arm runs in runs.csv ended.
     pub ends: ArmEnds,
 }
@@ -182,16 +182,17 @@ pub fn merge_buffered(
     meta.runs_done = first.runs;
     meta.complete = true;
     let meta = meta.render();
-    let mut files = vec!["runs.csv", "sweep.csv"];
+    let mut files = vec![RUNS.to_string(), SWEEP.to_string()];
+    let mut end = OutputPlan::new();
     if plots {
-        let sweep_path = out.join("sweep.csv");
+        let sweep_path = out.join(SWEEP);
         let table = std::fs::read(&sweep_path).map_err(|e| SweepError::Plots {
             message: format!("cannot read `{}` back: {e}", sweep_path.display()),
         })?;
-        files.extend(write_plots(out, &table, &meta)?);
+        plan_drawings(&mut end, &table, &meta)?;
     }
-    write_atomic(&out.join("sweep.json"), &meta)?;
-    files.push("sweep.json");
+    end.file(META, meta);
+    files.extend(end.commit(out)?);
     Ok(MergeReport {
         runs: first.runs,
         shards: dirs.len() as u64,

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::sweep::SweepPlan;
-use crate::sweep::runs_file::Layout;
+use crate::sweep::layout::Layout;
 use crate::sweep::shard::Shard;
 
 /// The contents of sweep.json.

@@ -5,6 +5,7 @@
 //! - [`patch`]: setting a value in the scenario's TOML document by dotted path.
 //! - [`plan`]: the grid, the run index and per-run seeds; every variant validated up front.
 //! - [`execute`](mod@execute): the runs, runs.csv as they finish, `--resume`, a clean stop.
+//! - [`layout`]: the shape the output files share (parameters, arms, variants, seeds).
 //! - [`runs_file`], [`aggregate`], [`meta`]: runs.csv, sweep.csv and sweep.json (render bytes).
 //! - [`complete`]: whether an arm's run did all its work (the cost comparisons of sweep.csv).
 //! - [`shard`]: `--shard I/N`, which runs a shard holds; [`merge`](mod@merge): `sim merge`.
@@ -16,6 +17,7 @@ pub mod aggregate;
 pub mod complete;
 pub mod error;
 pub mod execute;
+pub mod layout;
 pub mod merge;
 pub mod meta;
 pub mod patch;

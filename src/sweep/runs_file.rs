@@ -9,67 +9,17 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use crate::report::csv_out::SUMMARY_COLUMNS;
-use crate::report::{AtomicFile, OutputError};
+use crate::report::{AtomicFile, OutputError, SummaryRow};
 use crate::sweep::aggregate::Aggregator;
+pub use crate::sweep::aggregate::FinishedRuns;
+pub use crate::sweep::layout::Layout;
 use crate::sweep::{SweepError, SweepPlan};
 use crate::util::BitSet;
 use crate::util::external_sort::{ExternalSort, Record, Sorted};
 
-/// The rows of finished runs, by run index (for tests and small in-memory uses; sweeps and
-/// merges stream runs.csv instead).
-pub type FinishedRuns = BTreeMap<u64, Vec<Vec<String>>>;
-
 /// runs.csv rows the external sort keeps in memory before it spills a sorted run to a
 /// temporary file (a row takes about 0.5 KB in memory).
 pub const ROWS_IN_MEMORY: usize = 4096;
-
-/// The shape of a sweep's outputs, known from the plan or from sweep.json alone (so that
-/// `sim merge` needs no sweep file): parameters, arms, variants, seeds.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Layout {
-    /// Parameter names (dotted paths), in order.
-    pub parameters: Vec<String>,
-    /// Arm names and launch types, in scenario order.
-    pub arms: Vec<(String, String)>,
-    /// Number of variants.
-    pub variants: usize,
-    /// Seeds per variant.
-    pub seeds: u32,
-}
-
-impl Layout {
-    /// The layout of `plan`.
-    pub fn of(plan: &SweepPlan) -> Layout {
-        Layout {
-            parameters: plan
-                .parameter_names()
-                .into_iter()
-                .map(String::from)
-                .collect(),
-            arms: plan
-                .arms
-                .iter()
-                .map(|(n, l)| (n.clone(), (*l).to_string()))
-                .collect(),
-            variants: plan.variants,
-            seeds: plan.spec.seeds,
-        }
-    }
-
-    /// The runs.csv header: run, variant, seed, the parameters, the summary columns.
-    pub fn header(&self) -> Vec<String> {
-        let mut h: Vec<String> = ["run", "variant", "seed"].map(String::from).to_vec();
-        h.extend(self.parameters.iter().cloned());
-        h.extend(SUMMARY_COLUMNS.iter().map(|s| s.to_string()));
-        h
-    }
-
-    /// Where the summary columns start in a runs.csv row.
-    pub fn summary_offset(&self) -> usize {
-        3 + self.parameters.len()
-    }
-}
 
 /// The header: run, variant, seed, the parameters, the summary columns.
 pub fn header(plan: &SweepPlan) -> Vec<String> {
@@ -212,10 +162,7 @@ pub fn write_run_order(
         )),
         None => None,
     };
-    let outcome = SUMMARY_COLUMNS
-        .iter()
-        .position(|c| *c == "outcome")
-        .map(|c| layout.summary_offset() + c);
+    let outcome = SummaryRow::position("outcome").map(|c| layout.summary_offset() + c);
     let mut ends = ArmEnds::default();
     for row in rows {
         let row = row.map_err(|source| OutputError {
