@@ -13,6 +13,7 @@ mod ecs_behaviour;
 mod fidelity;
 mod golden;
 mod outputs;
+mod outputs_doc;
 mod placement_differential;
 mod properties;
 mod report;
