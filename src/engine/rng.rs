@@ -16,26 +16,53 @@ pub enum StreamPurpose {
     Durations(u32),
     /// Task start latencies on arm `n`.
     TaskStart(u32),
-    /// Instance launch latencies on arm `n`.
-    InstanceLaunch(u32),
+    /// Instance launch latencies of capacity provider `provider` (index in the arm, below 128)
+    /// on arm `arm`.
+    InstanceLaunch {
+        /// Index of the arm in the scenario.
+        arm: u32,
+        /// Index of the capacity provider in the arm.
+        provider: u8,
+    },
     /// `random` placement draws on arm `n`.
     Placement(u32),
-    /// Spot interruption times on arm `n` (EC2 instances of a Spot provider, or FARGATE_SPOT
-    /// tasks).
-    SpotInterruptions(u32),
+    /// Spot interruption times of the instances of EC2 capacity provider `provider` (index in
+    /// the arm, below 128) on arm `arm`.
+    Ec2SpotInterruptions {
+        /// Index of the arm in the scenario.
+        arm: u32,
+        /// Index of the capacity provider in the arm.
+        provider: u8,
+    },
+    /// Interruption times of the FARGATE_SPOT tasks of arm `arm`.
+    FargateSpotInterruptions {
+        /// Index of the arm in the scenario.
+        arm: u32,
+    },
     /// Which trace rows `[workload] sample` keeps: one draw per row read.
     TraceSample,
 }
 
 impl StreamPurpose {
+    /// The name and index a stream is derived from (see [`stream`]). The per-provider and Spot
+    /// streams share names and keep the indexes they have always had, so outputs stay the same:
+    /// `instance-launch` with `arm << 8 | provider`; `spot-interruptions` with `arm << 8` for
+    /// FARGATE_SPOT and `arm << 8 | 0x80 | provider` for an EC2 provider (providers are fewer
+    /// than 128, so no two purposes share an index).
     fn tag(self) -> (&'static str, u32) {
         match self {
             StreamPurpose::Arrivals(n) => ("arrivals", n),
             StreamPurpose::Durations(n) => ("durations", n),
             StreamPurpose::TaskStart(n) => ("task-start", n),
-            StreamPurpose::InstanceLaunch(n) => ("instance-launch", n),
+            StreamPurpose::InstanceLaunch { arm, provider } => {
+                ("instance-launch", (arm << 8) | u32::from(provider))
+            }
             StreamPurpose::Placement(n) => ("placement", n),
-            StreamPurpose::SpotInterruptions(n) => ("spot-interruptions", n),
+            StreamPurpose::Ec2SpotInterruptions { arm, provider } => (
+                "spot-interruptions",
+                (arm << 8) | 0x80 | u32::from(provider),
+            ),
+            StreamPurpose::FargateSpotInterruptions { arm } => ("spot-interruptions", arm << 8),
             StreamPurpose::TraceSample => ("trace-sample", 0),
         }
     }
@@ -63,7 +90,9 @@ pub fn mix64(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
-/// The stream for `purpose` under scenario seed `seed`.
+/// The stream for `purpose` under scenario seed `seed`: the purpose's name and index (see
+/// `StreamPurpose::tag`) are hashed (FNV-1a of the name, xor the mixed index, mixed again) and
+/// mixed with the seed into the generator's seed.
 pub fn stream(seed: u64, purpose: StreamPurpose) -> RngStream {
     let (name, n) = purpose.tag();
     let key = mix64(fnv1a(name.as_bytes()) ^ mix64(u64::from(n)));
@@ -91,6 +120,30 @@ mod tests {
         assert_ne!(a, first(42, StreamPurpose::Arrivals(1)));
         assert_ne!(a, first(42, StreamPurpose::Durations(0)));
         assert_ne!(a, first(43, StreamPurpose::Arrivals(0)));
+    }
+
+    #[test]
+    fn spot_and_launch_streams_keep_their_packed_indexes() {
+        // The named purposes must give the streams the packed indexes gave before them, or every
+        // output with Spot or launch latencies would change.
+        let first = |p| stream(7, p).next_u64();
+        let by_tag = |name: &str, n: u32| {
+            let key = mix64(fnv1a(name.as_bytes()) ^ mix64(u64::from(n)));
+            Xoshiro256PlusPlus::seed_from_u64(mix64(7 ^ key)).next_u64()
+        };
+        let (arm, provider) = (3, 5);
+        assert_eq!(
+            first(StreamPurpose::InstanceLaunch { arm, provider }),
+            by_tag("instance-launch", (3 << 8) | 5)
+        );
+        assert_eq!(
+            first(StreamPurpose::Ec2SpotInterruptions { arm, provider }),
+            by_tag("spot-interruptions", (3 << 8) | 0x80 | 5)
+        );
+        assert_eq!(
+            first(StreamPurpose::FargateSpotInterruptions { arm }),
+            by_tag("spot-interruptions", 3 << 8)
+        );
     }
 
     const PINNED: u64 = 16_214_355_700_851_546_016;

@@ -1,12 +1,23 @@
-//! ECS on top of the engine: the world of one arm (tasks, container instances or the Fargate
-//! pool), one handler per event, billing and metrics. [`run`] simulates every arm of a scenario
-//! on the same workload.
+//! ECS on top of the engine: the world of one arm, one handler per event, billing and metrics.
+//! [`run`] simulates every arm of a scenario on the same workload.
+//!
+//! One arm: [`ArmSim`] (`arm_sim`) runs the event loop and the task lifecycle (arrive, place,
+//! run, finish) over an [`arm_context::ArmContext`] (clock, event queue, live tasks, the
+//! [`ledger::Ledger`] of accounts). What varies with the kind of capacity sits behind
+//! [`capacity::CapacityBackend`]: [`ec2_capacity`] (container instances, one pool per
+//! capacity provider) and [`fargate_pool`]; services (desired counts, deployments, auto
+//! scaling) are in [`services`].
 
+pub mod arm_context;
 pub mod arm_sim;
 pub mod billing;
+pub mod capacity;
 pub mod deployment;
+pub mod ec2_capacity;
 pub mod ec2_pool;
 pub mod events;
+pub mod fargate_pool;
+pub mod ledger;
 pub mod managed_scaling;
 pub mod metrics;
 pub mod outcome;
@@ -14,6 +25,8 @@ pub mod pending_queue;
 pub mod provider_split;
 pub mod service_scale_in;
 pub mod service_scaling;
+pub mod services;
+pub mod source_rules;
 pub mod task_table;
 pub mod token_bucket;
 pub mod workload;

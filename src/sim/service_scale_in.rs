@@ -4,14 +4,24 @@
 
 use std::collections::BTreeMap;
 
-/// A running task of the service that may be stopped: its zone and its instance (any key that
-/// tells instances apart across providers).
+use crate::ids::InstanceId;
+
+/// An instance of any capacity provider of the arm, ordered by provider, then instance id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct InstanceKey {
+    /// Index of the capacity provider in the arm.
+    pub provider: u8,
+    /// The instance within the provider's pool.
+    pub instance: InstanceId,
+}
+
+/// A running task of the service that may be stopped: its zone and its instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Candidate {
     /// Zone index.
     pub zone: u8,
-    /// Instance key.
-    pub instance: u64,
+    /// Its instance.
+    pub instance: InstanceKey,
 }
 
 /// The positions in `candidates` of the `n` tasks to stop, in order: each time, from the zone
@@ -20,7 +30,7 @@ pub struct Candidate {
 /// service left, so counting them is counting the service's tasks.
 pub fn scale_in_order(candidates: &[Candidate], n: usize) -> Vec<usize> {
     let mut zones: BTreeMap<u8, u32> = BTreeMap::new();
-    let mut instances: BTreeMap<u64, u32> = BTreeMap::new();
+    let mut instances: BTreeMap<InstanceKey, u32> = BTreeMap::new();
     for c in candidates {
         *zones.entry(c.zone).or_default() += 1;
         *instances.entry(c.instance).or_default() += 1;
@@ -56,8 +66,14 @@ pub fn scale_in_order(candidates: &[Candidate], n: usize) -> Vec<usize> {
 mod tests {
     use super::*;
 
-    fn c(zone: u8, instance: u64) -> Candidate {
-        Candidate { zone, instance }
+    fn c(zone: u8, instance: u32) -> Candidate {
+        Candidate {
+            zone,
+            instance: InstanceKey {
+                provider: 0,
+                instance: InstanceId(instance),
+            },
+        }
     }
 
     #[test]

@@ -48,6 +48,31 @@ pub struct LiveTask {
     pub replaced: bool,
 }
 
+impl LiveTask {
+    /// Task `spec`, the `seq`-th arrival of the run, arrived at `arrival`: not placed yet, on
+    /// the first entry of the arm's strategy until the split chooses.
+    pub fn arrived(spec: TaskSpec, seq: u64, arrival: SimTime) -> LiveTask {
+        LiveTask {
+            spec,
+            seq,
+            arrival,
+            placed_at: None,
+            running_at: None,
+            instance: None,
+            fargate: None,
+            eni_blocked: false,
+            subnet_blocked: false,
+            entry: 0,
+            attempt: 0,
+            subnet_zone: None,
+            started_before: false,
+            revision: 0,
+            healthy: false,
+            replaced: false,
+        }
+    }
+}
+
 /// The live tasks of one run.
 #[derive(Debug, Default)]
 pub struct TaskTable {
