@@ -1,6 +1,6 @@
-//! Fuzz target: the streaming CSV trace reader of DESIGN.md §4 (`sim::trace::CsvTrace`),
-//! read to the end through `trace_stats_of` (every row checked, statistics computed) and,
-//! depending on the first byte, through one of four `Replay` option presets.
+//! Fuzz target: the streaming CSV trace reader (`sim::trace::CsvTrace`, the format of
+//! docs/traces.md), read to the end through `trace_stats_of` (every row checked, statistics
+//! computed) and, depending on the first byte, through one of four `Replay` option presets.
 //!
 //! Input: byte 0 selects the replay preset; the rest is the CSV file. Contract: every input
 //! gives statistics or a `TraceError`, never a panic.

@@ -1,5 +1,5 @@
-//! The command line (DESIGN.md §1): the only code that prints or exits. Each command reads as
-//! one pipeline: parse → validate → run → export.
+//! The command line (README.md, Commands): the only code that prints or exits. Each command
+//! reads as one pipeline: parse → validate → run → export.
 
 /// `print!` that returns an error (a full disk behind a redirect, say) instead of panicking,
 /// flushing at once so that the error is seen here. A closed pipe (`sim … | head`) is not an
@@ -57,7 +57,7 @@ pub struct Cli {
 enum Command {
     /// Simulate every arm of a scenario on the same workload and compare them.
     Run(run::RunArgs),
-    /// Run a grid of scenario variants × seeds in parallel (DESIGN.md §6): runs.csv, sweep.csv.
+    /// Run a grid of scenario variants × seeds in parallel (docs/sweeps.md): runs.csv, sweep.csv.
     Sweep(sweep::SweepArgs),
     /// Merge the output folders of a sweep's shards (`sim sweep --shard I/N`) into the outputs
     /// of the whole sweep, checking that every run is there exactly once.
@@ -76,7 +76,7 @@ enum Command {
         #[arg(value_enum)]
         what: catalog::What,
     },
-    /// Work with trace files (the CSV format of DESIGN.md §4): import public cluster traces,
+    /// Work with trace files (the CSV format of docs/traces.md): import public cluster traces,
     /// summarise a trace.
     Trace {
         #[command(subcommand)]

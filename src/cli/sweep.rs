@@ -16,7 +16,7 @@ use crate::sweep::{Shard, SweepOptions, SweepPlan, execute};
 /// Arguments of `sim sweep`.
 #[derive(Debug, clap::Args)]
 pub struct SweepArgs {
-    /// The sweep file (TOML, DESIGN.md §6).
+    /// The sweep file (TOML, docs/sweeps.md).
     sweep: PathBuf,
     /// Output folder (default: output/<sweep file name>/).
     #[arg(long)]

@@ -1,4 +1,4 @@
-//! `sim trace import`: convert a public cluster trace to sim's trace format (DESIGN.md §1, §4)
+//! `sim trace import`: convert a public cluster trace to sim's trace format (docs/traces.md)
 //! and print what was kept, dropped and assumed.
 
 use std::fmt::Write as _;

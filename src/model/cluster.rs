@@ -266,7 +266,7 @@ impl Cluster {
     }
 
     /// The zone with the fewest instances, ties to the earlier zone (how an Auto Scaling group
-    /// balances, DESIGN.md §3).
+    /// balances, docs/model.md §6.3).
     pub fn next_zone(&self) -> ZoneId {
         let counts = &self.zone_counts;
         let best = (0..counts.len())

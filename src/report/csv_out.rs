@@ -1,4 +1,4 @@
-//! timeseries.csv, tasks.csv and scaling.csv (DESIGN.md §5), rendered to bytes (summary.csv
+//! timeseries.csv, tasks.csv and scaling.csv (docs/outputs.md), rendered to bytes (summary.csv
 //! is [`super::summary_row`]'s).
 //!
 //! Numbers are printed with fixed decimals (money 6, utilisation 6, seconds 3) so that the bytes

@@ -15,10 +15,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::sim::{ArmOutcome, Completion, EndReason, Outcome};
 
-/// summary.csv's row of one arm, its fields in column order. The first columns are
-/// DESIGN.md §5's; `wait_max_s`, `task_hours`, `subnet_blocked_placements`, the cost
-/// components (which sum to `cost_usd`) and Spot savings come after them; then how the arm
-/// ended: `outcome`, `outcome_reason` and `end_s`.
+/// summary.csv's row of one arm, its fields in column order (docs/outputs.md). The first
+/// columns are the original contract's; `wait_max_s`, `task_hours`, `subnet_blocked_placements`,
+/// the cost components (which sum to `cost_usd`) and Spot savings come after them; then how
+/// the arm ended: `outcome`, `outcome_reason` and `end_s`.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SummaryRow {
     /// Arm name.
@@ -108,8 +108,8 @@ pub struct SummaryRow {
     /// `cost_usd`).
     #[serde(default, with = "fixed6")]
     pub spot_savings_usd: f64,
-    /// How the arm's run ended (`complete`, `incomplete`, `saturated`, DESIGN.md §7); `None`
-    /// only in files written before the column existed (see [`SummaryRow::completion`]).
+    /// How the arm's run ended (`complete`, `incomplete`, `saturated`; docs/model.md §1.6);
+    /// `None` only in files written before the column existed (see [`SummaryRow::completion`]).
     #[serde(default)]
     pub outcome: Option<Completion>,
     /// Why, when it is not complete; empty otherwise.

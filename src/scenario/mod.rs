@@ -58,7 +58,7 @@ pub struct Scenario {
 /// The tasks that arrive.
 #[derive(Debug, Clone, Default)]
 pub struct Workload {
-    /// A trace file (DESIGN.md §4), resolved relative to the scenario.
+    /// A trace file (docs/traces.md), resolved relative to the scenario.
     pub trace: Option<PathBuf>,
     /// How the trace is replayed (window, speed, sample, scales); applies to the trace only.
     pub replay: ReplayOptions,

@@ -1,7 +1,8 @@
-//! The scenario file as written: serde structs that mirror DESIGN.md §2 key for key. Unknown
+//! The scenario file as written: serde structs that mirror docs/scenario.md key for key. Unknown
 //! keys are errors (`deny_unknown_fields`).
 
-// The fields mirror DESIGN.md §2 key for key; the schema there is their documentation.
+// The fields mirror docs/scenario.md key for key; the page is their documentation, and
+// tests/it/scenario_doc.rs fails when a field here is missing there.
 #![allow(missing_docs)]
 
 use std::collections::BTreeMap;

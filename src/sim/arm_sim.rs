@@ -152,7 +152,7 @@ impl<'a> ArmSim<'a> {
         };
         let end = match (stop, self.horizon) {
             (Stop::Done, Some(h)) => h,
-            // A finite workload ends when the last task finished (DESIGN.md §2); later
+            // A finite workload ends when the last task finished (docs/model.md §1.4); later
             // arrivals that were rejected or could never be placed do not extend the run.
             (Stop::Done, None) => self.ctx.ledger.rewind_to_last_activity(),
             // Stuck: when the last thing that could happen happened; stalled: when the guard

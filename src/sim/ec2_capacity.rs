@@ -343,7 +343,7 @@ impl Ec2Capacity {
     }
 
     /// After a release on instance `released` of pool `p`, walk the pool's pending queue in
-    /// arrival order and place every task that now fits (DESIGN.md §3). Only `released` has
+    /// arrival order and place every task that now fits (docs/model.md §7.2). Only `released` has
     /// changed, so a waiting task can now fit only there: the queue's index yields, in order,
     /// the tasks whose CPU and memory fit what it has free, plus the dynamic ones, which are
     /// tried everywhere (see [`PendingQueue`]). With `reference_placement`, every waiting task

@@ -1,4 +1,4 @@
-//! Simulator events and their ordering classes (DESIGN.md §3).
+//! Simulator events and their ordering classes (docs/model.md §1.3).
 
 use crate::ids::InstanceId;
 use crate::sim::task_table::TaskSlot;

@@ -113,7 +113,7 @@ pub struct ScalingRecord {
     pub action: &'static str,
 }
 
-/// How an arm's run ended (summary.csv `outcome`, DESIGN.md §7).
+/// How an arm's run ended (summary.csv `outcome`, docs/model.md §1.6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Completion {
     /// Every task that arrived was run (or refused): nothing was left waiting at the end.

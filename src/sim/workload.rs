@@ -6,7 +6,7 @@ use crate::time::SimTime;
 use crate::trace::{CsvTrace, JobStream, Replay, TraceError, TraceSource};
 
 /// All sources, each with its next task looked ahead. At equal times the trace comes first,
-/// then job streams in scenario order (DESIGN.md §3).
+/// then job streams in scenario order (docs/model.md §1.3).
 pub struct Arrivals {
     sources: Vec<Box<dyn TraceSource + Send>>,
     heads: Vec<Option<(SimTime, TaskSpec)>>,

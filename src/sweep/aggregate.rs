@@ -59,7 +59,7 @@ fn cell(x: Option<f64>) -> String {
 ///   empty when none is complete.
 /// - `ec2_fargate_cost_ratio`: mean EC2 cost ÷ mean Fargate cost when the scenario has exactly
 ///   one EC2 arm and one FARGATE arm (and the Fargate cost is not zero), else empty.
-/// - `cost_vs_cheapest` (per arm): the arm's mean cost ÷ the cheapest arm's (DESIGN.md §7):
+/// - `cost_vs_cheapest` (per arm): the arm's mean cost ÷ the cheapest arm's (docs/sweeps.md):
 ///   1 for the cheapest, above 1 for a complete arm that costs more; below 1 only for an arm
 ///   that is not complete (it did less work for less money). Empty when no arm is complete, the
 ///   cheapest arm's cost is zero, or the arm has no cost.

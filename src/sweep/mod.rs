@@ -1,4 +1,4 @@
-//! Parameter sweeps (DESIGN.md §6): a grid of scenario variants × seeds, run in parallel on a
+//! Parameter sweeps (docs/sweeps.md): a grid of scenario variants × seeds, run in parallel on a
 //! rayon pool, results recorded as runs finish and written in run order.
 //!
 //! - [`spec`]: the sweep file (base scenario, seeds, parameters by dotted path).

@@ -1,4 +1,4 @@
-//! The sweep file (DESIGN.md §6): the base scenario, the number of seeds, and the parameters,
+//! The sweep file (docs/sweeps.md): the base scenario, the number of seeds, and the parameters,
 //! each a dotted path with a list of values or a `{ from, to, step }` range.
 
 use std::fmt;

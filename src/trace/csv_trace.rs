@@ -1,4 +1,4 @@
-//! The streaming CSV trace reader (DESIGN.md §4): one row at a time, checked as it is read.
+//! The streaming CSV trace reader (docs/traces.md): one row at a time, checked as it is read.
 
 use std::fs::File;
 use std::io::BufReader;
@@ -204,7 +204,7 @@ fn plain_decimal(s: &str) -> Option<f64> {
     (digits > 0).then(|| mantissa as f64 / POW10[decimals])
 }
 
-/// Seconds to ms, rounded to the nearest millisecond (DESIGN.md §3).
+/// Seconds to ms, rounded to the nearest millisecond (docs/model.md §1.2).
 fn secs_to_ms(s: f64) -> u64 {
     (s * 1000.0).round() as u64
 }

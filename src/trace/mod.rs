@@ -1,5 +1,5 @@
 //! Where tasks come from: the [`TraceSource`] trait (tasks in arrival order), the streaming CSV
-//! trace reader of DESIGN.md §4, the replay options applied to it, generated job streams, and
+//! trace reader of docs/traces.md, the replay options applied to it, generated job streams, and
 //! trace statistics.
 
 pub mod arrival;

@@ -1,4 +1,4 @@
-//! `sim trace stats`: what a trace holds, computed in one streaming pass (DESIGN.md §1, §4).
+//! `sim trace stats`: what a trace holds, computed in one streaming pass (docs/traces.md).
 //!
 //! Memory stays bounded by what the trace is, not how long it is:
 //! - the concurrency sweep keeps only the tasks alive at once (a min-heap of their ends);

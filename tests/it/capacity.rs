@@ -923,8 +923,8 @@ subnet_ips = 2
 
 #[test]
 fn new_scenarios_are_deterministic_across_runs_and_thread_counts() {
-    // Same scenario and seed → the same outcome, whatever the thread count (DESIGN.md: one seed
-    // drives every random draw), for the three scenarios of issue 4; tasks conserved per arm.
+    // Same scenario and seed → the same outcome, whatever the thread count (docs/model.md §2:
+    // one seed drives every random draw), for the three scenarios of issue 4; tasks conserved per arm.
     let opts = sim::sim::RunOptions {
         record_tasks: true,
         check_invariants: true,

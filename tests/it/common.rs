@@ -193,7 +193,8 @@ pub fn first_arm(text: &str) -> sim::sim::ArmOutcome {
     run_checked(&s, 1).arms.remove(0)
 }
 
-/// A shipped sample trace in `../shared/traces/`.
+/// A public trace sample, from the sample directory CI places beside the repository (the
+/// traces' licences keep most of them out of it; docs/traces.md says where each comes from).
 pub fn shared_trace(rel: &str) -> PathBuf {
     root().join("../shared/traces").join(rel)
 }

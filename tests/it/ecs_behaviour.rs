@@ -336,7 +336,7 @@ launch_type = "FARGATE"
 
 #[test]
 fn a_finite_workload_ends_when_the_last_task_finishes() {
-    // No horizon: the run ends when the last task has finished (DESIGN.md §2). A later task
+    // No horizon: the run ends when the last task has finished (docs/scenario.md, `horizon`). A later task
     // that can never run here is rejected and does not stretch the EC2 bill to its arrival.
     let dir = tempfile::tempdir().unwrap();
     crate::common::write(

@@ -112,7 +112,7 @@ interruptions,eni_blocked_placements"
     ));
     assert_eq!(summary.lines().count(), 3);
     let ts = std::fs::read_to_string(out.join("timeseries.csv")).unwrap();
-    // The DESIGN.md columns first, in order; sim's additions after them.
+    // The original columns first, in order; the additions after them (docs/outputs.md).
     assert!(ts.lines().next().unwrap().starts_with(
         "arm,time_s,instances,cpu_registered,cpu_reserved,mem_registered,mem_reserved,tasks_running,tasks_pending,cost_rate_usd_h,cost_cum_usd,"
     ));

@@ -1,4 +1,4 @@
-//! Every shipped sample in `../shared/traces/` replays end to end through the CLI: `sim trace
+//! Every public trace sample in the sample directory beside the repository replays end to end through the CLI: `sim trace
 //! import` into a temporary folder, `sim trace stats` on the result (its row count is the
 //! import's task count), then `sim run` of a scenario with an EC2 arm under managed scaling and a
 //! Fargate arm, whose summary.csv must conserve tasks. The Alibaba data is for research or study

@@ -1,5 +1,5 @@
 //! Sharded sweeps on a real Slurm cluster (issue 6, part 6): a one-node cluster on 127.0.0.1
-//! (the recipe of `../shared/reference/toolchain.md` §6) runs the shipped example sweep as an
+//! (the recipe of `docs/reference/toolchain.md` §6) runs the shipped example sweep as an
 //! array job with the shipped job file `scenarios/slurm/sweep.sbatch`; `sim merge` of the
 //! shards must equal a local `sim sweep` byte for byte.
 //!

@@ -1,4 +1,5 @@
-//! `sim trace import`: every shipped sample in `../shared/traces/` imports with the expected
+//! `sim trace import`: every public trace sample in the sample directory beside the repository
+//! (see `common::shared_trace`) imports with the expected
 //! counts and hand-computed rows, an imported trace replays through `sim run`, and bad input
 //! (a malformed row, a truncated gzip, a wrong format name) exits 2 with a located message.
 

@@ -712,7 +712,9 @@ fn mginf_fargate_concurrency() {
 
 // ---- AWS facts through the whole pipeline ----------------------------------------------------
 
-/// A reference CSV of /work/shared/reference (beside the repository, like the shared traces).
+/// The original of one of `data/`'s tables, from the research notes' directory beside the
+/// repository (as the trace samples are), so the model is checked against the source table and
+/// not only against its embedded copy.
 fn reference_csv(name: &str) -> Vec<std::collections::BTreeMap<String, String>> {
     let path = root().join("../shared/reference").join(name);
     let mut r = csv::Reader::from_path(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -1,4 +1,4 @@
-//! `sim trace import`: converting public cluster traces to the trace format of DESIGN.md §4.
+//! `sim trace import`: converting public cluster traces to the trace format of docs/traces.md.
 //!
 //! Each format has its own file with one function that reads the source row by row and hands
 //! tasks to a [`Collector`]; the collector converts units, counts what is dropped and why, and
@@ -45,7 +45,7 @@ pub enum ImportFormat {
 }
 
 impl ImportFormat {
-    /// Every format, in the order DESIGN.md lists them.
+    /// Every format, in the order the message for an unknown `--format` lists them.
     pub const ALL: [ImportFormat; 6] = [
         ImportFormat::Google2011,
         ImportFormat::Alibaba2017Batch,

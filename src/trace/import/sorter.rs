@@ -93,7 +93,7 @@ impl Sorter {
     }
 }
 
-/// The columns written (DESIGN.md §4).
+/// The columns written (the trace format of docs/traces.md).
 pub const HEADER: [&str; 7] = [
     "arrival_s",
     "duration_s",
