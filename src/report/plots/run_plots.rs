@@ -419,7 +419,7 @@ mod tests {
         // registered (the utilisation plot of a 6 h run ended at 2.1 h).
         let mut r = run();
         for a in &mut r.arms {
-            a.summary.end_s = Some(6.0 * 3600.0);
+            a.summary.end_ms = Some(((6.0 * 3600.0) * 1000.0) as u64);
         }
         for p in time_plots(&r) {
             assert_eq!(p.x_span, Some((0.0, 6.0)), "{}", p.name);
@@ -433,12 +433,12 @@ mod tests {
         };
         assert_eq!(last_x(&utilisation_plot(&r)), 1.0);
         // A sample later than every `end_s` still fits on the axis.
-        r.arms[0].summary.end_s = Some(600.0);
-        r.arms[1].summary.end_s = None;
+        r.arms[0].summary.end_ms = Some(((600.0) * 1000.0) as u64);
+        r.arms[1].summary.end_ms = None;
         assert_eq!(cost_plot(&r).x_span, Some((0.0, 1.0)));
         // The SVG's x axis reaches 6 h (ticks to 6).
         let mut r = run();
-        r.arms[0].summary.end_s = Some(6.0 * 3600.0);
+        r.arms[0].summary.end_ms = Some(((6.0 * 3600.0) * 1000.0) as u64);
         let svg = String::from_utf8(render_svg(&utilisation_plot(&r)).unwrap()).unwrap();
         assert!(svg.contains(">\n6\n</text>"), "no 6 h tick");
     }
@@ -449,7 +449,7 @@ mod tests {
         assert_eq!(TimeAxis::new(72 * 3_600_000).span(), (0.0, 72.0));
         assert_eq!(TimeAxis::new(72 * 3_600_000 + 1).label(), "time (days)");
         let mut r = run();
-        r.arms[0].summary.end_s = Some(30.0 * 86_400.0);
+        r.arms[0].summary.end_ms = Some(((30.0 * 86_400.0) * 1000.0) as u64);
         for p in time_plots(&r) {
             assert_eq!(p.x_label, "time (days)", "{}", p.name);
             assert_eq!(p.x_span, Some((0.0, 30.0)), "{}", p.name);

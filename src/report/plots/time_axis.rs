@@ -30,10 +30,7 @@ impl TimeAxis {
     /// sample or scaling evaluation when that is later or the file has no `end_s`.
     pub fn of(run: &RunData) -> TimeAxis {
         let ends = run.arms.iter().flat_map(|a| {
-            let end = a
-                .summary
-                .end_s
-                .map(|s| (s * 1000.0).round().max(0.0) as u64);
+            let end = a.summary.end_ms;
             let sample = a.timeseries.last().map(|s| s.time_ms);
             let scaled = a.scaling.iter().map(|r| r.time_ms).max();
             [end, sample, scaled].into_iter().flatten()
