@@ -11,6 +11,15 @@ pub struct FargateRates {
     pub gb_hour: f64,
 }
 
+/// Fargate Windows/x86 rates (docs/reference/pricing.md §1.1, §1.5).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct FargateWindowsRates {
+    /// USD per vCPU-hour and per GB-hour.
+    pub rates: FargateRates,
+    /// Windows OS licence fee, USD per vCPU-hour (`Fargate-Windows-OS-Hours:perCPU`).
+    pub os_licence_vcpu_hour: f64,
+}
+
 /// The prices a run uses.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Pricing {
@@ -20,6 +29,8 @@ pub struct Pricing {
     pub fargate_x86: FargateRates,
     /// Fargate Linux/ARM (Graviton) rates.
     pub fargate_arm: FargateRates,
+    /// Fargate Windows/x86 rates: vCPU and GB per hour plus the OS licence per vCPU-hour.
+    pub fargate_windows: FargateWindowsRates,
     /// Fargate ephemeral storage above 20 GiB, USD per GB-hour.
     pub fargate_storage_gb_hour: f64,
     /// EC2 Spot price = on-demand × (1 − this) (`[pricing] spot_discount`); no reference
@@ -46,6 +57,15 @@ impl Pricing {
             fargate_arm: FargateRates {
                 vcpu_hour: 0.03238,
                 gb_hour: 0.00356,
+            },
+            // docs/reference/pricing.md §1.1/§1.3: the 2026 Price List reads (UNCERTAIN: they
+            // conflict with the 2022 capture of $0.09148 and $0.01005); the licence fee agrees.
+            fargate_windows: FargateWindowsRates {
+                rates: FargateRates {
+                    vcpu_hour: 0.046552,
+                    gb_hour: 0.0051117,
+                },
+                os_licence_vcpu_hour: 0.046,
             },
             fargate_storage_gb_hour: 0.000111,
             ec2_spot_discount: None,
