@@ -13,6 +13,7 @@ pub mod group_table;
 pub mod instance_type;
 pub mod network_mode;
 pub mod os;
+pub mod other_charges;
 pub mod pricing;
 pub mod task_definition;
 pub mod task_spec;

@@ -13,15 +13,45 @@ fn secs(v: Option<f64>) -> String {
 }
 
 /// An aligned table, one row per arm, then a line naming the cheapest arm and by how much.
+/// Where some arm pays for public IPv4 addresses or shared costs (docs/model.md §18), columns
+/// `ipv4 $` (part of `cost $`), `shared $` (load balancers and NAT) and `total $` follow
+/// `cost $`.
 pub fn comparison_table(outcome: &Outcome) -> String {
     let header = [
         "arm", "launch", "arrived", "done", "running", "rejected", "pending", "wait p50",
         "wait p95", "cpu util", "mem util", "cost $", "$/task-h", "outcome",
     ];
-    let mut rows: Vec<Vec<String>> = vec![header.iter().map(|s| s.to_string()).collect()];
+    let ipv4 = outcome
+        .arms
+        .iter()
+        .any(|a| a.summary.cost_public_ipv4_usd > 0.0);
+    let shared = outcome
+        .arms
+        .iter()
+        .any(|a| a.summary.cost_load_balancer_usd + a.summary.cost_nat_usd > 0.0);
+    let mut head: Vec<String> = header.iter().map(|s| s.to_string()).collect();
+    let extra_at = 12;
+    let mut extra: Vec<&str> = Vec::new();
+    if ipv4 {
+        extra.push("ipv4 $");
+    }
+    if shared {
+        extra.extend(["shared $", "total $"]);
+    }
+    head.splice(extra_at..extra_at, extra.iter().map(|s| s.to_string()));
+    let mut rows: Vec<Vec<String>> = vec![head];
     for a in &outcome.arms {
         let s = &a.summary;
-        rows.push(vec![
+        let mut cells = Vec::new();
+        if ipv4 {
+            cells.push(format!("{:.2}", s.cost_public_ipv4_usd));
+        }
+        if shared {
+            let sh = s.cost_load_balancer_usd + s.cost_nat_usd;
+            cells.push(format!("{sh:.2}"));
+            cells.push(format!("{:.2}", s.cost_usd + sh));
+        }
+        let mut row = vec![
             a.arm.clone(),
             a.launch_type.to_string(),
             s.tasks_arrived.to_string(),
@@ -37,7 +67,9 @@ pub fn comparison_table(outcome: &Outcome) -> String {
             s.cost_per_task_hour_usd
                 .map_or_else(|| "-".to_string(), |c| format!("{c:.4}")),
             s.outcome.as_str().to_string(),
-        ]);
+        ];
+        row.splice(extra_at..extra_at, cells);
+        rows.push(row);
     }
     let mut out = crate::util::text_table::render(&rows, 2, true);
     out.push_str(&verdict(outcome));
@@ -49,28 +81,41 @@ pub fn comparison_table(outcome: &Outcome) -> String {
 /// (saturated, incomplete, rejected tasks), since their cost covers less.
 pub fn verdict(outcome: &Outcome) -> String {
     let rows: Vec<SummaryRow> = outcome.arms.iter().map(SummaryRow::of).collect();
-    let verdict = CostVerdict::of(rows.iter().map(|r| r.comparable().then_some(r.cost_usd)));
+    let verdict = CostVerdict::of(
+        rows.iter()
+            .map(|r| r.comparable().then(|| r.compared_cost())),
+    );
     let several = rows.len() > 1;
+    // With `include_shared_costs` the verdict compares whole bills (docs/model.md §18.4).
+    let label = if outcome.arms.iter().any(|a| a.summary.include_shared_costs) {
+        "cheapest, shared costs included"
+    } else {
+        "cheapest"
+    };
     let mut s = String::new();
     match verdict {
         CostVerdict::Tie(best, next) => {
             s.push_str(&format!(
-                "cheapest: {} and {} tie at ${:.2}\n",
-                rows[best].arm, rows[next].arm, rows[best].cost_usd
+                "{label}: {} and {} tie at ${:.2}\n",
+                rows[best].arm,
+                rows[next].arm,
+                rows[best].compared_cost()
             ));
         }
         CostVerdict::Cheapest { best, next } => {
             let (best, next) = (&rows[best], &rows[next]);
-            let (saving, rel) = saving(best.cost_usd, next.cost_usd);
+            let (b, n) = (best.compared_cost(), next.compared_cost());
+            let (saving, rel) = saving(b, n);
             s.push_str(&format!(
-                "cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2})\n",
-                best.arm, best.cost_usd, next.arm, next.cost_usd
+                "{label}: {} (${b:.2}), {rel:.1}% (${saving:.2}) less than {} (${n:.2})\n",
+                best.arm, next.arm
             ));
         }
         CostVerdict::Only(best) if several => {
             s.push_str(&format!(
-                "cheapest: {} (${:.2}), the only arm that ran every task\n",
-                rows[best].arm, rows[best].cost_usd
+                "{label}: {} (${:.2}), the only arm that ran every task\n",
+                rows[best].arm,
+                rows[best].compared_cost()
             ));
         }
         CostVerdict::NoneComparable if several => {

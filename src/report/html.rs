@@ -300,7 +300,7 @@ fn cheapest(run: &RunData) -> Option<(usize, usize)> {
     CostVerdict::of(
         run.arms
             .iter()
-            .map(|a| a.summary.comparable().then_some(a.summary.cost_usd)),
+            .map(|a| a.summary.comparable().then(|| a.summary.compared_cost())),
     )
     .clear_winner()
 }

@@ -119,12 +119,33 @@ pub struct SummaryRow {
     /// milliseconds; written as seconds (`end_s`) with three decimals.
     #[serde(default, rename = "end_s", with = "secs")]
     pub end_ms: Option<u64>,
+    /// Public IPv4 addresses (`assign_public_ip`: per Fargate task, per EC2 instance), USD;
+    /// part of `cost_usd` (docs/model.md §18.1).
+    #[serde(default, with = "fixed6")]
+    pub cost_public_ipv4_usd: f64,
+    /// The services' load balancers (ALB-hours and LCU-hours), USD; a shared cost, not part of
+    /// `cost_usd` (docs/model.md §18.2).
+    #[serde(default, with = "fixed6")]
+    pub cost_load_balancer_usd: f64,
+    /// NAT gateway processing of private-subnet tasks' traffic, USD; a shared cost, not part
+    /// of `cost_usd` (docs/model.md §18.3).
+    #[serde(default, with = "fixed6")]
+    pub cost_nat_usd: f64,
+    /// The whole bill: `cost_usd` + `cost_load_balancer_usd` + `cost_nat_usd`, USD.
+    #[serde(default, with = "fixed6")]
+    pub cost_total_usd: f64,
+    /// The figure the arms are compared by: `cost_total_usd` with `[pricing]
+    /// include_shared_costs = true`, else `cost_usd`; empty in files written before it (then
+    /// [`SummaryRow::compared_cost`] falls back to `cost_usd`).
+    #[serde(default, with = "opt6")]
+    pub cost_compared_usd: Option<f64>,
 }
 
 impl SummaryRow {
     /// The row of one simulated arm.
     pub fn of(a: &ArmOutcome) -> SummaryRow {
         let s = &a.summary;
+        let total = s.cost_usd + s.cost_load_balancer_usd + s.cost_nat_usd;
         SummaryRow {
             arm: a.arm.clone(),
             launch_type: a.launch_type.to_string(),
@@ -160,7 +181,22 @@ impl SummaryRow {
             outcome: Some(s.outcome),
             outcome_reason: s.outcome_reason,
             end_ms: Some(a.end.as_ms()),
+            cost_public_ipv4_usd: s.cost_public_ipv4_usd,
+            cost_load_balancer_usd: s.cost_load_balancer_usd,
+            cost_nat_usd: s.cost_nat_usd,
+            cost_total_usd: total,
+            cost_compared_usd: Some(if s.include_shared_costs {
+                total
+            } else {
+                s.cost_usd
+            }),
         }
+    }
+
+    /// The cost the arms are compared by (the verdict, `cost_vs_cheapest`, the EC2 ÷ Fargate
+    /// ratio): `cost_compared_usd`, or `cost_usd` in a file written before that column.
+    pub fn compared_cost(&self) -> f64 {
+        self.cost_compared_usd.unwrap_or(self.cost_usd)
     }
 
     /// The column names, in order: the fields' names as serde sees them.

@@ -11,6 +11,7 @@ pub mod defaults;
 mod distributions;
 mod instance_types;
 mod jobs;
+mod other_charges;
 mod pricing;
 mod services;
 mod sizes;
@@ -241,6 +242,7 @@ impl Validator<'_> {
         }
         self.region_prices(&raw, &pricing, &workload, &arms)?;
         self.unused_discounts(raw.pricing.as_ref(), &arms);
+        let other_charges = self.other_charges(&raw, &pricing.region, &arms)?;
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -249,6 +251,7 @@ impl Validator<'_> {
             horizon: horizon.map(|h| h.0),
             metrics_interval,
             pricing,
+            other_charges,
             catalog,
             workload,
             arms,

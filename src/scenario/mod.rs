@@ -23,6 +23,7 @@ pub use error::ScenarioError;
 pub use load::{load, load_str};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
+use crate::model::other_charges::OtherCharges;
 use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::SimDuration;
@@ -45,6 +46,9 @@ pub struct Scenario {
     pub metrics_interval: SimDuration,
     /// Prices.
     pub pricing: Pricing,
+    /// Public IPv4, load balancer and NAT rates and what the workload declares of them
+    /// (docs/model.md §18).
+    pub other_charges: OtherCharges,
     /// Instance types: the built-ins with the scenario's additions and overrides.
     pub catalog: Catalog,
     /// What arrives.
@@ -102,6 +106,9 @@ pub struct Arm {
     /// IP addresses free per zone's subnet (same order as `zones`); `None`: unlimited. Every
     /// awsvpc task on EC2 and every Fargate task takes one.
     pub subnet_ips: Option<Vec<u32>>,
+    /// `assign_public_ip`: a public IPv4 address per Fargate task or per EC2 instance, charged
+    /// per address-hour (docs/model.md §18.1).
+    pub assign_public_ip: bool,
 }
 
 /// The launch type of an arm.
@@ -144,6 +151,17 @@ pub struct FargateArm {
 }
 
 impl Arm {
+    /// Whether the arm's tasks reach the internet through a NAT gateway (docs/model.md §18.3):
+    /// without `assign_public_ip` they sit in a private subnet; awsvpc tasks on EC2 cannot
+    /// have public IPs at all (docs/reference/pricing.md §4.1 [API-AwsVpc]), whatever the
+    /// instance has.
+    pub fn tasks_behind_nat(&self) -> bool {
+        match &self.kind {
+            ArmKind::Ec2(e) => !self.assign_public_ip || e.network_mode == NetworkMode::Awsvpc,
+            ArmKind::Fargate(_) => !self.assign_public_ip,
+        }
+    }
+
     /// `EC2` or `FARGATE`, as in summary.csv.
     pub fn launch_type(&self) -> &'static str {
         match self.kind {

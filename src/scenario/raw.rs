@@ -43,6 +43,12 @@ pub struct RawPricing {
     pub spot_discount: Option<Spanned<f64>>,
     #[serde(default)]
     pub ec2: BTreeMap<String, Spanned<f64>>,
+    // Charges besides compute (load/other_charges.rs).
+    pub public_ipv4_hour: Option<Spanned<f64>>,
+    pub alb_hour: Option<Spanned<f64>>,
+    pub alb_lcu_hour: Option<Spanned<f64>>,
+    pub nat_gb: Option<Spanned<f64>>,
+    pub include_shared_costs: Option<Spanned<bool>>,
 }
 
 /// `[[instance_type]]`.
@@ -94,6 +100,7 @@ pub struct RawJob {
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub nat_gb_per_task_hour: Option<Spanned<f64>>,
 }
 
 /// An arrival process.
@@ -376,6 +383,19 @@ pub struct RawService {
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub load_balancer: Option<Spanned<RawLoadBalancer>>,
+    pub nat_gb_per_task_hour: Option<Spanned<f64>>,
+}
+
+/// `load_balancer = { ... }` of a service: an Application Load Balancer's traffic.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawLoadBalancer {
+    pub requests_per_second: Spanned<f64>,
+    pub new_connections_per_second: Option<Spanned<f64>>,
+    pub active_connections: Option<Spanned<f64>>,
+    pub processed_gb_per_hour: Option<Spanned<f64>>,
+    pub rule_evaluations_per_second: Option<Spanned<f64>>,
 }
 
 /// `deployment = { ... }` of a service (`deploymentConfiguration`).
@@ -505,6 +525,7 @@ pub struct RawArm {
     pub fargate_vcpu_quota: Option<Spanned<i64>>,
     /// An integer or a table `{ zone = count }`; checked against the arm's zones in load.rs.
     pub subnet_ips: Option<Spanned<toml::Value>>,
+    pub assign_public_ip: Option<Spanned<bool>>,
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ use crate::scenario::{Arm, FARGATE_SPOT, Scenario};
 use crate::sim::RunOptions;
 use crate::sim::events::{Attempt, Event};
 use crate::sim::ledger::Ledger;
+use crate::sim::other_charges::ArmCharges;
 use crate::sim::task_table::{LiveTask, TaskSlot, TaskTable};
 use crate::time::{SimDuration, SimTime};
 
@@ -58,7 +59,8 @@ impl<'a> ArmContext<'a> {
             clocks_queued: 0,
             groups,
             tasks: TaskTable::default(),
-            ledger: Ledger::new(scenario, opts.record_tasks),
+            ledger: Ledger::new(scenario, opts.record_tasks)
+                .with_charges(ArmCharges::new(scenario, arm)),
             subnet_free: arm.subnet_ips.clone(),
             start_rng: stream(seed, StreamPurpose::TaskStart(arm_index as u32)),
             next_attempt: 0,

@@ -149,6 +149,10 @@ impl Ec2Capacity {
                 String::new()
             };
             pool.cluster.set_name_prefix(&prefix);
+            pool.public_ipv4_hour = arm
+                .assign_public_ip
+                .then(|| scenario.other_charges.public_ipv4_hour.map(|r| r.usd))
+                .flatten();
             pool.launchable = rules
                 .iter()
                 .map(|r| pool.fresh_instance_holds(&prefix, &r.constraints))
@@ -808,6 +812,9 @@ impl CapacityBackend for Ec2Capacity {
         let mut instance_ms: u128 = 0;
         for pool in &mut self.pools {
             instance_ms += pool.close_all(end, &mut ctx.ledger.meter);
+        }
+        for pool in &self.pools {
+            ctx.ledger.other.public_ipv4_usd += pool.public_ipv4_usd;
         }
         let s = &mut ctx.ledger.summary;
         s.instance_hours = instance_ms as f64 / 3_600_000.0;

@@ -14,6 +14,7 @@ use crate::sim::managed_scaling::{
     InstanceShape, ManagedScaler, ProvisioningEstimate, instances_for,
 };
 use crate::sim::metrics::CostMeter;
+use crate::sim::other_charges::{close_address, open_address};
 use crate::sim::pending_queue::PendingQueue;
 use crate::time::{SimDuration, SimTime};
 
@@ -131,6 +132,10 @@ pub struct Ec2Pool {
     pub billed_usd: f64,
     /// What the closed instances would have been billed at the on-demand price, USD.
     pub billed_on_demand_usd: f64,
+    /// USD per hour of an instance's public IPv4 address (`assign_public_ip`), if any.
+    pub public_ipv4_hour: Option<f64>,
+    /// What the closed instances' public addresses cost, USD.
+    pub public_ipv4_usd: f64,
     /// The smallest type: tasks larger than it are left out of the scaling estimate
     /// (docs/reference/ecs-facts.md §5.3).
     pub shape: InstanceShape,
@@ -224,6 +229,8 @@ impl Ec2Pool {
             spot: matches!(provider.purchase, Purchase::Spot { .. }),
             billed_usd: 0.0,
             billed_on_demand_usd: 0.0,
+            public_ipv4_hour: None,
+            public_ipv4_usd: 0.0,
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
@@ -275,6 +282,7 @@ impl Ec2Pool {
         let zone = self.next_zone();
         let price = self.types[usize::from(type_index)].price_per_hour * self.price_factor;
         meter.open(now, price);
+        open_address(self.public_ipv4_hour, meter, now);
         self.zone_load[usize::from(zone.0)] += 1;
         self.machines.push(Machine {
             type_index,
@@ -356,11 +364,13 @@ impl Ec2Pool {
             Termination::ByUs => cost_of(secs, machine.price_per_hour),
         };
         meter.close(machine.requested, machine.price_per_hour, cost);
+        let (requested, type_index) = (machine.requested, machine.type_index);
+        // The address is charged for the instance's whole life, also when EC2 interrupts a Spot
+        // instance in its first hour (docs/reference/pricing.md §5.1: "EIPs still apply").
+        self.public_ipv4_usd += close_address(self.public_ipv4_hour, meter, requested, end);
         self.billed_usd += cost;
-        self.billed_on_demand_usd += cost_of(
-            secs,
-            self.types[usize::from(machine.type_index)].price_per_hour,
-        );
+        self.billed_on_demand_usd +=
+            cost_of(secs, self.types[usize::from(type_index)].price_per_hour);
         cost
     }
 

@@ -19,6 +19,7 @@ use crate::sim::arm_context::ArmContext;
 use crate::sim::capacity::{CapacityBackend, Followup, SPOT_NOTICE};
 use crate::sim::events::{Attempt, Event};
 use crate::sim::ledger::{CapacitySample, PlacedOn};
+use crate::sim::other_charges::{close_address, open_address};
 use crate::sim::outcome::EndReason;
 use crate::sim::service_scale_in::InstanceKey;
 use crate::sim::task_table::{LiveTask, TaskSlot};
@@ -225,6 +226,11 @@ impl CapacityBackend for FargatePool {
         l.cpu_reserved += u64::from(task.spec.cpu_units);
         l.mem_reserved += u64::from(task.spec.memory_mib);
         ctx.ledger.meter.open(now, hourly);
+        open_address(
+            ctx.ledger.other.public_ipv4_hour,
+            &mut ctx.ledger.meter,
+            now,
+        );
         if let (Some(z), Some(free)) = (zone, &mut ctx.subnet_free) {
             free[usize::from(z)] -= 1;
         }
@@ -272,6 +278,9 @@ impl CapacityBackend for FargatePool {
         let cost = cost_of(secs, hourly);
         self.billed[b].add(size, t.spec.storage_gib, secs);
         ctx.ledger.meter.close(placed, hourly, cost);
+        let l = &mut ctx.ledger;
+        l.other.public_ipv4_usd +=
+            close_address(l.other.public_ipv4_hour, &mut l.meter, placed, ctx.now);
         Some(cost)
     }
 

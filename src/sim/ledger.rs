@@ -7,6 +7,7 @@ use crate::model::task_spec::TaskSource;
 use crate::scenario::{Arm, Scenario};
 use crate::sim::SimError;
 use crate::sim::metrics::{CostMeter, Integrals, Levels, ratio};
+use crate::sim::other_charges::ArmCharges;
 use crate::sim::outcome::{ArmOutcome, ArmSummary, Sample, ScalingRecord, TaskOutcome, TaskRecord};
 use crate::sim::task_table::LiveTask;
 use crate::time::SimTime;
@@ -56,6 +57,8 @@ pub struct Ledger {
     integrals: Integrals,
     /// What is billed, open and closed.
     pub meter: CostMeter,
+    /// Public IPv4, load balancer and NAT charges of the arm (docs/model.md §18).
+    pub other: ArmCharges,
     /// The summary's counters (completed at the end by [`Ledger::finish`]).
     pub summary: ArmSummary,
     /// The scaling rows (scaling.csv).
@@ -85,6 +88,7 @@ impl Ledger {
             levels: Levels::default(),
             integrals: Integrals::default(),
             meter: CostMeter::default(),
+            other: ArmCharges::default(),
             summary: ArmSummary::default(),
             scaling: Vec::new(),
             events: 0,
@@ -110,6 +114,11 @@ impl Ledger {
                 .map(|s| s.name.clone())
                 .collect(),
         }
+    }
+
+    /// The same accounts, with the arm's other charges (docs/model.md §18).
+    pub fn with_charges(self, other: ArmCharges) -> Ledger {
+        Ledger { other, ..self }
     }
 
     /// Accumulate the levels up to `now`.
@@ -160,6 +169,7 @@ impl Ledger {
             self.levels.cpu_used -= cpu_used.unwrap_or(0.0);
             self.levels.mem_used -= mem_used.unwrap_or(0.0);
             self.task_run_ms += u128::from(now.since(r).as_ms());
+            self.other.ran(t.spec.source, now.since(r).as_ms());
         }
     }
 
@@ -167,6 +177,7 @@ impl Ledger {
     pub fn ran_to_end(&mut self, t: &LiveTask, end: SimTime) {
         if let Some(r) = t.running_at {
             self.task_run_ms += u128::from(end.since(r).as_ms());
+            self.other.ran(t.spec.source, end.since(r).as_ms());
         }
     }
 
@@ -274,6 +285,10 @@ impl Ledger {
             )));
         }
         s.cost_usd = self.meter.closed();
+        s.cost_public_ipv4_usd = self.other.public_ipv4_usd;
+        s.cost_load_balancer_usd = self.other.load_balancer_usd(end);
+        s.cost_nat_usd = self.other.nat_usd();
+        s.include_shared_costs = self.other.include_shared_costs;
         if let Some(last) = self.samples.last_mut()
             && last.time == end
         {

@@ -19,6 +19,7 @@ pub mod fargate_pool;
 pub mod ledger;
 pub mod managed_scaling;
 pub mod metrics;
+pub mod other_charges;
 pub mod outcome;
 pub mod pending_queue;
 pub mod provider_split;

@@ -332,6 +332,14 @@ pub struct ArmSummary {
     /// What the Spot capacity (EC2 Spot instances, FARGATE_SPOT tasks) would have cost on
     /// demand minus what it cost, USD (not part of `cost_usd`).
     pub spot_savings_usd: f64,
+    /// Public IPv4 addresses (per Fargate task, per EC2 instance), USD; part of `cost_usd`.
+    pub cost_public_ipv4_usd: f64,
+    /// The services' load balancers, USD; a shared cost, not part of `cost_usd`.
+    pub cost_load_balancer_usd: f64,
+    /// NAT gateway processing of the tasks' traffic, USD; a shared cost, not part of `cost_usd`.
+    pub cost_nat_usd: f64,
+    /// Whether the shared costs count in the comparison (`[pricing] include_shared_costs`).
+    pub include_shared_costs: bool,
     /// How the arm's run ended.
     pub outcome: Completion,
     /// Why, when it is not complete.

@@ -77,6 +77,11 @@ pub struct Aggregator<W: std::io::Write> {
     runs: usize,
     /// Per arm, per metric: the values over the variant's runs.
     xs: Vec<[Vec<f64>; METRICS.len()]>,
+    /// The runs.csv column of `cost_compared_usd` (docs/model.md §18.4).
+    compared_column: usize,
+    /// Per arm: the compared cost over the variant's runs (`cost_compared_usd`, or `cost_usd`
+    /// in rows written before that column).
+    compared: Vec<Vec<f64>>,
     /// Per arm: whether every run so far ran every task.
     complete: Vec<bool>,
 }
@@ -100,6 +105,8 @@ impl<W: std::io::Write> Aggregator<W> {
             values: Vec::new(),
             runs: 0,
             xs: vec![Default::default(); layout.arms.len()],
+            compared_column: off.saturating_add(col("cost_compared_usd")),
+            compared: vec![Vec::new(); layout.arms.len()],
             complete: vec![true; layout.arms.len()],
         })
     }
@@ -132,6 +139,9 @@ impl<W: std::io::Write> Aggregator<W> {
                 x.push(v);
             }
         }
+        if let Some(v) = num(self.compared_column).or_else(|| num(self.columns[0])) {
+            self.compared[arm].push(v);
+        }
         if !self.completeness.is_complete(row) {
             self.complete[arm] = false;
         }
@@ -149,7 +159,14 @@ impl<W: std::io::Write> Aggregator<W> {
             .iter()
             .map(|metrics| metrics.iter().map(|xs| summarise(xs)).collect())
             .collect();
-        let mean_cost = |a: usize| per_arm[a][0].map(|s| s.mean);
+        // The cost the arms are compared by: `cost_usd`, or the whole bill with
+        // `include_shared_costs` (the `cost_usd_*` columns stay `cost_usd`'s).
+        let compared: Vec<Option<f64>> = self
+            .compared
+            .iter()
+            .map(|xs| summarise(xs).map(|s| s.mean))
+            .collect();
+        let mean_cost = |a: usize| compared[a];
         let cheapest =
             CostVerdict::of((0..arms.len()).map(|a| mean_cost(a).filter(|_| self.complete[a])))
                 .cheapest()
@@ -184,6 +201,9 @@ impl<W: std::io::Write> Aggregator<W> {
         }
         self.runs = 0;
         for xs in self.xs.iter_mut().flatten() {
+            xs.clear();
+        }
+        for xs in &mut self.compared {
             xs.clear();
         }
         self.complete.fill(true);

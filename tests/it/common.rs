@@ -99,6 +99,7 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         s.cost_fargate_vcpu_usd,
         s.cost_fargate_memory_usd,
         s.cost_fargate_storage_usd,
+        s.cost_public_ipv4_usd,
     ];
     assert!(
         (parts.iter().sum::<f64>() - s.cost_usd).abs() <= 1e-9 * s.cost_usd.max(1.0),
@@ -112,6 +113,11 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         a.arm
     );
     let (ec2, fargate) = (parts[0] + parts[1], parts[2] + parts[3] + parts[4]);
+    assert!(
+        s.cost_load_balancer_usd >= 0.0 && s.cost_nat_usd >= 0.0,
+        "arm {}: a negative shared cost in {s:?}",
+        a.arm
+    );
     assert!(
         if a.launch_type == "EC2" {
             fargate == 0.0

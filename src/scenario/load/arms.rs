@@ -160,6 +160,7 @@ impl Validator<'_> {
             on_interruption,
             zones,
             subnet_ips,
+            assign_public_ip: a.assign_public_ip.as_ref().is_some_and(|v| *v.get_ref()),
         })
     }
 
