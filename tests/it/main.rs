@@ -13,6 +13,7 @@ mod ecs_behaviour;
 mod fidelity;
 mod golden;
 mod layers;
+mod other_charges;
 mod outputs;
 mod outputs_doc;
 mod placement_differential;
