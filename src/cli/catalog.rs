@@ -109,6 +109,8 @@ pub fn catalog(what: What) -> anyhow::Result<()> {
                 rows.push(vec![t.name.clone(), format!("{:.4}", t.price_per_hour)]);
             }
             out.push_str(&table(&rows, 1));
+            out.push('\n');
+            out.push_str(&crate::model::other_charges::builtin_lines(&pricing.region));
             out
         }
     };

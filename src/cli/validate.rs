@@ -100,6 +100,10 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
         s.seed, s.metrics_interval
     ));
     o.push_str(&format!("  prices: {}\n", s.pricing.region));
+    o.push_str(&s.other_charges.describe(
+        s.arms.iter().any(|a| a.assign_public_ip),
+        s.arms.iter().any(|a| a.tasks_behind_nat()),
+    ));
     o.push_str("workload\n");
     if let Some(p) = &s.workload.trace {
         let rows = trace_rows.unwrap_or(TraceRows { rows: 0, kept: 0 });

@@ -61,6 +61,47 @@ pub fn builtin_rates(region: &str) -> [Option<Rate>; 4] {
     }
 }
 
+/// What each rate is priced per, in [`builtin_rates`]' order.
+const RATE_UNITS: [&str; 4] = [
+    "public IPv4 address-hour",
+    "ALB-hour",
+    "LCU-hour",
+    "GB through a NAT gateway",
+];
+
+/// One line per rate: `  <label>: $x per <unit> (<source>)`; a rate that is `None` reads
+/// "no built-in rate".
+fn rate_lines(rates: [Option<Rate>; 4], which: [bool; 4]) -> String {
+    let mut out = String::new();
+    for (i, r) in rates.iter().enumerate() {
+        if !which[i] {
+            continue;
+        }
+        out.push_str(&match r {
+            Some(r) => format!(
+                "  ${} per {} ({})\n",
+                r.usd,
+                RATE_UNITS[i],
+                match r.source {
+                    RateSource::Scenario => "from the scenario's [pricing]",
+                    RateSource::BuiltIn(s) => s,
+                }
+            ),
+            None => format!("  {}: no built-in rate\n", RATE_UNITS[i]),
+        });
+    }
+    out
+}
+
+/// The built-in other charges of `region`, one line each with its source (`sim catalog
+/// prices`).
+pub fn builtin_lines(region: &str) -> String {
+    format!(
+        "other charges (docs/model.md §18):\n{}",
+        rate_lines(builtin_rates(region), [true; 4])
+    )
+}
+
 /// The per-LCU capacities of an Application Load Balancer (docs/reference/pricing.md §4.2): an
 /// LCU is 25 new connections a second, 3,000 active connections a minute, 1 GB an hour processed
 /// for EC2, container or IP targets, or 1,000 rule evaluations a second.
@@ -141,6 +182,40 @@ impl OtherCharges {
             .map(|lb| lb.cost(hours, h.usd, l.usd))
             // fold from +0.0: an empty `sum` of floats is -0.0, written "-0.000000".
             .fold(0.0, |a, b| a + b)
+    }
+
+    /// The rates a run uses, one line each with its source, and whether the shared costs are
+    /// compared (`sim validate`); empty when nothing uses them. `public_ips`: some arm assigns
+    /// public IPs; `behind_nat`: some arm's tasks sit behind NAT.
+    pub fn describe(&self, public_ips: bool, behind_nat: bool) -> String {
+        let lb = self.service_load_balancers.iter().any(Option::is_some);
+        let which = [public_ips, lb, lb, behind_nat && self.uses_nat()];
+        if !which.contains(&true) {
+            return String::new();
+        }
+        let rates = [
+            self.public_ipv4_hour,
+            self.alb_hour,
+            self.alb_lcu_hour,
+            self.nat_gb,
+        ];
+        let compared = if self.include_shared_costs {
+            "compared (include_shared_costs)"
+        } else {
+            "reported beside cost_usd, not compared"
+        };
+        let shared = if which[1] || which[3] {
+            format!("; shared costs {compared}")
+        } else {
+            String::new()
+        };
+        format!(
+            "  other charges (docs/model.md §18){shared}:\n{}",
+            rate_lines(rates, which)
+                .lines()
+                .map(|l| format!("  {l}\n"))
+                .collect::<String>()
+        )
     }
 
     /// Whether any job or service sends traffic through a NAT gateway.

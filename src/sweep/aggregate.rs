@@ -239,7 +239,8 @@ mod tests {
     use super::*;
 
     /// A runs.csv row of `arm` (launch type `launch`) in run `run` with `cost` and
-    /// `pending` tasks left at the end; the other summary cells 0.
+    /// `pending` tasks left at the end; the other summary cells 0, but `cost_compared_usd`
+    /// empty (as in a row written before it, so `cost_usd` is compared).
     fn row(run: u64, arm: &str, launch: &str, cost: f64, pending: u32) -> Vec<String> {
         let mut r = vec![run.to_string(), "0".into(), "7".into(), "x".into()];
         r.extend(SummaryRow::columns().iter().map(|c| match *c {
@@ -250,12 +251,21 @@ mod tests {
             // Tasks left pending at the end make the arm incomplete, as in a real run.
             "outcome" if pending > 0 => "incomplete".to_string(),
             "outcome" => "complete".to_string(),
+            "cost_compared_usd" => String::new(),
             _ => "0".to_string(),
         }));
         r
     }
 
     fn sweep(rows: &[(u64, [(f64, u32); 3])]) -> Vec<csv::StringRecord> {
+        sweep_compared(rows, None)
+    }
+
+    /// As [`sweep`], with every row's `cost_compared_usd` set to `compared` (per arm) if given.
+    fn sweep_compared(
+        rows: &[(u64, [(f64, u32); 3])],
+        compared: Option<[f64; 3]>,
+    ) -> Vec<csv::StringRecord> {
         let layout = Layout {
             parameters: vec!["p".into()],
             arms: [("ec2", "EC2"), ("fargate", "FARGATE"), ("spot", "FARGATE")]
@@ -270,7 +280,16 @@ mod tests {
                 .arms
                 .iter()
                 .zip(arms)
-                .map(|((a, l), (cost, pending))| row(*run, a, l, *cost, *pending))
+                .enumerate()
+                .map(|(i, ((a, l), (cost, pending)))| {
+                    let mut r = row(*run, a, l, *cost, *pending);
+                    if let (Some(c), Some(at)) =
+                        (compared, SummaryRow::position("cost_compared_usd"))
+                    {
+                        r[4 + at] = c[i].to_string();
+                    }
+                    r
+                })
                 .collect();
             runs.insert(*run, v);
         }
@@ -326,5 +345,26 @@ mod tests {
             (1, [(4.0, 0), (0.0, 0), (5.0, 0)]),
         ]);
         assert_eq!(last3(&rows[0]), ["fargate", "", ""]);
+    }
+
+    #[test]
+    fn the_compared_cost_decides_the_cheapest_arm_and_the_ratios() {
+        // cost_usd: ec2 2, fargate 5, spot 3; compared (shared costs included): ec2 6,
+        // fargate 5, spot 4. spot is the cheapest by the compared cost; ec2 ÷ cheapest =
+        // 6 / 4 = 1.5, while cost_usd_mean stays 2.
+        let rows = sweep_compared(
+            &[
+                (0, [(2.0, 0), (5.0, 0), (3.0, 0)]),
+                (1, [(2.0, 0), (5.0, 0), (3.0, 0)]),
+            ],
+            Some([6.0, 5.0, 4.0]),
+        );
+        assert_eq!(last3(&rows[0]), ["spot", "", "1.500000"]);
+        assert_eq!(last3(&rows[2]), ["spot", "", "1.000000"]);
+        assert_eq!(
+            &rows[0][5], "2.000000",
+            "cost_usd_mean is cost_usd's: {:?}",
+            rows[0]
+        );
     }
 }
