@@ -408,9 +408,20 @@ mod tests {
     #[test]
     fn the_columns_are_the_fields_and_the_header_serde_writes() {
         let cols = SummaryRow::columns();
-        assert_eq!(cols.len(), 34);
+        assert_eq!(cols.len(), 39);
         assert_eq!(cols[0], "arm");
         assert_eq!(cols[33], "end_s");
+        // Issue 15's other charges come after `end_s` (docs/model.md §18).
+        assert_eq!(
+            &cols[34..],
+            [
+                "cost_public_ipv4_usd",
+                "cost_load_balancer_usd",
+                "cost_nat_usd",
+                "cost_total_usd",
+                "cost_compared_usd"
+            ]
+        );
         let mut w = csv::Writer::from_writer(Vec::new());
         w.serialize(SummaryRow::default()).unwrap();
         let bytes = w.into_inner().unwrap();
@@ -436,7 +447,10 @@ mod tests {
         assert_eq!(cells[0], "a, \"b\"");
         assert_eq!(cells[10], "1.250");
         assert_eq!(cells[12], "0.500000");
-        assert_eq!(&cells[31..], ["saturated", "ec2-at-max", "22791.001"]);
+        assert_eq!(&cells[31..34], ["saturated", "ec2-at-max", "22791.001"]);
+        // The compared cost is empty when unknown (a file written before it): cost_usd then.
+        assert_eq!(cells[38], "");
+        assert_eq!(row.compared_cost(), 0.5);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(SummaryRow::columns()).unwrap();
         w.write_record(&cells).unwrap();
