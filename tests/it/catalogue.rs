@@ -184,7 +184,7 @@ const CASES: &[Case] = &[
             base!(),
             "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\ncpus = 2\n"
         ),
-        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`"
+        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`, `nat_gb_per_task_hour`"
     ),
     scenario!(
         "stop_timeout above 120 s",
@@ -213,7 +213,7 @@ const CASES: &[Case] = &[
     scenario!(
         "unknown key in [[arm]]",
         concat!(base!(), "spot = true\n"),
-        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`"
+        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`, `assign_public_ip`"
     ),
     scenario!(
         "unknown key in [pricing]",
@@ -221,7 +221,7 @@ const CASES: &[Case] = &[
             base!(),
             "[pricing]\nregion = \"us-east-1\"\ndiscount = 0.5\n"
         ),
-        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`"
+        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `public_ipv4_hour`, `alb_hour`, `alb_lcu_hour`, `nat_gb`, `include_shared_costs`"
     ),
     scenario!(
         "unknown key in capacity",

@@ -158,7 +158,12 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
             "spot_savings_usd",
             "outcome",
             "outcome_reason",
-            "end_s"
+            "end_s",
+            "cost_public_ipv4_usd",
+            "cost_load_balancer_usd",
+            "cost_nat_usd",
+            "cost_total_usd",
+            "cost_compared_usd"
         ]
     );
     for row in &summary {
