@@ -103,6 +103,7 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
     o.push_str(&s.other_charges.describe(
         s.arms.iter().any(|a| a.assign_public_ip),
         s.arms.iter().any(|a| a.tasks_behind_nat()),
+        s.arms.iter().any(|a| a.nat_gateways > 0),
     ));
     o.push_str("workload\n");
     if let Some(p) = &s.workload.trace {

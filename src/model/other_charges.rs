@@ -33,9 +33,17 @@ pub const ALB_SOURCE_AP_SOUTHEAST_1: &str =
 /// The NAT processing rate's source in us-east-1.
 pub const NAT_SOURCE_US_EAST_1: &str = "docs/reference/pricing.md §4.3, UNCERTAIN: the AWS page's example is US East (Ohio); us-east-1 from third parties [3P-NAT]";
 
+/// The NAT gateway-hour rate's source in ap-southeast-1.
+pub const NAT_SOURCE_AP_SOUTHEAST_1: &str =
+    "docs/reference/pricing.md §4.3 [3P-APS1-2026] (Pricing API query 2026-08-21, third party)";
+
+/// The rates there are, in [`builtin_rates`]' order.
+pub const RATES: usize = 5;
+
 /// The built-in rates of `region`, each `None` where docs/reference/pricing.md gives none:
-/// (public IPv4 per IP-hour, ALB per ALB-hour, ALB per LCU-hour, NAT per GB processed).
-pub fn builtin_rates(region: &str) -> [Option<Rate>; 4] {
+/// (public IPv4 per IP-hour, ALB per ALB-hour, ALB per LCU-hour, NAT per GB processed, NAT per
+/// gateway-hour).
+pub fn builtin_rates(region: &str) -> [Option<Rate>; RATES] {
     let b = |usd, s| {
         Some(Rate {
             usd,
@@ -48,6 +56,7 @@ pub fn builtin_rates(region: &str) -> [Option<Rate>; 4] {
             b(0.0225, ALB_SOURCE_US_EAST_1),
             b(0.008, ALB_SOURCE_US_EAST_1),
             b(0.045, NAT_SOURCE_US_EAST_1),
+            b(0.045, NAT_SOURCE_US_EAST_1),
         ],
         // §4.2 and §4.3: ALB $0.0252/h and $0.008/LCU-h; NAT's per-GB rate was not found
         // (only its $0.059 gateway-hour); no public IPv4 rate for the region.
@@ -56,22 +65,24 @@ pub fn builtin_rates(region: &str) -> [Option<Rate>; 4] {
             b(0.0252, ALB_SOURCE_AP_SOUTHEAST_1),
             b(0.008, ALB_SOURCE_AP_SOUTHEAST_1),
             None,
+            b(0.059, NAT_SOURCE_AP_SOUTHEAST_1),
         ],
-        _ => [None; 4],
+        _ => [None; RATES],
     }
 }
 
 /// What each rate is priced per, in [`builtin_rates`]' order.
-const RATE_UNITS: [&str; 4] = [
+const RATE_UNITS: [&str; RATES] = [
     "public IPv4 address-hour",
     "ALB-hour",
     "LCU-hour",
     "GB through a NAT gateway",
+    "NAT gateway-hour",
 ];
 
 /// One line per rate: `  <label>: $x per <unit> (<source>)`; a rate that is `None` reads
 /// "no built-in rate".
-fn rate_lines(rates: [Option<Rate>; 4], which: [bool; 4]) -> String {
+fn rate_lines(rates: [Option<Rate>; RATES], which: [bool; RATES]) -> String {
     let mut out = String::new();
     for (i, r) in rates.iter().enumerate() {
         if !which[i] {
@@ -98,7 +109,7 @@ fn rate_lines(rates: [Option<Rate>; 4], which: [bool; 4]) -> String {
 pub fn builtin_lines(region: &str) -> String {
     format!(
         "other charges (docs/model.md §18):\n{}",
-        rate_lines(builtin_rates(region), [true; 4])
+        rate_lines(builtin_rates(region), [true; RATES])
     )
 }
 
@@ -159,6 +170,8 @@ pub struct OtherCharges {
     pub alb_lcu_hour: Option<Rate>,
     /// USD per GB processed by a NAT gateway, when some job or service sends traffic through one.
     pub nat_gb: Option<Rate>,
+    /// USD per NAT gateway-hour, when some arm has `nat_gateways`.
+    pub nat_gateway_hour: Option<Rate>,
     /// Whether the load balancer and NAT costs count in the comparison of arms
     /// (`[pricing] include_shared_costs`).
     pub include_shared_costs: bool,
@@ -187,9 +200,10 @@ impl OtherCharges {
     /// The rates a run uses, one line each with its source, and whether the shared costs are
     /// compared (`sim validate`); empty when nothing uses them. `public_ips`: some arm assigns
     /// public IPs; `behind_nat`: some arm's tasks sit behind NAT.
-    pub fn describe(&self, public_ips: bool, behind_nat: bool) -> String {
+    /// `gateways`: some arm has `nat_gateways`.
+    pub fn describe(&self, public_ips: bool, behind_nat: bool, gateways: bool) -> String {
         let lb = self.service_load_balancers.iter().any(Option::is_some);
-        let which = [public_ips, lb, lb, behind_nat && self.uses_nat()];
+        let which = [public_ips, lb, lb, behind_nat && self.uses_nat(), gateways];
         if !which.contains(&true) {
             return String::new();
         }
@@ -198,13 +212,14 @@ impl OtherCharges {
             self.alb_hour,
             self.alb_lcu_hour,
             self.nat_gb,
+            self.nat_gateway_hour,
         ];
         let compared = if self.include_shared_costs {
             "compared (include_shared_costs)"
         } else {
             "reported beside cost_usd, not compared"
         };
-        let shared = if which[1] || which[3] {
+        let shared = if which[1] || which[3] || which[4] {
             format!("; shared costs {compared}")
         } else {
             String::new()
@@ -259,7 +274,8 @@ mod tests {
 
     #[test]
     fn only_the_regions_the_reference_prices_have_built_in_rates() {
-        let [ip, alb, lcu, nat] = builtin_rates("us-east-1");
+        let [ip, alb, lcu, nat, gw] = builtin_rates("us-east-1");
+        assert_eq!(gw.map(|r| r.usd), Some(0.045));
         assert_eq!(ip.map(|r| r.usd), Some(0.005));
         assert_eq!(alb.map(|r| r.usd), Some(0.0225));
         assert_eq!(lcu.map(|r| r.usd), Some(0.008));
@@ -267,9 +283,10 @@ mod tests {
         assert!(
             matches!(ip.map(|r| r.source), Some(RateSource::BuiltIn(s)) if s.contains("UNCERTAIN"))
         );
-        let [ip, alb, _, nat] = builtin_rates("ap-southeast-1");
+        let [ip, alb, _, nat, gw] = builtin_rates("ap-southeast-1");
         assert_eq!((ip, nat), (None, None));
+        assert_eq!(gw.map(|r| r.usd), Some(0.059));
         assert_eq!(alb.map(|r| r.usd), Some(0.0252));
-        assert_eq!(builtin_rates("eu-west-1"), [None; 4]);
+        assert_eq!(builtin_rates("eu-west-1"), [None; RATES]);
     }
 }

@@ -109,6 +109,8 @@ pub struct Arm {
     /// `assign_public_ip`: a public IPv4 address per Fargate task or per EC2 instance, charged
     /// per address-hour (docs/model.md §18.1).
     pub assign_public_ip: bool,
+    /// `nat_gateways`: NAT gateways charged per hour over the arm's run (docs/model.md §18.3).
+    pub nat_gateways: u32,
 }
 
 /// The launch type of an arm.

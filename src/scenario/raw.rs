@@ -48,6 +48,7 @@ pub struct RawPricing {
     pub alb_hour: Option<Spanned<f64>>,
     pub alb_lcu_hour: Option<Spanned<f64>>,
     pub nat_gb: Option<Spanned<f64>>,
+    pub nat_gateway_hour: Option<Spanned<f64>>,
     pub include_shared_costs: Option<Spanned<bool>>,
 }
 
@@ -526,6 +527,7 @@ pub struct RawArm {
     /// An integer or a table `{ zone = count }`; checked against the arm's zones in load.rs.
     pub subnet_ips: Option<Spanned<toml::Value>>,
     pub assign_public_ip: Option<Spanned<bool>>,
+    pub nat_gateways: Option<Spanned<i64>>,
 }
 
 #[cfg(test)]

@@ -287,7 +287,7 @@ impl Ledger {
         s.cost_usd = self.meter.closed();
         s.cost_public_ipv4_usd = self.other.public_ipv4_usd;
         s.cost_load_balancer_usd = self.other.load_balancer_usd(end);
-        s.cost_nat_usd = self.other.nat_usd();
+        s.cost_nat_usd = self.other.nat_usd(end);
         s.include_shared_costs = self.other.include_shared_costs;
         if let Some(last) = self.samples.last_mut()
             && last.time == end

@@ -45,6 +45,8 @@ pub struct ArmCharges {
     service_gb: Vec<f64>,
     /// Σ run time × GB per task-hour of the tasks that send traffic through NAT (ms × GB/h).
     nat_gb_ms: f64,
+    /// The arm's NAT gateways × their hourly rate, USD per hour.
+    nat_gateways_per_hour: f64,
     /// `[pricing] include_shared_costs`.
     pub include_shared_costs: bool,
 }
@@ -71,6 +73,9 @@ impl ArmCharges {
             job_gb: o.job_nat_gb_per_task_hour.clone(),
             service_gb: o.service_nat_gb_per_task_hour.clone(),
             nat_gb_ms: 0.0,
+            nat_gateways_per_hour: o
+                .nat_gateway_hour
+                .map_or(0.0, |r| f64::from(arm.nat_gateways) * r.usd),
             include_shared_costs: o.include_shared_costs,
         }
     }
@@ -93,10 +98,12 @@ impl ArmCharges {
         self.load_balancers_per_hour * end.as_ms() as f64 / 3_600_000.0
     }
 
-    /// The NAT gateway processing of the tasks' traffic, USD.
-    pub fn nat_usd(&self) -> f64 {
+    /// The NAT gateway processing of the tasks' traffic plus the arm's gateway-hours over a run
+    /// that ended at `end`, USD.
+    pub fn nat_usd(&self, end: SimTime) -> f64 {
         self.nat_gb
             .map_or(0.0, |r| self.nat_gb_ms / 3_600_000.0 * r)
+            + self.nat_gateways_per_hour * end.as_ms() as f64 / 3_600_000.0
     }
 }
 

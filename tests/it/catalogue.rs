@@ -213,7 +213,7 @@ const CASES: &[Case] = &[
     scenario!(
         "unknown key in [[arm]]",
         concat!(base!(), "spot = true\n"),
-        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`, `assign_public_ip`"
+        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`, `assign_public_ip`, `nat_gateways`"
     ),
     scenario!(
         "unknown key in [pricing]",
@@ -221,7 +221,7 @@ const CASES: &[Case] = &[
             base!(),
             "[pricing]\nregion = \"us-east-1\"\ndiscount = 0.5\n"
         ),
-        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `public_ipv4_hour`, `alb_hour`, `alb_lcu_hour`, `nat_gb`, `include_shared_costs`"
+        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `public_ipv4_hour`, `alb_hour`, `alb_lcu_hour`, `nat_gb`, `nat_gateway_hour`, `include_shared_costs`"
     ),
     scenario!(
         "unknown key in capacity",

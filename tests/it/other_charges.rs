@@ -337,3 +337,30 @@ fn a_region_without_built_in_rates_and_bad_values_are_refused() {
     );
     sim().arg("validate").arg(&p).assert().success();
 }
+
+#[test]
+fn nat_gateway_hours_are_charged_per_arm_for_the_whole_run() {
+    // Three gateways for 10 h at 0.045 = 1.35 on the Fargate arm, on top of its processing
+    // (2 tasks × 10 h × 0.5 GB × 0.045 = 0.45); the EC2 arm has none.
+    let a = arms(&service(
+        "nat_gb_per_task_hour = 0.5",
+        "",
+        "network_mode = \"awsvpc\"",
+        "nat_gateways = 3",
+    ));
+    assert!(close(a[0].summary.cost_nat_usd, 0.45), "{:?}", a[0].summary);
+    assert!(
+        close(a[1].summary.cost_nat_usd, 0.45 + 1.35),
+        "{:?}",
+        a[1].summary
+    );
+    // ap-southeast-1 has a built-in gateway-hour rate (0.059) but no per-GB rate.
+    let dir = tempfile::tempdir().expect("temporary folder");
+    let aps = "region = \"ap-southeast-1\"\nfargate_vcpu_hour = 0.05056\nfargate_gb_hour = 0.00553\nec2 = { \"m5.large\" = 0.12 }";
+    let s = load(
+        dir.path(),
+        &service("", aps, "network_mode = \"bridge\"", "nat_gateways = 2"),
+    );
+    let out = run_checked(&s, 1);
+    assert!(close(out.arms[1].summary.cost_nat_usd, 2.0 * 10.0 * 0.059));
+}

@@ -161,6 +161,10 @@ impl Validator<'_> {
             zones,
             subnet_ips,
             assign_public_ip: a.assign_public_ip.as_ref().is_some_and(|v| *v.get_ref()),
+            nat_gateways: match &a.nat_gateways {
+                Some(v) => self.int_in(v, "arm.nat_gateways", 0, 64)?,
+                None => 0,
+            },
         })
     }
 

@@ -9,7 +9,9 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::{R, Validator};
-use crate::model::other_charges::{LoadBalancer, OtherCharges, Rate, RateSource, builtin_rates};
+use crate::model::other_charges::{
+    LoadBalancer, OtherCharges, RATES, Rate, RateSource, builtin_rates,
+};
 use crate::scenario::raw::{RawLoadBalancer, RawScenario};
 use crate::scenario::{Arm, ArmKind};
 
@@ -18,11 +20,12 @@ use crate::scenario::{Arm, ArmKind};
 pub const MAX_OTHER_CHARGE_VALUE: f64 = 1e9;
 
 /// The `[pricing]` keys of the rates, in [`builtin_rates`]' order, with what each is for.
-const RATE_KEYS: [(&str, &str); 4] = [
+const RATE_KEYS: [(&str, &str); RATES] = [
     ("public_ipv4_hour", "public IPv4 address-hour"),
     ("alb_hour", "ALB-hour"),
     ("alb_lcu_hour", "LCU-hour"),
     ("nat_gb", "GB processed by a NAT gateway"),
+    ("nat_gateway_hour", "NAT gateway-hour"),
 ];
 
 impl Validator<'_> {
@@ -54,7 +57,8 @@ impl Validator<'_> {
                 match i {
                     0 => "the public IPv4 rate for us-east-1 only",
                     1 | 2 => "ALB rates for us-east-1 and ap-southeast-1 only",
-                    _ => "NAT processing for us-east-1 only",
+                    3 => "NAT processing for us-east-1 only",
+                    _ => "NAT gateway-hours for us-east-1 and ap-southeast-1 only",
                 },
                 RATE_KEYS[i].0
             ),
@@ -71,10 +75,17 @@ impl Validator<'_> {
         let rp = raw.pricing.as_ref();
         let given = |i: usize| -> Option<&Spanned<f64>> {
             let p = rp?;
-            [&p.public_ipv4_hour, &p.alb_hour, &p.alb_lcu_hour, &p.nat_gb][i].as_ref()
+            [
+                &p.public_ipv4_hour,
+                &p.alb_hour,
+                &p.alb_lcu_hour,
+                &p.nat_gb,
+                &p.nat_gateway_hour,
+            ][i]
+                .as_ref()
         };
         let builtin = builtin_rates(region);
-        let mut rates: [Option<Rate>; 4] = [None; 4];
+        let mut rates: [Option<Rate>; RATES] = [None; RATES];
         for (i, (key, what)) in RATE_KEYS.iter().enumerate() {
             rates[i] = match given(i) {
                 Some(v) => Some(Rate {
@@ -115,6 +126,28 @@ impl Validator<'_> {
             {
                 warnings.push(format!(
                     "arm `{}`: assign_public_ip gives each EC2 instance a public IPv4 address (charged), but awsvpc tasks on EC2 cannot have public IPs (docs/reference/pricing.md §4.1), so their traffic still goes through a NAT gateway",
+                    arm.name
+                ));
+            }
+        }
+        // NAT gateways of the arms.
+        for (a, arm) in raw.arm.iter().zip(arms) {
+            let Some(n) = &a.get_ref().nat_gateways else {
+                continue;
+            };
+            if arm.nat_gateways == 0 {
+                continue;
+            }
+            if rates[4].is_none() {
+                return Err(missing(
+                    4,
+                    n.span(),
+                    &format!("`arm.nat_gateways` on arm `{}`", arm.name),
+                ));
+            }
+            if !arm.tasks_behind_nat() {
+                warnings.push(format!(
+                    "arm `{}`: nat_gateways are charged, but every task of the arm has a public IP (assign_public_ip), so none sends traffic through them",
                     arm.name
                 ));
             }
@@ -173,16 +206,24 @@ impl Validator<'_> {
         if include_shared_costs
             && load_balancers.iter().all(Option::is_none)
             && !(behind_nat && job_nat.iter().chain(&service_nat).any(|&g| g > 0.0))
+            && arms.iter().all(|a| a.nat_gateways == 0)
         {
-            warnings.push("`pricing.include_shared_costs` has no effect: no service has a `load_balancer` and no task sends `nat_gb_per_task_hour` through a NAT gateway".to_string());
+            warnings.push("`pricing.include_shared_costs` has no effect: no service has a `load_balancer`, no arm has `nat_gateways` and no task sends `nat_gb_per_task_hour` through a NAT gateway".to_string());
         }
         self.warnings.extend(warnings);
-        let [public_ipv4_hour, alb_hour, alb_lcu_hour, nat_gb] = rates;
+        let [
+            public_ipv4_hour,
+            alb_hour,
+            alb_lcu_hour,
+            nat_gb,
+            nat_gateway_hour,
+        ] = rates;
         Ok(OtherCharges {
             public_ipv4_hour,
             alb_hour,
             alb_lcu_hour,
             nat_gb,
+            nat_gateway_hour,
             include_shared_costs,
             service_load_balancers: load_balancers,
             job_nat_gb_per_task_hour: job_nat,
@@ -362,6 +403,32 @@ mod tests {
             let e = load(&text).unwrap_err();
             assert!(e.contains(msg), "{text}\n{e}");
         }
+    }
+
+    #[test]
+    fn nat_gateways_need_a_rate_and_are_warned_about_without_private_tasks() {
+        let region = "[pricing]\nregion = \"eu-west-1\"\nfargate_vcpu_hour = 0.04\nfargate_gb_hour = 0.004\n";
+        let e = load(&format!("{region}{SERVICE}{FARGATE}nat_gateways = 2\n")).unwrap_err();
+        assert!(
+            e.contains("`arm.nat_gateways` on arm `f` needs a price per NAT gateway-hour"),
+            "{e}"
+        );
+        let e = load(&format!("{SERVICE}{FARGATE}nat_gateways = 65\n")).unwrap_err();
+        assert!(
+            e.contains("`arm.nat_gateways`: found 65; expected an integer in 0..=64"),
+            "{e}"
+        );
+        let s = load(&format!(
+            "{SERVICE}{FARGATE}nat_gateways = 1\nassign_public_ip = true\n"
+        ))
+        .unwrap();
+        assert!(
+            s.warnings.iter().any(|w| w
+                .contains("nat_gateways are charged, but every task of the arm has a public IP")),
+            "{:?}",
+            s.warnings
+        );
+        assert_eq!(s.arms[0].nat_gateways, 1);
     }
 
     #[test]
