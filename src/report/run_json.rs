@@ -46,6 +46,11 @@ pub struct ScenarioInfo {
     pub metrics_interval_s: f64,
     /// The arms simulated, in order.
     pub arms: Vec<ArmDetails>,
+    /// The public IPv4, load balancer and NAT rates the run uses, each with its source
+    /// (built-in rates name their docs/reference section and UNCERTAIN label; docs/model.md
+    /// §18); left out when the run uses none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub other_charges: Vec<String>,
 }
 
 /// One arm of [`ScenarioInfo`].
@@ -114,6 +119,20 @@ pub fn scenario_info(scenario: &Scenario, arms: &[usize], seed: u64) -> Scenario
             .filter_map(|&i| scenario.arms.get(i))
             .map(arm_details)
             .collect(),
+        other_charges: {
+            let used: Vec<&crate::scenario::Arm> =
+                arms.iter().filter_map(|&i| scenario.arms.get(i)).collect();
+            scenario
+                .other_charges
+                .describe(
+                    used.iter().any(|a| a.assign_public_ip),
+                    used.iter().any(|a| a.tasks_behind_nat()),
+                    used.iter().any(|a| a.nat_gateways > 0),
+                )
+                .lines()
+                .map(|l| l.trim().to_string())
+                .collect()
+        },
     }
 }
 
