@@ -68,6 +68,8 @@ pub struct RawWorkload {
     pub jobs: Vec<Spanned<RawJob>>,
     #[serde(default)]
     pub services: Vec<Spanned<RawService>>,
+    #[serde(default)]
+    pub daemons: Vec<Spanned<RawDaemon>>,
     pub task_definition: Option<Spanned<String>>,
     pub time_scale: Option<Spanned<f64>>,
     pub start: Option<Spanned<DurationValue>>,
@@ -94,6 +96,20 @@ pub struct RawJob {
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub service_connect: Option<Spanned<bool>>,
+}
+
+/// `[[workload.daemons]]`: a host agent (one DAEMON task per EC2 instance; a sidecar in every
+/// Fargate task).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDaemon {
+    pub name: Spanned<String>,
+    pub cpu: Spanned<RawSize>,
+    pub memory: Spanned<RawSize>,
+    pub enis: Option<Spanned<i64>>,
+    pub fargate_sidecar: Option<Spanned<bool>>,
+    pub arms: Option<Vec<Spanned<String>>>,
 }
 
 /// An arrival process.
@@ -376,6 +392,7 @@ pub struct RawService {
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub service_connect: Option<Spanned<bool>>,
 }
 
 /// `deployment = { ... }` of a service (`deploymentConfiguration`).
