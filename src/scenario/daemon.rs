@@ -59,7 +59,11 @@ impl DaemonLoad {
     pub fn fargate(daemons: &[DaemonSpec], arm: &str) -> DaemonLoad {
         DaemonLoad {
             enis: 0,
-            ..Self::sum(daemons.iter().filter(|d| d.fargate_sidecar && d.on_arm(arm)))
+            ..Self::sum(
+                daemons
+                    .iter()
+                    .filter(|d| d.fargate_sidecar && d.on_arm(arm)),
+            )
         }
     }
 
@@ -81,7 +85,14 @@ impl DaemonLoad {
 mod tests {
     use super::*;
 
-    fn d(name: &str, cpu: u32, mem: u32, enis: u32, sidecar: bool, arms: Option<&[&str]>) -> DaemonSpec {
+    fn d(
+        name: &str,
+        cpu: u32,
+        mem: u32,
+        enis: u32,
+        sidecar: bool,
+        arms: Option<&[&str]>,
+    ) -> DaemonSpec {
         DaemonSpec {
             name: name.to_string(),
             cpu_units: cpu,
@@ -102,12 +113,20 @@ mod tests {
         // Arm a, EC2: dd + xray = 288 CPU, 768 MiB, 1 ENI (only-b is not on a).
         assert_eq!(
             DaemonLoad::ec2(&ds, "a"),
-            DaemonLoad { cpu_units: 288, memory_mib: 768, enis: 1 }
+            DaemonLoad {
+                cpu_units: 288,
+                memory_mib: 768,
+                enis: 1
+            }
         );
         // Arm b, Fargate: dd + only-b (xray has fargate_sidecar = false); no ENI.
         assert_eq!(
             DaemonLoad::fargate(&ds, "b"),
-            DaemonLoad { cpu_units: 356, memory_mib: 612, enis: 0 }
+            DaemonLoad {
+                cpu_units: 356,
+                memory_mib: 612,
+                enis: 0
+            }
         );
         assert!(DaemonLoad::ec2(&[], "a").is_empty());
     }

@@ -96,7 +96,9 @@ impl Validator<'_> {
         let largest = FargateSizes::builtin()
             .sizes()
             .iter()
-            .fold((0, 0), |(c, m), s| (c.max(s.cpu_units), m.max(s.memory_mib)));
+            .fold((0, 0), |(c, m), s| {
+                (c.max(s.cpu_units), m.max(s.memory_mib))
+            });
         for arm in arms {
             let on: Vec<(usize, &DaemonSpec)> = daemons
                 .iter()
@@ -118,7 +120,9 @@ impl Validator<'_> {
                     let needs_eni = e.network_mode.needs_eni();
                     for t in e.providers.iter().flat_map(|p| &p.instance_types) {
                         let cpu = t.cpu_units();
-                        let mem = t.registered_memory_mib.saturating_sub(e.reserved_memory_mib);
+                        let mem = t
+                            .registered_memory_mib
+                            .saturating_sub(e.reserved_memory_mib);
                         let slots = if needs_eni {
                             t.awsvpc_task_slots(e.eni_trunking)
                         } else {
