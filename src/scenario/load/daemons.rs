@@ -152,3 +152,99 @@ impl Validator<'_> {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::tests::{JOB, err, ok};
+
+    const FG: &str = "[[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n";
+    const EC2: &str = "[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n";
+
+    fn with(daemons: &str, arms: &str) -> String {
+        format!("horizon = \"1h\"\n{JOB}{daemons}{arms}")
+    }
+
+    #[test]
+    fn a_daemon_reads_sizes_and_defaults_to_a_fargate_sidecar_on_every_arm() {
+        let s = ok(&with(
+            "[[workload.daemons]]\nname = \"dd\"\ncpu = \"0.25 vCPU\"\nmemory = \"0.5 GB\"\n[[workload.daemons]]\nname = \"cni\"\ncpu = 0\nmemory = 64\nenis = 1\nfargate_sidecar = false\narms = [\"e\"]\n",
+            &format!("{FG}{EC2}"),
+        ));
+        let d = &s.workload.daemons;
+        assert_eq!(
+            (d[0].cpu_units, d[0].memory_mib, d[0].enis, d[0].fargate_sidecar),
+            (256, 512, 0, true)
+        );
+        assert!(d[0].on_arm("f") && d[0].on_arm("e"));
+        assert_eq!((d[1].cpu_units, d[1].enis, d[1].fargate_sidecar), (0, 1, false));
+        assert!(!d[1].on_arm("f") && d[1].on_arm("e"));
+    }
+
+    #[test]
+    fn bad_daemons_are_refused_with_the_key() {
+        let dd = "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\n";
+        let e = err(&with(&format!("{dd}{dd}"), FG));
+        assert!(e.contains("`workload.daemons.name`: `dd` is used by another daemon"), "{e}");
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\nenis = 2\n",
+            FG,
+        ));
+        assert!(e.contains("`workload.daemons.enis`: found 2; expected an integer in 0..=1"), "{e}");
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\narms = [\"nope\"]\n",
+            FG,
+        ));
+        assert!(e.contains("names arm `nope`, which is not in the scenario; expected one of `f`"), "{e}");
+        let e = err(&with("[[workload.daemons]]\nname = \"dd\"\ncpu = 256\n", FG));
+        assert!(e.contains("memory"), "{e}");
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\nport = 1\n",
+            FG,
+        ));
+        assert!(e.contains("unknown field `port`"), "{e}");
+    }
+
+    #[test]
+    fn a_daemon_larger_than_an_instance_type_is_an_error_naming_the_type() {
+        // m5.large registers 2048 CPU units: a 3072-unit daemon could never be placed.
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"big\"\ncpu = 3072\nmemory = 512\n",
+            EC2,
+        ));
+        assert!(e.contains("on arm `e` the daemons `big` need 3072 CPU units"), "{e}");
+        assert!(e.contains("but `m5.large` offers 2048 CPU units"), "{e}");
+        assert!(e.contains("sidecars-and-daemons.md §2"), "{e}");
+        // The same daemon restricted to the Fargate arm is fine there (16 vCPU sizes exist).
+        ok(&with(
+            "[[workload.daemons]]\nname = \"big\"\ncpu = 3072\nmemory = 512\narms = [\"f\"]\n",
+            &format!("{FG}{EC2}"),
+        ));
+        // An ENI on an awsvpc arm: m5.large holds max_enis − 1 = 2 tasks, so 3 ENI daemons…
+        // only one ENI per daemon is allowed; two daemons with an ENI each leave 0 slots but
+        // still fit (the check is that the daemons themselves fit).
+        let awsvpc = "[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\nnetwork_mode = \"awsvpc\"\n";
+        let one = |n: &str| format!("[[workload.daemons]]\nname = \"{n}\"\ncpu = 0\nmemory = 16\nenis = 1\n");
+        ok(&with(&format!("{}{}", one("a"), one("b")), awsvpc));
+        let e = err(&with(&format!("{}{}{}", one("a"), one("b"), one("c")), awsvpc));
+        assert!(e.contains("3 ENI(s) on every instance") && e.contains("2 task ENI(s)"), "{e}");
+        // A sidecar that fills the largest Fargate size.
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"big\"\ncpu = 16384\nmemory = 512\n",
+            FG,
+        ));
+        assert!(e.contains("leaves no room in the largest Fargate size (16384 CPU units"), "{e}");
+    }
+
+    #[test]
+    fn service_connect_adds_the_proxy_to_jobs_and_services() {
+        let s = ok(&format!(
+            "horizon = \"1h\"\n{JOB}service_connect = true\n[[workload.jobs]]\nname = \"plain\"\narrival = {{ fixed_interval = \"1m\" }}\nduration = \"1m\"\ncpu = 1024\nmemory = 2048\nservice_connect = false\n[[workload.services]]\nname = \"web\"\ncpu = 512\nmemory = 1024\ndesired = 1\nservice_connect = true\n{FG}"
+        ));
+        // +256 CPU units, +64 MiB (docs/reference/sidecars-and-daemons.md §1.1).
+        let j = &s.workload.jobs;
+        assert_eq!((j[0].cpu_units, j[0].memory_mib), (1280, 2112));
+        assert_eq!((j[1].cpu_units, j[1].memory_mib), (1024, 2048));
+        let w = &s.workload.services[0];
+        assert_eq!((w.cpu_units, w.memory_mib), (768, 1088));
+    }
+}
