@@ -7,6 +7,7 @@
 mod arms;
 mod capacity_providers;
 mod constraints;
+mod daemons;
 pub mod defaults;
 mod distributions;
 mod instance_types;
@@ -239,6 +240,9 @@ impl Validator<'_> {
             }
             self.check_task_definitions(&arm);
             arms.push(arm);
+        }
+        if let Some(w) = &raw.workload {
+            self.check_daemons(&w.get_ref().daemons, &workload.daemons, &arms)?;
         }
         self.region_prices(&raw, &pricing, &workload, &arms)?;
         self.unused_discounts(raw.pricing.as_ref(), &arms);

@@ -3,6 +3,7 @@
 //! field, what was found and what was expected.
 
 pub mod capacity;
+pub mod daemon;
 pub mod duration;
 pub mod error;
 pub mod limits;
@@ -19,6 +20,7 @@ pub use capacity::{
     Capacity, Ec2Provider, FARGATE, FARGATE_SPOT, ManagedScaling, OnInterruption, ProviderShare,
     Purchase,
 };
+pub use daemon::{DaemonLoad, DaemonSpec};
 pub use error::ScenarioError;
 pub use load::{load, load_str};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
@@ -70,6 +72,9 @@ pub struct Workload {
     pub jobs: Vec<JobSpec>,
     /// Long-running services, in scenario order.
     pub services: Vec<ServiceSpec>,
+    /// Host agents (`[[workload.daemons]]`): a DAEMON task on every EC2 instance, a sidecar in
+    /// every Fargate task (docs/reference/sidecars-and-daemons.md §2, §4).
+    pub daemons: Vec<DaemonSpec>,
 }
 
 /// `stopTimeout` when none is given: 30 s (docs/reference/ecs-facts.md §1.6, line 61); also the stop

@@ -75,6 +75,8 @@ pub struct RawWorkload {
     pub jobs: Vec<Spanned<RawJob>>,
     #[serde(default)]
     pub services: Vec<Spanned<RawService>>,
+    #[serde(default)]
+    pub daemons: Vec<Spanned<RawDaemon>>,
     pub task_definition: Option<Spanned<String>>,
     pub time_scale: Option<Spanned<f64>>,
     pub start: Option<Spanned<DurationValue>>,
@@ -102,6 +104,20 @@ pub struct RawJob {
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
+    pub service_connect: Option<Spanned<bool>>,
+}
+
+/// `[[workload.daemons]]`: a host agent (one DAEMON task per EC2 instance; a sidecar in every
+/// Fargate task).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDaemon {
+    pub name: Spanned<String>,
+    pub cpu: Spanned<RawSize>,
+    pub memory: Spanned<RawSize>,
+    pub enis: Option<Spanned<i64>>,
+    pub fargate_sidecar: Option<Spanned<bool>>,
+    pub arms: Option<Vec<Spanned<String>>>,
 }
 
 /// An arrival process.
@@ -386,6 +402,7 @@ pub struct RawService {
     pub stop_timeout: Option<Spanned<DurationValue>>,
     pub load_balancer: Option<Spanned<RawLoadBalancer>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
+    pub service_connect: Option<Spanned<bool>>,
 }
 
 /// `load_balancer = { ... }` of a service: an Application Load Balancer's traffic.

@@ -11,7 +11,7 @@ use crate::model::cluster::{AGENT_RESERVED_PORTS, ClusterType, ResourceRequest, 
 use crate::placement::constraints_hold;
 use crate::placement::reference::place_by_scan;
 use crate::placement::{self, Placement, PlacementRequest, PlacementScratch};
-use crate::scenario::{Arm, Capacity, Ec2Arm, Scenario};
+use crate::scenario::{Arm, Capacity, DaemonLoad, Ec2Arm, Scenario};
 use crate::sim::SimError;
 use crate::sim::arm_context::{ArmContext, source_index};
 use crate::sim::capacity::{CapacityBackend, Followup, SPOT_NOTICE, grouped};
@@ -71,6 +71,9 @@ pub struct Ec2Capacity {
     initial: Vec<u32>,
     /// Per pool: its `min` and `max`, if it has managed scaling.
     bounds: Vec<Option<(u32, u32)>>,
+    /// What the arm's daemons reserve on every instance, before any replica task
+    /// (docs/reference/sidecars-and-daemons.md §2); the pools' instance capacities are net of it.
+    daemon: DaemonLoad,
 }
 
 impl Ec2Capacity {
@@ -94,20 +97,26 @@ impl Ec2Capacity {
         let ports_conflict = spec.network_mode.ports_conflict();
         let rules = source_rules(scenario, spec, ports_conflict);
         let (by_id, binpack_cpu, binpack_memory) = indexes_needed(&rules, needs_eni);
+        let daemon = DaemonLoad::ec2(&scenario.workload.daemons, &arm.name);
         let several = spec.providers.len() > 1;
         let mut pools = Vec::new();
         let mut tasks_on = Vec::new();
         for (p, provider) in spec.providers.iter().enumerate() {
             let types = &provider.instance_types;
+            // What an instance offers to replica tasks: what it registers less the daemons,
+            // which ECS reserves first on every instance (docs/reference/sidecars-and-daemons.md
+            // §2); their ENIs count only where tasks take ENIs (awsvpc).
             let capacity = types
                 .iter()
                 .map(|t| TypeCapacity {
-                    cpu_units: t.cpu_units(),
+                    cpu_units: t.cpu_units().saturating_sub(daemon.cpu_units),
                     memory_mib: t
                         .registered_memory_mib
-                        .saturating_sub(spec.reserved_memory_mib),
+                        .saturating_sub(spec.reserved_memory_mib)
+                        .saturating_sub(daemon.memory_mib),
                     task_slots: if needs_eni {
                         t.awsvpc_task_slots(spec.eni_trunking)
+                            .saturating_sub(daemon.enis)
                     } else {
                         u32::MAX
                     },
@@ -192,6 +201,7 @@ impl Ec2Capacity {
             tasks_on,
             initial,
             bounds,
+            daemon,
         }
     }
 
@@ -207,6 +217,17 @@ impl Ec2Capacity {
             l.mem_registered += c.total_registered_mem();
             l.cpu_reserved += c.total_reserved_cpu();
             l.mem_reserved += c.total_reserved_mem();
+            // The daemons run on every instance not terminated: registered by the instance and
+            // reserved by their DAEMON tasks (docs/model.md, "Daemons and sidecars").
+            let live = c.live() as u64;
+            let (cpu, mem) = (
+                live * u64::from(self.daemon.cpu_units),
+                live * u64::from(self.daemon.memory_mib),
+            );
+            l.cpu_registered += cpu;
+            l.mem_registered += mem;
+            l.cpu_reserved += cpu;
+            l.mem_reserved += mem;
         }
     }
 

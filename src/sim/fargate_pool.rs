@@ -13,7 +13,7 @@ use crate::model::billing::{
 };
 use crate::model::task_spec::TaskSource;
 use crate::model::{Distribution, FargateRates, FargateSize, FargateSizes, RankedSizes, TaskSpec};
-use crate::scenario::{DEFAULT_STOP_TIMEOUT, FargateArm, Scenario};
+use crate::scenario::{DEFAULT_STOP_TIMEOUT, DaemonLoad, FargateArm, Scenario};
 use crate::sim::SimError;
 use crate::sim::arm_context::ArmContext;
 use crate::sim::capacity::{CapacityBackend, Followup, SPOT_NOTICE};
@@ -56,6 +56,9 @@ pub struct FargatePool {
     spot_rng: RngStream,
     /// What was billed, per provider (on-demand, Spot), for the cost breakdown.
     billed: [FargateUsage; 2],
+    /// The daemons run as sidecars in every task, added to its size before rounding
+    /// (docs/reference/sidecars-and-daemons.md §4).
+    sidecars: DaemonLoad,
 }
 
 impl FargatePool {
@@ -81,6 +84,11 @@ impl FargatePool {
             }),
             spot_rng: stream(seed, StreamPurpose::FargateSpotInterruptions { arm }),
             billed: [FargateUsage::default(); 2],
+            sidecars: scenario
+                .arms
+                .get(arm as usize)
+                .map(|a| DaemonLoad::fargate(&scenario.workload.daemons, &a.name))
+                .unwrap_or_default(),
         }
     }
 
@@ -89,7 +97,16 @@ impl FargatePool {
         if spec.storage_gib > FARGATE_MAX_STORAGE_GIB {
             return None;
         }
-        self.sizes.round_up(spec.cpu_units, spec.memory_mib)
+        let (cpu, mem) = self.requested(spec);
+        self.sizes.round_up(cpu, mem)
+    }
+
+    /// CPU units and MiB a task asks of Fargate: its own and its sidecars'.
+    fn requested(&self, spec: &TaskSpec) -> (u32, u32) {
+        (
+            spec.cpu_units.saturating_add(self.sidecars.cpu_units),
+            spec.memory_mib.saturating_add(self.sidecars.memory_mib),
+        )
     }
 
     /// The hourly price of a task of `size` with `storage_gib` on bucket `b` (1: Spot).
@@ -223,8 +240,9 @@ impl CapacityBackend for FargatePool {
         let l = &mut ctx.ledger.levels;
         l.cpu_registered += u64::from(size.cpu_units);
         l.mem_registered += u64::from(size.memory_mib);
-        l.cpu_reserved += u64::from(task.spec.cpu_units);
-        l.mem_reserved += u64::from(task.spec.memory_mib);
+        let (cpu, mem) = self.requested(&task.spec);
+        l.cpu_reserved += u64::from(cpu);
+        l.mem_reserved += u64::from(mem);
         ctx.ledger.meter.open(now, hourly);
         open_address(
             ctx.ledger.other.public_ipv4_hour,
@@ -270,8 +288,9 @@ impl CapacityBackend for FargatePool {
         let l = &mut ctx.ledger.levels;
         l.cpu_registered -= u64::from(size.cpu_units);
         l.mem_registered -= u64::from(size.memory_mib);
-        l.cpu_reserved -= u64::from(t.spec.cpu_units);
-        l.mem_reserved -= u64::from(t.spec.memory_mib);
+        let (cpu, mem) = self.requested(&t.spec);
+        l.cpu_reserved -= u64::from(cpu);
+        l.mem_reserved -= u64::from(mem);
         let b = usize::from(ctx.on_fargate_spot(t));
         let hourly = self.hourly(size, t.spec.storage_gib, b);
         let secs = billed_secs(ctx.now.since(placed), ended, FARGATE_MINIMUM_SECS);

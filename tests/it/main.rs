@@ -8,6 +8,7 @@ mod capacity;
 mod catalogue;
 mod ci_scripts;
 mod common;
+mod daemons;
 mod determinism;
 mod ecs_behaviour;
 mod fidelity;

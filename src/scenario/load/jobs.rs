@@ -7,6 +7,7 @@ use toml::Spanned;
 
 use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
 use super::{R, Validator};
+use crate::scenario::daemon::{SERVICE_CONNECT_CPU_UNITS, SERVICE_CONNECT_MEMORY_MIB};
 use crate::scenario::limits::MAX_CONSTRAINTS;
 use crate::scenario::raw::{RawArrival, RawJob};
 use crate::time::{SimDuration, SimTime};
@@ -36,7 +37,13 @@ impl Validator<'_> {
             default_td,
             path,
         )?;
-        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
+        let (mut cpu_units, mut memory_mib) = (size.cpu_units, size.memory_mib);
+        if j.service_connect.as_ref().is_some_and(|c| *c.get_ref()) {
+            // The Service Connect proxy's recommended size, added before Fargate rounding or
+            // EC2 placement (docs/reference/sidecars-and-daemons.md §1.1).
+            cpu_units += SERVICE_CONNECT_CPU_UNITS;
+            memory_mib += SERVICE_CONNECT_MEMORY_MIB;
+        }
         let td = size.td.as_ref();
         let storage_gib = match (&j.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
             (Some(s), Some(_)) => return Err(self.err(s.span(), format!("`workload.jobs.ephemeral_storage_gib`: job `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),

@@ -8,6 +8,7 @@ use toml::Spanned;
 
 use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
 use super::{R, Validator, resolve};
+use crate::scenario::daemon::{SERVICE_CONNECT_CPU_UNITS, SERVICE_CONNECT_MEMORY_MIB};
 use crate::scenario::limits::MAX_CONSTRAINTS;
 use crate::scenario::raw::{RawAutoscaling, RawDeployment, RawLoad, RawService};
 use crate::scenario::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
@@ -47,7 +48,13 @@ impl Validator<'_> {
             default_td,
             path,
         )?;
-        let (cpu_units, memory_mib) = (size.cpu_units, size.memory_mib);
+        let (mut cpu_units, mut memory_mib) = (size.cpu_units, size.memory_mib);
+        if s.service_connect.as_ref().is_some_and(|c| *c.get_ref()) {
+            // The Service Connect proxy's recommended size, added before Fargate rounding or
+            // EC2 placement (docs/reference/sidecars-and-daemons.md §1.1).
+            cpu_units += SERVICE_CONNECT_CPU_UNITS;
+            memory_mib += SERVICE_CONNECT_MEMORY_MIB;
+        }
         let td = size.td.as_ref();
         let storage_gib = match (&s.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
             (Some(x), Some(_)) => return Err(self.err(x.span(), format!("`{K}.ephemeral_storage_gib`: service `{name}`'s task definition gives `ephemeralStorage` too; expected it in one place"))),

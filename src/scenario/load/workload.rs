@@ -91,11 +91,13 @@ impl Validator<'_> {
             services.push(service);
         }
         let replay = self.replay(raw, trace.is_some())?;
+        let daemons = self.daemons(&raw.daemons)?;
         Ok(Workload {
             trace,
             replay,
             jobs,
             services,
+            daemons,
         })
     }
 
