@@ -172,11 +172,19 @@ mod tests {
         ));
         let d = &s.workload.daemons;
         assert_eq!(
-            (d[0].cpu_units, d[0].memory_mib, d[0].enis, d[0].fargate_sidecar),
+            (
+                d[0].cpu_units,
+                d[0].memory_mib,
+                d[0].enis,
+                d[0].fargate_sidecar
+            ),
             (256, 512, 0, true)
         );
         assert!(d[0].on_arm("f") && d[0].on_arm("e"));
-        assert_eq!((d[1].cpu_units, d[1].enis, d[1].fargate_sidecar), (0, 1, false));
+        assert_eq!(
+            (d[1].cpu_units, d[1].enis, d[1].fargate_sidecar),
+            (0, 1, false)
+        );
         assert!(!d[1].on_arm("f") && d[1].on_arm("e"));
     }
 
@@ -184,18 +192,30 @@ mod tests {
     fn bad_daemons_are_refused_with_the_key() {
         let dd = "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\n";
         let e = err(&with(&format!("{dd}{dd}"), FG));
-        assert!(e.contains("`workload.daemons.name`: `dd` is used by another daemon"), "{e}");
+        assert!(
+            e.contains("`workload.daemons.name`: `dd` is used by another daemon"),
+            "{e}"
+        );
         let e = err(&with(
             "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\nenis = 2\n",
             FG,
         ));
-        assert!(e.contains("`workload.daemons.enis`: found 2; expected an integer in 0..=1"), "{e}");
+        assert!(
+            e.contains("`workload.daemons.enis`: found 2; expected an integer in 0..=1"),
+            "{e}"
+        );
         let e = err(&with(
             "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\narms = [\"nope\"]\n",
             FG,
         ));
-        assert!(e.contains("names arm `nope`, which is not in the scenario; expected one of `f`"), "{e}");
-        let e = err(&with("[[workload.daemons]]\nname = \"dd\"\ncpu = 256\n", FG));
+        assert!(
+            e.contains("names arm `nope`, which is not in the scenario; expected one of `f`"),
+            "{e}"
+        );
+        let e = err(&with(
+            "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\n",
+            FG,
+        ));
         assert!(e.contains("memory"), "{e}");
         let e = err(&with(
             "[[workload.daemons]]\nname = \"dd\"\ncpu = 256\nmemory = 512\nport = 1\n",
@@ -211,7 +231,10 @@ mod tests {
             "[[workload.daemons]]\nname = \"big\"\ncpu = 3072\nmemory = 512\n",
             EC2,
         ));
-        assert!(e.contains("on arm `e` the daemons `big` need 3072 CPU units"), "{e}");
+        assert!(
+            e.contains("on arm `e` the daemons `big` need 3072 CPU units"),
+            "{e}"
+        );
         assert!(e.contains("but `m5.large` offers 2048 CPU units"), "{e}");
         assert!(e.contains("sidecars-and-daemons.md §2"), "{e}");
         // The same daemon restricted to the Fargate arm is fine there (16 vCPU sizes exist).
@@ -219,20 +242,30 @@ mod tests {
             "[[workload.daemons]]\nname = \"big\"\ncpu = 3072\nmemory = 512\narms = [\"f\"]\n",
             &format!("{FG}{EC2}"),
         ));
-        // An ENI on an awsvpc arm: m5.large holds max_enis − 1 = 2 tasks, so 3 ENI daemons…
-        // only one ENI per daemon is allowed; two daemons with an ENI each leave 0 slots but
-        // still fit (the check is that the daemons themselves fit).
+        // ENIs on an awsvpc arm: m5.large holds max_enis − 1 = 2 awsvpc tasks. Two daemons of
+        // one ENI each fit (leaving no slot for replica tasks); three do not.
         let awsvpc = "[[arm]]\nname = \"e\"\nlaunch_type = \"EC2\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\nnetwork_mode = \"awsvpc\"\n";
-        let one = |n: &str| format!("[[workload.daemons]]\nname = \"{n}\"\ncpu = 0\nmemory = 16\nenis = 1\n");
+        let one = |n: &str| {
+            format!("[[workload.daemons]]\nname = \"{n}\"\ncpu = 0\nmemory = 16\nenis = 1\n")
+        };
         ok(&with(&format!("{}{}", one("a"), one("b")), awsvpc));
-        let e = err(&with(&format!("{}{}{}", one("a"), one("b"), one("c")), awsvpc));
-        assert!(e.contains("3 ENI(s) on every instance") && e.contains("2 task ENI(s)"), "{e}");
+        let e = err(&with(
+            &format!("{}{}{}", one("a"), one("b"), one("c")),
+            awsvpc,
+        ));
+        assert!(
+            e.contains("3 ENI(s) on every instance") && e.contains("2 task ENI(s)"),
+            "{e}"
+        );
         // A sidecar that fills the largest Fargate size.
         let e = err(&with(
             "[[workload.daemons]]\nname = \"big\"\ncpu = 16384\nmemory = 512\n",
             FG,
         ));
-        assert!(e.contains("leaves no room in the largest Fargate size (16384 CPU units"), "{e}");
+        assert!(
+            e.contains("leaves no room in the largest Fargate size (16384 CPU units"),
+            "{e}"
+        );
     }
 
     #[test]
