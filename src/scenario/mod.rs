@@ -23,7 +23,7 @@ pub use error::ScenarioError;
 pub use load::{load, load_str};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
-use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
+use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Os, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::SimDuration;
 use crate::trace::{JobSpec, ReplayOptions};
@@ -102,6 +102,10 @@ pub struct Arm {
     /// IP addresses free per zone's subnet (same order as `zones`); `None`: unlimited. Every
     /// awsvpc task on EC2 and every Fargate task takes one.
     pub subnet_ips: Option<Vec<u32>>,
+    /// Operating system of the arm's capacity (EC2: the instances' AMI; Fargate: the platform
+    /// family), `os` (default Linux); every task the arm runs has this OS (docs/model.md,
+    /// "Windows").
+    pub os: Os,
 }
 
 /// The launch type of an arm.

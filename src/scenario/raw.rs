@@ -43,6 +43,11 @@ pub struct RawPricing {
     pub spot_discount: Option<Spanned<f64>>,
     #[serde(default)]
     pub ec2: BTreeMap<String, Spanned<f64>>,
+    pub fargate_windows_vcpu_hour: Option<Spanned<f64>>,
+    pub fargate_windows_gb_hour: Option<Spanned<f64>>,
+    pub fargate_windows_os_licence_vcpu_hour: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub ec2_windows: BTreeMap<String, Spanned<f64>>,
 }
 
 /// `[[instance_type]]`.
@@ -94,6 +99,7 @@ pub struct RawJob {
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub os: Option<Spanned<String>>,
 }
 
 /// An arrival process.
@@ -376,6 +382,7 @@ pub struct RawService {
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub os: Option<Spanned<String>>,
 }
 
 /// `deployment = { ... }` of a service (`deploymentConfiguration`).
@@ -505,6 +512,7 @@ pub struct RawArm {
     pub fargate_vcpu_quota: Option<Spanned<i64>>,
     /// An integer or a table `{ zone = count }`; checked against the arm's zones in load.rs.
     pub subnet_ips: Option<Spanned<toml::Value>>,
+    pub os: Option<Spanned<String>>,
 }
 
 #[cfg(test)]

@@ -329,6 +329,9 @@ pub struct ArmSummary {
     pub cost_fargate_memory_usd: f64,
     /// The ephemeral-storage part of Fargate's cost (storage above 20 GiB), USD.
     pub cost_fargate_storage_usd: f64,
+    /// The Windows OS licence part of Fargate's cost, USD (0 on Linux; docs/reference/pricing.md
+    /// §1.5).
+    pub cost_fargate_os_licence_usd: f64,
     /// What the Spot capacity (EC2 Spot instances, FARGATE_SPOT tasks) would have cost on
     /// demand minus what it cost, USD (not part of `cost_usd`).
     pub spot_savings_usd: f64,

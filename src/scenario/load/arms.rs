@@ -160,6 +160,7 @@ impl Validator<'_> {
             on_interruption,
             zones,
             subnet_ips,
+            os: self.os_key(&a.os, "arm.os")?.unwrap_or_default(),
         })
     }
 

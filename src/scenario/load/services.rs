@@ -161,6 +161,7 @@ impl Validator<'_> {
             None => None,
         };
         let stop_timeout = self.stop_timeout(&s.stop_timeout, td, K, &name)?;
+        let os = self.task_os(&s.os, &format!("{K}.os"), &format!("service `{name}`"), td)?;
         Ok(ServiceSpec {
             name,
             cpu_units,
@@ -174,6 +175,7 @@ impl Validator<'_> {
             deployment,
             autoscaling,
             stop_timeout,
+            os,
         })
     }
 
