@@ -88,7 +88,7 @@ pub struct SummaryRow {
     /// Tasks whose placement was blocked only by a full subnet at least once.
     #[serde(default)]
     pub subnet_blocked_placements: u64,
-    /// The cost of on-demand EC2 instances, USD. This and the next four parts sum to
+    /// The cost of on-demand EC2 instances, USD. This and the next five parts sum to
     /// `cost_usd`.
     #[serde(default, with = "fixed6")]
     pub cost_ec2_on_demand_usd: f64,

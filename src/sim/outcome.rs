@@ -318,7 +318,7 @@ pub struct ArmSummary {
     pub task_hours: f64,
     /// Tasks whose placement was blocked only by a full subnet at least once.
     pub subnet_blocked_placements: u64,
-    /// The cost of on-demand EC2 instances, USD. This and the next four parts sum to
+    /// The cost of on-demand EC2 instances, USD. This and the next five parts sum to
     /// `cost_usd`.
     pub cost_ec2_on_demand_usd: f64,
     /// The cost of EC2 Spot instances at their discounted price, USD.
