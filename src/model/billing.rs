@@ -6,6 +6,9 @@ use crate::time::SimDuration;
 
 /// Fargate's 1-minute minimum (docs/reference/ecs-facts.md §1.3).
 pub const FARGATE_MINIMUM_SECS: u64 = 60;
+/// Fargate's 5-minute minimum for Windows tasks: "For Windows containers, billing is calculated
+/// per second with a 5-minute minimum" (docs/reference/pricing.md §1.5, [FP]).
+pub const FARGATE_WINDOWS_MINIMUM_SECS: u64 = 300;
 /// EC2 Linux per-second billing's 60-second minimum (docs/reference/ecs-facts.md §3).
 pub const EC2_MINIMUM_SECS: u64 = 60;
 /// Fargate storage included free (GiB, §1.2).
@@ -56,12 +59,14 @@ pub struct FargateCosts {
     pub memory: f64,
     /// Ephemeral storage above 20 GiB.
     pub storage: f64,
+    /// The Windows OS licence per vCPU (0 for Linux; docs/reference/pricing.md §1.5).
+    pub os_licence: f64,
 }
 
 impl FargateCosts {
-    /// The three parts together.
+    /// The parts together.
     pub fn total(&self) -> f64 {
-        self.vcpu + self.memory + self.storage
+        self.vcpu + self.memory + self.storage + self.os_licence
     }
 }
 
@@ -79,6 +84,18 @@ impl FargateUsage {
     /// Spot price ÷ the on-demand price on FARGATE_SPOT), the same rules as
     /// [`fargate_hourly`] and [`cost_of`].
     pub fn costs(&self, rates: FargateRates, storage_gb_hour: f64, factor: f64) -> FargateCosts {
+        self.costs_with_licence(rates, storage_gb_hour, 0.0, factor)
+    }
+
+    /// [`FargateUsage::costs`] plus an OS licence of `licence_vcpu_hour` per vCPU-hour of the
+    /// rounded size (Windows; docs/reference/pricing.md §1.5).
+    pub fn costs_with_licence(
+        &self,
+        rates: FargateRates,
+        storage_gb_hour: f64,
+        licence_vcpu_hour: f64,
+        factor: f64,
+    ) -> FargateCosts {
         let per = |resource_secs: u128, per_unit_hour: f64| {
             resource_secs as f64 * per_unit_hour * factor / 3600.0
         };
@@ -86,6 +103,7 @@ impl FargateUsage {
             vcpu: per(self.cpu_unit_secs, rates.vcpu_hour / 1024.0),
             memory: per(self.mem_mib_secs, rates.gb_hour / 1024.0),
             storage: per(self.storage_gib_secs, storage_gb_hour),
+            os_licence: per(self.cpu_unit_secs, licence_vcpu_hour / 1024.0),
         }
     }
 }
@@ -134,6 +152,31 @@ mod tests {
             p.fargate_storage_gb_hour,
         );
         assert!((h50 - h - 30.0 * 0.000111).abs() < 1e-15);
+    }
+
+    #[test]
+    fn windows_five_minute_minimum_and_licence_by_hand() {
+        // pricing.md §1.5: a Windows task of 90 s is billed 300 s; one of 301.2 s, 302 s.
+        let m = FARGATE_WINDOWS_MINIMUM_SECS;
+        assert_eq!(billed_secs(SimDuration(90_000), true, m), 300);
+        assert_eq!(billed_secs(SimDuration(301_200), true, m), 302);
+        assert_eq!(billed_secs(SimDuration(90_000), false, m), 90);
+        // 2 vCPU / 4 GiB for 300 s at the built-in Windows rates (UNCERTAIN, pricing.md §1.3):
+        // vCPU 2 × 0.046552 / 12, memory 4 × 0.0051117 / 12, licence 2 × 0.046 / 12.
+        let w = Pricing::us_east_1().fargate_windows;
+        let mut u = FargateUsage::default();
+        let size = FargateSize {
+            cpu_units: 2048,
+            memory_mib: 4096,
+        };
+        u.add(size, 20, 300);
+        let c = u.costs_with_licence(w.rates, 0.000111, w.os_licence_vcpu_hour, 1.0);
+        assert!((c.vcpu - 2.0 * 0.046552 / 12.0).abs() < 1e-15);
+        assert!((c.memory - 4.0 * 0.0051117 / 12.0).abs() < 1e-15);
+        assert!((c.os_licence - 2.0 * 0.046 / 12.0).abs() < 1e-15);
+        assert_eq!(c.storage, 0.0);
+        // Linux pays no licence.
+        assert_eq!(u.costs(w.rates, 0.000111, 1.0).os_licence, 0.0);
     }
 
     #[test]

@@ -21,7 +21,12 @@ struct Row {
     cpu_units: u32,
     memory_mib: u32,
     linux: String,
+    windows: String,
 }
+
+/// The smallest CPU a Windows task on Fargate gets: "The CPU units cannot be less than 1 vCPU
+/// when you use Windows containers on Fargate" (docs/reference/pricing.md §1.5, [API-RegTD]).
+pub const FARGATE_WINDOWS_MIN_CPU_UNITS: u32 = 1024;
 
 /// All valid Linux Fargate sizes.
 #[derive(Debug, Clone, PartialEq)]
@@ -38,11 +43,31 @@ impl Default for FargateSizes {
 impl FargateSizes {
     /// The 74 Linux sizes of data/fargate_sizes.csv (checked by a unit test).
     pub fn builtin() -> FargateSizes {
+        Self::from_column(|r| r.linux == "yes")
+    }
+
+    /// The 43 Windows sizes of data/fargate_sizes.csv (its `windows` column): cpu 1024 with
+    /// 2–8 GB, 2048 with 4–16 GB, 4096 with 8–30 GB, in 1 GB steps; 8 and 16 vCPU are Linux only
+    /// (docs/reference/pricing.md §1.5, [DG-CpuMemErr]). A Windows task of less than 1 vCPU is
+    /// rounded up to 1 vCPU like any other request ([`FARGATE_WINDOWS_MIN_CPU_UNITS`]).
+    pub fn builtin_windows() -> FargateSizes {
+        Self::from_column(|r| r.windows == "yes")
+    }
+
+    /// The sizes of [`FargateSizes::builtin_windows`] for `Os::Windows`, else the Linux ones.
+    pub fn for_os(os: crate::model::Os) -> FargateSizes {
+        match os {
+            crate::model::Os::Linux => Self::builtin(),
+            crate::model::Os::Windows => Self::builtin_windows(),
+        }
+    }
+
+    fn from_column(keep: fn(&Row) -> bool) -> FargateSizes {
         let mut reader = csv::Reader::from_reader(FARGATE_SIZES_CSV.as_bytes());
         let sizes = reader
             .deserialize::<Row>()
             .filter_map(Result::ok)
-            .filter(|r| r.linux == "yes")
+            .filter(keep)
             .map(|r| FargateSize {
                 cpu_units: r.cpu_units,
                 memory_mib: r.memory_mib,
@@ -164,6 +189,33 @@ mod tests {
         assert_eq!(r(16384, 122880), Some((16384, 122880)));
         assert_eq!(r(16385, 1024), None);
         assert_eq!(r(1024, 122881), None);
+    }
+
+    #[test]
+    fn windows_sizes_round_to_the_smallest_that_fits() {
+        // pricing.md §1.5: cpu 1024 (2–8 GB), 2048 (4–16 GB), 4096 (8–30 GB), 1 GB steps:
+        // 7 + 13 + 23 = 43 sizes.
+        let f = FargateSizes::builtin_windows();
+        assert_eq!(f.sizes().len(), 43);
+        let rates = Pricing::us_east_1().fargate_windows.rates;
+        let ranked = f.ranked(rates);
+        let r = |c, m| ranked.round_up(c, m).map(|s| (s.cpu_units, s.memory_mib));
+        // Under 1 vCPU: 1 vCPU ("cannot be less than 1 vCPU"), with its smallest memory.
+        assert_eq!(r(256, 512), Some((1024, 2048)));
+        assert_eq!(r(1, 1), Some((FARGATE_WINDOWS_MIN_CPU_UNITS, 2048)));
+        assert_eq!(r(1024, 2048), Some((1024, 2048)));
+        assert_eq!(r(1024, 1024), Some((1024, 2048)));
+        assert_eq!(r(1024, 8192), Some((1024, 8192)));
+        // 8193 MiB is past 1 vCPU's 8 GB: the next CPU, at the next whole GB.
+        assert_eq!(r(1024, 8193), Some((2048, 9216)));
+        assert_eq!(r(2048, 2048), Some((2048, 4096)));
+        assert_eq!(r(4096, 30720), Some((4096, 30720)));
+        // Linux-only sizes are not offered: over 4 vCPU or 30 GB is refused.
+        assert_eq!(r(4097, 8192), None);
+        assert_eq!(r(8192, 16384), None);
+        assert_eq!(r(1024, 30721), None);
+        // The direct search agrees.
+        assert_eq!(f.round_up(1024, 8193, rates), ranked.round_up(1024, 8193));
     }
 
     #[test]

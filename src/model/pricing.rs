@@ -1,5 +1,7 @@
 //! Prices: Fargate rates per architecture and EC2 on-demand prices (held on the instance types).
 
+use std::collections::BTreeMap;
+
 use crate::model::{Architecture, InstanceType};
 
 /// Fargate Linux rates for one architecture (docs/reference/ecs-facts.md §1.4).
@@ -38,6 +40,9 @@ pub struct Pricing {
     pub ec2_spot_discount: Option<f64>,
     /// Fargate Spot price = on-demand × (1 − this) (`[pricing] fargate_spot_discount`).
     pub fargate_spot_discount: f64,
+    /// EC2 Windows on-demand prices per instance type, USD per hour (`[pricing] ec2_windows`,
+    /// or an imported price list). None are built in (docs/reference/pricing.md §2.1).
+    pub ec2_windows: BTreeMap<String, f64>,
 }
 
 /// Regions with built-in prices.
@@ -70,6 +75,7 @@ impl Pricing {
             fargate_storage_gb_hour: 0.000111,
             ec2_spot_discount: None,
             fargate_spot_discount: 0.7,
+            ec2_windows: BTreeMap::new(),
         }
     }
 

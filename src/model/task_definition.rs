@@ -1,7 +1,7 @@
 //! An ECS task definition as `sim` models it: what sizes and places a task. Pure data; the JSON
 //! file is read by `scenario/task_definition_file.rs`.
 
-use crate::model::{Architecture, NetworkMode};
+use crate::model::{Architecture, NetworkMode, Os};
 
 /// What `sim` takes from a task definition.
 #[derive(Debug, Clone, PartialEq)]
@@ -21,6 +21,9 @@ pub struct TaskDefinition {
     pub member_of: Vec<String>,
     /// `runtimePlatform.cpuArchitecture`, if given.
     pub cpu_architecture: Option<Architecture>,
+    /// `runtimePlatform.operatingSystemFamily`, if given: `LINUX` is Linux, every
+    /// `WINDOWS_SERVER_*` is Windows (docs/model.md, "Windows").
+    pub os: Option<Os>,
     /// `ephemeralStorage.sizeInGiB`, if given (21–200).
     pub storage_gib: Option<u32>,
     /// Whether task-level `cpu` and `memory` were both given (Fargate requires them).

@@ -16,6 +16,8 @@ pub struct CostBreakdownRow {
     pub cost_fargate_memory_usd: f64,
     /// Fargate ephemeral storage beyond the free 20 GiB.
     pub cost_fargate_storage_usd: f64,
+    /// Fargate's Windows OS licence per vCPU-hour (0 on Linux).
+    pub cost_fargate_os_licence_usd: f64,
     /// What the Spot instance-hours would have cost more at On-Demand prices (not paid).
     pub spot_savings_usd: f64,
 }

@@ -267,6 +267,7 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
             cost_fargate_vcpu_usd: summary.cost_fargate_vcpu_usd,
             cost_fargate_memory_usd: summary.cost_fargate_memory_usd,
             cost_fargate_storage_usd: summary.cost_fargate_storage_usd,
+            cost_fargate_os_licence_usd: summary.cost_fargate_os_licence_usd,
             spot_savings_usd: summary.spot_savings_usd,
         });
         arms.push(ArmData {

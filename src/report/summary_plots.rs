@@ -14,17 +14,20 @@ pub const COST_BREAKDOWN_PLOT: &str = "cost_breakdown";
 pub const BREAKEVEN_PLOT: &str = "breakeven";
 
 /// Stacked horizontal bars, one per arm (top to bottom in row order): EC2 On-Demand, EC2 Spot,
-/// Fargate vCPU, Fargate memory, Fargate storage, then the Spot savings as a light hatched
+/// Fargate vCPU, Fargate memory, Fargate storage, Fargate Windows licence, then the Spot savings as a light hatched
 /// segment past what was paid (the bar's end is what On-Demand would have cost; the number
 /// at its end is what was paid). Components that are zero for every arm are left out.
 pub fn cost_breakdown_plot(rows: &[CostBreakdownRow]) -> Plot {
     type Pick = fn(&CostBreakdownRow) -> f64;
-    let parts: [(&str, usize, bool, Pick); 6] = [
+    let parts: [(&str, usize, bool, Pick); 7] = [
         ("EC2 On-Demand", 0, false, |r| r.cost_ec2_on_demand_usd),
         ("EC2 Spot", 5, false, |r| r.cost_ec2_spot_usd),
         ("Fargate vCPU", 1, false, |r| r.cost_fargate_vcpu_usd),
         ("Fargate memory", 4, false, |r| r.cost_fargate_memory_usd),
         ("Fargate storage", 3, false, |r| r.cost_fargate_storage_usd),
+        ("Fargate Windows licence", 6, false, |r| {
+            r.cost_fargate_os_licence_usd
+        }),
         ("Spot savings (not paid)", 2, true, |r| r.spot_savings_usd),
     ];
     let components = parts

@@ -88,7 +88,7 @@ pub struct SummaryRow {
     /// Tasks whose placement was blocked only by a full subnet at least once.
     #[serde(default)]
     pub subnet_blocked_placements: u64,
-    /// The cost of on-demand EC2 instances, USD. This and the next four parts sum to
+    /// The cost of on-demand EC2 instances, USD. This and the next five parts sum to
     /// `cost_usd`.
     #[serde(default, with = "fixed6")]
     pub cost_ec2_on_demand_usd: f64,
@@ -104,6 +104,10 @@ pub struct SummaryRow {
     /// The ephemeral-storage part of Fargate's cost (storage above 20 GiB), USD.
     #[serde(default, with = "fixed6")]
     pub cost_fargate_storage_usd: f64,
+    /// The Windows OS licence part of Fargate's cost (per vCPU-hour of the billed size), USD;
+    /// 0 on Linux.
+    #[serde(default, with = "fixed6")]
+    pub cost_fargate_os_licence_usd: f64,
     /// What the Spot capacity would have cost on demand minus what it cost, USD (not part of
     /// `cost_usd`).
     #[serde(default, with = "fixed6")]
@@ -177,6 +181,7 @@ impl SummaryRow {
             cost_fargate_vcpu_usd: s.cost_fargate_vcpu_usd,
             cost_fargate_memory_usd: s.cost_fargate_memory_usd,
             cost_fargate_storage_usd: s.cost_fargate_storage_usd,
+            cost_fargate_os_licence_usd: s.cost_fargate_os_licence_usd,
             spot_savings_usd: s.spot_savings_usd,
             outcome: Some(s.outcome),
             outcome_reason: s.outcome_reason,

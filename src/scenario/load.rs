@@ -13,6 +13,7 @@ mod distributions;
 mod instance_types;
 mod jobs;
 mod other_charges;
+mod os;
 mod pricing;
 mod services;
 mod sizes;
@@ -143,7 +144,10 @@ impl Validator<'_> {
                 format!("`horizon` / `metrics_interval` gives more than {MAX_SAMPLES} samples; expected a longer metrics_interval"),
             ));
         }
-        let pricing = self.pricing(raw.pricing.as_ref())?;
+        let mut pricing = self.pricing(raw.pricing.as_ref())?;
+        if let Some(p) = &raw.pricing {
+            self.windows_pricing(p, &mut pricing)?;
+        }
         let mut catalog = Catalog::builtin();
         for it in &raw.instance_type {
             let t = self.instance_type(it, &catalog)?;
@@ -181,7 +185,7 @@ impl Validator<'_> {
         let mut arms = Vec::new();
         let mut names = BTreeSet::new();
         for a in &raw.arm {
-            let arm = self.arm(a, &catalog, &pricing)?;
+            let mut arm = self.arm(a, &catalog, &pricing)?;
             if !names.insert(arm.name.clone()) {
                 return Err(self.err(
                     a.get_ref().name.span(),
@@ -238,6 +242,7 @@ impl Validator<'_> {
                     ));
                 }
             }
+            self.check_arm_os(a, &mut arm, &workload, &pricing, raw.pricing.as_ref())?;
             self.check_task_definitions(&arm);
             arms.push(arm);
         }

@@ -26,7 +26,7 @@ pub use load::{load, load_str};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
 use crate::model::other_charges::OtherCharges;
-use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Pricing};
+use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Os, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
 use crate::time::SimDuration;
 use crate::trace::{JobSpec, ReplayOptions};
@@ -116,6 +116,10 @@ pub struct Arm {
     pub assign_public_ip: bool,
     /// `nat_gateways`: NAT gateways charged per hour over the arm's run (docs/model.md §18.3).
     pub nat_gateways: u32,
+    /// Operating system of the arm's capacity (EC2: the instances' AMI; Fargate: the platform
+    /// family), `os` (default Linux); every task the arm runs has this OS (docs/model.md,
+    /// "Windows").
+    pub os: Os,
 }
 
 /// The launch type of an arm.

@@ -50,6 +50,11 @@ pub struct RawPricing {
     pub nat_gb: Option<Spanned<f64>>,
     pub nat_gateway_hour: Option<Spanned<f64>>,
     pub include_shared_costs: Option<Spanned<bool>>,
+    pub fargate_windows_vcpu_hour: Option<Spanned<f64>>,
+    pub fargate_windows_gb_hour: Option<Spanned<f64>>,
+    pub fargate_windows_os_licence_vcpu_hour: Option<Spanned<f64>>,
+    #[serde(default)]
+    pub ec2_windows: BTreeMap<String, Spanned<f64>>,
 }
 
 /// `[[instance_type]]`.
@@ -103,6 +108,7 @@ pub struct RawJob {
     pub placement_constraints: Option<Vec<Spanned<RawConstraint>>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub os: Option<Spanned<String>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
     pub service_connect: Option<Spanned<bool>>,
 }
@@ -400,6 +406,7 @@ pub struct RawService {
     pub autoscaling: Option<Spanned<RawAutoscaling>>,
     pub task_definition: Option<Spanned<String>>,
     pub stop_timeout: Option<Spanned<DurationValue>>,
+    pub os: Option<Spanned<String>>,
     pub load_balancer: Option<Spanned<RawLoadBalancer>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
     pub service_connect: Option<Spanned<bool>>,
@@ -545,6 +552,7 @@ pub struct RawArm {
     pub subnet_ips: Option<Spanned<toml::Value>>,
     pub assign_public_ip: Option<Spanned<bool>>,
     pub nat_gateways: Option<Spanned<i64>>,
+    pub os: Option<Spanned<String>>,
 }
 
 #[cfg(test)]

@@ -35,6 +35,8 @@ pub struct ServiceSpec {
     /// still runs after its notice, its replacement already started (docs/reference/ecs-facts.md
     /// §1.6).
     pub stop_timeout: SimDuration,
+    /// Operating system of the tasks (`os`, or the task definition's; default Linux).
+    pub os: crate::model::Os,
 }
 
 /// `deploymentConfiguration` of a rolling update (docs/reference/ecs-facts.md §6.1).

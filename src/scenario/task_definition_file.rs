@@ -8,7 +8,7 @@ mod audit;
 use serde_json::{Map, Value};
 
 use crate::model::task_definition::MAX_STOP_TIMEOUT_SECS;
-use crate::model::{Architecture, FargateSizes, NetworkMode, TaskDefinition};
+use crate::model::{Architecture, FargateSizes, NetworkMode, Os, TaskDefinition};
 use crate::scenario::size::{MIN_MEMORY_MIB, Resource, Size, parse_text, slip_hint};
 
 /// A task definition that cannot be used: the JSON field at fault and why.
@@ -128,6 +128,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
     let audit::Audit {
         mut warnings,
         compatibilities,
+        os,
     } = audit::check(&c, td, at)?;
     let family = match td.get("family") {
         None | Some(Value::Null) => None,
@@ -406,10 +407,17 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
                 "missing; `requiresCompatibilities` has FARGATE, which requires task-level `cpu` and `memory` (docs/reference/ecs-facts.md §1.1)",
             ));
         }
-        let valid = FargateSizes::builtin()
+        let windows = os == Some(Os::Windows);
+        let valid = FargateSizes::for_os(os.unwrap_or_default())
             .sizes()
             .iter()
             .any(|s| u64::from(s.cpu_units) == cpu_units && u64::from(s.memory_mib) == memory_mib);
+        if !valid && windows {
+            return Err(c.err(
+                &path("cpu"),
+                format!("{cpu_units} CPU units with {memory_mib} MiB is not a valid Fargate size for Windows (ECS refuses it); expected cpu 1024 with 2–8 GB, 2048 with 4–16 GB or 4096 with 8–30 GB, in 1 GB steps (docs/reference/pricing.md §1.5)"),
+            ));
+        }
         if !valid {
             return Err(c.err(
                 &path("cpu"),
@@ -425,6 +433,7 @@ pub fn parse(file: &str, text: &str) -> Result<TaskDefinition, TaskDefinitionErr
         host_ports,
         member_of,
         cpu_architecture,
+        os,
         storage_gib,
         task_level_size,
         compatibilities,
@@ -586,22 +595,26 @@ mod tests {
     }
 
     #[test]
-    fn windows_is_refused_naming_the_field_and_value() {
+    fn windows_families_map_to_windows_and_others_are_refused() {
         for os in ["WINDOWS_SERVER_2019_FULL", "WINDOWS_SERVER_2022_CORE"] {
-            let e = err(&format!(
+            let t = ok(&format!(
                 r#"{{"cpu":"1 vCPU","memory":"2 GB","containerDefinitions":[{{}}],"runtimePlatform":{{"operatingSystemFamily":"{os}"}}}}"#
             ));
-            assert!(
-                e.starts_with(&format!("td.json: `runtimePlatform.operatingSystemFamily`: found \"{os}\"; expected \"LINUX\"")),
-                "{e}"
-            );
+            assert_eq!(t.os, Some(Os::Windows), "{os}");
         }
         assert!(err(r#"{"containerDefinitions":[{"memory":64}],"runtimePlatform":{"operatingSystemFamily":"MACOS"}}"#)
-            .contains("`runtimePlatform.operatingSystemFamily`: found \"MACOS\"; expected \"LINUX\""));
+            .contains("`runtimePlatform.operatingSystemFamily`: found \"MACOS\"; expected \"LINUX\" or a \"WINDOWS_SERVER_*\" family"));
         let t = ok(
             r#"{"containerDefinitions":[{"memory":64}],"runtimePlatform":{"operatingSystemFamily":"LINUX"}}"#,
         );
         assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        assert_eq!(t.os, Some(Os::Linux));
+        assert_eq!(ok(r#"{"containerDefinitions":[{"memory":64}]}"#).os, None);
+        // A Fargate Windows task definition must have a Windows size: 0.5 vCPU is Linux only.
+        let e = err(r#"{"requiresCompatibilities":["FARGATE"],"cpu":"512","memory":"1024","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#);
+        assert!(e.contains("512 CPU units with 1024 MiB is not a valid Fargate size for Windows"), "{e}");
+        let t = ok(r#"{"requiresCompatibilities":["FARGATE"],"cpu":"1024","memory":"2048","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#);
+        assert_eq!((t.cpu_units, t.memory_mib, t.os), (1024, 2048, Some(Os::Windows)));
     }
 
     #[test]

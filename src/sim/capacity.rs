@@ -120,7 +120,7 @@ pub fn backend_for(ctx: &ArmContext<'_>, arm_index: usize, seed: u64) -> Box<dyn
     let n = arm_index as u32;
     match &ctx.arm.kind {
         ArmKind::Ec2(e) => Box::new(Ec2Capacity::new(ctx.scenario, ctx.arm, e, seed, n)),
-        ArmKind::Fargate(f) => Box::new(FargatePool::new(ctx.scenario, f, seed, n)),
+        ArmKind::Fargate(f) => Box::new(FargatePool::new(ctx.scenario, f, ctx.arm.os, seed, n)),
     }
 }
 

@@ -9,10 +9,13 @@ use std::collections::VecDeque;
 use crate::engine::RngStream;
 use crate::engine::rng::{StreamPurpose, stream};
 use crate::model::billing::{
-    FARGATE_MINIMUM_SECS, FargateUsage, billed_secs, cost_of, fargate_hourly,
+    FARGATE_MINIMUM_SECS, FARGATE_WINDOWS_MINIMUM_SECS, FargateUsage, billed_secs, cost_of,
+    fargate_hourly,
 };
 use crate::model::task_spec::TaskSource;
-use crate::model::{Distribution, FargateRates, FargateSize, FargateSizes, RankedSizes, TaskSpec};
+use crate::model::{
+    Distribution, FargateRates, FargateSize, FargateSizes, Os, RankedSizes, TaskSpec,
+};
 use crate::scenario::{DEFAULT_STOP_TIMEOUT, DaemonLoad, FargateArm, Scenario};
 use crate::sim::SimError;
 use crate::sim::arm_context::ArmContext;
@@ -36,6 +39,10 @@ pub struct FargatePool {
     sizes: RankedSizes,
     rates: FargateRates,
     storage_gb_hour: f64,
+    /// Windows OS licence per vCPU-hour (0 on Linux; docs/reference/pricing.md §1.5).
+    licence_vcpu_hour: f64,
+    /// Billing minimum, seconds: 60 on Linux, 300 on Windows (pricing.md §1.5).
+    minimum_secs: u64,
     /// FARGATE_SPOT price ÷ FARGATE price.
     spot_factor: f64,
     /// Launch-rate buckets: on-demand and Spot (docs/reference/ecs-facts.md §7.2).
@@ -62,14 +69,35 @@ pub struct FargatePool {
 }
 
 impl FargatePool {
-    /// The pool of Fargate arm `spec` (arm `arm` of `scenario`) under `seed`.
-    pub fn new(scenario: &Scenario, spec: &FargateArm, seed: u64, arm: u32) -> FargatePool {
-        let rates = scenario.pricing.fargate(spec.architecture);
+    /// The pool of Fargate arm `spec` (arm `arm` of `scenario`, of operating system `os`) under
+    /// `seed`. A Windows pool has the Windows sizes, rates, OS licence and 5-minute minimum
+    /// (docs/reference/pricing.md §1.5; the loader refuses Windows with FARGATE_SPOT,
+    /// docs/model.md "Windows").
+    pub fn new(
+        scenario: &Scenario,
+        spec: &FargateArm,
+        os: Os,
+        seed: u64,
+        arm: u32,
+    ) -> FargatePool {
+        let (rates, licence_vcpu_hour, minimum_secs) = match os {
+            Os::Linux => (
+                scenario.pricing.fargate(spec.architecture),
+                0.0,
+                FARGATE_MINIMUM_SECS,
+            ),
+            Os::Windows => {
+                let w = scenario.pricing.fargate_windows;
+                (w.rates, w.os_licence_vcpu_hour, FARGATE_WINDOWS_MINIMUM_SECS)
+            }
+        };
         let bucket = TokenBucket::new(FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND);
         FargatePool {
-            sizes: FargateSizes::builtin().ranked(rates),
+            sizes: FargateSizes::for_os(os).ranked(rates),
             rates,
             storage_gb_hour: scenario.pricing.fargate_storage_gb_hour,
+            licence_vcpu_hour,
+            minimum_secs,
             spot_factor: 1.0 - spec.spot_discount,
             buckets: [bucket.clone(), bucket],
             quota_units: spec.vcpu_quota.map(|q| u64::from(q) * 1024),
@@ -111,7 +139,8 @@ impl FargatePool {
 
     /// The hourly price of a task of `size` with `storage_gib` on bucket `b` (1: Spot).
     fn hourly(&self, size: FargateSize, storage_gib: u32, b: usize) -> f64 {
-        fargate_hourly(size, storage_gib, self.rates, self.storage_gb_hour)
+        (fargate_hourly(size, storage_gib, self.rates, self.storage_gb_hour)
+            + f64::from(size.cpu_units) / 1024.0 * self.licence_vcpu_hour)
             * if b == 1 { self.spot_factor } else { 1.0 }
     }
 
@@ -293,7 +322,7 @@ impl CapacityBackend for FargatePool {
         l.mem_reserved -= u64::from(mem);
         let b = usize::from(ctx.on_fargate_spot(t));
         let hourly = self.hourly(size, t.spec.storage_gib, b);
-        let secs = billed_secs(ctx.now.since(placed), ended, FARGATE_MINIMUM_SECS);
+        let secs = billed_secs(ctx.now.since(placed), ended, self.minimum_secs);
         let cost = cost_of(secs, hourly);
         self.billed[b].add(size, t.spec.storage_gib, secs);
         ctx.ledger.meter.close(placed, hourly, cost);
@@ -387,12 +416,14 @@ impl CapacityBackend for FargatePool {
     fn close(&mut self, ctx: &mut ArmContext<'_>, _end: SimTime) {
         let s = &mut ctx.ledger.summary;
         let [on_demand, spot] = self.billed;
-        let od = on_demand.costs(self.rates, self.storage_gb_hour, 1.0);
-        let sp = spot.costs(self.rates, self.storage_gb_hour, self.spot_factor);
+        let (r, g, l) = (self.rates, self.storage_gb_hour, self.licence_vcpu_hour);
+        let od = on_demand.costs_with_licence(r, g, l, 1.0);
+        let sp = spot.costs_with_licence(r, g, l, self.spot_factor);
         s.cost_fargate_vcpu_usd = od.vcpu + sp.vcpu;
         s.cost_fargate_memory_usd = od.memory + sp.memory;
         s.cost_fargate_storage_usd = od.storage + sp.storage;
-        let full = spot.costs(self.rates, self.storage_gb_hour, 1.0);
+        s.cost_fargate_os_licence_usd = od.os_licence + sp.os_licence;
+        let full = spot.costs_with_licence(r, g, l, 1.0);
         s.spot_savings_usd = (full.total() - sp.total()).max(0.0);
     }
 
@@ -460,7 +491,7 @@ mod tests {
         let ArmKind::Fargate(spec) = &s.arms[0].kind else {
             unreachable!("the test arm is Fargate");
         };
-        FargatePool::new(s, spec, 7, 0)
+        FargatePool::new(s, spec, s.arms[0].os, 7, 0)
     }
 
     /// Whether a launch-rate retry is queued.

@@ -318,7 +318,7 @@ pub struct ArmSummary {
     pub task_hours: f64,
     /// Tasks whose placement was blocked only by a full subnet at least once.
     pub subnet_blocked_placements: u64,
-    /// The cost of on-demand EC2 instances, USD. This and the next four parts sum to
+    /// The cost of on-demand EC2 instances, USD. This and the next five parts sum to
     /// `cost_usd`.
     pub cost_ec2_on_demand_usd: f64,
     /// The cost of EC2 Spot instances at their discounted price, USD.
@@ -329,6 +329,9 @@ pub struct ArmSummary {
     pub cost_fargate_memory_usd: f64,
     /// The ephemeral-storage part of Fargate's cost (storage above 20 GiB), USD.
     pub cost_fargate_storage_usd: f64,
+    /// The Windows OS licence part of Fargate's cost, USD (0 on Linux; docs/reference/pricing.md
+    /// §1.5).
+    pub cost_fargate_os_licence_usd: f64,
     /// What the Spot capacity (EC2 Spot instances, FARGATE_SPOT tasks) would have cost on
     /// demand minus what it cost, USD (not part of `cost_usd`).
     pub spot_savings_usd: f64,

@@ -1,7 +1,7 @@
 //! What a `[[workload.jobs]]` entry asks for, validated: the recipe a [`crate::trace::JobStream`]
 //! draws its tasks from.
 
-use crate::model::Distribution;
+use crate::model::{Distribution, Os};
 use crate::placement::PlacementConstraint;
 use crate::time::{SimDuration, SimTime};
 use crate::trace::ArrivalProcess;
@@ -37,4 +37,6 @@ pub struct JobSpec {
     /// Time from SIGTERM to SIGKILL (`stopTimeout`): how long an interrupted FARGATE_SPOT task
     /// still runs after its notice (docs/reference/ecs-facts.md §1.6).
     pub stop_timeout: SimDuration,
+    /// Operating system of the tasks (`os`, or the task definition's; default Linux).
+    pub os: Os,
 }

@@ -249,9 +249,19 @@ const CASES: &[Case] = &[
         "error: s.toml:7:10: `workload.jobs.memory`: found 2 MiB; expected at least 6 MiB, the least memory Docker gives a container (docs/reference/ecs-facts.md §2.2); did you mean \"2 GB\" (2048 MiB)? A plain number is MiB"
     ),
     taskdef!(
-        "Windows task definition",
+        "Windows task definition on a Linux arm",
         "{\"cpu\": \"1 vCPU\", \"memory\": \"2 GB\", \"runtimePlatform\": {\"operatingSystemFamily\": \"WINDOWS_SERVER_2022_CORE\"}, \"containerDefinitions\": [{\"name\": \"app\"}]}",
-        "error: s.toml:6:19: `workload.jobs.task_definition`: td.json: `runtimePlatform.operatingSystemFamily`: found \"WINDOWS_SERVER_2022_CORE\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, docs/reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"
+        "TODO1"
+    ),
+    scenario!(
+        "Windows arm on FARGATE_SPOT",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"FARGATE_SPOT\"\nos = \"windows\"\n",
+        "TODO2"
+    ),
+    scenario!(
+        "Windows EC2 arm without Windows prices",
+        "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
+        "TODO3"
     ),
     taskdef!(
         "GPU in a task definition",

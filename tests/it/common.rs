@@ -100,6 +100,7 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         s.cost_fargate_memory_usd,
         s.cost_fargate_storage_usd,
         s.cost_public_ipv4_usd,
+        s.cost_fargate_os_licence_usd,
     ];
     assert!(
         (parts.iter().sum::<f64>() - s.cost_usd).abs() <= 1e-9 * s.cost_usd.max(1.0),

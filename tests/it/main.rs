@@ -34,3 +34,4 @@ mod trace_import;
 mod trace_stats;
 mod units_and_inputs;
 mod validation;
+mod windows;

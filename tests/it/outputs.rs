@@ -155,6 +155,7 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
             "cost_fargate_vcpu_usd",
             "cost_fargate_memory_usd",
             "cost_fargate_storage_usd",
+            "cost_fargate_os_licence_usd",
             "spot_savings_usd",
             "outcome",
             "outcome_reason",
@@ -169,7 +170,7 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
     for row in &summary {
         assert_eq!(&row[scol("outcome")], "complete", "{row:?}");
         assert_eq!(&row[scol("end_s")], "86400.000", "the horizon");
-        let parts: f64 = (first..first + 5)
+        let parts: f64 = (first..first + 6)
             .map(|i| row[i].parse::<f64>().unwrap())
             .sum();
         let cost: f64 = row[scol("cost_usd")].parse().unwrap();

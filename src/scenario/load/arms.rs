@@ -165,6 +165,7 @@ impl Validator<'_> {
                 Some(v) => self.int_in(v, "arm.nat_gateways", 0, 64)?,
                 None => 0,
             },
+            os: self.os_key(&a.os, "arm.os")?.unwrap_or_default(),
         })
     }
 

@@ -117,6 +117,7 @@ impl Validator<'_> {
             });
         }
         let stop_timeout = self.stop_timeout(&j.stop_timeout, td, "workload.jobs", &name)?;
+        let os = self.task_os(&j.os, "workload.jobs.os", &format!("job `{name}`"), td)?;
         Ok(JobSpec {
             name,
             group,
@@ -131,6 +132,7 @@ impl Validator<'_> {
             host_ports,
             constraints,
             stop_timeout,
+            os,
         })
     }
 

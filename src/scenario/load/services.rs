@@ -168,6 +168,7 @@ impl Validator<'_> {
             None => None,
         };
         let stop_timeout = self.stop_timeout(&s.stop_timeout, td, K, &name)?;
+        let os = self.task_os(&s.os, &format!("{K}.os"), &format!("service `{name}`"), td)?;
         Ok(ServiceSpec {
             name,
             cpu_units,
@@ -181,6 +182,7 @@ impl Validator<'_> {
             deployment,
             autoscaling,
             stop_timeout,
+            os,
         })
     }
 

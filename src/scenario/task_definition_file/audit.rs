@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use super::{Ctx, R, kind};
+use crate::model::Os;
 
 /// Fields of a task definition (RegisterTaskDefinition input, and the extra ones of the
 /// `describe-task-definition` output). Those `sim` does not read have no bearing on capacity,
@@ -107,6 +108,8 @@ pub(super) struct Audit {
     pub warnings: Vec<String>,
     /// `requiresCompatibilities`, as written (checked, in order).
     pub compatibilities: Vec<String>,
+    /// `runtimePlatform.operatingSystemFamily`, if given.
+    pub os: Option<Os>,
 }
 
 fn unknown(fields: &[&str], obj: &Map<String, Value>, at: &str, what: &str, out: &mut Vec<String>) {
@@ -134,17 +137,16 @@ pub(super) fn check(c: &Ctx<'_>, td: &Map<String, Value>, at: &str) -> R<Audit> 
             );
             match rp.get("operatingSystemFamily") {
                 None | Some(Value::Null) => {}
-                Some(Value::String(s)) if s == "LINUX" => {}
-                Some(Value::String(s)) if s.starts_with("WINDOWS_") => {
-                    return Err(c.err(
-                        &path("runtimePlatform.operatingSystemFamily"),
-                        format!("found \"{s}\"; expected \"LINUX\": sim sizes, places and prices every task as Linux, and Windows is not modelled yet (its Fargate sizes, OS licence per vCPU and 5-minute minimum, docs/reference/ecs-facts.md §1.1, §1.3); running it as Linux would understate its cost"),
-                    ));
+                Some(Value::String(s)) if s == "LINUX" => out.os = Some(Os::Linux),
+                // The families ECS takes (Windows Server 2016–2025, Full and Core): all are
+                // Windows to sim (docs/reference/pricing.md §1.5; docs/model.md, "Windows").
+                Some(Value::String(s)) if s.starts_with("WINDOWS_SERVER_") => {
+                    out.os = Some(Os::Windows);
                 }
                 Some(other) => {
                     return Err(c.err(
                         &path("runtimePlatform.operatingSystemFamily"),
-                        format!("found {other}; expected \"LINUX\" (the only operating system sim models)"),
+                        format!("found {other}; expected \"LINUX\" or a \"WINDOWS_SERVER_*\" family such as \"WINDOWS_SERVER_2022_CORE\""),
                     ));
                 }
             }
