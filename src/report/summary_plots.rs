@@ -218,6 +218,7 @@ mod tests {
             cost_fargate_vcpu_usd: vcpu,
             cost_fargate_memory_usd: mem,
             cost_fargate_storage_usd: 0.0,
+            cost_fargate_os_licence_usd: 0.0,
             spot_savings_usd: sav,
         }
     }

@@ -104,10 +104,6 @@ pub struct SummaryRow {
     /// The ephemeral-storage part of Fargate's cost (storage above 20 GiB), USD.
     #[serde(default, with = "fixed6")]
     pub cost_fargate_storage_usd: f64,
-    /// The Windows OS licence part of Fargate's cost (per vCPU-hour of the billed size), USD;
-    /// 0 on Linux.
-    #[serde(default, with = "fixed6")]
-    pub cost_fargate_os_licence_usd: f64,
     /// What the Spot capacity would have cost on demand minus what it cost, USD (not part of
     /// `cost_usd`).
     #[serde(default, with = "fixed6")]
@@ -127,6 +123,11 @@ pub struct SummaryRow {
     /// part of `cost_usd` (docs/model.md §18.1).
     #[serde(default, with = "fixed6")]
     pub cost_public_ipv4_usd: f64,
+    /// The Windows OS licence part of Fargate's cost (per vCPU-hour of the billed size), USD;
+    /// 0 on Linux
+    /// (docs/model.md, "Windows").
+    #[serde(default, with = "fixed6")]
+    pub cost_fargate_os_licence_usd: f64,
     /// The services' load balancers (ALB-hours and LCU-hours), USD; a shared cost, not part of
     /// `cost_usd` (docs/model.md §18.2).
     #[serde(default, with = "fixed6")]
@@ -413,7 +414,7 @@ mod tests {
     #[test]
     fn the_columns_are_the_fields_and_the_header_serde_writes() {
         let cols = SummaryRow::columns();
-        assert_eq!(cols.len(), 39);
+        assert_eq!(cols.len(), 40);
         assert_eq!(cols[0], "arm");
         assert_eq!(cols[33], "end_s");
         // Issue 15's other charges come after `end_s` (docs/model.md §18).
@@ -421,6 +422,7 @@ mod tests {
             &cols[34..],
             [
                 "cost_public_ipv4_usd",
+                "cost_fargate_os_licence_usd",
                 "cost_load_balancer_usd",
                 "cost_nat_usd",
                 "cost_total_usd",
@@ -454,7 +456,7 @@ mod tests {
         assert_eq!(cells[12], "0.500000");
         assert_eq!(&cells[31..34], ["saturated", "ec2-at-max", "22791.001"]);
         // The compared cost is empty when unknown (a file written before it): cost_usd then.
-        assert_eq!(cells[38], "");
+        assert_eq!(cells[39], "");
         assert_eq!(row.compared_cost(), 0.5);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(SummaryRow::columns()).unwrap();

@@ -131,11 +131,11 @@ fn the_daemon_costs_its_share_once_per_instance_on_ec2_and_once_per_task_on_farg
     assert_eq!(size("fg-with"), (Some(2048), Some(4096)));
     assert_eq!(size("fg-bare"), (Some(1024), Some(2048)));
     // `fargate_sidecar = false` leaves the Fargate task as it is.
-    let o = run(&format!(
-        "horizon = \"2h\"\n[[workload.jobs]]\nname = \"app\"\narrival = {{ fixed_interval = \"1s\" }}\nduration = \"10m\"\ncpu = 1024\nmemory = 2048\nmax_tasks = 2\n\
+    let o = run(
+        "horizon = \"2h\"\n[[workload.jobs]]\nname = \"app\"\narrival = { fixed_interval = \"1s\" }\nduration = \"10m\"\ncpu = 1024\nmemory = 2048\nmax_tasks = 2\n\
          [[workload.daemons]]\nname = \"host-only\"\ncpu = 256\nmemory = 512\nfargate_sidecar = false\n\
-         [[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n"
-    ));
+         [[arm]]\nname = \"f\"\nlaunch_type = \"FARGATE\"\n",
+    );
     let r = &o.arms[0].tasks.as_ref().expect("records")[0];
     assert_eq!(
         (r.fargate_cpu, r.fargate_memory_mib),

@@ -110,7 +110,7 @@ fn memory_below_the_docker_minimum_is_refused_with_the_likely_intent() {
 }
 
 #[test]
-fn a_windows_task_definition_is_refused_not_priced_as_linux() {
+fn a_windows_task_definition_on_a_linux_arm_is_refused_not_priced_as_linux() {
     let dir = tempfile::tempdir().expect("temporary folder");
     write(
         dir.path(),
@@ -134,12 +134,13 @@ fn a_windows_task_definition_is_refused_not_priced_as_linux() {
         .expect("sim runs");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
+    // Issue 15 models Windows: the task definition now makes the job Windows, and a Linux arm
+    // cannot run it (docs/model.md, "Windows").
     for part in [
-        "s.toml:6:19",
-        "win.json",
-        "`runtimePlatform.operatingSystemFamily`",
-        "found \"WINDOWS_SERVER_2019_CORE\"",
-        "expected \"LINUX\"",
+        "s.toml:9:8",
+        "arm `fargate` is linux",
+        "job `etl` is windows",
+        "expected `os = \"windows\"`",
     ] {
         assert!(err.contains(part), "{part}: {err}");
     }
