@@ -184,7 +184,7 @@ const CASES: &[Case] = &[
             base!(),
             "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\ncpus = 2\n"
         ),
-        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`"
+        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`, `os`"
     ),
     scenario!(
         "stop_timeout above 120 s",
@@ -213,7 +213,7 @@ const CASES: &[Case] = &[
     scenario!(
         "unknown key in [[arm]]",
         concat!(base!(), "spot = true\n"),
-        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`"
+        "error: s.toml:16:1: unknown field `spot`, expected one of `name`, `launch_type`, `instance_types`, `availability_zones`, `network_mode`, `eni_trunking`, `placement_strategy`, `placement_constraints`, `capacity`, `purchase`, `spot_interruptions_per_hour`, `on_interruption`, `on_no_capacity`, `instance_launch_latency`, `task_start_latency`, `reserved_memory_mib`, `capacity_providers`, `capacity_provider_strategy`, `cpu_architecture`, `fargate_vcpu_quota`, `subnet_ips`, `os`"
     ),
     scenario!(
         "unknown key in [pricing]",
@@ -221,7 +221,7 @@ const CASES: &[Case] = &[
             base!(),
             "[pricing]\nregion = \"us-east-1\"\ndiscount = 0.5\n"
         ),
-        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`"
+        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `fargate_windows_vcpu_hour`, `fargate_windows_gb_hour`, `fargate_windows_os_licence_vcpu_hour`, `ec2_windows`"
     ),
     scenario!(
         "unknown key in capacity",
@@ -251,17 +251,17 @@ const CASES: &[Case] = &[
     taskdef!(
         "Windows task definition on a Linux arm",
         "{\"cpu\": \"1 vCPU\", \"memory\": \"2 GB\", \"runtimePlatform\": {\"operatingSystemFamily\": \"WINDOWS_SERVER_2022_CORE\"}, \"containerDefinitions\": [{\"name\": \"app\"}]}",
-        "TODO1"
+        "error: s.toml:8:8: arm `fargate` is linux (its `os`, default linux) and job `etl` is windows: ECS runs a task only on capacity of its own operating system; expected `os = \"windows\"` on an arm of its own for it, or the same `os` on both"
     ),
     scenario!(
         "Windows arm on FARGATE_SPOT",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"FARGATE_SPOT\"\nos = \"windows\"\n",
-        "TODO2"
+        "error: s.toml:12:6: arm `win` is windows and runs FARGATE_SPOT tasks: \"Fargate Spot is not supported on Windows-based containers on Fargate\" (docs/reference/pricing.md §1.5); expected launch_type = \"FARGATE\" with no FARGATE_SPOT weight or base"
     ),
     scenario!(
         "Windows EC2 arm without Windows prices",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
-        "TODO3"
+        "error: s.toml:12:6: arm `win` is windows, and no Windows on-demand price is known for `m5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing], or a price list (`sim prices import`) that has them"
     ),
     taskdef!(
         "GPU in a task definition",
