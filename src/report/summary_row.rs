@@ -377,9 +377,9 @@ mod tests {
     #[test]
     fn the_columns_are_the_fields_and_the_header_serde_writes() {
         let cols = SummaryRow::columns();
-        assert_eq!(cols.len(), 34);
+        assert_eq!(cols.len(), 35);
         assert_eq!(cols[0], "arm");
-        assert_eq!(cols[33], "end_s");
+        assert_eq!(cols[34], "end_s");
         let mut w = csv::Writer::from_writer(Vec::new());
         w.serialize(SummaryRow::default()).unwrap();
         let bytes = w.into_inner().unwrap();
@@ -405,7 +405,7 @@ mod tests {
         assert_eq!(cells[0], "a, \"b\"");
         assert_eq!(cells[10], "1.250");
         assert_eq!(cells[12], "0.500000");
-        assert_eq!(&cells[31..], ["saturated", "ec2-at-max", "22791.001"]);
+        assert_eq!(&cells[32..], ["saturated", "ec2-at-max", "22791.001"]);
         let mut w = csv::Writer::from_writer(Vec::new());
         w.write_record(SummaryRow::columns()).unwrap();
         w.write_record(&cells).unwrap();
