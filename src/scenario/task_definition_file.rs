@@ -611,10 +611,20 @@ mod tests {
         assert_eq!(t.os, Some(Os::Linux));
         assert_eq!(ok(r#"{"containerDefinitions":[{"memory":64}]}"#).os, None);
         // A Fargate Windows task definition must have a Windows size: 0.5 vCPU is Linux only.
-        let e = err(r#"{"requiresCompatibilities":["FARGATE"],"cpu":"512","memory":"1024","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#);
-        assert!(e.contains("512 CPU units with 1024 MiB is not a valid Fargate size for Windows"), "{e}");
-        let t = ok(r#"{"requiresCompatibilities":["FARGATE"],"cpu":"1024","memory":"2048","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#);
-        assert_eq!((t.cpu_units, t.memory_mib, t.os), (1024, 2048, Some(Os::Windows)));
+        let e = err(
+            r#"{"requiresCompatibilities":["FARGATE"],"cpu":"512","memory":"1024","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#,
+        );
+        assert!(
+            e.contains("512 CPU units with 1024 MiB is not a valid Fargate size for Windows"),
+            "{e}"
+        );
+        let t = ok(
+            r#"{"requiresCompatibilities":["FARGATE"],"cpu":"1024","memory":"2048","containerDefinitions":[{}],"runtimePlatform":{"operatingSystemFamily":"WINDOWS_SERVER_2022_FULL"}}"#,
+        );
+        assert_eq!(
+            (t.cpu_units, t.memory_mib, t.os),
+            (1024, 2048, Some(Os::Windows))
+        );
     }
 
     #[test]

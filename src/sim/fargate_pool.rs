@@ -69,13 +69,7 @@ impl FargatePool {
     /// `seed`. A Windows pool has the Windows sizes, rates, OS licence and 5-minute minimum
     /// (docs/reference/pricing.md §1.5; the loader refuses Windows with FARGATE_SPOT,
     /// docs/model.md "Windows").
-    pub fn new(
-        scenario: &Scenario,
-        spec: &FargateArm,
-        os: Os,
-        seed: u64,
-        arm: u32,
-    ) -> FargatePool {
+    pub fn new(scenario: &Scenario, spec: &FargateArm, os: Os, seed: u64, arm: u32) -> FargatePool {
         let (rates, licence_vcpu_hour, minimum_secs) = match os {
             Os::Linux => (
                 scenario.pricing.fargate(spec.architecture),
@@ -84,7 +78,11 @@ impl FargatePool {
             ),
             Os::Windows => {
                 let w = scenario.pricing.fargate_windows;
-                (w.rates, w.os_licence_vcpu_hour, FARGATE_WINDOWS_MINIMUM_SECS)
+                (
+                    w.rates,
+                    w.os_licence_vcpu_hour,
+                    FARGATE_WINDOWS_MINIMUM_SECS,
+                )
             }
         };
         let bucket = TokenBucket::new(FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND);

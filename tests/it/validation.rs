@@ -777,7 +777,13 @@ task_start_latency = "0s"
 /// One Windows Fargate arm running `n` tasks of `cpu`/`memory` of fixed `duration`, one an
 /// hour, start latency 0, with `pricing` lines in `[pricing]`: its total cost and the OS
 /// licence part.
-fn fargate_windows_cost(n: u32, duration: &str, cpu: u32, memory: u32, pricing: &str) -> (f64, f64) {
+fn fargate_windows_cost(
+    n: u32,
+    duration: &str,
+    cpu: u32,
+    memory: u32,
+    pricing: &str,
+) -> (f64, f64) {
     let s = scenario(&format!(
         r#"
 [pricing]
@@ -904,11 +910,20 @@ fn fargate_billing() -> Vec<Row> {
             ),
         );
         let rate_tol = f64::from(n) * secs * 1e-12;
-        assert!((measured - exact).abs() <= rate_tol, "Example 4: {measured} vs {exact}");
+        assert!(
+            (measured - exact).abs() <= rate_tol,
+            "Example 4: {measured} vs {exact}"
+        );
         // The licence part alone is the page's "Monthly Windows OS charges", $13.80.
-        assert!((licence - 13.80).abs() < 0.005, "Example 4 licence: {licence}");
+        assert!(
+            (licence - 13.80).abs() < 0.005,
+            "Example 4 licence: {licence}"
+        );
         // To the cent: $47.250108 rounds to the page's $47.25.
-        assert!((measured - 47.25).abs() < 0.005, "Example 4: {measured} vs page 47.25");
+        assert!(
+            (measured - 47.25).abs() < 0.005,
+            "Example 4: {measured} vs page 47.25"
+        );
         rows.push(fact_row(
             "Fargate billing, Example 4: 10 × 1 h × 30 days, 1 vCPU, 2 GB, Windows (page's rates as [pricing] overrides)".into(),
             src,

@@ -60,11 +60,18 @@ fn a_windows_task_definition_loads_and_is_priced_as_windows() {
     let a = run_checked(&s, 1).arms.remove(0);
     let sm = &a.summary;
     let want = 600.0 * (W.0 + 3.0 * W.1 + W.2) / 3600.0;
-    assert!((sm.cost_usd - want).abs() < 1e-12, "{} vs {want}", sm.cost_usd);
+    assert!(
+        (sm.cost_usd - want).abs() < 1e-12,
+        "{} vs {want}",
+        sm.cost_usd
+    );
     assert!((sm.cost_fargate_os_licence_usd - 600.0 * W.2 / 3600.0).abs() < 1e-12);
     assert!((sm.cost_fargate_vcpu_usd - 600.0 * W.0 / 3600.0).abs() < 1e-12);
     let t = &a.tasks.as_ref().expect("tasks recorded")[0];
-    assert_eq!((t.fargate_cpu, t.fargate_memory_mib), (Some(1024), Some(3072)));
+    assert_eq!(
+        (t.fargate_cpu, t.fargate_memory_mib),
+        (Some(1024), Some(3072))
+    );
 }
 
 #[test]
@@ -84,7 +91,11 @@ fn windows_pricing_overrides_replace_the_built_in_rates_and_silence_the_warning(
     );
     let a = run_checked(&s, 1).arms.remove(0);
     let want = 600.0 * (2.0 + 0.4 + 1.0) / 3600.0;
-    assert!((a.summary.cost_usd - want).abs() < 1e-12, "{}", a.summary.cost_usd);
+    assert!(
+        (a.summary.cost_usd - want).abs() < 1e-12,
+        "{}",
+        a.summary.cost_usd
+    );
 }
 
 #[test]
@@ -101,7 +112,10 @@ fn a_task_whose_os_is_not_the_arms_is_refused_naming_both_and_the_fix() {
         e.contains("arm `fargate` is linux (its `os`, default linux) and job `j` is windows"),
         "{e}"
     );
-    assert!(e.contains("expected `os = \"windows\"` on an arm of its own"), "{e}");
+    assert!(
+        e.contains("expected `os = \"windows\"` on an arm of its own"),
+        "{e}"
+    );
     // A Linux service on a Windows EC2 arm.
     let e = refused(
         "horizon = \"1h\"\n[[workload.services]]\nname = \"web\"\ncpu = 1024\nmemory = 2048\ndesired = 1\n[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
@@ -130,7 +144,10 @@ fn a_task_whose_os_is_not_the_arms_is_refused_naming_both_and_the_fix() {
         ),
         None,
     );
-    assert!(e.contains("`arm.os`: found `Windows`; expected `linux` or `windows`"), "{e}");
+    assert!(
+        e.contains("`arm.os`: found `Windows`; expected `linux` or `windows`"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -147,10 +164,15 @@ fn windows_on_fargate_spot_arm64_or_with_unpriced_storage_is_refused() {
         assert!(e.contains("arm `w` is windows and runs FARGATE_SPOT tasks: \"Fargate Spot is not supported on Windows-based containers on Fargate\" (docs/reference/pricing.md §1.5)"), "{e}");
     }
     let e = refused(
-        &format!("{windows_job}[[arm]]\nname = \"w\"\nos = \"windows\"\nlaunch_type = \"FARGATE\"\ncpu_architecture = \"ARM64\"\n"),
+        &format!(
+            "{windows_job}[[arm]]\nname = \"w\"\nos = \"windows\"\nlaunch_type = \"FARGATE\"\ncpu_architecture = \"ARM64\"\n"
+        ),
         None,
     );
-    assert!(e.contains("arm `w` is windows with cpu_architecture = \"ARM64\""), "{e}");
+    assert!(
+        e.contains("arm `w` is windows with cpu_architecture = \"ARM64\""),
+        "{e}"
+    );
     // 30 GiB of storage on Windows: no rate is known unless the scenario gives one.
     let big = job("cpu = 1024\nmemory = 2048\nos = \"windows\"\nephemeral_storage_gib = 30\n");
     let arm = "[[arm]]\nname = \"w\"\nos = \"windows\"\nlaunch_type = \"FARGATE\"\n";
@@ -169,7 +191,9 @@ fn a_windows_ec2_arm_needs_windows_prices_and_pays_them_on_demand_and_on_spot() 
     let arm = "[[arm]]\nname = \"ec2\"\nlaunch_type = \"EC2\"\nos = \"windows\"\nnetwork_mode = \"bridge\"\ncapacity_provider_strategy = [{ provider = \"od\", weight = 1 }, { provider = \"spot\", weight = 1 }]\n[[arm.capacity_providers]]\nname = \"od\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n[[arm.capacity_providers]]\nname = \"spot\"\ninstance_types = [\"m5.large\", \"c5.large\"]\npurchase = \"spot\"\nspot_interruptions_per_hour = 0\ncapacity = { fixed = 1 }\n";
     let windows_job = job("cpu = 256\nmemory = 512\nos = \"windows\"\n");
     let e = refused(
-        &format!("horizon = \"1h\"\n[pricing]\nspot_discount = 0.6\nec2_windows = {{ \"m5.large\" = 0.188 }}\n{windows_job}{arm}"),
+        &format!(
+            "horizon = \"1h\"\n[pricing]\nspot_discount = 0.6\nec2_windows = {{ \"m5.large\" = 0.188 }}\n{windows_job}{arm}"
+        ),
         None,
     );
     assert!(e.contains("arm `ec2` is windows, and no Windows on-demand price is known for `c5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing], or a price list (`sim prices import`) that has them"), "{e}");

@@ -117,11 +117,17 @@ impl Validator<'_> {
         pricing: &Pricing,
         raw: Option<&RawPricing>,
     ) -> R<()> {
-        let span = a.get_ref().os.as_ref().map_or(a.get_ref().name.span(), Spanned::span);
+        let span = a
+            .get_ref()
+            .os
+            .as_ref()
+            .map_or(a.get_ref().name.span(), Spanned::span);
         let name = arm.name.clone();
         let os = arm.os;
         let fix = |what: &str, other: Os| {
-            format!("arm `{name}` is {os} (its `os`, default linux) and {what} is {other}: ECS runs a task only on capacity of its own operating system; expected `os = \"{other}\"` on an arm of its own for it, or the same `os` on both")
+            format!(
+                "arm `{name}` is {os} (its `os`, default linux) and {what} is {other}: ECS runs a task only on capacity of its own operating system; expected `os = \"{other}\"` on an arm of its own for it, or the same `os` on both"
+            )
         };
         if os == Os::Windows && workload.trace.is_some() {
             return Err(self.err(span, fix("the trace's tasks", Os::Linux)));
@@ -202,7 +208,11 @@ impl Validator<'_> {
             }
             ArmKind::Ec2(e) => {
                 let mut missing = BTreeSet::new();
-                for t in e.providers.iter_mut().flat_map(|p| p.instance_types.iter_mut()) {
+                for t in e
+                    .providers
+                    .iter_mut()
+                    .flat_map(|p| p.instance_types.iter_mut())
+                {
                     match pricing.ec2_windows.get(&t.name) {
                         Some(&v) => t.price_per_hour = v,
                         None => {
