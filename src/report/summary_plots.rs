@@ -224,6 +224,20 @@ mod tests {
     }
 
     #[test]
+    fn cost_breakdown_shows_the_windows_licence_when_an_arm_pays_it() {
+        let mut win = cost_row("fargate-windows", 0.0, 0.0, 2.0, 0.5, 0.0);
+        win.cost_fargate_os_licence_usd = 1.5;
+        let p = cost_breakdown_plot(&[cost_row("ec2", 3.0, 0.0, 0.0, 0.0, 0.0), win]);
+        let bars = p.panels[0].bars.as_ref().expect("bars");
+        let licence = bars
+            .components
+            .iter()
+            .find(|c| c.label == "Fargate Windows licence")
+            .expect("the licence component");
+        assert_eq!(licence.values, [0.0, 1.5]);
+    }
+
+    #[test]
     fn cost_breakdown_stacks_the_components_per_arm_and_drops_empty_ones() {
         let p = cost_breakdown_plot(&[
             cost_row("ec2", 3.0, 1.0, 0.0, 0.0, 2.0),
