@@ -261,7 +261,7 @@ const CASES: &[Case] = &[
     scenario!(
         "Windows EC2 arm without Windows prices",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
-        "error: s.toml:12:6: arm `win` is windows, and no Windows on-demand price is known for `m5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing], or a price list (`sim prices import`) that has them"
+        "error: s.toml:12:6: arm `win` is windows, and no Windows on-demand price is known for `m5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing] (price lists are not read yet)"
     ),
     taskdef!(
         "GPU in a task definition",

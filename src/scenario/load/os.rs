@@ -222,7 +222,7 @@ impl Validator<'_> {
                 }
                 if !missing.is_empty() {
                     let list = missing.into_iter().collect::<Vec<_>>().join(", ");
-                    return Err(self.err(span, format!("arm `{name}` is windows, and no Windows on-demand price is known for {list} (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = {{ \"<type>\" = <USD per hour> }}` in [pricing], or a price list (`sim prices import`) that has them")));
+                    return Err(self.err(span, format!("arm `{name}` is windows, and no Windows on-demand price is known for {list} (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = {{ \"<type>\" = <USD per hour> }}` in [pricing] (price lists are not read yet)")));
                 }
             }
         }
