@@ -1,6 +1,6 @@
 //! CPU and memory sizes as a scenario or a task definition writes them: a plain number of CPU
 //! units or MiB, or a string in the forms ECS accepts in task definitions (`"1024"`,
-//! `"1 vCPU"`, `"0.25 vCPU"`; `"2048"`, `"2 GB"`, `"2GiB"`, `"0.5 GB"`). One parser for every
+//! `"1 vCPU"`, `"0.25 vCPU"`; `"2048"`, `"512 MiB"`, `"2 GB"`, `"2GiB"`, `"0.5 GB"`). One parser for every
 //! place a size is read (docs/model.md §17.6).
 //!
 //! ECS: task `cpu` "can be expressed as an integer using CPU units (for example, 1024) or as a
@@ -8,7 +8,9 @@
 //! (for example, 1024) ... as a string using GB (for example, 1GB or 1 GB), it's converted to
 //! an integer indicating the MiB" (ECS API reference, RegisterTaskDefinition / Task); 1 vCPU is
 //! 1024 units (docs/reference/ecs-facts.md §2.1) and 1 GB is 1024 MiB (ecs-facts §1.1, line 30:
-//! "GB" = 1024^3 bytes). *Our choice:* `GiB` is accepted as the same unit as `GB`.
+//! "GB" = 1024^3 bytes). *Our choice:* `GiB` is accepted as the same unit as `GB`, and `MiB` as
+//! an explicit form of the plain MiB integer (`"512 MiB"` = 512); `MB` stays refused, as it is
+//! ambiguous (10^6 bytes or MiB).
 
 use serde::{Deserialize, Deserializer, de};
 
@@ -40,7 +42,7 @@ impl Resource {
                 "CPU units as an integer (1024) or a string: \"1024\", \"1 vCPU\", \"0.25 vCPU\""
             }
             Resource::Memory => {
-                "MiB as an integer (2048) or a string: \"2048\", \"2 GB\", \"2GiB\", \"0.5 GB\""
+                "MiB as an integer (2048) or a string: \"2048\", \"512 MiB\", \"2 GB\", \"2GiB\", \"0.5 GB\""
             }
         }
     }
@@ -86,25 +88,30 @@ pub struct Size {
     pub plain: bool,
 }
 
-/// A size string: `"1024"`, `"1 vCPU"` (× 1024) for CPU; `"2048"`, `"2 GB"`, `"2GiB"`
-/// (× 1024) for memory; units case-insensitive, the space optional. `Err` says what was found
+/// A size string: `"1024"`, `"1 vCPU"` (× 1024) for CPU; `"2048"`, `"512 MiB"`, `"2 GB"`,
+/// `"2GiB"` (× 1024) for memory; units case-insensitive, the space optional. `Err` says what was found
 /// and the forms accepted.
 pub fn parse_text(s: &str, r: Resource) -> Result<Size, String> {
     let bad = || format!("found \"{s}\"; expected {}", r.forms());
     let lower = s.trim().to_ascii_lowercase();
-    let suffixes: &[&str] = match r {
-        Resource::Cpu => &["vcpu"],
-        Resource::Memory => &["gib", "gb"],
+    // (suffix, factor to the plain unit); "mib" is checked before "gib"'s shorter rivals.
+    let suffixes: &[(&str, f64)] = match r {
+        Resource::Cpu => &[("vcpu", 1024.0)],
+        Resource::Memory => &[("mib", 1.0), ("gib", 1024.0), ("gb", 1024.0)],
     };
-    let (num, scaled) = match suffixes.iter().find_map(|u| lower.strip_suffix(u)) {
-        Some(n) => (n.trim_end(), true),
-        None => (lower.as_str(), false),
+    let (num, factor) = match suffixes
+        .iter()
+        .find_map(|(u, f)| lower.strip_suffix(u).map(|n| (n, *f)))
+    {
+        Some((n, f)) => (n.trim_end(), Some(f)),
+        None => (lower.as_str(), None),
     };
+    let scaled = factor.is_some();
     if num.is_empty() || !num.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err(bad());
     }
     let x: f64 = num.parse().map_err(|_| bad())?;
-    let value = if scaled { x * 1024.0 } else { x };
+    let value = x * factor.unwrap_or(1.0);
     if !(value.is_finite() && value.fract() == 0.0 && value < 1e15) {
         return Err(format!(
             "found \"{s}\", which is not a whole number of {}; expected {}",
@@ -166,6 +173,10 @@ mod tests {
         assert_eq!(mem("2 gib"), scaled(2048));
         assert_eq!(mem("0.5 GB"), scaled(512));
         assert_eq!(mem("2"), plain(2));
+        // An explicit MiB is the plain unit, but not a slip of unit (no "did you mean" hint).
+        assert_eq!(mem("512 MiB"), scaled(512));
+        assert_eq!(mem("512mib"), scaled(512));
+        assert!(mem("512.5 MiB").unwrap_err().contains("not a whole number of MiB"));
     }
 
     #[test]
@@ -175,7 +186,7 @@ mod tests {
             assert!(e.contains(&format!("found \"{s}\"")), "{s}: {e}");
             assert!(e.contains("\"1 vCPU\""), "{s}: {e}");
         }
-        for s in ["two GB", "2 MB", "2 GBs", "2 vCPU", "1.5"] {
+        for s in ["two GB", "2 MB", "2 GBs", "2 vCPU", "1.5", "2 MiBs", "MiB"] {
             let e = mem(s).unwrap_err();
             assert!(e.contains("\"2 GB\""), "{s}: {e}");
         }

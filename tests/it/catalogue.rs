@@ -236,7 +236,7 @@ const CASES: &[Case] = &[
     scenario!(
         "memory in words",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = \"two GB\"\n[[arm]]\nname = \"fargate\"\nlaunch_type = \"FARGATE\"\n",
-        "error: s.toml:7:10: `workload.jobs.memory`: found \"two GB\"; expected MiB as an integer (2048) or a string: \"2048\", \"2 GB\", \"2GiB\", \"0.5 GB\""
+        "error: s.toml:7:10: `workload.jobs.memory`: found \"two GB\"; expected MiB as an integer (2048) or a string: \"2048\", \"512 MiB\", \"2 GB\", \"2GiB\", \"0.5 GB\""
     ),
     scenario!(
         "fractional memory as a number",
