@@ -1,5 +1,5 @@
 //! Host agents and the Service Connect proxy: what they add to an EC2 instance or a task
-//! (docs/reference/sidecars-and-daemons.md §1.1, §2, §4; docs/model.md "Daemons and sidecars").
+//! (docs/reference/sidecars-and-daemons.md §1.1, §2, §4; docs/model.md §20).
 
 /// CPU units the Service Connect proxy adds to each task: "We recommend adding 256 CPU units
 /// and at least 64 MiB of memory to your task CPU and memory for the Service Connect proxy
@@ -8,6 +8,35 @@ pub const SERVICE_CONNECT_CPU_UNITS: u32 = 256;
 
 /// Memory, MiB, the Service Connect proxy adds to each task (same quote, §1.1).
 pub const SERVICE_CONNECT_MEMORY_MIB: u32 = 64;
+
+/// CPU units of the proxy when the task serves ">500 requests per second at their peak load":
+/// "adding 512 CPU units to your task CPU ... for the Service Connect proxy container"
+/// (docs/reference/sidecars-and-daemons.md §1.1), in place of the 256.
+pub const SERVICE_CONNECT_HIGH_RPS_CPU_UNITS: u32 = 512;
+
+/// The peak request rate above which the proxy takes [`SERVICE_CONNECT_HIGH_RPS_CPU_UNITS`].
+pub const SERVICE_CONNECT_HIGH_RPS: f64 = 500.0;
+
+/// Memory, MiB, added on top of the 64 in a large namespace (">100 Service Connect services in
+/// the namespace or 2000 tasks in total": "adding 128 MiB of memory", §1.1).
+pub const SERVICE_CONNECT_LARGE_NAMESPACE_MIB: u32 = 128;
+
+/// The Service Connect proxy's size, (CPU units, MiB), for a task whose peak request rate is
+/// `peak_rps` (unknown: `None`) in a namespace that is `large` or not (§1.1).
+pub fn service_connect_proxy(peak_rps: Option<f64>, large: bool) -> (u32, u32) {
+    let cpu = if peak_rps.is_some_and(|r| r > SERVICE_CONNECT_HIGH_RPS) {
+        SERVICE_CONNECT_HIGH_RPS_CPU_UNITS
+    } else {
+        SERVICE_CONNECT_CPU_UNITS
+    };
+    let memory = SERVICE_CONNECT_MEMORY_MIB
+        + if large {
+            SERVICE_CONNECT_LARGE_NAMESPACE_MIB
+        } else {
+            0
+        };
+    (cpu, memory)
+}
 
 /// One `[[workload.daemons]]`: an agent run once per EC2 container instance (a DAEMON service,
 /// reserved before any replica task, docs/reference/sidecars-and-daemons.md §2) and, on

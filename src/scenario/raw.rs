@@ -111,6 +111,8 @@ pub struct RawJob {
     pub os: Option<Spanned<String>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
     pub service_connect: Option<Spanned<bool>>,
+    pub service_connect_peak_rps: Option<Spanned<f64>>,
+    pub service_connect_large_namespace: Option<Spanned<bool>>,
 }
 
 /// `[[workload.daemons]]`: a host agent (one DAEMON task per EC2 instance; a sidecar in every
@@ -410,6 +412,8 @@ pub struct RawService {
     pub load_balancer: Option<Spanned<RawLoadBalancer>>,
     pub nat_gb_per_task_hour: Option<Spanned<f64>>,
     pub service_connect: Option<Spanned<bool>>,
+    pub service_connect_peak_rps: Option<Spanned<f64>>,
+    pub service_connect_large_namespace: Option<Spanned<bool>>,
 }
 
 /// `load_balancer = { ... }` of a service: an Application Load Balancer's traffic.

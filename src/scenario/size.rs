@@ -176,7 +176,11 @@ mod tests {
         // An explicit MiB is the plain unit, but not a slip of unit (no "did you mean" hint).
         assert_eq!(mem("512 MiB"), scaled(512));
         assert_eq!(mem("512mib"), scaled(512));
-        assert!(mem("512.5 MiB").unwrap_err().contains("not a whole number of MiB"));
+        assert!(
+            mem("512.5 MiB")
+                .unwrap_err()
+                .contains("not a whole number of MiB")
+        );
     }
 
     #[test]

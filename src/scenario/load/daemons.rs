@@ -15,6 +15,54 @@ use crate::scenario::size::Resource;
 use crate::scenario::{Arm, ArmKind, DaemonLoad, DaemonSpec};
 
 impl Validator<'_> {
+    /// The Service Connect proxy a job's or service's tasks carry, (CPU units, MiB), from
+    /// `service_connect`, `service_connect_peak_rps` and `service_connect_large_namespace`
+    /// (docs/reference/sidecars-and-daemons.md §1.1); `None` without the proxy. The two sizing
+    /// keys without `service_connect = true` would have no effect: refused.
+    pub(super) fn service_connect(
+        &self,
+        key: &str,
+        on: &Option<Spanned<bool>>,
+        peak_rps: &Option<Spanned<f64>>,
+        large: &Option<Spanned<bool>>,
+    ) -> R<Option<(u32, u32)>> {
+        let enabled = on.as_ref().is_some_and(|c| *c.get_ref());
+        if !enabled {
+            let stray = peak_rps
+                .as_ref()
+                .map(|p| (p.span(), "service_connect_peak_rps"))
+                .or_else(|| {
+                    large
+                        .as_ref()
+                        .map(|l| (l.span(), "service_connect_large_namespace"))
+                });
+            if let Some((span, k)) = stray {
+                return Err(self.err(
+                    span,
+                    format!("`{key}.{k}` sizes the Service Connect proxy, which this task does not run; expected `service_connect = true` beside it, or remove it"),
+                ));
+            }
+            return Ok(None);
+        }
+        let rps = match peak_rps {
+            Some(p) if !(p.get_ref().is_finite() && *p.get_ref() >= 0.0) => {
+                return Err(self.err(
+                    p.span(),
+                    format!(
+                        "`{key}.service_connect_peak_rps`: found {}; expected the task's peak requests per second, a number >= 0",
+                        p.get_ref()
+                    ),
+                ));
+            }
+            Some(p) => Some(*p.get_ref()),
+            None => None,
+        };
+        let large = large.as_ref().is_some_and(|l| *l.get_ref());
+        Ok(Some(crate::scenario::daemon::service_connect_proxy(
+            rps, large,
+        )))
+    }
+
     /// The daemons as written, each checked on its own.
     pub(super) fn daemons(&mut self, raw: &[Spanned<RawDaemon>]) -> R<Vec<DaemonSpec>> {
         let mut out = Vec::new();
@@ -279,5 +327,46 @@ mod tests {
         assert_eq!((j[1].cpu_units, j[1].memory_mib), (1024, 2048));
         let w = &s.workload.services[0];
         assert_eq!((w.cpu_units, w.memory_mib), (768, 1088));
+    }
+
+    #[test]
+    fn service_connect_grows_for_high_traffic_and_large_namespaces() {
+        let job = |extra: &str| {
+            format!(
+                "horizon = \"1h\"\n[[workload.jobs]]\nname = \"j\"\narrival = {{ fixed_interval = \"1m\" }}\nduration = \"1m\"\ncpu = 1024\nmemory = 2048\n{extra}\n{FG}"
+            )
+        };
+        let size = |extra: &str| {
+            let s = ok(&job(extra));
+            (s.workload.jobs[0].cpu_units, s.workload.jobs[0].memory_mib)
+        };
+        // 500 requests a second is not "> 500": still 256 units (§1.1).
+        assert_eq!(
+            size("service_connect = true\nservice_connect_peak_rps = 500"),
+            (1280, 2112)
+        );
+        // Above 500: 512 units in place of 256; a large namespace adds 128 MiB to the 64.
+        assert_eq!(
+            size("service_connect = true\nservice_connect_peak_rps = 800"),
+            (1536, 2112)
+        );
+        assert_eq!(
+            size("service_connect = true\nservice_connect_large_namespace = true"),
+            (1280, 2240)
+        );
+        // Without the proxy the sizing keys would do nothing: refused, naming the fix.
+        let e = err(&job("service_connect_peak_rps = 800"));
+        assert!(
+            e.contains("`workload.jobs.service_connect_peak_rps` sizes the Service Connect proxy"),
+            "{e}"
+        );
+        assert!(e.contains("expected `service_connect = true`"), "{e}");
+        let e = err(&job(
+            "service_connect = true\nservice_connect_peak_rps = -1",
+        ));
+        assert!(
+            e.contains("expected the task's peak requests per second"),
+            "{e}"
+        );
     }
 }

@@ -7,7 +7,6 @@ use toml::Spanned;
 
 use super::task_defs::{NamedTaskDefinition, TaskDefinitionUse};
 use super::{R, Validator};
-use crate::scenario::daemon::{SERVICE_CONNECT_CPU_UNITS, SERVICE_CONNECT_MEMORY_MIB};
 use crate::scenario::limits::MAX_CONSTRAINTS;
 use crate::scenario::raw::{RawArrival, RawJob};
 use crate::time::{SimDuration, SimTime};
@@ -38,11 +37,16 @@ impl Validator<'_> {
             path,
         )?;
         let (mut cpu_units, mut memory_mib) = (size.cpu_units, size.memory_mib);
-        if j.service_connect.as_ref().is_some_and(|c| *c.get_ref()) {
-            // The Service Connect proxy's recommended size, added before Fargate rounding or
-            // EC2 placement (docs/reference/sidecars-and-daemons.md §1.1).
-            cpu_units += SERVICE_CONNECT_CPU_UNITS;
-            memory_mib += SERVICE_CONNECT_MEMORY_MIB;
+        // The Service Connect proxy's recommended size, added before Fargate rounding or EC2
+        // placement (docs/reference/sidecars-and-daemons.md §1.1).
+        if let Some((cpu, memory)) = self.service_connect(
+            "workload.jobs",
+            &j.service_connect,
+            &j.service_connect_peak_rps,
+            &j.service_connect_large_namespace,
+        )? {
+            cpu_units += cpu;
+            memory_mib += memory;
         }
         let td = size.td.as_ref();
         let storage_gib = match (&j.ephemeral_storage_gib, td.and_then(|t| t.td.storage_gib)) {
