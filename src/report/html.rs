@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::cost_verdict::{CostVerdict, saving};
 use super::plots::Plot;
 use super::run_data::{ArmData, RunData};
+use super::summary_row::SummaryRow;
 use crate::sim::Completion;
 
 /// One plot of the page.
@@ -119,6 +120,7 @@ figcaption { color: #444; font-size: 0.93em; margin-top: 6px; }
 footer { margin-top: 36px; color: #555; font-size: 0.88em; border-top: 1px solid #ddd; padding-top: 8px; }
 code { font-family: ui-monospace, 'DejaVu Sans Mono', monospace; font-size: 0.92em; overflow-wrap: anywhere; }
 ul.warnings { color: #8a4b00; }
+tr.uncertain td { background: #fff6e5; }
 @media print {
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
@@ -159,6 +161,7 @@ pub fn report_html(run: &RunData, figures: &[Figure<'_>]) -> String {
             escape(caption(f.name).unwrap_or(f.title))
         );
     }
+    assumptions_section(&mut h, run);
     provenance(&mut h, run);
     h.push_str("</main>\n</body>\n</html>\n");
     h
@@ -175,9 +178,12 @@ fn scenario_section(h: &mut String, run: &RunData) {
         let _ = writeln!(h, "<dt>{}</dt><dd>{}</dd>", escape(k), escape(v));
     };
     fact("scenario", &m.scenario);
+    let has_assumptions = detail.is_some_and(|d| d.contains_key("assumptions"));
     for (k, v) in detail.into_iter().flatten() {
         match (k.as_str(), v.as_f64()) {
-            ("name" | "description" | "arms" | "seed", _) => {}
+            ("name" | "description" | "arms" | "seed" | "assumptions", _) => {}
+            // Listed, with their sources, under "Assumptions".
+            ("other_charges", _) if has_assumptions => {}
             ("horizon_s", Some(s)) => fact("horizon", &duration(s)),
             ("horizon_s", None) => fact("horizon", "until the workload is done"),
             ("metrics_interval_s", Some(s)) => fact("sampled every", &duration(s)),
@@ -310,14 +316,24 @@ fn comparison_section(h: &mut String, run: &RunData) {
     let best = cheapest(run);
     if let Some((b, next)) = best {
         let (b, next) = (&run.arms[b], &run.arms[next]);
-        let (saving, rel) = saving(b.summary.cost_usd, next.summary.cost_usd);
+        let (bc, nc) = (b.summary.compared_cost(), next.summary.compared_cost());
+        let (saving, rel) = saving(bc, nc);
+        // The verdict is on the compared cost (cost_compared_usd): compute, or the whole bill
+        // when the scenario asks for shared costs (docs/model.md §18.4).
+        let basis = if run
+            .arms
+            .iter()
+            .any(|a| (a.summary.compared_cost() - a.summary.cost_usd).abs() > 1e-9)
+        {
+            " on the compared cost (cost_compared_usd)"
+        } else {
+            ""
+        };
         let _ = writeln!(
             h,
-            "<p class=\"verdict\">Cheapest: {} (${:.2}), {rel:.1}% (${saving:.2}) less than {} (${:.2}).</p>",
+            "<p class=\"verdict\">Cheapest{basis}: {} (${bc:.2}), {rel:.1}% (${saving:.2}) less than {} (${nc:.2}).</p>",
             escape(&b.arm),
-            b.summary.cost_usd,
             escape(&next.arm),
-            next.summary.cost_usd
         );
     }
     let best = best.map(|(b, _)| b);
@@ -412,6 +428,7 @@ fn comparison_section(h: &mut String, run: &RunData) {
         h.push_str("</tr>\n");
     }
     h.push_str("</table></div>\n");
+    cost_parts(h, run);
     h.push_str(
         "<p>Cost in USD. Waits run from a task's arrival to RUNNING (nearest-rank percentiles \
          over the tasks that started); CPU and memory reserved are time-averaged shares of what \
@@ -420,6 +437,45 @@ fn comparison_section(h: &mut String, run: &RunData) {
          stopped there (its figures cover the run up to then; the other arms went on). The \
          figures are those of <code>summary.csv</code>.</p>\n",
     );
+}
+
+/// The parts of the bill beyond compute, per arm, when any arm has one: the public IPv4 and
+/// Windows licence parts of `cost`, the shared costs, the whole bill and the compared figure
+/// (summary.csv's columns of the same names, docs/outputs.md).
+fn cost_parts(h: &mut String, run: &RunData) {
+    type Part = (&'static str, fn(&SummaryRow) -> f64);
+    let parts: [Part; 6] = [
+        ("public IPv4 (in cost)", |s| s.cost_public_ipv4_usd),
+        ("Windows licence (in cost)", |s| {
+            s.cost_fargate_os_licence_usd
+        }),
+        ("load balancers", |s| s.cost_load_balancer_usd),
+        ("NAT", |s| s.cost_nat_usd),
+        ("whole bill", |s| s.cost_total_usd),
+        ("compared", SummaryRow::compared_cost),
+    ];
+    let extra = |s: &SummaryRow| parts[..4].iter().any(|(_, f)| f(s).abs() > 0.0);
+    if !run.arms.iter().any(|a| extra(&a.summary)) {
+        return;
+    }
+    h.push_str("<div class=\"scroll\"><table class=\"cost-parts\">\n<tr><th>arm</th><th>cost</th>");
+    for (label, _) in &parts {
+        let _ = write!(h, "<th>{label}</th>");
+    }
+    h.push_str("</tr>\n");
+    for a in &run.arms {
+        let _ = write!(
+            h,
+            "<tr><td>{}</td><td>${:.2}</td>",
+            escape(&a.arm),
+            a.summary.cost_usd
+        );
+        for (_, f) in &parts {
+            let _ = write!(h, "<td>${:.2}</td>", f(&a.summary));
+        }
+        h.push_str("</tr>\n");
+    }
+    h.push_str("</table></div>\n");
 }
 
 fn opt(v: Option<f64>, f: impl Fn(f64) -> String) -> String {
@@ -438,6 +494,46 @@ fn wait(s: f64) -> String {
     } else {
         format!("{s:.1} s")
     }
+}
+
+/// run.json's `scenario_details.assumptions`: one row per price, Spot discount and
+/// interruption rate, quota, other charge and commitment, with its source
+/// (report/assumptions.rs).
+fn assumptions_section(h: &mut String, run: &RunData) {
+    let rows: Vec<&serde_json::Map<String, Value>> = run
+        .meta
+        .scenario_detail
+        .as_ref()
+        .and_then(|d| d.get("assumptions")?.as_array())
+        .map(|a| a.iter().filter_map(Value::as_object).collect())
+        .unwrap_or_default();
+    if rows.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h2>Assumptions</h2>\n<p>What the figures rest on, each with where it comes from. \
+         Values marked UNCERTAIN come from secondary or conflicting sources \
+         (<code>docs/reference/</code> says which).</p>\n<div class=\"scroll\"><table class=\"assumptions\">\n\
+         <tr><th class=\"text\">topic</th><th class=\"text\">item</th><th class=\"text\">value</th><th class=\"text\">source</th></tr>\n",
+    );
+    for r in rows {
+        let cell = |k: &str| r.get(k).map(value_text).unwrap_or_default();
+        let source = cell("source");
+        let class = if source.contains("UNCERTAIN") {
+            " class=\"uncertain\""
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            h,
+            "<tr{class}><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
+            escape(&cell("topic")),
+            escape(&cell("item")),
+            escape(&cell("value")),
+            escape(&source)
+        );
+    }
+    h.push_str("</table></div>\n");
 }
 
 fn provenance(h: &mut String, run: &RunData) {
@@ -584,5 +680,48 @@ mod tests {
         );
         assert!(h.contains("Not compared, its cost covers less work: fargate rejected 1 tasks."));
         assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&#39;");
+    }
+
+    #[test]
+    fn assumptions_and_cost_parts_are_shown_and_the_verdict_follows_the_compared_cost() {
+        let mut files = fixture::files();
+        files.run_json = fixture::RUN_JSON
+            .replace(
+                r#""seed": 7,"#,
+                r#""seed": 7, "scenario_details": {"name": "tiny", "description": null,
+                    "horizon_s": null, "seed": 7, "metrics_interval_s": 60.0, "arms": [],
+                    "other_charges": ["a line"],
+                    "assumptions": [
+                      {"topic": "spot", "item": "arm f: FARGATE_SPOT price", "value": "70.0% off on-demand", "source": "built-in <x>"},
+                      {"topic": "other charges", "item": "public IPv4", "value": "$0.005 per address-hour", "source": "built-in: UNCERTAIN: secondary"}]},"#,
+            )
+            .into();
+        let mut run = RunData::parse(&files).unwrap();
+        let h = page(&run);
+        assert!(h.contains("<h2>Assumptions</h2>"));
+        assert!(h.contains(
+            "<tr><td class=\"text\">spot</td><td class=\"text\">arm f: FARGATE_SPOT price</td><td class=\"text\">70.0% off on-demand</td><td class=\"text\">built-in &lt;x&gt;</td></tr>"
+        ));
+        assert!(h.contains("<tr class=\"uncertain\"><td class=\"text\">other charges</td>"));
+        // The other-charges lines are not repeated among the scenario's facts.
+        assert!(!h.contains("<dt>other charges</dt>"), "{h}");
+        // No charge beyond compute: no cost-parts table.
+        assert!(!h.contains("cost-parts"));
+        // The EC2 arm is cheaper on the whole bill, which the scenario compares by: fargate
+        // $0.125 + $0.50 = $0.625 against $0.25, so $0.375 (60.0%) less.
+        run.arms[0].summary.cost_public_ipv4_usd = 0.01;
+        run.arms[1].summary.cost_load_balancer_usd = 0.5;
+        run.arms[1].summary.cost_total_usd = run.arms[1].summary.cost_usd + 0.5;
+        run.arms[0].summary.cost_total_usd = run.arms[0].summary.cost_usd;
+        for a in &mut run.arms {
+            a.summary.cost_compared_usd = Some(a.summary.cost_total_usd);
+        }
+        let h = page(&run);
+        assert!(
+            h.contains("Cheapest on the compared cost (cost_compared_usd): ec2 ($0.25), 60.0% ($0.38) less than fargate ($0.62)."),
+            "{h}"
+        );
+        assert!(h.contains("<th>load balancers</th>"));
+        assert!(h.contains("<tr><td>fargate</td><td>$0.12</td><td>$0.00</td><td>$0.00</td><td>$0.50</td><td>$0.00</td><td>$0.62</td><td>$0.62</td></tr>"), "{h}");
     }
 }

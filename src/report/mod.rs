@@ -2,6 +2,7 @@
 //! of an output folder), which commits them through [`writer`], the one place that writes
 //! files, atomically.
 
+pub mod assumptions;
 pub mod breakeven_csv;
 pub mod breakeven_row;
 pub mod comparison;

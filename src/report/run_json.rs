@@ -2,6 +2,7 @@
 
 use serde::Serialize;
 
+use crate::report::assumptions::{Assumption, assumptions};
 use crate::scenario::{ArmKind, Capacity, FARGATE_SPOT, Purchase, Scenario};
 
 /// What run.json records.
@@ -51,6 +52,10 @@ pub struct ScenarioInfo {
     /// §18); left out when the run uses none.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub other_charges: Vec<String>,
+    /// What the figures rest on, with sources: prices, Spot, quotas, other charges,
+    /// commitments (report.html's "Assumptions"); left out when there is none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub assumptions: Vec<Assumption>,
 }
 
 /// One arm of [`ScenarioInfo`].
@@ -133,6 +138,7 @@ pub fn scenario_info(scenario: &Scenario, arms: &[usize], seed: u64) -> Scenario
                 .map(|l| l.trim().to_string())
                 .collect()
         },
+        assumptions: assumptions(scenario, arms),
     }
 }
 
