@@ -113,10 +113,10 @@ pub fn catalog(what: What, region: Option<&str>, price_list: Option<&Path>) -> a
 /// keys, each with its origin (footnoted) and an UNCERTAIN mark (docs/model.md §21).
 fn prices(region: Option<&str>, price_list: Option<&Path>) -> anyhow::Result<String> {
     let list = match price_list {
-        Some(p) => Some(
-            crate::scenario::price_list_file::read_price_list(p, &p.display().to_string())
-?,
-        ),
+        Some(p) => Some(crate::scenario::price_list_file::read_price_list(
+            p,
+            &p.display().to_string(),
+        )?),
         None => None,
     };
     if let (Some(r), Some(l)) = (region, &list)
@@ -214,9 +214,17 @@ fn prices(region: Option<&str>, price_list: Option<&Path>) -> anyhow::Result<Str
         crate::scenario::load::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT
     ));
     let mut rows = vec![
-        ["type", "linux", "origin", "uncertain", "windows", "origin", "uncertain"]
-            .map(String::from)
-            .to_vec(),
+        [
+            "type",
+            "linux",
+            "origin",
+            "uncertain",
+            "windows",
+            "origin",
+            "uncertain",
+        ]
+        .map(String::from)
+        .to_vec(),
     ];
     for t in catalog.types() {
         let mut row = vec![t.name.clone()];

@@ -85,11 +85,26 @@ pub fn prices_used(scenario: &Scenario, arms: &[usize]) -> Vec<PriceUsed> {
     let oc = &scenario.other_charges;
     let lb = oc.service_load_balancers.iter().any(Option::is_some);
     for (which, key, unit, rate) in [
-        (used.iter().any(|a| a.assign_public_ip), "public_ipv4_hour", "address-hour", oc.public_ipv4_hour),
+        (
+            used.iter().any(|a| a.assign_public_ip),
+            "public_ipv4_hour",
+            "address-hour",
+            oc.public_ipv4_hour,
+        ),
         (lb, "alb_hour", "ALB-hour", oc.alb_hour),
         (lb, "alb_lcu_hour", "LCU-hour", oc.alb_lcu_hour),
-        (used.iter().any(|a| a.tasks_behind_nat()) && oc.uses_nat(), "nat_gb", "GB", oc.nat_gb),
-        (used.iter().any(|a| a.nat_gateways > 0), "nat_gateway_hour", "gateway-hour", oc.nat_gateway_hour),
+        (
+            used.iter().any(|a| a.tasks_behind_nat()) && oc.uses_nat(),
+            "nat_gb",
+            "GB",
+            oc.nat_gb,
+        ),
+        (
+            used.iter().any(|a| a.nat_gateways > 0),
+            "nat_gateway_hour",
+            "gateway-hour",
+            oc.nat_gateway_hour,
+        ),
     ] {
         let (true, Some(r)) = (which, rate) else {
             continue;

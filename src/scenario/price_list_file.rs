@@ -257,16 +257,12 @@ impl Reader<'_, '_> {
                 list.fargate_storage_gb_hour = Some(self.price(s, "fargate.storage_gb_hour")?);
             }
             if let Some(r) = &f.linux_x86 {
-                list.fargate.insert(
-                    FargateOsArch::LinuxX86,
-                    self.rates(r, "fargate.linux_x86")?,
-                );
+                list.fargate
+                    .insert(FargateOsArch::LinuxX86, self.rates(r, "fargate.linux_x86")?);
             }
             if let Some(r) = &f.linux_arm {
-                list.fargate.insert(
-                    FargateOsArch::LinuxArm,
-                    self.rates(r, "fargate.linux_arm")?,
-                );
+                list.fargate
+                    .insert(FargateOsArch::LinuxArm, self.rates(r, "fargate.linux_arm")?);
             }
             if let Some(w) = &f.windows_x86 {
                 let key = "fargate.windows_x86";
@@ -450,8 +446,7 @@ gb_hour = 0.003556
         assert_eq!(csp.ec2[&Os::Linux]["m5.large"], 0.0716);
         assert_eq!(csp.fargate[&FargateOsArch::LinuxX86].gb_hour, 0.003556);
         assert_eq!(
-            l.savings_plans["ec2_instance_savings_plan"]["1yr_no_upfront"].ec2[&Os::Linux]
-                ["m5.large"],
+            l.savings_plans["ec2_instance_savings_plan"]["1yr_no_upfront"].ec2[&Os::Linux]["m5.large"],
             0.0642
         );
         let ri = l.reserved_instances["1yr_standard_partial_upfront"][&Os::Linux]["m5.large"];
@@ -478,8 +473,8 @@ gb_hour = 0.003556
             e.starts_with("prices.toml:4:12: `currency`: found `EUR`; expected `USD`"),
             "{e}"
         );
-        let e = parse(&EXAMPLE.replace("\"m5.large\" = 0.199", "\"m5.large\" = -0.199"))
-            .unwrap_err();
+        let e =
+            parse(&EXAMPLE.replace("\"m5.large\" = 0.199", "\"m5.large\" = -0.199")).unwrap_err();
         assert!(
             e.starts_with("prices.toml:27:14: `ec2.windows.\"m5.large\"`: found -0.199; expected a non-negative price"),
             "{e}"
@@ -489,8 +484,8 @@ gb_hour = 0.003556
             e.starts_with("prices.toml:18:11: `fargate.linux_x86.gb_hour`: found NaN"),
             "{e}"
         );
-        let e = parse(&EXAMPLE.replace("[fargate.windows_x86]", "[fargate.windows_arm]"))
-            .unwrap_err();
+        let e =
+            parse(&EXAMPLE.replace("[fargate.windows_x86]", "[fargate.windows_arm]")).unwrap_err();
         assert!(
             e.contains("prices.toml:19:") && e.contains("unknown field `windows_arm`"),
             "{e}"
@@ -499,7 +494,10 @@ gb_hour = 0.003556
             .unwrap_err();
         assert!(e.contains("`savings_plans.compute_savings_plan.\"2yr_no_upfront\"`: expected `<term>_<payment>`"), "{e}");
         let e = parse(&EXAMPLE.replace("1yr_standard", "1yr_gold")).unwrap_err();
-        assert!(e.contains("`reserved_instances.\"1yr_gold_partial_upfront\"`"), "{e}");
+        assert!(
+            e.contains("`reserved_instances.\"1yr_gold_partial_upfront\"`"),
+            "{e}"
+        );
         let e = parse("region = \"eu-west-1\"\n").unwrap_err();
         assert!(e.contains("missing field `format`"), "{e}");
     }

@@ -78,10 +78,14 @@ pub fn region_pricing(region: &str, list: Option<&PriceList>) -> Pricing {
             && let Some(r) = l.fargate.get(&oa)
         {
             // A list's Windows table without the licence keeps the built-in licence.
-            let licence = r
-                .os_licence_vcpu_hour
-                .or(found.as_ref().and_then(|f| f.2));
-            found = Some((r.vcpu_hour, r.gb_hour, licence, l.origin("AmazonECS"), false));
+            let licence = r.os_licence_vcpu_hour.or(found.as_ref().and_then(|f| f.2));
+            found = Some((
+                r.vcpu_hour,
+                r.gb_hour,
+                licence,
+                l.origin("AmazonECS"),
+                false,
+            ));
             if r.os_licence_vcpu_hour.is_none()
                 && let Some(b) = book.fargate(region, oa)
                 && let Some(lic) = b.os_licence_vcpu_hour
@@ -203,7 +207,11 @@ pub fn price_catalog(catalog: &mut Catalog, pricing: &mut Pricing, list: Option<
     let types: Vec<_> = catalog.types().to_vec();
     for mut t in types {
         let found = match list.and_then(|l| l.ec2_price(Os::Linux, &t.name)) {
-            Some(v) => Some((v, list.map(|l| l.origin("AmazonEC2")).unwrap_or_default(), false)),
+            Some(v) => Some((
+                v,
+                list.map(|l| l.origin("AmazonEC2")).unwrap_or_default(),
+                false,
+            )),
             None => book.ec2(&region, &t.name, Os::Linux).map(|r| {
                 (
                     r.usd_per_hour,
@@ -309,7 +317,10 @@ mod tests {
         old.origins = p.origins.clone();
         assert_eq!(p, old);
         let v = &p.origins["fargate linux_x86 vcpu_hour"];
-        assert!(v.origin.starts_with("built-in (docs/reference/pricing.md §1.1; AWS Price List"));
+        assert!(
+            v.origin
+                .starts_with("built-in (docs/reference/pricing.md §1.1; AWS Price List")
+        );
         assert!(!v.uncertain);
         assert!(p.origins["fargate windows_x86 vcpu_hour"].uncertain);
         assert!(p.origins.contains_key(item::FARGATE_WINDOWS_LICENCE));

@@ -82,9 +82,8 @@ fn an_eu_west_1_scenario_runs_from_a_price_list() {
     let dir = tempfile::tempdir().expect("temporary folder");
     with_list(dir.path());
     let win = "[[arm]]\nname = \"win\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n";
-    let text = format!(
-        "horizon = \"2h\"\n[pricing]\nprice_list = \"prices.toml\"\n{JOB}{FARGATE}{EC2}"
-    );
+    let text =
+        format!("horizon = \"2h\"\n[pricing]\nprice_list = \"prices.toml\"\n{JOB}{FARGATE}{EC2}");
     let s = load(dir.path(), &text);
     assert_eq!(s.pricing.region, "eu-west-1");
     // The list replaces the UNCERTAIN built-in row: no warning.
@@ -95,8 +94,8 @@ fn an_eu_west_1_scenario_runs_from_a_price_list() {
     );
     // The commitments code reads the list's Savings Plan and RI rates from the pricing.
     assert_eq!(
-        s.pricing.savings_plans["compute_savings_plan"]["1yr_no_upfront"].ec2[&sim::model::Os::Linux]
-            ["m5.large"],
+        s.pricing.savings_plans["compute_savings_plan"]["1yr_no_upfront"].ec2
+            [&sim::model::Os::Linux]["m5.large"],
         0.0716
     );
     assert_eq!(
@@ -132,7 +131,9 @@ fn an_eu_west_1_scenario_runs_from_a_price_list() {
     // A scenario key still beats the list.
     let s = load(
         dir.path(),
-        &format!("[pricing]\nprice_list = \"prices.toml\"\nfargate_vcpu_hour = 0.05\n{JOB}{FARGATE}"),
+        &format!(
+            "[pricing]\nprice_list = \"prices.toml\"\nfargate_vcpu_hour = 0.05\n{JOB}{FARGATE}"
+        ),
     );
     assert_eq!(s.pricing.fargate_x86.vcpu_hour, 0.05);
     assert_eq!(s.pricing.fargate_x86.gb_hour, 0.004865);
@@ -173,7 +174,8 @@ fn run_json_records_every_price_used_with_its_origin() {
             "ec2 linux m5.large"
         ]
     );
-    let ecs = "price list prices.toml (AmazonECS version 20250912225308, published 2025-09-12T22:53:08Z)";
+    let ecs =
+        "price list prices.toml (AmazonECS version 20250912225308, published 2025-09-12T22:53:08Z)";
     assert_eq!(prices[0]["origin"], ecs);
     assert_eq!(prices[0]["unit"], "vCPU-hour");
     assert_eq!(prices[0]["uncertain"], false);
@@ -240,7 +242,11 @@ fn a_bad_or_mismatched_price_list_is_refused() {
     let dir = tempfile::tempdir().expect("temporary folder");
     with_list(dir.path());
     let refused = |pricing: &str| -> String {
-        let p = write(dir.path(), "s.toml", &format!("[pricing]\n{pricing}\n{JOB}{FARGATE}"));
+        let p = write(
+            dir.path(),
+            "s.toml",
+            &format!("[pricing]\n{pricing}\n{JOB}{FARGATE}"),
+        );
         sim::scenario::load(&p).unwrap_err().to_string()
     };
     let e = refused("region = \"us-east-1\"\nprice_list = \"prices.toml\"");
@@ -250,8 +256,7 @@ fn a_bad_or_mismatched_price_list_is_refused() {
     );
     let e = refused("price_list = \"nowhere.toml\"");
     assert!(
-        e.contains("s.toml:2:14: `pricing.price_list`: cannot read")
-            && e.contains("nowhere.toml"),
+        e.contains("s.toml:2:14: `pricing.price_list`: cannot read") && e.contains("nowhere.toml"),
         "{e}"
     );
     write(
@@ -270,11 +275,7 @@ fn a_bad_or_mismatched_price_list_is_refused() {
         "s.toml",
         &format!("[pricing]\nprice_list = \"typo.toml\"\n{JOB}{FARGATE}"),
     );
-    sim()
-        .args(["validate"])
-        .arg(&p)
-        .assert()
-        .code(2);
+    sim().args(["validate"]).arg(&p).assert().code(2);
 }
 
 #[test]
@@ -301,7 +302,14 @@ fn catalog_prices_shows_origins_and_uncertain_marks() {
     assert!(m5.contains("0.1070") && m5.contains("0.1990"), "{m5}");
     assert!(t.contains("(AmazonEC2 version 20250910181203, published 2025-09-10T18:12:03Z)"));
     sim()
-        .args(["catalog", "prices", "--region", "us-east-1", "--price-list", fixture])
+        .args([
+            "catalog",
+            "prices",
+            "--region",
+            "us-east-1",
+            "--price-list",
+            fixture,
+        ])
         .assert()
         .code(2);
     sim()

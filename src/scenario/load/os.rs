@@ -94,8 +94,12 @@ impl Validator<'_> {
         }
         for (key, f) in given {
             let (it, unit) = match key {
-                "fargate_windows_vcpu_hour" => (item::fargate_vcpu(FargateOsArch::WindowsX86), "vCPU-hour"),
-                "fargate_windows_gb_hour" => (item::fargate_gb(FargateOsArch::WindowsX86), "GB-hour"),
+                "fargate_windows_vcpu_hour" => {
+                    (item::fargate_vcpu(FargateOsArch::WindowsX86), "vCPU-hour")
+                }
+                "fargate_windows_gb_hour" => {
+                    (item::fargate_gb(FargateOsArch::WindowsX86), "GB-hour")
+                }
                 _ => (item::FARGATE_WINDOWS_LICENCE.to_string(), "vCPU-hour"),
             };
             super::pricing::scenario_origin(p, it, f, unit, key);

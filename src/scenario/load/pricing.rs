@@ -122,10 +122,30 @@ impl Validator<'_> {
         let x86 = FargateOsArch::LinuxX86;
         let arm = FargateOsArch::LinuxArm;
         for (v, key, it, unit) in [
-            (&raw.fargate_vcpu_hour, "fargate_vcpu_hour", item::fargate_vcpu(x86), "vCPU-hour"),
-            (&raw.fargate_gb_hour, "fargate_gb_hour", item::fargate_gb(x86), "GB-hour"),
-            (&raw.fargate_arm_vcpu_hour, "fargate_arm_vcpu_hour", item::fargate_vcpu(arm), "vCPU-hour"),
-            (&raw.fargate_arm_gb_hour, "fargate_arm_gb_hour", item::fargate_gb(arm), "GB-hour"),
+            (
+                &raw.fargate_vcpu_hour,
+                "fargate_vcpu_hour",
+                item::fargate_vcpu(x86),
+                "vCPU-hour",
+            ),
+            (
+                &raw.fargate_gb_hour,
+                "fargate_gb_hour",
+                item::fargate_gb(x86),
+                "GB-hour",
+            ),
+            (
+                &raw.fargate_arm_vcpu_hour,
+                "fargate_arm_vcpu_hour",
+                item::fargate_vcpu(arm),
+                "vCPU-hour",
+            ),
+            (
+                &raw.fargate_arm_gb_hour,
+                "fargate_arm_gb_hour",
+                item::fargate_gb(arm),
+                "GB-hour",
+            ),
             (
                 &raw.fargate_storage_gb_hour,
                 "fargate_storage_gb_hour",
@@ -162,7 +182,11 @@ impl Validator<'_> {
         if f == 1.0 {
             return;
         }
-        for r in [&mut pricing.fargate_x86, &mut pricing.fargate_arm, &mut pricing.fargate_windows.rates] {
+        for r in [
+            &mut pricing.fargate_x86,
+            &mut pricing.fargate_arm,
+            &mut pricing.fargate_windows.rates,
+        ] {
             r.vcpu_hour *= f;
             r.gb_hour *= f;
         }
@@ -178,7 +202,11 @@ impl Validator<'_> {
         }
         for a in arms {
             if let ArmKind::Ec2(e) = &mut a.kind {
-                for t in e.providers.iter_mut().flat_map(|p| p.instance_types.iter_mut()) {
+                for t in e
+                    .providers
+                    .iter_mut()
+                    .flat_map(|p| p.instance_types.iter_mut())
+                {
                     t.price_per_hour *= f;
                 }
             }
@@ -270,7 +298,10 @@ impl Validator<'_> {
             return Ok(());
         }
         let rp = raw.pricing.as_ref();
-        let (key, span) = match (rp.and_then(|p| p.region.as_ref()), rp.and_then(|p| p.price_list.as_ref())) {
+        let (key, span) = match (
+            rp.and_then(|p| p.region.as_ref()),
+            rp.and_then(|p| p.price_list.as_ref()),
+        ) {
             (Some(r), _) => ("pricing.region", r.span()),
             (None, Some(l)) => ("pricing.price_list", l.span()),
             (None, None) => ("pricing", 0..0),
@@ -291,7 +322,13 @@ impl Validator<'_> {
 }
 
 /// Record that `item` (`usd` per `unit`) comes from the scenario's `[pricing] key`.
-pub(super) fn scenario_origin(p: &mut Pricing, item: String, usd: f64, unit: &'static str, key: &str) {
+pub(super) fn scenario_origin(
+    p: &mut Pricing,
+    item: String,
+    usd: f64,
+    unit: &'static str,
+    key: &str,
+) {
     p.origins.insert(
         item,
         PriceOrigin {
@@ -361,7 +398,12 @@ mod tests {
             &format!("{EC2}{FARGATE}"),
         )
         .unwrap_err();
-        assert!(e.ends_with("missing `pricing.ec2.\"c5.large\"`\n  | region = \"eu-west-1\"\n  |          ^"), "{e}");
+        assert!(
+            e.ends_with(
+                "missing `pricing.ec2.\"c5.large\"`\n  | region = \"eu-west-1\"\n  |          ^"
+            ),
+            "{e}"
+        );
         assert!(!e.contains("m5.large"), "{e}");
         // An instance type's own price counts as given.
         let ok = load(
