@@ -187,6 +187,12 @@ fn run_json_records_every_price_used_with_its_origin() {
         "price list prices.toml (AmazonEC2 version 20250910181203, published 2025-09-10T18:12:03Z)"
     );
     assert!(close(prices[2]["usd"].as_f64().unwrap(), 0.107 * 0.9));
+    // report.html lists them too.
+    let html = std::fs::read_to_string(out.join("report.html")).expect("report.html");
+    assert!(
+        html.contains("<h3>Prices used</h3>") && html.contains(ecs),
+        "report.html lacks the prices"
+    );
     // The built-in us-east-1 origin names the reference section and the source column.
     let text = format!("[pricing]\nregion = \"us-east-1\"\n{JOB}{FARGATE}");
     let s = load(dir.path(), &text);
