@@ -1,6 +1,11 @@
 //! `sim catalog`: the built-in reference data.
 
-use crate::model::{Architecture, Catalog, FargateSizes, Pricing};
+use std::path::Path;
+
+use crate::cli::UsageError;
+use crate::model::price_book::FargateOsArch;
+use crate::model::{Architecture, Catalog, FargateSizes, Os, PriceOrigin, Pricing};
+use crate::scenario::prices::{item, price_catalog, region_pricing};
 
 /// Which table to print.
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -17,8 +22,14 @@ fn table(rows: &[Vec<String>], left: usize) -> String {
     crate::util::text_table::render(rows, left, false)
 }
 
-/// Print the chosen table.
-pub fn catalog(what: What) -> anyhow::Result<()> {
+/// Print the chosen table; `region` and `price_list` apply to `prices` only.
+pub fn catalog(what: What, region: Option<&str>, price_list: Option<&Path>) -> anyhow::Result<()> {
+    if !matches!(what, What::Prices) && (region.is_some() || price_list.is_some()) {
+        return Err(UsageError(
+            "`--region` and `--price-list` go with `sim catalog prices` only".to_string(),
+        )
+        .into());
+    }
     let pricing = Pricing::us_east_1();
     let s = |x: &dyn ToString| x.to_string();
     let text = match what {
@@ -92,28 +103,145 @@ pub fn catalog(what: What) -> anyhow::Result<()> {
             }
             table(&rows, 0)
         }
-        What::Prices => {
-            let x = pricing.fargate(Architecture::X86_64);
-            let a = pricing.fargate(Architecture::Arm64);
-            let mut out = format!(
-                "region {}\nFargate Linux/x86:  ${} per vCPU-hour, ${} per GB-hour\nFargate Linux/ARM:  ${} per vCPU-hour, ${} per GB-hour\nFargate storage above 20 GiB: ${} per GB-hour\nbilling: Fargate per second, 1-minute minimum; EC2 per second, 60-second minimum\n\n",
-                pricing.region,
-                x.vcpu_hour,
-                x.gb_hour,
-                a.vcpu_hour,
-                a.gb_hour,
-                pricing.fargate_storage_gb_hour
-            );
-            let mut rows = vec![["type", "usd_per_hour"].map(String::from).to_vec()];
-            for t in Catalog::builtin().types() {
-                rows.push(vec![t.name.clone(), format!("{:.4}", t.price_per_hour)]);
-            }
-            out.push_str(&table(&rows, 1));
-            out.push('\n');
-            out.push_str(&crate::model::other_charges::builtin_lines(&pricing.region));
-            out
-        }
+        What::Prices => prices(region, price_list)?,
     };
     say!("{text}")?;
     Ok(())
+}
+
+/// `sim catalog prices`: every price a run in the region would use before the scenario's own
+/// keys, each with its origin (footnoted) and an UNCERTAIN mark (docs/model.md §21).
+fn prices(region: Option<&str>, price_list: Option<&Path>) -> anyhow::Result<String> {
+    let list = match price_list {
+        Some(p) => Some(crate::scenario::price_list_file::read_price_list(
+            p,
+            &p.display().to_string(),
+        )?),
+        None => None,
+    };
+    if let (Some(r), Some(l)) = (region, &list)
+        && r != l.region
+    {
+        return Err(UsageError(format!(
+            "`--region {r}`: the price list `{}` is for `{}`; expected one region (drop `--region` to take the list's)",
+            l.name, l.region
+        ))
+        .into());
+    }
+    let region = region
+        .map(str::to_string)
+        .or_else(|| list.as_ref().map(|l| l.region.clone()))
+        .unwrap_or_else(|| "us-east-1".to_string());
+    let mut pricing = region_pricing(&region, list.as_ref());
+    let mut catalog = Catalog::builtin();
+    price_catalog(&mut catalog, &mut pricing, list.as_ref());
+    let mut notes: Vec<String> = Vec::new();
+    let mut note = |o: &PriceOrigin| -> String {
+        let i = match notes.iter().position(|n| *n == o.origin) {
+            Some(i) => i,
+            None => {
+                notes.push(o.origin.clone());
+                notes.len() - 1
+            }
+        };
+        format!("[{}]", i + 1)
+    };
+    let mark = |o: &PriceOrigin| if o.uncertain { "UNCERTAIN" } else { "" }.to_string();
+    let mut out = format!(
+        "region {region}{}\nbilling: Fargate per second, 1-minute minimum (Windows 5 minutes); EC2 per second, 60-second minimum\n\nFargate, USD per hour:\n",
+        list.as_ref()
+            .map(|l| format!(", price list {}", l.name))
+            .unwrap_or_default()
+    );
+    let mut rows = vec![
+        ["os_arch", "rate", "usd", "per", "origin", "uncertain"]
+            .map(String::from)
+            .to_vec(),
+    ];
+    for oa in FargateOsArch::ALL {
+        let mut its = vec![
+            (item::fargate_vcpu(oa), "vcpu_hour"),
+            (item::fargate_gb(oa), "gb_hour"),
+        ];
+        if oa == FargateOsArch::WindowsX86 {
+            its.push((
+                item::FARGATE_WINDOWS_LICENCE.to_string(),
+                "os_licence_vcpu_hour",
+            ));
+        }
+        for (it, rate) in its {
+            rows.push(match pricing.origins.get(&it) {
+                Some(o) => vec![
+                    oa.as_str().to_string(),
+                    rate.to_string(),
+                    o.list_usd.to_string(),
+                    o.unit.to_string(),
+                    note(o),
+                    mark(o),
+                ],
+                None => vec![
+                    oa.as_str().to_string(),
+                    rate.to_string(),
+                    "-".into(),
+                    "".into(),
+                    "none: give it in [pricing] or a price list".into(),
+                    "".into(),
+                ],
+            });
+        }
+    }
+    rows.push(match pricing.origins.get(item::FARGATE_STORAGE) {
+        Some(o) => vec![
+            "storage".into(),
+            "gb_hour above 20 GiB".into(),
+            o.list_usd.to_string(),
+            o.unit.to_string(),
+            note(o),
+            mark(o),
+        ],
+        None => vec![
+            "storage".into(),
+            "gb_hour above 20 GiB".into(),
+            "-".into(),
+            "".into(),
+            "none: give it in [pricing] or a price list".into(),
+            "".into(),
+        ],
+    });
+    out.push_str(&table(&rows, 2));
+    out.push_str(&format!(
+        "Fargate Spot: on-demand x (1 - {}) by default (docs/model.md)\n\nEC2 on-demand, USD per instance-hour:\n",
+        crate::scenario::load::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT
+    ));
+    let mut rows = vec![
+        [
+            "type",
+            "linux",
+            "origin",
+            "uncertain",
+            "windows",
+            "origin",
+            "uncertain",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    for t in catalog.types() {
+        let mut row = vec![t.name.clone()];
+        for os in [Os::Linux, Os::Windows] {
+            match pricing.origins.get(&item::ec2(os, &t.name)) {
+                Some(o) => row.extend([format!("{:.4}", o.list_usd), note(o), mark(o)]),
+                None => row.extend(["-".into(), "".into(), "".into()]),
+            }
+        }
+        rows.push(row);
+    }
+    out.push_str(&table(&rows, 1));
+    out.push_str("-: no price known for the region; give it in [pricing] (`ec2`, `ec2_windows`) or a price list\n\n");
+    out.push_str(&crate::model::other_charges::builtin_lines(&region));
+    out.push_str("\norigins:\n");
+    for (i, n) in notes.iter().enumerate() {
+        out.push_str(&format!("[{}] {n}\n", i + 1));
+    }
+    Ok(out)
 }

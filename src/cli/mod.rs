@@ -75,6 +75,14 @@ enum Command {
         /// What to print.
         #[arg(value_enum)]
         what: catalog::What,
+        /// `prices`: the region whose prices to show (default: the price list's, else
+        /// us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        /// `prices`: a price list (prices.toml, written by `sim prices import`) on top of the
+        /// built-in prices.
+        #[arg(long)]
+        price_list: Option<PathBuf>,
     },
     /// Work with trace files (the CSV format of docs/traces.md): import public cluster traces,
     /// summarise a trace.
@@ -122,7 +130,11 @@ pub fn main() -> ExitCode {
         Command::Merge(args) => sweep::merge(&args),
         Command::Report(args) => report::report(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
-        Command::Catalog { what } => catalog::catalog(what),
+        Command::Catalog {
+            what,
+            region,
+            price_list,
+        } => catalog::catalog(what, region.as_deref(), price_list.as_deref()),
         Command::Trace { command } => match command {
             TraceCommand::Import(args) => trace_import::trace_import(&args),
             TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),

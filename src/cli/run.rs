@@ -8,7 +8,7 @@ use anyhow::Context;
 use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 
 use crate::cli::{UsageError, show_progress};
-use crate::report::run_json::{ArmInfo, scenario_info};
+use crate::report::run_json::{ArmInfo, prices_used, scenario_info};
 use crate::report::{
     RunData, RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, plan_run_drawings,
     run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, waits_csv,
@@ -131,6 +131,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
             .cloned()
             .collect(),
         scenario_details: scenario_info(&scenario, &arms, seed),
+        prices: prices_used(&scenario, &arms),
+        discount_factor: scenario.pricing.discount_factor,
     };
     // The plots and report.html are drawn from these bytes, as `sim report` draws them from
     // the files.

@@ -2,7 +2,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::model::{Architecture, InstanceType};
+use crate::model::price_list::{ReservedRate, SavingsPlanRates};
+use crate::model::{Architecture, InstanceType, Os};
 
 /// Fargate Linux rates for one architecture (docs/reference/ecs-facts.md §1.4).
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -43,9 +44,37 @@ pub struct Pricing {
     /// EC2 Windows on-demand prices per instance type, USD per hour (`[pricing] ec2_windows`,
     /// or an imported price list). None are built in (docs/reference/pricing.md §2.1).
     pub ec2_windows: BTreeMap<String, f64>,
+    /// Every charge is multiplied by this (`1 − discount_percent / 100`; 1.0 without
+    /// `[pricing] discount_percent`). The rates above, the instance types' prices and the other
+    /// charges are already multiplied at load; [`Self::origins`] keeps the list prices.
+    pub discount_factor: f64,
+    /// Where each price came from, by item (`fargate linux_x86 vcpu_hour`, `ec2 linux m5.large`,
+    /// ...), with its list price (before the discount); a price nobody gave has no entry.
+    pub origins: BTreeMap<String, PriceOrigin>,
+    /// The price list's Savings Plan rates (plan type → `<term>_<payment>` → rates), as
+    /// written: *not* multiplied by [`Self::discount_factor`] (the commitments code applies it).
+    pub savings_plans: BTreeMap<String, BTreeMap<String, SavingsPlanRates>>,
+    /// The price list's Reserved Instance rates (`<term>_<class>_<payment>` → OS → type), as
+    /// written, not discounted.
+    pub reserved_instances: BTreeMap<String, BTreeMap<Os, BTreeMap<String, ReservedRate>>>,
 }
 
-/// Regions with built-in prices.
+/// Where one price of a run comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PriceOrigin {
+    /// The price before any discount, USD per unit.
+    pub list_usd: f64,
+    /// What it is per (`vCPU-hour`, `GB-hour`, `instance-hour`, ...).
+    pub unit: &'static str,
+    /// `built-in (docs/reference/pricing.md §1.1; <source>)`, `price list prices.toml
+    /// (AmazonECS version V, published D)`, `scenario [pricing] fargate_vcpu_hour`, ...
+    pub origin: String,
+    /// Whether the source is marked UNCERTAIN.
+    pub uncertain: bool,
+}
+
+/// Regions with built-in EC2 prices (docs/reference/pricing.md §2.1); Fargate rates are built
+/// in for more (`model::price_book`).
 pub const KNOWN_REGIONS: [&str; 1] = ["us-east-1"];
 
 impl Pricing {
@@ -76,6 +105,10 @@ impl Pricing {
             ec2_spot_discount: None,
             fargate_spot_discount: 0.7,
             ec2_windows: BTreeMap::new(),
+            discount_factor: 1.0,
+            origins: BTreeMap::new(),
+            savings_plans: BTreeMap::new(),
+            reserved_instances: BTreeMap::new(),
         }
     }
 

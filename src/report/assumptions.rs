@@ -1,11 +1,10 @@
-//! The assumptions a run's figures rest on, one row each with its source: prices and where they
-//! come from, Spot discounts and interruption rates, quotas and launch rates, other charges,
+//! The assumptions a run's figures rest on besides its prices (run.json `prices`), one row each
+//! with its source: Spot discounts and interruption rates, quotas and launch rates, other charges,
 //! commitments. run.json records them (`scenario_details.assumptions`) and report.html shows
 //! them, so a reader of a sent report can audit every figure (docs/outputs.md, "report.html").
 
 use serde::Serialize;
 
-use crate::model::other_charges::{Rate, RateSource};
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Scenario};
 use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND};
 
@@ -131,34 +130,13 @@ fn quotas(arms: &[&Arm], out: &mut Vec<Assumption>) {
     }
 }
 
-/// The public IPv4, load balancer and NAT rates the arms use (docs/model.md §18).
+/// Whether the shared costs count in the comparison, when the arms have any (docs/model.md
+/// §18.4). Their rates, like every other price, are in run.json's `prices` with origins.
 fn other_charges(scenario: &Scenario, arms: &[&Arm], out: &mut Vec<Assumption>) {
     let o = &scenario.other_charges;
     let lb = o.service_load_balancers.iter().any(Option::is_some);
     let nat = arms.iter().any(|a| a.tasks_behind_nat()) && o.uses_nat();
     let gateways = arms.iter().any(|a| a.nat_gateways > 0);
-    let public = arms.iter().any(|a| a.assign_public_ip);
-    let rates: [(bool, Option<Rate>, &str, &str); 5] = [
-        (public, o.public_ipv4_hour, "public IPv4", "address-hour"),
-        (lb, o.alb_hour, "Application Load Balancer", "ALB-hour"),
-        (lb, o.alb_lcu_hour, "Application Load Balancer", "LCU-hour"),
-        (nat, o.nat_gb, "NAT gateway processing", "GB"),
-        (gateways, o.nat_gateway_hour, "NAT gateway", "gateway-hour"),
-    ];
-    for (needed, rate, what, unit) in rates {
-        let (true, Some(r)) = (needed, rate) else {
-            continue;
-        };
-        out.push(row(
-            "other charges",
-            what.to_string(),
-            format!("${} per {unit}", r.usd),
-            match r.source {
-                RateSource::Scenario => "scenario [pricing]".to_string(),
-                RateSource::BuiltIn(s) => format!("built-in: {s}"),
-            },
-        ));
-    }
     if lb || nat || gateways {
         out.push(row(
             "other charges",
@@ -204,9 +182,12 @@ mod tests {
         assert!(fs.source.contains("built-in"), "{fs:?}");
         assert_eq!(find("arm f: Fargate vCPU quota").value, "8 vCPUs at once");
         assert!(find("arm f: Fargate launch rate").source.contains("§7.2"));
-        let ip = find("public IPv4");
-        assert_eq!(ip.value, "$0.005 per address-hour");
-        assert!(ip.source.contains("UNCERTAIN"), "{ip:?}");
+        // Prices, other charges' rates included, are in run.json's `prices`, not here.
+        assert!(
+            a.iter()
+                .all(|r| r.topic != "prices" && r.topic != "other charges"),
+            "{a:#?}"
+        );
         // Only what the arms selected use: arm e alone has no Fargate rows.
         let only_e = assumptions(&s, &[0]);
         assert!(only_e.iter().all(|r| r.topic != "quotas"), "{only_e:#?}");

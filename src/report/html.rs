@@ -253,6 +253,35 @@ fn scenario_section(h: &mut String, run: &RunData) {
     h.push_str("</table></div>\n");
 }
 
+/// The prices the run used (run.json `prices`), with origins and UNCERTAIN marks
+/// (docs/model.md §21); nothing for a run.json without them.
+fn prices_table(h: &mut String, run: &RunData) {
+    let prices = &run.meta.prices;
+    if prices.is_empty() {
+        return;
+    }
+    h.push_str("<h3>Prices used</h3>\n<div class=\"scroll\"><table class=\"arms\">\n<tr><th class=\"text\">item</th><th>USD</th><th class=\"text\">per</th><th class=\"text\">origin</th></tr>\n");
+    for p in prices {
+        let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or_default();
+        let usd = p.get("usd").and_then(Value::as_f64).unwrap_or(f64::NAN);
+        let uncertain = p.get("uncertain").and_then(Value::as_bool) == Some(true);
+        let _ = writeln!(
+            h,
+            "<tr><td class=\"text\">{}</td><td>{}</td><td class=\"text\">{}</td><td class=\"text\">{}{}</td></tr>",
+            escape(text("item")),
+            usd,
+            escape(text("unit")),
+            if uncertain {
+                "<strong>UNCERTAIN</strong> "
+            } else {
+                ""
+            },
+            escape(text("origin"))
+        );
+    }
+    h.push_str("</table></div>\n");
+}
+
 /// A JSON value as short text: lists comma-separated, objects as `key: value; …`.
 fn value_text(v: &Value) -> String {
     match v {
@@ -507,13 +536,20 @@ fn assumptions_section(h: &mut String, run: &RunData) {
         .and_then(|d| d.get("assumptions")?.as_array())
         .map(|a| a.iter().filter_map(Value::as_object).collect())
         .unwrap_or_default();
-    if rows.is_empty() {
+    if rows.is_empty() && run.meta.prices.is_empty() {
         return;
     }
     h.push_str(
         "<h2>Assumptions</h2>\n<p>What the figures rest on, each with where it comes from. \
          Values marked UNCERTAIN come from secondary or conflicting sources \
-         (<code>docs/reference/</code> says which).</p>\n<div class=\"scroll\"><table class=\"assumptions\">\n\
+         (<code>docs/reference/</code> says which).</p>\n",
+    );
+    prices_table(h, run);
+    if rows.is_empty() {
+        return;
+    }
+    h.push_str(
+        "<h3>Spot, quotas, other charges and commitments</h3>\n<div class=\"scroll\"><table class=\"assumptions\">\n\
          <tr><th class=\"text\">topic</th><th class=\"text\">item</th><th class=\"text\">value</th><th class=\"text\">source</th></tr>\n",
     );
     for r in rows {

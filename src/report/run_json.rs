@@ -30,6 +30,100 @@ pub struct RunInfo {
     /// What the run simulated, for the HTML report (deterministic: from the scenario, the
     /// seed and the arms selected).
     pub scenario_details: ScenarioInfo,
+    /// Every price the simulated arms are charged by, with where it came from
+    /// (docs/model.md §21).
+    pub prices: Vec<PriceUsed>,
+    /// The factor every charge is multiplied by (`1 − discount_percent / 100`; 1 without it).
+    pub discount_factor: f64,
+}
+
+/// One price a run uses (run.json `prices`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PriceUsed {
+    /// What is priced: `fargate linux_x86 vcpu_hour`, `ec2 linux m5.large`, `public_ipv4_hour`.
+    pub item: String,
+    /// USD per unit as charged (after the discount).
+    pub usd: f64,
+    /// USD per unit before the discount.
+    pub list_usd: f64,
+    /// What it is per: `vCPU-hour`, `GB-hour`, `instance-hour`, ...
+    pub unit: String,
+    /// `built-in (docs/reference/pricing.md §1.1; <source>)`, `price list prices.toml (AmazonECS
+    /// version V, published D)` or `scenario [pricing] <key>`.
+    pub origin: String,
+    /// Whether the source is marked UNCERTAIN.
+    pub uncertain: bool,
+}
+
+/// The prices the arms `arms` (indexes) of `scenario` are charged by: compute (each arm's
+/// Fargate rates or instance types, in arm order, once each), then the other charges they use.
+pub fn prices_used(scenario: &Scenario, arms: &[usize]) -> Vec<PriceUsed> {
+    use crate::model::other_charges::RateSource;
+    use crate::scenario::prices::{arm_items, workload_uses_storage};
+    let p = &scenario.pricing;
+    let f = p.discount_factor;
+    let storage = workload_uses_storage(&scenario.workload);
+    let used: Vec<&crate::scenario::Arm> =
+        arms.iter().filter_map(|&i| scenario.arms.get(i)).collect();
+    let mut out: Vec<PriceUsed> = Vec::new();
+    for arm in &used {
+        for (item, _) in arm_items(arm, storage) {
+            if out.iter().any(|u| u.item == item) {
+                continue;
+            }
+            if let Some(o) = p.origins.get(&item) {
+                out.push(PriceUsed {
+                    item,
+                    usd: o.list_usd * f,
+                    list_usd: o.list_usd,
+                    unit: o.unit.to_string(),
+                    origin: o.origin.clone(),
+                    uncertain: o.uncertain,
+                });
+            }
+        }
+    }
+    let oc = &scenario.other_charges;
+    let lb = oc.service_load_balancers.iter().any(Option::is_some);
+    for (which, key, unit, rate) in [
+        (
+            used.iter().any(|a| a.assign_public_ip),
+            "public_ipv4_hour",
+            "address-hour",
+            oc.public_ipv4_hour,
+        ),
+        (lb, "alb_hour", "ALB-hour", oc.alb_hour),
+        (lb, "alb_lcu_hour", "LCU-hour", oc.alb_lcu_hour),
+        (
+            used.iter().any(|a| a.tasks_behind_nat()) && oc.uses_nat(),
+            "nat_gb",
+            "GB",
+            oc.nat_gb,
+        ),
+        (
+            used.iter().any(|a| a.nat_gateways > 0),
+            "nat_gateway_hour",
+            "gateway-hour",
+            oc.nat_gateway_hour,
+        ),
+    ] {
+        let (true, Some(r)) = (which, rate) else {
+            continue;
+        };
+        let (origin, uncertain) = match r.source {
+            RateSource::Scenario => (format!("scenario [pricing] {key}"), false),
+            RateSource::BuiltIn(s) => (format!("built-in ({s})"), s.contains("UNCERTAIN")),
+        };
+        out.push(PriceUsed {
+            item: key.to_string(),
+            usd: r.usd,
+            list_usd: if f > 0.0 { r.usd / f } else { r.usd },
+            unit: unit.to_string(),
+            origin,
+            uncertain,
+        });
+    }
+    out
 }
 
 /// The scenario of a run, described for a reader (run.json `scenario_details`).

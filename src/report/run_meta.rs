@@ -22,6 +22,8 @@ pub struct RunMeta {
     /// The scenario described for a reader (run.json `scenario_details`: name, description,
     /// horizon, arms…), when run.json has it.
     pub scenario_detail: Option<Value>,
+    /// run.json's `prices` (each `{item, usd, list_usd, unit, origin, uncertain}`), when there.
+    pub prices: Vec<Value>,
 }
 
 impl RunMeta {
@@ -86,6 +88,11 @@ impl RunMeta {
             seed,
             warnings,
             scenario_detail,
+            prices: v
+                .get("prices")
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default(),
         })
     }
 }

@@ -144,13 +144,26 @@ impl Validator<'_> {
                 format!("`horizon` / `metrics_interval` gives more than {MAX_SAMPLES} samples; expected a longer metrics_interval"),
             ));
         }
-        let mut pricing = self.pricing(raw.pricing.as_ref())?;
+        let (mut pricing, price_list) = self.pricing(raw.pricing.as_ref())?;
         if let Some(p) = &raw.pricing {
             self.windows_pricing(p, &mut pricing)?;
         }
         let mut catalog = Catalog::builtin();
+        crate::scenario::prices::price_catalog(&mut catalog, &mut pricing, price_list.as_ref());
         for it in &raw.instance_type {
             let t = self.instance_type(it, &catalog)?;
+            if it.get_ref().price_per_hour.is_some() {
+                pricing::scenario_origin(
+                    &mut pricing,
+                    crate::scenario::prices::item::ec2(crate::model::Os::Linux, &t.name),
+                    t.price_per_hour,
+                    "instance-hour",
+                    "[[instance_type]] price_per_hour",
+                );
+                if let Some(o) = pricing.origins.get_mut(&format!("ec2 linux {}", t.name)) {
+                    o.origin = format!("scenario [[instance_type]] `{}` price_per_hour", t.name);
+                }
+            }
             catalog.upsert(t);
         }
         if let Some(p) = &raw.pricing {
@@ -163,6 +176,13 @@ impl Validator<'_> {
                     Some(t) => {
                         let mut t = t.clone();
                         t.price_per_hour = v;
+                        pricing::scenario_origin(
+                            &mut pricing,
+                            crate::scenario::prices::item::ec2(crate::model::Os::Linux, &t.name),
+                            v,
+                            "instance-hour",
+                            &format!("ec2.\"{}\"", t.name),
+                        );
                         catalog.upsert(t);
                     }
                     None => return Err(self.err(price.span(), format!("`pricing.ec2`: unknown instance type `{ty}`; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]"))),
@@ -242,7 +262,7 @@ impl Validator<'_> {
                     ));
                 }
             }
-            self.check_arm_os(a, &mut arm, &workload, &pricing, raw.pricing.as_ref())?;
+            self.check_arm_os(a, &mut arm, &workload, &pricing)?;
             self.check_task_definitions(&arm);
             arms.push(arm);
         }
@@ -251,7 +271,8 @@ impl Validator<'_> {
         }
         self.region_prices(&raw, &pricing, &workload, &arms)?;
         self.unused_discounts(raw.pricing.as_ref(), &arms);
-        let other_charges = self.other_charges(&raw, &pricing.region, &arms)?;
+        let mut other_charges = self.other_charges(&raw, &pricing.region, &arms)?;
+        Self::apply_discount(&mut pricing, &mut catalog, &mut arms, &mut other_charges);
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),

@@ -8,6 +8,8 @@ pub mod duration;
 pub mod error;
 pub mod limits;
 pub mod load;
+pub mod price_list_file;
+pub mod prices;
 pub mod raw;
 pub mod service_spec;
 pub mod size;

@@ -55,6 +55,9 @@ pub struct RawPricing {
     pub fargate_windows_os_licence_vcpu_hour: Option<Spanned<f64>>,
     #[serde(default)]
     pub ec2_windows: BTreeMap<String, Spanned<f64>>,
+    // Price lists and discounts (load/pricing.rs, docs/model.md §21).
+    pub price_list: Option<Spanned<String>>,
+    pub discount_percent: Option<Spanned<f64>>,
 }
 
 /// `[[instance_type]]`.

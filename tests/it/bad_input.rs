@@ -734,7 +734,7 @@ const CASES: &[Case] = &[
         ),
         expect: &[
             "s.toml:3:10:",
-            "`pricing.region`: no built-in prices for `mars-east-1` (built in: us-east-1)",
+            "`pricing.region`: no built-in or price-list price in `mars-east-1` for everything the arms use (built in: EC2 for us-east-1; Fargate for us-east-1,",
             "missing `pricing.fargate_gb_hour`, `pricing.fargate_vcpu_hour`",
         ],
         ..BASE

@@ -221,7 +221,7 @@ const CASES: &[Case] = &[
             base!(),
             "[pricing]\nregion = \"us-east-1\"\ndiscount = 0.5\n"
         ),
-        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `public_ipv4_hour`, `alb_hour`, `alb_lcu_hour`, `nat_gb`, `nat_gateway_hour`, `include_shared_costs`, `fargate_windows_vcpu_hour`, `fargate_windows_gb_hour`, `fargate_windows_os_licence_vcpu_hour`, `ec2_windows`"
+        "error: s.toml:18:1: unknown field `discount`, expected one of `region`, `fargate_vcpu_hour`, `fargate_gb_hour`, `fargate_arm_vcpu_hour`, `fargate_arm_gb_hour`, `fargate_storage_gb_hour`, `fargate_spot_discount`, `spot_discount`, `ec2`, `public_ipv4_hour`, `alb_hour`, `alb_lcu_hour`, `nat_gb`, `nat_gateway_hour`, `include_shared_costs`, `fargate_windows_vcpu_hour`, `fargate_windows_gb_hour`, `fargate_windows_os_licence_vcpu_hour`, `ec2_windows`, `price_list`, `discount_percent`"
     ),
     scenario!(
         "unknown key in capacity",
@@ -261,7 +261,7 @@ const CASES: &[Case] = &[
     scenario!(
         "Windows EC2 arm without Windows prices",
         "horizon = \"1h\"\n[[workload.jobs]]\nname = \"etl\"\narrival = { poisson = { per_hour = 60 } }\nduration = \"5m\"\ncpu = 1024\nmemory = 2048\nos = \"windows\"\n[[arm]]\nname = \"win\"\nlaunch_type = \"EC2\"\nos = \"windows\"\ninstance_types = [\"m5.large\"]\ncapacity = { fixed = 1 }\n",
-        "error: s.toml:12:6: arm `win` is windows, and no Windows on-demand price is known for `m5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing] (price lists are not read yet)"
+        "error: s.toml:12:6: arm `win` is windows, and no Windows on-demand price is known for `m5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing], or a `price_list` that prices them under `[ec2.windows]` (`sim prices import`)"
     ),
     taskdef!(
         "GPU in a task definition",

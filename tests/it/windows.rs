@@ -196,7 +196,7 @@ fn a_windows_ec2_arm_needs_windows_prices_and_pays_them_on_demand_and_on_spot() 
         ),
         None,
     );
-    assert!(e.contains("arm `ec2` is windows, and no Windows on-demand price is known for `c5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing] (price lists are not read yet)"), "{e}");
+    assert!(e.contains("arm `ec2` is windows, and no Windows on-demand price is known for `c5.large` (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = { \"<type>\" = <USD per hour> }` in [pricing], or a `price_list` that prices them under `[ec2.windows]` (`sim prices import`)"), "{e}");
     // With both prices: for exactly 1 h, m5.large at its Windows price $0.188 on demand and
     // at 60% off on Spot (the Spot discount applies to the Windows price): 0.188 + 0.188 × 0.4.
     // (The Spot provider launches its first type, m5.large.)

@@ -10,7 +10,9 @@ use toml::Spanned;
 use super::task_defs::NamedTaskDefinition;
 use super::{R, Validator};
 use crate::model::billing::FARGATE_FREE_STORAGE_GIB;
+use crate::model::price_book::FargateOsArch;
 use crate::model::{Architecture, Os, Pricing};
+use crate::scenario::prices::item;
 use crate::scenario::raw::{RawArm, RawPricing};
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Workload};
 
@@ -60,6 +62,7 @@ impl Validator<'_> {
     /// docs/reference/pricing.md §1.3) and `ec2_windows = { "m5.large" = 0.188 }`.
     pub(super) fn windows_pricing(&self, raw: &RawPricing, p: &mut Pricing) -> R<()> {
         let w = &mut p.fargate_windows;
+        let mut given = Vec::new();
         for (v, key, slot) in [
             (
                 &raw.fargate_windows_vcpu_hour,
@@ -86,7 +89,20 @@ impl Validator<'_> {
                     ));
                 }
                 *slot = f;
+                given.push((key, f));
             }
+        }
+        for (key, f) in given {
+            let (it, unit) = match key {
+                "fargate_windows_vcpu_hour" => {
+                    (item::fargate_vcpu(FargateOsArch::WindowsX86), "vCPU-hour")
+                }
+                "fargate_windows_gb_hour" => {
+                    (item::fargate_gb(FargateOsArch::WindowsX86), "GB-hour")
+                }
+                _ => (item::FARGATE_WINDOWS_LICENCE.to_string(), "vCPU-hour"),
+            };
+            super::pricing::scenario_origin(p, it, f, unit, key);
         }
         for (ty, price) in &raw.ec2_windows {
             let v = *price.get_ref();
@@ -97,6 +113,13 @@ impl Validator<'_> {
                 ));
             }
             p.ec2_windows.insert(ty.trim().to_string(), v);
+            super::pricing::scenario_origin(
+                p,
+                item::ec2(Os::Windows, ty.trim()),
+                v,
+                "instance-hour",
+                &format!("ec2_windows.\"{}\"", ty.trim()),
+            );
         }
         Ok(())
     }
@@ -115,7 +138,6 @@ impl Validator<'_> {
         arm: &mut Arm,
         workload: &Workload,
         pricing: &Pricing,
-        raw: Option<&RawPricing>,
     ) -> R<()> {
         let span = a
             .get_ref()
@@ -157,7 +179,12 @@ impl Validator<'_> {
                 if spot {
                     return Err(self.err(span, format!("arm `{name}` is windows and runs FARGATE_SPOT tasks: \"Fargate Spot is not supported on Windows-based containers on Fargate\" (docs/reference/pricing.md §1.5); expected launch_type = \"FARGATE\" with no FARGATE_SPOT weight or base")));
                 }
-                let storage_rate = raw.is_some_and(|r| r.fargate_storage_gb_hour.is_some());
+                // The scenario's or the price list's storage rate (the list's SKU has no OS
+                // attribute, pricing.md §1.4); the built-in rates are Linux rows' only.
+                let storage_rate = pricing
+                    .origins
+                    .get(item::FARGATE_STORAGE)
+                    .is_some_and(|o| !o.origin.starts_with("built-in"));
                 let big = workload
                     .jobs
                     .iter()
@@ -172,25 +199,32 @@ impl Validator<'_> {
                 if let (Some((what, g)), false) = (big, storage_rate) {
                     return Err(self.err(span, format!("arm `{name}` is windows and {what} asks for {g} GiB of ephemeral storage: no Windows rate for storage above the free {FARGATE_FREE_STORAGE_GIB} GiB is known (docs/reference/pricing.md §1.1); expected `pricing.fargate_storage_gb_hour` to say what to charge, or at most {FARGATE_FREE_STORAGE_GIB} GiB")));
                 }
-                let given = |f: fn(&RawPricing) -> bool| raw.is_some_and(f);
-                let built_in: Vec<&str> = [
+                // A rate is "given" when the scenario or a price list gives it; a missing one
+                // (a region without built-in Windows rates) is refused by `region_prices`.
+                let w_items = [
                     (
                         "fargate_windows_vcpu_hour",
-                        given(|r| r.fargate_windows_vcpu_hour.is_some()),
+                        item::fargate_vcpu(FargateOsArch::WindowsX86),
                     ),
                     (
                         "fargate_windows_gb_hour",
-                        given(|r| r.fargate_windows_gb_hour.is_some()),
+                        item::fargate_gb(FargateOsArch::WindowsX86),
                     ),
                     (
                         "fargate_windows_os_licence_vcpu_hour",
-                        given(|r| r.fargate_windows_os_licence_vcpu_hour.is_some()),
+                        item::FARGATE_WINDOWS_LICENCE.to_string(),
                     ),
-                ]
-                .into_iter()
-                .filter(|(_, g)| !g)
-                .map(|(k, _)| k)
-                .collect();
+                ];
+                let built_in: Vec<&str> = w_items
+                    .iter()
+                    .filter(|(_, it)| {
+                        pricing
+                            .origins
+                            .get(it)
+                            .is_some_and(|o| o.origin.starts_with("built-in") && o.uncertain)
+                    })
+                    .map(|(k, _)| *k)
+                    .collect();
                 if !built_in.is_empty() {
                     let w = pricing.fargate_windows;
                     self.warnings.push(format!(
@@ -222,7 +256,7 @@ impl Validator<'_> {
                 }
                 if !missing.is_empty() {
                     let list = missing.into_iter().collect::<Vec<_>>().join(", ");
-                    return Err(self.err(span, format!("arm `{name}` is windows, and no Windows on-demand price is known for {list} (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = {{ \"<type>\" = <USD per hour> }}` in [pricing] (price lists are not read yet)")));
+                    return Err(self.err(span, format!("arm `{name}` is windows, and no Windows on-demand price is known for {list} (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = {{ \"<type>\" = <USD per hour> }}` in [pricing], or a `price_list` that prices them under `[ec2.windows]` (`sim prices import`)")));
                 }
             }
         }

@@ -6,11 +6,13 @@ use std::collections::BTreeSet;
 use toml::Spanned;
 
 use super::{R, Validator};
-use crate::model::billing::FARGATE_FREE_STORAGE_GIB;
-use crate::model::pricing::KNOWN_REGIONS;
-use crate::model::{Architecture, Pricing};
+use crate::model::other_charges::OtherCharges;
+use crate::model::price_book::{FargateOsArch, PriceBook};
+use crate::model::{Catalog, PriceList, PriceOrigin, Pricing};
+use crate::scenario::price_list_file::read_price_list;
+use crate::scenario::prices::{arm_items, item, region_pricing, workload_uses_storage};
 use crate::scenario::raw::{RawPricing, RawScenario};
-use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Workload};
+use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, ScenarioError, Workload};
 
 impl Validator<'_> {
     fn price(&self, v: &Option<Spanned<f64>>, key: &str, default: f64) -> R<f64> {
@@ -27,13 +29,17 @@ impl Validator<'_> {
         }
     }
 
-    /// The prices of the run: us-east-1's built-in ones, with the scenario's overrides. A
-    /// region without built-in prices is taken here and checked by [`Self::region_prices`]
-    /// once the arms are known.
-    pub(super) fn pricing(&self, raw: Option<&RawPricing>) -> R<Pricing> {
-        let mut p = Pricing::us_east_1();
-        p.fargate_spot_discount = super::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT;
-        let Some(raw) = raw else { return Ok(p) };
+    /// The prices of the run and its price list: the region's built-in prices, the price
+    /// list's on top, the scenario's keys on top of both (docs/model.md §21). A rate nobody
+    /// gives keeps us-east-1's value without an origin and is checked by
+    /// [`Self::region_prices`] once the arms are known. The discount is applied later, by
+    /// [`Self::apply_discount`].
+    pub(super) fn pricing(&self, raw: Option<&RawPricing>) -> R<(Pricing, Option<PriceList>)> {
+        let Some(raw) = raw else {
+            let mut p = region_pricing("us-east-1", None);
+            p.fargate_spot_discount = super::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT;
+            return Ok((p, None));
+        };
         let discount = |d: &Spanned<f64>, key: &str| -> R<f64> {
             let v = *d.get_ref();
             if !(v.is_finite() && (0.0..1.0).contains(&v)) {
@@ -44,53 +50,179 @@ impl Validator<'_> {
             }
             Ok(v)
         };
+        let mut region = None;
+        if let Some(r) = &raw.region {
+            let code = r.get_ref().trim();
+            let well_formed = !code.is_empty()
+                && code.len() <= 32
+                && code
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+            if !well_formed {
+                return Err(self.err(
+                    r.span(),
+                    format!("`pricing.region`: found `{}`; expected an AWS region code such as `us-east-1` or `eu-west-1`", code.chars().take(32).collect::<String>()),
+                ));
+            }
+            region = Some(code.to_string());
+        }
+        let list = match &raw.price_list {
+            Some(pl) => {
+                let name = pl.get_ref().trim();
+                if name.is_empty() {
+                    return Err(self.err(
+                        pl.span(),
+                        "`pricing.price_list`: expected the path of a price list such as \"prices.toml\" (written by `sim prices import`)",
+                    ));
+                }
+                let path = super::resolve(self.map.path, name);
+                let l = read_price_list(&path, name).map_err(|e| match e {
+                    ScenarioError::Read { path, error } => self.err(
+                        pl.span(),
+                        format!(
+                            "`pricing.price_list`: cannot read `{}`: {error}; expected a price list written by `sim prices import` (relative paths are relative to the scenario file)",
+                            path.display()
+                        ),
+                    ),
+                    other => other,
+                })?;
+                if let (Some(r), Some(rk)) = (&region, &raw.region)
+                    && *r != l.region
+                {
+                    return Err(self.err(
+                        rk.span(),
+                        format!("`pricing.region`: found `{r}`, but the price list `{name}` is for `{}`; expected one region (drop `region` to take the list's)", l.region),
+                    ));
+                }
+                Some(l)
+            }
+            None => None,
+        };
+        let region = region
+            .or_else(|| list.as_ref().map(|l| l.region.clone()))
+            .unwrap_or_else(|| "us-east-1".to_string());
+        let mut p = region_pricing(&region, list.as_ref());
+        p.fargate_spot_discount = super::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT;
         if let Some(d) = &raw.spot_discount {
             p.ec2_spot_discount = Some(discount(d, "spot_discount")?);
         }
         if let Some(d) = &raw.fargate_spot_discount {
             p.fargate_spot_discount = discount(d, "fargate_spot_discount")?;
         }
-        if let Some(r) = &raw.region {
-            let region = r.get_ref().trim();
-            let well_formed = !region.is_empty()
-                && region.len() <= 32
-                && region
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-            if !well_formed {
+        if let Some(d) = &raw.discount_percent {
+            let v = *d.get_ref();
+            if !(v.is_finite() && (0.0..100.0).contains(&v)) {
                 return Err(self.err(
-                    r.span(),
-                    format!("`pricing.region`: found `{}`; expected an AWS region code such as `us-east-1` or `eu-west-1`", region.chars().take(32).collect::<String>()),
+                    d.span(),
+                    format!("`pricing.discount_percent`: found {v}; expected the negotiated discount off every charge, in percent, 0 <= x < 100"),
                 ));
             }
-            p.region = region.to_string();
+            p.discount_factor = 1.0 - v / 100.0;
         }
-        p.fargate_x86.vcpu_hour = self.price(
-            &raw.fargate_vcpu_hour,
-            "fargate_vcpu_hour",
-            p.fargate_x86.vcpu_hour,
-        )?;
-        p.fargate_x86.gb_hour = self.price(
-            &raw.fargate_gb_hour,
-            "fargate_gb_hour",
-            p.fargate_x86.gb_hour,
-        )?;
-        p.fargate_arm.vcpu_hour = self.price(
-            &raw.fargate_arm_vcpu_hour,
-            "fargate_arm_vcpu_hour",
-            p.fargate_arm.vcpu_hour,
-        )?;
-        p.fargate_arm.gb_hour = self.price(
-            &raw.fargate_arm_gb_hour,
-            "fargate_arm_gb_hour",
-            p.fargate_arm.gb_hour,
-        )?;
-        p.fargate_storage_gb_hour = self.price(
-            &raw.fargate_storage_gb_hour,
-            "fargate_storage_gb_hour",
-            p.fargate_storage_gb_hour,
-        )?;
-        Ok(p)
+        let x86 = FargateOsArch::LinuxX86;
+        let arm = FargateOsArch::LinuxArm;
+        for (v, key, it, unit) in [
+            (
+                &raw.fargate_vcpu_hour,
+                "fargate_vcpu_hour",
+                item::fargate_vcpu(x86),
+                "vCPU-hour",
+            ),
+            (
+                &raw.fargate_gb_hour,
+                "fargate_gb_hour",
+                item::fargate_gb(x86),
+                "GB-hour",
+            ),
+            (
+                &raw.fargate_arm_vcpu_hour,
+                "fargate_arm_vcpu_hour",
+                item::fargate_vcpu(arm),
+                "vCPU-hour",
+            ),
+            (
+                &raw.fargate_arm_gb_hour,
+                "fargate_arm_gb_hour",
+                item::fargate_gb(arm),
+                "GB-hour",
+            ),
+            (
+                &raw.fargate_storage_gb_hour,
+                "fargate_storage_gb_hour",
+                item::FARGATE_STORAGE.to_string(),
+                "GB-hour",
+            ),
+        ] {
+            if v.is_none() {
+                continue;
+            }
+            let usd = self.price(v, key, 0.0)?;
+            match key {
+                "fargate_vcpu_hour" => p.fargate_x86.vcpu_hour = usd,
+                "fargate_gb_hour" => p.fargate_x86.gb_hour = usd,
+                "fargate_arm_vcpu_hour" => p.fargate_arm.vcpu_hour = usd,
+                "fargate_arm_gb_hour" => p.fargate_arm.gb_hour = usd,
+                _ => p.fargate_storage_gb_hour = usd,
+            }
+            scenario_origin(&mut p, it, usd, unit, key);
+        }
+        Ok((p, list))
+    }
+
+    /// Multiply every charge of the run by the discount factor (docs/model.md §21): the
+    /// Fargate rates, the Windows prices, the instance types' prices (catalog and arms) and the
+    /// other charges. Spot prices follow, being fractions of on-demand.
+    pub(super) fn apply_discount(
+        pricing: &mut Pricing,
+        catalog: &mut Catalog,
+        arms: &mut [Arm],
+        other: &mut OtherCharges,
+    ) {
+        let f = pricing.discount_factor;
+        if f == 1.0 {
+            return;
+        }
+        for r in [
+            &mut pricing.fargate_x86,
+            &mut pricing.fargate_arm,
+            &mut pricing.fargate_windows.rates,
+        ] {
+            r.vcpu_hour *= f;
+            r.gb_hour *= f;
+        }
+        pricing.fargate_windows.os_licence_vcpu_hour *= f;
+        pricing.fargate_storage_gb_hour *= f;
+        for v in pricing.ec2_windows.values_mut() {
+            *v *= f;
+        }
+        let types: Vec<_> = catalog.types().to_vec();
+        for mut t in types {
+            t.price_per_hour *= f;
+            catalog.upsert(t);
+        }
+        for a in arms {
+            if let ArmKind::Ec2(e) = &mut a.kind {
+                for t in e
+                    .providers
+                    .iter_mut()
+                    .flat_map(|p| p.instance_types.iter_mut())
+                {
+                    t.price_per_hour *= f;
+                }
+            }
+        }
+        for r in [
+            &mut other.public_ipv4_hour,
+            &mut other.alb_hour,
+            &mut other.alb_lcu_hour,
+            &mut other.nat_gb,
+            &mut other.nat_gateway_hour,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            r.usd *= f;
+        }
     }
 
     /// Warnings for Spot discounts that no arm buys at (docs/model.md §17.8).
@@ -120,92 +252,92 @@ impl Validator<'_> {
         }
     }
 
-    /// In a region without built-in prices, every price the arms use must come from the
-    /// scenario: the Fargate rates of each Fargate arm's architecture (and the storage rate when
-    /// tasks may ask for more than the free 20 GiB), and the hourly price of every instance type
-    /// of each EC2 arm (`[pricing] ec2` or `[[instance_type]] price_per_hour`). Nothing is
-    /// priced at another region's rates without the user asking for it.
+    /// Every price the arms use must have come from somewhere: the region's built-in prices,
+    /// the price list or the scenario's keys. A price nobody gives is refused, naming the key to
+    /// add (nothing is priced at another region's rates without the user asking for it). A
+    /// price the arms use from an UNCERTAIN built-in row gets a warning (Windows Fargate's
+    /// built-in rates are warned about in `check_arm_os`).
     pub(super) fn region_prices(
-        &self,
+        &mut self,
         raw: &RawScenario,
         pricing: &Pricing,
         workload: &Workload,
         arms: &[Arm],
     ) -> R<()> {
-        if KNOWN_REGIONS.contains(&pricing.region.as_str()) {
-            return Ok(());
-        }
-        let Some(rp) = &raw.pricing else {
-            return Ok(());
-        };
-        let Some(region) = &rp.region else {
-            return Ok(());
-        };
-        let priced: BTreeSet<&str> = raw
-            .instance_type
-            .iter()
-            .filter(|t| t.get_ref().price_per_hour.is_some())
-            .map(|t| t.get_ref().name.get_ref().trim())
-            .chain(rp.ec2.keys().map(String::as_str))
-            .collect();
-        let storage = workload.trace.is_some()
-            || workload
-                .jobs
-                .iter()
-                .any(|j| j.storage_gib > FARGATE_FREE_STORAGE_GIB)
-            || workload
-                .services
-                .iter()
-                .any(|s| s.storage_gib > FARGATE_FREE_STORAGE_GIB);
+        let storage = workload_uses_storage(workload);
         let mut missing: BTreeSet<String> = BTreeSet::new();
+        let mut uncertain: Vec<String> = Vec::new();
         for arm in arms {
-            match &arm.kind {
-                ArmKind::Fargate(f) => {
-                    let (vcpu, gb, vk, gk) = match f.architecture {
-                        Architecture::X86_64 => (
-                            &rp.fargate_vcpu_hour,
-                            &rp.fargate_gb_hour,
-                            "fargate_vcpu_hour",
-                            "fargate_gb_hour",
-                        ),
-                        Architecture::Arm64 => (
-                            &rp.fargate_arm_vcpu_hour,
-                            &rp.fargate_arm_gb_hour,
-                            "fargate_arm_vcpu_hour",
-                            "fargate_arm_gb_hour",
-                        ),
-                    };
-                    for (v, k) in [(vcpu, vk), (gb, gk)] {
-                        if v.is_none() {
-                            missing.insert(format!("`pricing.{k}`"));
+            let mut shaky: Vec<String> = Vec::new();
+            for (it, key) in arm_items(arm, storage) {
+                match pricing.origins.get(&it) {
+                    None => {
+                        missing.insert(key);
+                    }
+                    Some(o) if o.uncertain && !it.starts_with("fargate windows_x86") => {
+                        if !shaky.iter().any(|s| s.ends_with(&o.origin)) {
+                            shaky.push(format!("{it}: {}", o.origin));
+                        } else {
+                            shaky.push(it.clone());
                         }
                     }
-                    if storage && rp.fargate_storage_gb_hour.is_none() {
-                        missing.insert("`pricing.fargate_storage_gb_hour`".to_string());
-                    }
-                }
-                ArmKind::Ec2(e) => {
-                    for t in e.providers.iter().flat_map(|p| &p.instance_types) {
-                        if !priced.contains(t.name.as_str()) {
-                            missing.insert(format!("`pricing.ec2.\"{}\"`", t.name));
-                        }
-                    }
+                    Some(_) => {}
                 }
             }
+            if !shaky.is_empty() {
+                uncertain.push(format!(
+                    "arm `{}` uses UNCERTAIN built-in rates for {} (docs/reference/pricing.md §1.1): {}; set them in [pricing] or a price_list from a current offer file",
+                    arm.name,
+                    pricing.region,
+                    shaky.join("; ")
+                ));
+            }
         }
+        self.warnings.extend(uncertain);
         if missing.is_empty() {
             return Ok(());
         }
+        let rp = raw.pricing.as_ref();
+        let (key, span) = match (
+            rp.and_then(|p| p.region.as_ref()),
+            rp.and_then(|p| p.price_list.as_ref()),
+        ) {
+            (Some(r), _) => ("pricing.region", r.span()),
+            (None, Some(l)) => ("pricing.price_list", l.span()),
+            (None, None) => ("pricing", 0..0),
+        };
+        let book = PriceBook::builtin();
         Err(self.err(
-            region.span(),
+            span,
             format!(
-                "`pricing.region`: no built-in prices for `{}` (built in: {}); to simulate it, give every price the arms use: missing {}",
+                "`{key}`: no built-in or price-list price in `{}` for everything the arms use (built in: EC2 for {}; Fargate for {}; see `sim catalog prices --region {}`); give each in [pricing] or a price_list: missing {}",
                 pricing.region,
-                KNOWN_REGIONS.join(", "),
+                book.ec2_regions().join(", "),
+                book.fargate_regions().join(", "),
+                pricing.region,
                 missing.into_iter().collect::<Vec<_>>().join(", ")
             ),
         ))
     }
+}
+
+/// Record that `item` (`usd` per `unit`) comes from the scenario's `[pricing] key`.
+pub(super) fn scenario_origin(
+    p: &mut Pricing,
+    item: String,
+    usd: f64,
+    unit: &'static str,
+    key: &str,
+) {
+    p.origins.insert(
+        item,
+        PriceOrigin {
+            list_usd: usd,
+            unit,
+            origin: format!("scenario [pricing] {key}"),
+            uncertain: false,
+        },
+    );
 }
 
 #[cfg(test)]
@@ -243,18 +375,32 @@ mod tests {
 
     #[test]
     fn another_region_names_every_price_still_missing() {
+        // sa-east-1 has no built-in price at all (docs/reference/pricing.md §1.1, §2.1).
+        let e = load(
+            "region = \"sa-east-1\"\nec2 = { \"m5.large\" = 0.107 }",
+            &format!("{EC2}{FARGATE}"),
+        )
+        .unwrap_err();
+        assert!(
+            e.contains("no built-in or price-list price in `sa-east-1` for everything the arms use (built in: EC2 for us-east-1; Fargate for us-east-1, us-east-2,"),
+            "{e}"
+        );
+        assert!(
+            e.contains(
+                "missing `pricing.ec2.\"c5.large\"`, `pricing.fargate_gb_hour`, `pricing.fargate_vcpu_hour`"
+            ),
+            "{e}"
+        );
+        // eu-west-1 has built-in Fargate Linux/x86 rates (UNCERTAIN, old): only c5.large is
+        // missing there.
         let e = load(
             "region = \"eu-west-1\"\nec2 = { \"m5.large\" = 0.107 }",
             &format!("{EC2}{FARGATE}"),
         )
         .unwrap_err();
         assert!(
-            e.contains("no built-in prices for `eu-west-1` (built in: us-east-1)"),
-            "{e}"
-        );
-        assert!(
-            e.contains(
-                "missing `pricing.ec2.\"c5.large\"`, `pricing.fargate_gb_hour`, `pricing.fargate_vcpu_hour`"
+            e.ends_with(
+                "missing `pricing.ec2.\"c5.large\"`\n  | region = \"eu-west-1\"\n  |          ^"
             ),
             "{e}"
         );
