@@ -70,6 +70,10 @@ pub fn caption(name: &str) -> Option<&'static str> {
              workload, the dotted one the instance type's catalog break-even, the marker where \
              the run was."
         }
+        "commitments" => {
+            "Each arm's Savings Plan and Reserved Instance fees per clock hour (dashed) and the \
+             part of them that covered usage (solid); the gap is commitment paid for and unused."
+        }
         _ => return None,
     })
 }

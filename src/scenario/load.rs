@@ -6,6 +6,7 @@
 
 mod arms;
 mod capacity_providers;
+mod commitments;
 mod constraints;
 mod daemons;
 pub mod defaults;
@@ -252,6 +253,7 @@ impl Validator<'_> {
         self.region_prices(&raw, &pricing, &workload, &arms)?;
         self.unused_discounts(raw.pricing.as_ref(), &arms);
         let other_charges = self.other_charges(&raw, &pricing.region, &arms)?;
+        let commitments = self.commitments(&raw.commitment, &arms, &catalog, &pricing)?;
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -264,6 +266,7 @@ impl Validator<'_> {
             catalog,
             workload,
             arms,
+            commitments,
             warnings: std::mem::take(&mut self.warnings),
         };
         if scenario.horizon.is_none() && !scenario.workload.services.is_empty() {

@@ -6,13 +6,13 @@ use super::scaling_plot::scaling_plot;
 use super::time_axis::TimeAxis;
 use super::wait_cdf::wait_cdf_plot;
 use crate::report::downsample::downsample;
-use crate::report::run_data::{ArmData, RunData, TimeseriesRow};
+use crate::report::run_data::{ArmData, CommitmentHourRow, RunData, TimeseriesRow};
 use crate::report::summary_plots::{
     BREAKEVEN_PLOT, COST_BREAKDOWN_PLOT, CostBreakdownRow, breakeven_plot, cost_breakdown_plot,
 };
 
 /// The file stems of every run plot [`run_plots`] can return, in its order.
-pub const RUN_PLOT_NAMES: [&str; 7] = [
+pub const RUN_PLOT_NAMES: [&str; 8] = [
     "utilisation",
     "fleet",
     "cost",
@@ -20,7 +20,11 @@ pub const RUN_PLOT_NAMES: [&str; 7] = [
     "wait_cdf",
     "scaling",
     BREAKEVEN_PLOT,
+    COMMITMENTS_PLOT,
 ];
+
+/// The commitments plot's file stem.
+pub const COMMITMENTS_PLOT: &str = "commitments";
 
 /// Every run plot that has data, in a fixed order: the cost breakdown when summary.csv has
 /// the cost components, the break-even view when the run has breakeven.csv.
@@ -47,7 +51,41 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
         run.breakeven
             .as_deref()
             .and_then(|rows| breakeven_plot(rows, &arm_names)),
+        run.commitments
+            .as_deref()
+            .map(|rows| commitments_plot(run, rows)),
     ])
+}
+
+/// Per arm with commitments, the fees paid (dashed) and the part used (solid) in each clock
+/// hour, as steps (commitments.csv; docs/model.md §22).
+pub fn commitments_plot(run: &RunData, rows: &[CommitmentHourRow]) -> Plot {
+    let mut series = Vec::new();
+    for (i, a) in run.arms.iter().enumerate() {
+        let mine: Vec<&CommitmentHourRow> = rows.iter().filter(|r| r.arm == a.arm).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let steps = |f: fn(&CommitmentHourRow) -> f64| -> Vec<(f64, f64)> {
+            mine.iter()
+                .flat_map(|r| [(r.hour as f64, f(r)), ((r.hour + 1) as f64, f(r))])
+                .collect()
+        };
+        series.push(line(
+            format!("{} fee", a.label()),
+            i,
+            LineStyle::Dashed,
+            &steps(|r| r.fee_usd),
+        ));
+        series.push(arm_line(format!("{} used", a.label()), i, &steps(|r| r.used_usd)));
+    }
+    Plot {
+        name: COMMITMENTS_PLOT,
+        title: "Commitments: fee paid and fee used per clock hour".into(),
+        x_label: "clock hour of the run".into(),
+        panels: vec![Panel::lines("USD per hour", series)],
+        x_span: None,
+    }
 }
 
 /// At most about this many points per line: longer lines are reduced by
