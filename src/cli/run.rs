@@ -10,8 +10,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::{ArmInfo, scenario_info};
 use crate::report::{
-    RunData, RunFiles, RunInfo, breakeven_csv, commitments_csv, comparison_table, has_breakeven, plan_run_drawings,
-    run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, usage_csv, waits_csv,
+    RunData, RunFiles, RunInfo, breakeven_csv, commitments_csv, comparison_table, has_breakeven,
+    plan_run_drawings, run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, usage_csv,
+    waits_csv,
 };
 use crate::sim::RunOptions;
 

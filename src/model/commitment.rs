@@ -42,9 +42,7 @@ pub fn normalization_factor(size: &str) -> Option<f64> {
 
 /// `m5.large` → (`m5`, `large`).
 pub fn family_and_size(instance_type: &str) -> (&str, &str) {
-    instance_type
-        .split_once('.')
-        .unwrap_or((instance_type, ""))
+    instance_type.split_once('.').unwrap_or((instance_type, ""))
 }
 
 /// What a usage line is.
@@ -202,8 +200,7 @@ impl HourlyUsage {
     /// The quantity of `key` in hour `h`, in its unit (instance-hours, vCPU-hours, GB-hours).
     pub fn quantity(&self, key: &UsageKey, h: usize) -> f64 {
         self.lines.get(key).map_or(0.0, |s| {
-            s.per_hour.get(h).copied().unwrap_or(0) as f64
-                / (key.scale() as f64 * HOUR_MS as f64)
+            s.per_hour.get(h).copied().unwrap_or(0) as f64 / (key.scale() as f64 * HOUR_MS as f64)
         })
     }
 }
@@ -716,7 +713,14 @@ mod tests {
         // Four m5.xlarge for 15 min each share one RI hour (§3.4's example): fully covered.
         let mut u = HourlyUsage::default();
         for q in 0..4 {
-            u.add(ec2("m5.xlarge"), 0.192, q * 900_000, (q + 1) * 900_000, 900_000, 1);
+            u.add(
+                ec2("m5.xlarge"),
+                0.192,
+                q * 900_000,
+                (q + 1) * 900_000,
+                900_000,
+                1,
+            );
         }
         let out = apply(&u, &[&r], 1);
         assert!(close(out.covered_on_demand_usd(), 0.192));

@@ -5,8 +5,8 @@
 use crate::engine::RngStream;
 use crate::ids::{InstanceId, ZoneId};
 use crate::model::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
-use crate::model::commitment::{HourlyUsage, UsageKey, UsageKind};
 use crate::model::cluster::{ClusterType, unavailable};
+use crate::model::commitment::{HourlyUsage, UsageKey, UsageKind};
 use crate::model::{Cluster, Distribution, InstanceType, Os, TaskSpec};
 use crate::placement::PlacementConstraint;
 use crate::placement::instance_view::FreshInstance;

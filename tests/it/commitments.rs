@@ -60,7 +60,9 @@ fn a_compute_savings_plan_below_at_and_above_usage() {
     // SP rates: m5.large $0.0672 (30 % off), Fargate $0.03 per vCPU-hour (25.9 % off) and
     // $0.003 per GB-hour (32.5 % off). Each arm gets the commitment in full.
     let sp = |usd: f64| {
-        format!("[[commitment]]\ntype = \"compute_savings_plan\"\nusd_per_hour = {usd}\nrates = {{ \"m5.large\" = 0.0672 }}\nfargate_rates = {{ vcpu_hour = 0.03, gb_hour = 0.003 }}\n")
+        format!(
+            "[[commitment]]\ntype = \"compute_savings_plan\"\nusd_per_hour = {usd}\nrates = {{ \"m5.large\" = 0.0672 }}\nfargate_rates = {{ vcpu_hour = 0.03, gb_hour = 0.003 }}\n"
+        )
     };
     // Below, $0.0672/h. EC2: covers 1 of the 2 instance-hours each hour: 0.192 − 0.096 +
     // 0.0672 = 0.1632/h, × 2 h = 0.3264; utilisation 1, coverage 0.096 ÷ 0.192 = 0.5.
@@ -70,8 +72,16 @@ fn a_compute_savings_plan_below_at_and_above_usage() {
     let (e, f) = run(&sp(0.0672));
     usd(e.summary.cost_effective_usd, 0.3264, "EC2 below");
     usd(e.summary.commitment_fee_usd, 0.1344, "EC2 fee 2 × 0.0672");
-    usd(e.summary.commitment_utilisation.unwrap(), 1.0, "EC2 below util");
-    usd(e.summary.commitment_coverage.unwrap(), 0.5, "EC2 below coverage");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        1.0,
+        "EC2 below util",
+    );
+    usd(
+        e.summary.commitment_coverage.unwrap(),
+        0.5,
+        "EC2 below coverage",
+    );
     usd(f.summary.cost_effective_usd, 0.1473536, "Fargate below");
     usd(
         f.summary.commitment_coverage.unwrap(),
@@ -82,18 +92,34 @@ fn a_compute_savings_plan_below_at_and_above_usage() {
     // 1, coverage 1. Fargate at its own usage, $0.072/h (0.012 + 2 × 0.03): 0.144.
     let (e, _) = run(&sp(0.1344));
     usd(e.summary.cost_effective_usd, 0.2688, "EC2 at");
-    usd(e.summary.commitment_coverage.unwrap(), 1.0, "EC2 at coverage");
+    usd(
+        e.summary.commitment_coverage.unwrap(),
+        1.0,
+        "EC2 at coverage",
+    );
     let (_, f) = run(&sp(0.072));
     usd(f.summary.cost_effective_usd, 0.144, "Fargate at");
-    usd(f.summary.commitment_utilisation.unwrap(), 1.0, "Fargate at util");
+    usd(
+        f.summary.commitment_utilisation.unwrap(),
+        1.0,
+        "Fargate at util",
+    );
     // Above, $0.2/h: everything covered, the fee paid in full. EC2 0.2 × 2 = 0.4 (more than
     // on demand, 0.384), utilisation 0.1344 ÷ 0.2 = 0.672; Fargate 0.4, utilisation 0.072 ÷
     // 0.2 = 0.36.
     let (e, f) = run(&sp(0.2));
     usd(e.summary.cost_effective_usd, 0.4, "EC2 above");
-    usd(e.summary.commitment_utilisation.unwrap(), 0.672, "EC2 above util");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        0.672,
+        "EC2 above util",
+    );
     usd(f.summary.cost_effective_usd, 0.4, "Fargate above");
-    usd(f.summary.commitment_utilisation.unwrap(), 0.36, "Fargate above util");
+    usd(
+        f.summary.commitment_utilisation.unwrap(),
+        0.36,
+        "Fargate above util",
+    );
 }
 
 #[test]
@@ -101,23 +127,45 @@ fn an_ec2_instance_savings_plan_below_at_and_above_usage() {
     // m5 family at $0.06 per m5.large-hour (37.5 % off). It does not cover Fargate: the
     // Fargate arm pays the fee on top of its on-demand bill.
     let isp = |usd: f64| {
-        format!("[[commitment]]\ntype = \"ec2_instance_savings_plan\"\nfamily = \"m5\"\nusd_per_hour = {usd}\nrates = {{ \"m5.large\" = 0.06 }}\n")
+        format!(
+            "[[commitment]]\ntype = \"ec2_instance_savings_plan\"\nfamily = \"m5\"\nusd_per_hour = {usd}\nrates = {{ \"m5.large\" = 0.06 }}\n"
+        )
     };
     // Below, $0.06/h: 1 instance-hour covered per hour: (0.192 − 0.096 + 0.06) × 2 = 0.312.
     // Fargate: 0.19748 + 2 × 0.06 = 0.31748, utilisation 0, coverage 0.
     let (e, f) = run(&isp(0.06));
     usd(e.summary.cost_effective_usd, 0.312, "EC2 below");
-    usd(f.summary.cost_effective_usd, 0.31748, "Fargate pays the fee");
-    usd(f.summary.commitment_utilisation.unwrap(), 0.0, "Fargate util");
-    usd(f.summary.commitment_coverage.unwrap(), 0.0, "Fargate coverage");
+    usd(
+        f.summary.cost_effective_usd,
+        0.31748,
+        "Fargate pays the fee",
+    );
+    usd(
+        f.summary.commitment_utilisation.unwrap(),
+        0.0,
+        "Fargate util",
+    );
+    usd(
+        f.summary.commitment_coverage.unwrap(),
+        0.0,
+        "Fargate coverage",
+    );
     // At, $0.12/h: both covered: 0.12 × 2 = 0.24.
     let (e, _) = run(&isp(0.12));
     usd(e.summary.cost_effective_usd, 0.24, "EC2 at");
-    usd(e.summary.commitment_utilisation.unwrap(), 1.0, "EC2 at util");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        1.0,
+        "EC2 at util",
+    );
     // Above, $0.15/h: 0.15 × 2 = 0.30, utilisation 0.12 ÷ 0.15 = 0.8.
     let (e, _) = run(&isp(0.15));
     usd(e.summary.cost_effective_usd, 0.30, "EC2 above");
-    usd(e.summary.commitment_utilisation.unwrap(), 0.8, "EC2 above util");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        0.8,
+        "EC2 above util",
+    );
 }
 
 #[test]
@@ -125,21 +173,35 @@ fn reserved_instances_below_at_and_above_usage() {
     // m5.large RIs, 1-year partial upfront: $0.04/h + $175.20 upfront ÷ 8760 h = $0.02/h:
     // $0.06 per RI-hour.
     let ri = |count: u32| {
-        format!("[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\ncount = {count}\npayment = \"partial_upfront\"\nhourly = 0.04\nupfront = 175.2\n")
+        format!(
+            "[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\ncount = {count}\npayment = \"partial_upfront\"\nhourly = 0.04\nupfront = 175.2\n"
+        )
     };
     // Below, 1 RI: (0.192 − 0.096 + 0.06) × 2 = 0.312. Fargate pays 0.19748 + 0.12 = 0.31748.
     let (e, f) = run(&ri(1));
     usd(e.summary.cost_effective_usd, 0.312, "EC2 below");
-    usd(e.summary.commitment_coverage.unwrap(), 0.5, "EC2 below coverage");
+    usd(
+        e.summary.commitment_coverage.unwrap(),
+        0.5,
+        "EC2 below coverage",
+    );
     usd(f.summary.cost_effective_usd, 0.31748, "Fargate pays the RI");
     // At, 2 RIs: 0.12 × 2 = 0.24.
     let (e, _) = run(&ri(2));
     usd(e.summary.cost_effective_usd, 0.24, "EC2 at");
-    usd(e.summary.commitment_utilisation.unwrap(), 1.0, "EC2 at util");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        1.0,
+        "EC2 at util",
+    );
     // Above, 3 RIs: 0.18 × 2 = 0.36, utilisation 2 ÷ 3.
     let (e, _) = run(&ri(3));
     usd(e.summary.cost_effective_usd, 0.36, "EC2 above");
-    usd(e.summary.commitment_utilisation.unwrap(), 2.0 / 3.0, "EC2 above util");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        2.0 / 3.0,
+        "EC2 above util",
+    );
 }
 
 #[test]
@@ -151,7 +213,11 @@ fn one_m5_xlarge_ri_covers_two_m5_large_by_size_flexibility() {
     );
     usd(e.summary.cost_effective_usd, 0.24, "EC2");
     usd(e.summary.commitment_coverage.unwrap(), 1.0, "coverage");
-    usd(e.summary.commitment_utilisation.unwrap(), 1.0, "utilisation");
+    usd(
+        e.summary.commitment_utilisation.unwrap(),
+        1.0,
+        "utilisation",
+    );
 }
 
 #[test]
@@ -226,7 +292,11 @@ arms = ["fargate"]
     // 0.6 × 0.04048 = 0.024288): covered 0.042068/h, effective (0.09874 − 0.042068 + 0.03) × 2
     // = 0.173344. vCPU first would cover 1 vCPU-h (0.04048): (0.09874 − 0.04048 + 0.03) × 2 =
     // 0.17652, 0.3 cents more.
-    usd(f.summary.cost_effective_usd, 0.173344, "highest savings first");
+    usd(
+        f.summary.cost_effective_usd,
+        0.173344,
+        "highest savings first",
+    );
     assert!((f.summary.cost_effective_usd - 0.17652).abs() > 0.003);
 }
 
@@ -235,7 +305,9 @@ fn usage_and_commitments_csv_have_the_documented_rows() {
     let dir = tempfile::tempdir().unwrap();
     let s = load(
         dir.path(),
-        &format!("{WORLD}\n[[commitment]]\nname = \"sp\"\ntype = \"compute_savings_plan\"\nusd_per_hour = 0.1\ndiscount_percent = 30\n"),
+        &format!(
+            "{WORLD}\n[[commitment]]\nname = \"sp\"\ntype = \"compute_savings_plan\"\nusd_per_hour = 0.1\ndiscount_percent = 30\n"
+        ),
     );
     let out = run_checked(&s, s.seed);
     let usage = String::from_utf8(sim::report::usage_csv(&out).unwrap()).unwrap();
@@ -275,7 +347,9 @@ fn a_savings_plan_without_a_rate_for_eligible_usage_is_refused() {
     let p = crate::common::write(
         dir.path(),
         "s.toml",
-        &format!("{WORLD}\n[[commitment]]\ntype = \"compute_savings_plan\"\nusd_per_hour = 1\nrates = {{ \"m5.large\" = 0.06 }}\n"),
+        &format!(
+            "{WORLD}\n[[commitment]]\ntype = \"compute_savings_plan\"\nusd_per_hour = 1\nrates = {{ \"m5.large\" = 0.06 }}\n"
+        ),
     );
     let e = sim::scenario::load(&p).unwrap_err().to_string();
     assert!(e.contains("fargate:linux_x86:vcpu"), "{e}");
@@ -285,14 +359,18 @@ fn a_savings_plan_without_a_rate_for_eligible_usage_is_refused() {
     let p = crate::common::write(
         dir.path(),
         "t.toml",
-        &format!("{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\nhourly = 0.06\nusd_per_hour = 1\n"),
+        &format!(
+            "{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\nhourly = 0.06\nusd_per_hour = 1\n"
+        ),
     );
     let e = sim::scenario::load(&p).unwrap_err().to_string();
     assert!(e.contains("`usd_per_hour`"), "{e}");
     let p = crate::common::write(
         dir.path(),
         "u.toml",
-        &format!("{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\nhourly = 0.06\nfamly = \"m5\"\n"),
+        &format!(
+            "{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.large\"\nhourly = 0.06\nfamly = \"m5\"\n"
+        ),
     );
     assert!(sim::scenario::load(&p).is_err());
 }

@@ -77,7 +77,11 @@ pub fn commitments_plot(run: &RunData, rows: &[CommitmentHourRow]) -> Plot {
             LineStyle::Dashed,
             &steps(|r| r.fee_usd),
         ));
-        series.push(arm_line(format!("{} used", a.label()), i, &steps(|r| r.used_usd)));
+        series.push(arm_line(
+            format!("{} used", a.label()),
+            i,
+            &steps(|r| r.used_usd),
+        ));
     }
     Plot {
         name: COMMITMENTS_PLOT,
@@ -243,6 +247,7 @@ pub fn cost_plot(run: &RunData) -> Plot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::report::plots::plot::mark_identical;
     use crate::report::plots::render::render_svg;
     use crate::report::plots::testing::{arm, line, run};
@@ -250,6 +255,33 @@ mod tests {
     use crate::report::run_data::{RunData, RunFiles};
     use LineStyle::Dashed;
 
+    #[test]
+    fn commitments_plot_steps_each_arms_fee_and_use_per_hour() {
+        // Two hours of one commitment on the `ec2` arm, two rows in hour 1 summed on reading:
+        // the fee line steps 0.1 → 0.3 and the used line 0.05 → 0.25, over hours 0–2.
+        let mut files = fixture::files();
+        files.commitments = Some(
+            "arm,hour,commitment,type,fee_usd,used_usd,covered_on_demand_usd,utilisation\n\
+             ec2,0,sp,compute_savings_plan,0.100000,0.050000,0.070000,0.500000\n\
+             ec2,1,sp,compute_savings_plan,0.100000,0.100000,0.140000,1.000000\n\
+             ec2,1,ri,reserved_instances,0.200000,0.150000,0.190000,0.750000\n"
+                .into(),
+        );
+        let run = RunData::parse(&files).unwrap();
+        let p = run_plots(&run)
+            .into_iter()
+            .find(|p| p.name == COMMITMENTS_PLOT)
+            .expect("a commitments plot");
+        let s = &p.panels[0].series;
+        assert_eq!(s.len(), 2);
+        let want = [(0.0, 0.1), (1.0, 0.1), (1.0, 0.3), (2.0, 0.3)];
+        assert_eq!(s[0].points.len(), want.len());
+        for (got, want) in s[0].points.iter().zip(want) {
+            assert!(got.0 == want.0 && (got.1 - want.1).abs() < 1e-12, "{got:?}");
+        }
+        assert!((s[1].points[2].1 - 0.25).abs() < 1e-12);
+        assert!(s[0].label.ends_with("fee") && s[1].label.ends_with("used"));
+    }
     #[test]
     fn utilisation_is_reserved_over_registered_where_anything_is_registered() {
         let p = utilisation_plot(&run());

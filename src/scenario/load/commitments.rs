@@ -197,7 +197,11 @@ impl Validator<'_> {
                 None => 1,
                 Some(k) => self.int_in(k, "commitment.count", 1, 1_000_000)?,
             };
-            let offering_class = match c.offering_class.as_ref().map(|o| (o.get_ref().as_str(), o.span())) {
+            let offering_class = match c
+                .offering_class
+                .as_ref()
+                .map(|o| (o.get_ref().as_str(), o.span()))
+            {
                 None | Some(("standard", _)) => "standard",
                 Some(("convertible", _)) => "convertible",
                 Some((o, s)) => {
@@ -246,7 +250,11 @@ impl Validator<'_> {
                     if catalog.get(t).is_none() {
                         return Err(self.err(v.span(), format!("`commitment.rates`: unknown instance type `{t}`; expected a catalog type (see `sim catalog instance-types`) or one defined in [[instance_type]]")));
                     }
-                    let x = self.commitment_value(v, &format!("rates.\"{t}\""), "the SP rate in USD per Linux instance-hour")?;
+                    let x = self.commitment_value(
+                        v,
+                        &format!("rates.\"{t}\""),
+                        "the SP rate in USD per Linux instance-hour",
+                    )?;
                     rates.ec2_linux.insert(t.clone(), x);
                 }
             }
@@ -260,7 +268,11 @@ impl Validator<'_> {
                     return Err(self.err(span, format!("commitment `{name}` (ec2_instance_savings_plan) has no `family`; expected the instance family it commits to, e.g. `family = \"m5\"` (docs/reference/pricing.md §3.1)")));
                 };
                 let family = family.get_ref().clone();
-                if let Some(t) = rates.ec2_linux.keys().find(|t| family_and_size(t).0 != family) {
+                if let Some(t) = rates
+                    .ec2_linux
+                    .keys()
+                    .find(|t| family_and_size(t).0 != family)
+                {
                     return Err(self.err(span, format!("commitment `{name}` commits to family `{family}` and has a rate for `{t}`, of another family; expected rates of `{family}` types only")));
                 }
                 Plan::Ec2InstanceSavingsPlan {
@@ -306,7 +318,11 @@ impl Validator<'_> {
         };
         Ok((
             pair(&r.vcpu_hour, &r.gb_hour, ("vcpu_hour", "gb_hour"))?,
-            pair(&r.arm_vcpu_hour, &r.arm_gb_hour, ("arm_vcpu_hour", "arm_gb_hour"))?,
+            pair(
+                &r.arm_vcpu_hour,
+                &r.arm_gb_hour,
+                ("arm_vcpu_hour", "arm_gb_hour"),
+            )?,
         ))
     }
 
@@ -381,7 +397,11 @@ pub fn on_demand_lines(arm: &Arm, pricing: &Pricing) -> Vec<(UsageKey, f64)> {
             })
             .collect(),
         ArmKind::Fargate(f) => {
-            if !arm.provider_strategy.iter().any(|s| s.provider == FARGATE && (s.weight > 0 || s.base > 0)) {
+            if !arm
+                .provider_strategy
+                .iter()
+                .any(|s| s.provider == FARGATE && (s.weight > 0 || s.base > 0))
+            {
                 return Vec::new();
             }
             let rates = match arm.os {
