@@ -86,6 +86,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
             "summary.csv",
             "tasks.csv",
             "timeseries.csv",
+            "usage.csv",
             "utilisation.png",
             "utilisation.svg",
             "wait_cdf.png",
