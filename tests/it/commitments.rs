@@ -374,3 +374,42 @@ fn a_savings_plan_without_a_rate_for_eligible_usage_is_refused() {
     );
     assert!(sim::scenario::load(&p).is_err());
 }
+
+#[test]
+fn sim_run_writes_commitments_files_and_sim_report_redraws_their_plot() {
+    // From the command line: commitments.csv, usage.csv and the commitments plot are written,
+    // each commitments.csv column is on docs/outputs.md's page, the verdict compares effective
+    // costs, and `sim report` redraws commitments.png byte for byte.
+    let dir = tempfile::tempdir().unwrap();
+    let p = crate::common::write(
+        dir.path(),
+        "s.toml",
+        &format!("{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.xlarge\"\nhourly = 0.12\narms = [\"ec2\"]\n"),
+    );
+    let out = dir.path().join("out");
+    let assert = crate::common::sim()
+        .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+        .assert()
+        .success();
+    let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
+    // EC2 effective 0.24 against Fargate's 0.19748: Fargate is cheaper by 0.04252.
+    assert!(stdout.contains("cheapest: fargate ($0.20)"), "{stdout}");
+    for f in ["usage.csv", "commitments.csv", "commitments.png", "commitments.svg"] {
+        assert!(out.join(f).is_file(), "no {f}");
+    }
+    let page = std::fs::read_to_string(crate::common::root().join("docs/outputs.md")).unwrap();
+    let section = &page[page.find("\n## commitments.csv\n").expect("the section")..];
+    let header = std::fs::read_to_string(out.join("commitments.csv")).unwrap();
+    for col in header.lines().next().unwrap().split(',') {
+        assert!(section.contains(&format!("`{col}`")), "{col} is not documented");
+    }
+    let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
+    let ec2 = summary.lines().nth(1).unwrap();
+    assert!(ec2.ends_with(",0.240000,0.240000,1.000000,1.000000"), "{ec2}");
+    let fargate = summary.lines().nth(2).unwrap();
+    assert!(fargate.ends_with(",0.197480,0.000000,,"), "{fargate}");
+    let png = std::fs::read(out.join("commitments.png")).unwrap();
+    std::fs::remove_file(out.join("commitments.png")).unwrap();
+    crate::common::sim().arg("report").arg(&out).assert().success();
+    assert_eq!(std::fs::read(out.join("commitments.png")).unwrap(), png);
+}
