@@ -384,32 +384,66 @@ fn sim_run_writes_commitments_files_and_sim_report_redraws_their_plot() {
     let p = crate::common::write(
         dir.path(),
         "s.toml",
-        &format!("{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.xlarge\"\nhourly = 0.12\narms = [\"ec2\"]\n"),
+        &format!(
+            "{WORLD}\n[[commitment]]\ntype = \"reserved_instances\"\ninstance_type = \"m5.xlarge\"\nhourly = 0.12\narms = [\"ec2\"]\n"
+        ),
     );
     let out = dir.path().join("out");
     let assert = crate::common::sim()
-        .args(["run", p.to_str().unwrap(), "--out", out.to_str().unwrap(), "--quiet"])
+        .args([
+            "run",
+            p.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+            "--quiet",
+        ])
         .assert()
         .success();
     let stdout = String::from_utf8_lossy(&assert.get_output().stdout).to_string();
     // EC2 effective 0.24 against Fargate's 0.19748: Fargate is cheaper by 0.04252.
     assert!(stdout.contains("cheapest: fargate ($0.20)"), "{stdout}");
-    for f in ["usage.csv", "commitments.csv", "commitments.png", "commitments.svg"] {
+    for f in [
+        "usage.csv",
+        "commitments.csv",
+        "commitments.png",
+        "commitments.svg",
+    ] {
         assert!(out.join(f).is_file(), "no {f}");
     }
     let page = std::fs::read_to_string(crate::common::root().join("docs/outputs.md")).unwrap();
     let section = &page[page.find("\n## commitments.csv\n").expect("the section")..];
     let header = std::fs::read_to_string(out.join("commitments.csv")).unwrap();
     for col in header.lines().next().unwrap().split(',') {
-        assert!(section.contains(&format!("`{col}`")), "{col} is not documented");
+        assert!(
+            section.contains(&format!("`{col}`")),
+            "{col} is not documented"
+        );
     }
     let summary = std::fs::read_to_string(out.join("summary.csv")).unwrap();
     let ec2 = summary.lines().nth(1).unwrap();
-    assert!(ec2.ends_with(",0.240000,0.240000,1.000000,1.000000"), "{ec2}");
+    assert!(
+        ec2.ends_with(",0.240000,0.240000,1.000000,1.000000"),
+        "{ec2}"
+    );
     let fargate = summary.lines().nth(2).unwrap();
     assert!(fargate.ends_with(",0.197480,0.000000,,"), "{fargate}");
     let png = std::fs::read(out.join("commitments.png")).unwrap();
     std::fs::remove_file(out.join("commitments.png")).unwrap();
-    crate::common::sim().arg("report").arg(&out).assert().success();
+    crate::common::sim()
+        .arg("report")
+        .arg(&out)
+        .assert()
+        .success();
     assert_eq!(std::fs::read(out.join("commitments.png")).unwrap(), png);
+}
+
+#[test]
+fn the_shipped_commitments_scenario_is_checked() {
+    // scenarios/commitments.toml with every accounting check (also in runs.rs' list).
+    let s = sim::scenario::load(&crate::common::scenario("commitments.toml")).unwrap();
+    let out = run_checked(&s, s.seed);
+    for a in &out.arms {
+        assert!(a.summary.tasks_completed > 0, "{}", a.arm);
+        assert!(a.commitments.is_some(), "{}", a.arm);
+    }
 }

@@ -2,7 +2,7 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-pub(crate) const SCENARIOS: [&str; 10] = [
+pub(crate) const SCENARIOS: [&str; 11] = [
     "breakeven.toml",
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",
@@ -13,6 +13,7 @@ pub(crate) const SCENARIOS: [&str; 10] = [
     "spot-fleet.toml",
     "taskdef-replay.toml",
     "google-2011-replay.toml",
+    "commitments.toml",
 ];
 
 #[test]
