@@ -10,8 +10,9 @@ use indicatif::{MultiProgress, ProgressBar, ProgressStyle};
 use crate::cli::{UsageError, show_progress};
 use crate::report::run_json::{ArmInfo, prices_used, scenario_info};
 use crate::report::{
-    RunData, RunFiles, RunInfo, breakeven_csv, comparison_table, has_breakeven, plan_run_drawings,
-    run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, waits_csv,
+    RunData, RunFiles, RunInfo, breakeven_csv, commitments_csv, comparison_table, has_breakeven,
+    plan_run_drawings, run_json, scaling_csv, summary_csv, tasks_csv, timeseries_csv, usage_csv,
+    waits_csv,
 };
 use crate::sim::RunOptions;
 
@@ -142,6 +143,8 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
         scaling: scales.then(|| scaling_csv(&outcome)),
         waits: Some(waits_csv(&outcome)),
         breakeven: breakeven.then(|| breakeven_csv(&outcome, &scenario)),
+        usage: usage_csv(&outcome),
+        commitments: commitments_csv(&outcome),
         run_json: run_json(&info),
     };
     let run = if args.no_plots {
@@ -163,6 +166,12 @@ pub fn run(args: &RunArgs) -> anyhow::Result<()> {
     }
     if breakeven {
         files.push("breakeven.csv");
+    }
+    if outcome.arms.iter().any(|a| !a.usage.is_empty()) {
+        files.push("usage.csv");
+    }
+    if outcome.arms.iter().any(|a| a.commitments.is_some()) {
+        files.push("commitments.csv");
     }
     files.push("run.json");
     let mut files: Vec<String> = files.into_iter().map(String::from).collect();

@@ -38,7 +38,52 @@ pub fn assumptions(scenario: &Scenario, arms: &[usize]) -> Vec<Assumption> {
     spot(&used, &mut out);
     quotas(&used, &mut out);
     other_charges(scenario, &used, &mut out);
+    commitments(scenario, &used, &mut out);
     out
+}
+
+/// Each commitment that applies to one of the arms: its terms and what it costs per hour
+/// (docs/model.md §22).
+fn commitments(scenario: &Scenario, arms: &[&Arm], out: &mut Vec<Assumption>) {
+    use crate::model::commitment::Plan;
+    for c in &scenario.commitments {
+        if !arms.iter().any(|a| c.applies_to(&a.name)) {
+            continue;
+        }
+        let terms = format!(
+            "{}, {}",
+            c.term.as_str(),
+            c.payment.as_str().replace('_', " ")
+        );
+        let value = match &c.plan {
+            Plan::ComputeSavingsPlan { usd_per_hour, .. } => {
+                format!("${usd_per_hour} per hour, any EC2 family and Fargate; {terms}")
+            }
+            Plan::Ec2InstanceSavingsPlan {
+                usd_per_hour,
+                family,
+                ..
+            } => format!("${usd_per_hour} per hour, family {family}; {terms}"),
+            Plan::ReservedInstances {
+                instance_type,
+                count,
+                offering_class,
+                usd_per_instance_hour,
+            } => format!(
+                "{count} × {instance_type} ({offering_class}) at ${usd_per_instance_hour:.6} per RI-hour; {terms}"
+            ),
+        };
+        let arms_text = c
+            .arms
+            .as_ref()
+            .map_or_else(|| "every arm".to_string(), |a| a.join(", "));
+        out.push(row(
+            "commitments",
+            format!("{} ({}; {arms_text})", c.name, c.plan.type_name()),
+            value,
+            "scenario [[commitment]]; rates from the scenario, the price list or discount_percent, applied each clock hour as docs/reference/pricing.md §3.2 says (docs/model.md §22)",
+        ));
+    }
 }
 
 /// Spot discounts and interruption rates, per arm and provider that buys Spot.
@@ -187,6 +232,25 @@ mod tests {
             a.iter()
                 .all(|r| r.topic != "prices" && r.topic != "other charges"),
             "{a:#?}"
+        );
+        assert!(a.iter().all(|r| r.topic != "commitments"));
+        // A commitment is listed with its terms.
+        let with = format!(
+            "{text}[[commitment]]\ntype = \"compute_savings_plan\"\nusd_per_hour = 0.5\ndiscount_percent = 20\nterm = \"3yr\"\n"
+        );
+        let s2 = load_str(Path::new("s.toml"), &with).unwrap_or_else(|e| panic!("{e}"));
+        let c = assumptions(&s2, &[0, 1]);
+        let sp = c
+            .iter()
+            .find(|r| r.topic == "commitments")
+            .expect("a commitment row");
+        assert_eq!(
+            sp.item,
+            "compute_savings_plan-1 (compute_savings_plan; every arm)"
+        );
+        assert_eq!(
+            sp.value,
+            "$0.5 per hour, any EC2 family and Fargate; 3yr, no upfront"
         );
         // Only what the arms selected use: arm e alone has no Fargate rows.
         let only_e = assumptions(&s, &[0]);

@@ -67,7 +67,25 @@ pub fn breakeven_csv(outcome: &Outcome, scenario: &Scenario) -> Vec<u8> {
             });
         let util = fleet_utilisation(e);
         for f in paired(outcome, "FARGATE") {
-            let (ec2_cost, fargate_cost) = (e.summary.cost_usd, f.summary.cost_usd);
+            // With commitments, each arm at its effective (committed) cost, and the catalog
+            // break-even at effective prices: the instance's price and Fargate's rates each
+            // scaled by their arm's effective ÷ list cost (docs/model.md §22.4).
+            let cost = |a: &ArmOutcome| {
+                if a.summary.has_commitments {
+                    a.summary.cost_effective_usd
+                } else {
+                    a.summary.cost_usd
+                }
+            };
+            let (ec2_cost, fargate_cost) = (cost(e), cost(f));
+            let factor = |a: &ArmOutcome| {
+                if a.summary.has_commitments && a.summary.cost_usd > 0.0 {
+                    a.summary.cost_effective_usd / a.summary.cost_usd
+                } else {
+                    1.0
+                }
+            };
+            let scale = factor(e) / factor(f);
             let _ = w.write_record([
                 e.arm.clone(),
                 f.arm.clone(),
@@ -76,7 +94,9 @@ pub fn breakeven_csv(outcome: &Outcome, scenario: &Scenario) -> Vec<u8> {
                 format!("{fargate_cost:.6}"),
                 f6(util),
                 f6(util.and_then(|u| breakeven_utilisation(ec2_cost, u, fargate_cost))),
-                f6(first_type.and_then(|t| catalog_breakeven(t, &scenario.pricing))),
+                f6(first_type
+                    .and_then(|t| catalog_breakeven(t, &scenario.pricing))
+                    .map(|b| b * scale)),
             ]);
         }
     }

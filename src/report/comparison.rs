@@ -163,6 +163,8 @@ mod tests {
             events: 0,
             end: SimTime(22_791_000),
             warnings: Vec::new(),
+            usage: Default::default(),
+            commitments: None,
         }
     }
 

@@ -71,6 +71,10 @@ pub fn caption(name: &str) -> Option<&'static str> {
              workload, the dotted one the instance type's catalog break-even, the marker where \
              the run was."
         }
+        "commitments" => {
+            "Each arm's Savings Plan and Reserved Instance fees per clock hour (dashed) and the \
+             part of them that covered usage (solid); the gap is commitment paid for and unused."
+        }
         _ => return None,
     })
 }
@@ -469,21 +473,26 @@ fn comparison_section(h: &mut String, run: &RunData) {
 }
 
 /// The parts of the bill beyond compute, per arm, when any arm has one: the public IPv4 and
-/// Windows licence parts of `cost`, the shared costs, the whole bill and the compared figure
+/// Windows licence parts of `cost`, the shared costs, commitment fees, the whole bill, the
+/// effective cost with commitments and the compared figure
 /// (summary.csv's columns of the same names, docs/outputs.md).
 fn cost_parts(h: &mut String, run: &RunData) {
     type Part = (&'static str, fn(&SummaryRow) -> f64);
-    let parts: [Part; 6] = [
+    let parts: [Part; 8] = [
         ("public IPv4 (in cost)", |s| s.cost_public_ipv4_usd),
         ("Windows licence (in cost)", |s| {
             s.cost_fargate_os_licence_usd
         }),
         ("load balancers", |s| s.cost_load_balancer_usd),
         ("NAT", |s| s.cost_nat_usd),
+        ("commitment fees", |s| s.commitment_fee_usd),
         ("whole bill", |s| s.cost_total_usd),
+        ("effective (with commitments)", |s| {
+            s.cost_effective_usd.unwrap_or(s.cost_usd)
+        }),
         ("compared", SummaryRow::compared_cost),
     ];
-    let extra = |s: &SummaryRow| parts[..4].iter().any(|(_, f)| f(s).abs() > 0.0);
+    let extra = |s: &SummaryRow| parts[..5].iter().any(|(_, f)| f(s).abs() > 0.0);
     if !run.arms.iter().any(|a| extra(&a.summary)) {
         return;
     }
@@ -758,6 +767,6 @@ mod tests {
             "{h}"
         );
         assert!(h.contains("<th>load balancers</th>"));
-        assert!(h.contains("<tr><td>fargate</td><td>$0.12</td><td>$0.00</td><td>$0.00</td><td>$0.50</td><td>$0.00</td><td>$0.62</td><td>$0.62</td></tr>"), "{h}");
+        assert!(h.contains("<tr><td>fargate</td><td>$0.12</td><td>$0.00</td><td>$0.00</td><td>$0.50</td><td>$0.00</td><td>$0.00</td><td>$0.62</td><td>$0.12</td><td>$0.62</td></tr>"), "{h}");
     }
 }

@@ -5,6 +5,7 @@
 pub mod assumptions;
 pub mod breakeven_csv;
 pub mod breakeven_row;
+pub mod commitments_csv;
 pub mod comparison;
 pub mod cost_breakdown_row;
 pub mod cost_verdict;
@@ -33,6 +34,7 @@ pub mod waits_csv;
 pub mod writer;
 
 pub use breakeven_csv::{breakeven_csv, has_breakeven};
+pub use commitments_csv::{commitments_csv, usage_csv};
 pub use comparison::comparison_table;
 pub use csv_out::{scaling_csv, tasks_csv, timeseries_csv};
 pub use output_plan::OutputPlan;

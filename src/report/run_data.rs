@@ -94,6 +94,22 @@ pub struct RunData {
     pub arms: Vec<ArmData>,
     /// breakeven.csv's rows, when the run has the file.
     pub breakeven: Option<Vec<BreakevenRow>>,
+    /// commitments.csv summed per arm and hour, when the run has the file.
+    pub commitments: Option<Vec<CommitmentHourRow>>,
+}
+
+/// One arm's commitments in one clock hour (commitments.csv, its commitments summed): what
+/// the commitments plot draws.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CommitmentHourRow {
+    /// Arm.
+    pub arm: String,
+    /// Clock hour, 0-based.
+    pub hour: u64,
+    /// Fees paid, USD.
+    pub fee_usd: f64,
+    /// Fees used, USD.
+    pub used_usd: f64,
 }
 
 impl RunData {
@@ -215,10 +231,16 @@ impl RunData {
             .as_deref()
             .map(parse_breakeven)
             .transpose()?;
+        let commitments = files
+            .commitments
+            .as_deref()
+            .map(parse_commitments)
+            .transpose()?;
         Ok(RunData {
             meta,
             arms,
             breakeven,
+            commitments,
         })
     }
 }
@@ -279,6 +301,33 @@ fn parse_summary(bytes: &[u8]) -> Result<Vec<ArmData>, RunDataError> {
         });
     }
     Ok(arms)
+}
+
+fn parse_commitments(bytes: &[u8]) -> Result<Vec<CommitmentHourRow>, RunDataError> {
+    let mut t = Table::new("commitments.csv", bytes)?;
+    let c = t.columns(["arm", "hour", "fee_usd", "used_usd"])?;
+    let mut rows: Vec<CommitmentHourRow> = Vec::new();
+    while let Some(row) = t.next_row()? {
+        let arm = row.get(c[0])?;
+        let hour = row
+            .get(c[1])?
+            .parse::<u64>()
+            .map_err(|_| row.bad(c[1], "a clock hour, an integer ≥ 0"))?;
+        let (fee, used) = (row.num(c[2])?, row.num(c[3])?);
+        match rows.last_mut() {
+            Some(r) if r.arm == arm && r.hour == hour => {
+                r.fee_usd += fee;
+                r.used_usd += used;
+            }
+            _ => rows.push(CommitmentHourRow {
+                arm: arm.to_string(),
+                hour,
+                fee_usd: fee,
+                used_usd: used,
+            }),
+        }
+    }
+    Ok(rows)
 }
 
 fn parse_breakeven(bytes: &[u8]) -> Result<Vec<BreakevenRow>, RunDataError> {

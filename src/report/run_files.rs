@@ -19,6 +19,10 @@ pub const WAITS: &str = "waits.csv";
 pub const TASKS: &str = "tasks.csv";
 /// breakeven.csv: the EC2 × Fargate break-even pairs.
 pub const BREAKEVEN: &str = "breakeven.csv";
+/// usage.csv: on-demand usage per arm, clock hour and usage line (docs/model.md §22).
+pub const USAGE: &str = "usage.csv";
+/// commitments.csv: each commitment per arm and clock hour.
+pub const COMMITMENTS: &str = "commitments.csv";
 /// run.json: the run's manifest, written last.
 pub const RUN_JSON: &str = "run.json";
 
@@ -35,6 +39,10 @@ pub struct RunFiles {
     pub waits: Option<Vec<u8>>,
     /// breakeven.csv, when the run has an EC2 arm and a Fargate arm.
     pub breakeven: Option<Vec<u8>>,
+    /// usage.csv, when some arm billed on-demand usage.
+    pub usage: Option<Vec<u8>>,
+    /// commitments.csv, when some arm has commitments.
+    pub commitments: Option<Vec<u8>>,
     /// run.json.
     pub run_json: Vec<u8>,
 }
@@ -62,6 +70,8 @@ impl RunFiles {
             scaling: read(SCALING)?,
             waits: read(WAITS)?,
             breakeven: read(BREAKEVEN)?,
+            usage: read(USAGE)?,
+            commitments: read(COMMITMENTS)?,
             run_json: need(RUN_JSON, "the report's provenance comes from it")?,
         })
     }
@@ -77,6 +87,8 @@ impl RunFiles {
         plan.file_or_absent(SCALING, self.scaling);
         plan.file_or_absent(TASKS, tasks);
         plan.file_or_absent(BREAKEVEN, self.breakeven);
+        plan.file_or_absent(USAGE, self.usage);
+        plan.file_or_absent(COMMITMENTS, self.commitments);
         plan.manifest(RUN_JSON, self.run_json);
         plan
     }

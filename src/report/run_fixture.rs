@@ -64,6 +64,8 @@ pub fn files() -> RunFiles {
         scaling: Some(SCALING.into()),
         waits: Some(WAITS.into()),
         breakeven: Some(BREAKEVEN.into()),
+        usage: None,
+        commitments: None,
         run_json: RUN_JSON.into(),
     }
 }

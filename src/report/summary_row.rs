@@ -144,6 +144,20 @@ pub struct SummaryRow {
     /// [`SummaryRow::compared_cost`] falls back to `cost_usd`).
     #[serde(default, with = "opt6")]
     pub cost_compared_usd: Option<f64>,
+    /// The bill with the arm's commitments (docs/model.md §22): fees + the on-demand usage
+    /// they did not cover + Spot + the rest of `cost_usd`; `cost_usd` without commitments;
+    /// empty in files written before it.
+    #[serde(default, with = "opt6")]
+    pub cost_effective_usd: Option<f64>,
+    /// The commitments' fees over the run (part of `cost_effective_usd`), USD.
+    #[serde(default, with = "fixed6")]
+    pub commitment_fee_usd: f64,
+    /// Used ÷ committed over the run; empty without commitments.
+    #[serde(default, with = "opt6")]
+    pub commitment_utilisation: Option<f64>,
+    /// Covered on-demand-equivalent USD ÷ all on-demand usage USD; empty without commitments.
+    #[serde(default, with = "opt6")]
+    pub commitment_coverage: Option<f64>,
 }
 
 impl SummaryRow {
@@ -151,6 +165,13 @@ impl SummaryRow {
     pub fn of(a: &ArmOutcome) -> SummaryRow {
         let s = &a.summary;
         let total = s.cost_usd + s.cost_load_balancer_usd + s.cost_nat_usd;
+        // With commitments the arms are compared by what they would be billed with them
+        // (docs/model.md §22.4); without, `cost_effective_usd` is `cost_usd`.
+        let compared = if s.has_commitments {
+            s.cost_effective_usd
+        } else {
+            s.cost_usd
+        };
         SummaryRow {
             arm: a.arm.clone(),
             launch_type: a.launch_type.to_string(),
@@ -192,10 +213,14 @@ impl SummaryRow {
             cost_nat_usd: s.cost_nat_usd,
             cost_total_usd: total,
             cost_compared_usd: Some(if s.include_shared_costs {
-                total
+                compared + s.cost_load_balancer_usd + s.cost_nat_usd
             } else {
-                s.cost_usd
+                compared
             }),
+            cost_effective_usd: Some(compared),
+            commitment_fee_usd: s.commitment_fee_usd,
+            commitment_utilisation: s.commitment_utilisation,
+            commitment_coverage: s.commitment_coverage,
         }
     }
 
@@ -414,10 +439,11 @@ mod tests {
     #[test]
     fn the_columns_are_the_fields_and_the_header_serde_writes() {
         let cols = SummaryRow::columns();
-        assert_eq!(cols.len(), 40);
+        assert_eq!(cols.len(), 44);
         assert_eq!(cols[0], "arm");
         assert_eq!(cols[33], "end_s");
-        // Issue 15's other charges come after `end_s` (docs/model.md §18).
+        // Issue 15's other charges come after `end_s` (docs/model.md §18), then the
+        // commitments' columns (§22).
         assert_eq!(
             &cols[34..],
             [
@@ -426,7 +452,11 @@ mod tests {
                 "cost_load_balancer_usd",
                 "cost_nat_usd",
                 "cost_total_usd",
-                "cost_compared_usd"
+                "cost_compared_usd",
+                "cost_effective_usd",
+                "commitment_fee_usd",
+                "commitment_utilisation",
+                "commitment_coverage"
             ]
         );
         let mut w = csv::Writer::from_writer(Vec::new());

@@ -64,6 +64,8 @@ mod tests {
             events: 0,
             end: SimTime::ZERO,
             warnings: Vec::new(),
+            usage: Default::default(),
+            commitments: None,
         }
     }
 

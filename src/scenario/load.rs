@@ -6,6 +6,7 @@
 
 mod arms;
 mod capacity_providers;
+mod commitments;
 mod constraints;
 mod daemons;
 pub mod defaults;
@@ -273,6 +274,7 @@ impl Validator<'_> {
         self.unused_discounts(raw.pricing.as_ref(), &arms);
         let mut other_charges = self.other_charges(&raw, &pricing.region, &arms)?;
         Self::apply_discount(&mut pricing, &mut catalog, &mut arms, &mut other_charges);
+        let commitments = self.commitments(&raw.commitment, &arms, &catalog, &pricing)?;
         let scenario = Scenario {
             name,
             path: path.to_path_buf(),
@@ -285,6 +287,7 @@ impl Validator<'_> {
             catalog,
             workload,
             arms,
+            commitments,
             warnings: std::mem::take(&mut self.warnings),
         };
         if scenario.horizon.is_none() && !scenario.workload.services.is_empty() {

@@ -27,6 +27,7 @@ pub use error::ScenarioError;
 pub use load::{load, load_str};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
+use crate::model::commitment::Commitment;
 use crate::model::other_charges::OtherCharges;
 use crate::model::{Architecture, Catalog, Distribution, NetworkMode, Os, Pricing};
 use crate::placement::{PlacementConstraint, PlacementStrategy};
@@ -59,6 +60,9 @@ pub struct Scenario {
     pub workload: Workload,
     /// The launch configurations to compare.
     pub arms: Vec<Arm>,
+    /// `[[commitment]]`: Savings Plans and Reserved Instances, in scenario order
+    /// (docs/model.md §22).
+    pub commitments: Vec<Commitment>,
     /// Things that are legal but probably not what the user meant.
     pub warnings: Vec<String>,
 }

@@ -27,6 +27,40 @@ pub struct RawScenario {
     pub workload: Option<Spanned<RawWorkload>>,
     #[serde(default)]
     pub arm: Vec<Spanned<RawArm>>,
+    #[serde(default)]
+    pub commitment: Vec<Spanned<RawCommitment>>,
+}
+
+/// `[[commitment]]` (load/commitments.rs): a Savings Plan or Reserved Instances.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawCommitment {
+    #[serde(rename = "type")]
+    pub kind: Spanned<String>,
+    pub name: Option<Spanned<String>>,
+    pub arms: Option<Vec<Spanned<String>>>,
+    pub term: Option<Spanned<String>>,
+    pub payment: Option<Spanned<String>>,
+    pub usd_per_hour: Option<Spanned<f64>>,
+    pub family: Option<Spanned<String>>,
+    pub rates: Option<Spanned<BTreeMap<String, Spanned<f64>>>>,
+    pub fargate_rates: Option<Spanned<RawFargateSpRates>>,
+    pub discount_percent: Option<Spanned<f64>>,
+    pub instance_type: Option<Spanned<String>>,
+    pub count: Option<Spanned<i64>>,
+    pub offering_class: Option<Spanned<String>>,
+    pub hourly: Option<Spanned<f64>>,
+    pub upfront: Option<Spanned<f64>>,
+}
+
+/// A Compute Savings Plan's `fargate_rates`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFargateSpRates {
+    pub vcpu_hour: Option<Spanned<f64>>,
+    pub gb_hour: Option<Spanned<f64>>,
+    pub arm_vcpu_hour: Option<Spanned<f64>>,
+    pub arm_gb_hour: Option<Spanned<f64>>,
 }
 
 /// `[pricing]`.

@@ -3,6 +3,7 @@
 //! `sim::services`, the accounts in `sim::ledger`.
 
 use crate::ids::GroupId;
+use crate::model::commitment::{self, Commitment, hours_touched};
 use crate::model::task_spec::TaskSource;
 use crate::model::{GroupTable, TaskSpec};
 use crate::scenario::limits::MAX_SAMPLES;
@@ -459,6 +460,26 @@ impl<'a> ArmSim<'a> {
         }
         self.capacity.close(&mut self.ctx, end);
         let arm = self.ctx.arm;
-        self.ctx.ledger.finish(arm, end, warnings)
+        let mut out = self.ctx.ledger.finish(arm, end, warnings)?;
+        apply_commitments(&mut out, &self.ctx.scenario.commitments);
+        Ok(out)
     }
+}
+
+/// Apply the commitments that apply to the arm to its hourly usage (docs/model.md §22) and set
+/// the summary's effective cost, fees, utilisation and coverage. Every hour the run touches
+/// pays every fee.
+pub fn apply_commitments(out: &mut ArmOutcome, all: &[Commitment]) {
+    let mine: Vec<&Commitment> = all.iter().filter(|c| c.applies_to(&out.arm)).collect();
+    if mine.is_empty() {
+        return;
+    }
+    let result = commitment::apply(&out.usage, &mine, hours_touched(out.end.as_ms()));
+    let s = &mut out.summary;
+    s.has_commitments = true;
+    s.cost_effective_usd = s.cost_usd - result.covered_on_demand_usd() + result.fee_usd();
+    s.commitment_fee_usd = result.fee_usd();
+    s.commitment_utilisation = result.utilisation();
+    s.commitment_coverage = Some(result.coverage().unwrap_or(0.0));
+    out.commitments = Some(result);
 }

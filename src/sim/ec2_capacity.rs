@@ -158,6 +158,7 @@ impl Ec2Capacity {
                 String::new()
             };
             pool.cluster.set_name_prefix(&prefix);
+            pool.os = arm.os;
             pool.public_ipv4_hour = arm
                 .assign_public_ip
                 .then(|| scenario.other_charges.public_ipv4_hour.map(|r| r.usd))
@@ -836,6 +837,7 @@ impl CapacityBackend for Ec2Capacity {
         }
         for pool in &self.pools {
             ctx.ledger.other.public_ipv4_usd += pool.public_ipv4_usd;
+            ctx.ledger.usage.merge(&pool.usage);
         }
         let s = &mut ctx.ledger.summary;
         s.instance_hours = instance_ms as f64 / 3_600_000.0;

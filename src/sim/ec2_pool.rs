@@ -6,7 +6,8 @@ use crate::engine::RngStream;
 use crate::ids::{InstanceId, ZoneId};
 use crate::model::billing::{EC2_MINIMUM_SECS, billed_secs, cost_of};
 use crate::model::cluster::{ClusterType, unavailable};
-use crate::model::{Cluster, Distribution, InstanceType, TaskSpec};
+use crate::model::commitment::{HourlyUsage, UsageKey, UsageKind};
+use crate::model::{Cluster, Distribution, InstanceType, Os, TaskSpec};
 use crate::placement::PlacementConstraint;
 use crate::placement::instance_view::FreshInstance;
 use crate::scenario::{Capacity, Ec2Provider, Purchase};
@@ -136,6 +137,11 @@ pub struct Ec2Pool {
     pub public_ipv4_hour: Option<f64>,
     /// What the closed instances' public addresses cost, USD.
     pub public_ipv4_usd: f64,
+    /// Operating system of the instances (the arm's), for the usage lines.
+    pub os: Os,
+    /// The on-demand instance-seconds billed, by clock hour and (type, OS), for commitments
+    /// (docs/model.md §22.2); empty on Spot (never covered, docs/reference/pricing.md §3.1).
+    pub usage: HourlyUsage,
     /// The smallest type: tasks larger than it are left out of the scaling estimate
     /// (docs/reference/ecs-facts.md §5.3).
     pub shape: InstanceShape,
@@ -231,6 +237,8 @@ impl Ec2Pool {
             billed_on_demand_usd: 0.0,
             public_ipv4_hour: None,
             public_ipv4_usd: 0.0,
+            os: Os::Linux,
+            usage: HourlyUsage::default(),
             shape,
             launch_shape,
             provisioning: Provisioning::default(),
@@ -369,8 +377,25 @@ impl Ec2Pool {
         // instance in its first hour (docs/reference/pricing.md §5.1: "EIPs still apply").
         self.public_ipv4_usd += close_address(self.public_ipv4_hour, meter, requested, end);
         self.billed_usd += cost;
-        self.billed_on_demand_usd +=
-            cost_of(secs, self.types[usize::from(type_index)].price_per_hour);
+        let t = &self.types[usize::from(type_index)];
+        self.billed_on_demand_usd += cost_of(secs, t.price_per_hour);
+        if !self.spot {
+            // The seconds billed beyond the life (rounding up, the 60 s minimum) go to the
+            // hour of its end (docs/model.md §22.2).
+            self.usage.add(
+                UsageKey {
+                    kind: UsageKind::Ec2 {
+                        instance_type: t.name.clone(),
+                    },
+                    os: self.os,
+                },
+                t.price_per_hour,
+                requested.as_ms(),
+                end.as_ms(),
+                secs * 1000,
+                1,
+            );
+        }
         cost
     }
 

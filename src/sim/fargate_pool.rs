@@ -12,9 +12,10 @@ use crate::model::billing::{
     FARGATE_MINIMUM_SECS, FARGATE_WINDOWS_MINIMUM_SECS, FargateUsage, billed_secs, cost_of,
     fargate_hourly,
 };
+use crate::model::commitment::{UsageKey, UsageKind};
 use crate::model::task_spec::TaskSource;
 use crate::model::{
-    Distribution, FargateRates, FargateSize, FargateSizes, Os, RankedSizes, TaskSpec,
+    Architecture, Distribution, FargateRates, FargateSize, FargateSizes, Os, RankedSizes, TaskSpec,
 };
 use crate::scenario::{DEFAULT_STOP_TIMEOUT, DaemonLoad, FargateArm, Scenario};
 use crate::sim::SimError;
@@ -66,6 +67,9 @@ pub struct FargatePool {
     /// The daemons run as sidecars in every task, added to its size before rounding
     /// (docs/reference/sidecars-and-daemons.md §4).
     sidecars: DaemonLoad,
+    /// Task CPU architecture and operating system: the usage lines' keys.
+    architecture: Architecture,
+    os: Os,
 }
 
 impl FargatePool {
@@ -115,6 +119,8 @@ impl FargatePool {
                 .get(arm as usize)
                 .map(|a| DaemonLoad::fargate(&scenario.workload.daemons, &a.name))
                 .unwrap_or_default(),
+            architecture: spec.architecture,
+            os,
         }
     }
 
@@ -323,6 +329,31 @@ impl CapacityBackend for FargatePool {
         let secs = billed_secs(ctx.now.since(placed), ended, self.minimum_secs);
         let cost = cost_of(secs, hourly);
         self.billed[b].add(size, t.spec.storage_gib, secs);
+        if b == 0 {
+            // On-demand vCPU and GB by clock hour, for commitments (docs/model.md §22.2): the
+            // billed seconds beyond the run time (rounding up, the 1- or 5-minute minimum) go
+            // to the hour the task ends in. FARGATE_SPOT is never covered (pricing.md §3.1).
+            let (start, end) = (placed.as_ms(), ctx.now.as_ms());
+            let arch = self.architecture;
+            let line = |kind| UsageKey { kind, os: self.os };
+            let usage = &mut ctx.ledger.usage;
+            usage.add(
+                line(UsageKind::FargateVcpu(arch)),
+                self.rates.vcpu_hour,
+                start,
+                end,
+                secs * 1000,
+                u64::from(size.cpu_units),
+            );
+            usage.add(
+                line(UsageKind::FargateGb(arch)),
+                self.rates.gb_hour,
+                start,
+                end,
+                secs * 1000,
+                u64::from(size.memory_mib),
+            );
+        }
         ctx.ledger.meter.close(placed, hourly, cost);
         let l = &mut ctx.ledger;
         l.other.public_ipv4_usd +=

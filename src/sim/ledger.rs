@@ -3,6 +3,7 @@
 //! task records, turned into the arm's [`ArmOutcome`] at the end.
 
 use crate::model::GroupTable;
+use crate::model::commitment::HourlyUsage;
 use crate::model::task_spec::TaskSource;
 use crate::scenario::{Arm, Scenario};
 use crate::sim::SimError;
@@ -59,6 +60,8 @@ pub struct Ledger {
     pub meter: CostMeter,
     /// Public IPv4, load balancer and NAT charges of the arm (docs/model.md §18).
     pub other: ArmCharges,
+    /// On-demand usage by clock hour and usage line, for commitments (docs/model.md §22.2).
+    pub usage: HourlyUsage,
     /// The summary's counters (completed at the end by [`Ledger::finish`]).
     pub summary: ArmSummary,
     /// The scaling rows (scaling.csv).
@@ -89,6 +92,7 @@ impl Ledger {
             integrals: Integrals::default(),
             meter: CostMeter::default(),
             other: ArmCharges::default(),
+            usage: HourlyUsage::default(),
             summary: ArmSummary::default(),
             scaling: Vec::new(),
             events: 0,
@@ -285,6 +289,7 @@ impl Ledger {
             )));
         }
         s.cost_usd = self.meter.closed();
+        s.cost_effective_usd = s.cost_usd;
         s.cost_public_ipv4_usd = self.other.public_ipv4_usd;
         s.cost_load_balancer_usd = self.other.load_balancer_usd(end);
         s.cost_nat_usd = self.other.nat_usd(end);
@@ -327,6 +332,8 @@ impl Ledger {
             events: self.events,
             end,
             warnings,
+            usage: self.usage,
+            commitments: None,
         })
     }
 }

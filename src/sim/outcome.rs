@@ -1,5 +1,6 @@
 //! What a run produces: per arm, the summary, the time series and (optionally) every task.
 
+use crate::model::commitment::{CommitmentOutcome, HourlyUsage};
 use crate::time::SimTime;
 
 /// How a task attempt ended (tasks.csv `outcome`).
@@ -343,6 +344,17 @@ pub struct ArmSummary {
     pub cost_nat_usd: f64,
     /// Whether the shared costs count in the comparison (`[pricing] include_shared_costs`).
     pub include_shared_costs: bool,
+    /// The bill with the arm's commitments (docs/model.md §22): `cost_usd` − the on-demand
+    /// cost the commitments covered + their fees, USD; `cost_usd` without commitments.
+    pub cost_effective_usd: f64,
+    /// The commitments' fees over the run (every hour it touches), USD.
+    pub commitment_fee_usd: f64,
+    /// Used ÷ paid commitment over the run; `None` without commitments.
+    pub commitment_utilisation: Option<f64>,
+    /// Covered ÷ all on-demand usage (on-demand-equivalent USD); `None` without commitments.
+    pub commitment_coverage: Option<f64>,
+    /// Whether any commitment applies to the arm.
+    pub has_commitments: bool,
     /// How the arm's run ended.
     pub outcome: Completion,
     /// Why, when it is not complete.
@@ -374,6 +386,10 @@ pub struct ArmOutcome {
     /// What the user should know about how this arm ended (a saturated arm, tasks that could
     /// never be placed), in words naming the arm; the CLI prints them.
     pub warnings: Vec<String>,
+    /// On-demand usage by clock hour and usage line (usage.csv; docs/model.md §22.2).
+    pub usage: HourlyUsage,
+    /// What the arm's commitments did, hour by hour, when it has any (commitments.csv).
+    pub commitments: Option<CommitmentOutcome>,
 }
 
 /// The result of simulating every arm of a scenario.

@@ -176,7 +176,7 @@ const CASES: &[Case] = &[
     scenario!(
         "unknown top-level key",
         concat!("colour = \"red\"\n", base!()),
-        "error: s.toml:1:1: unknown field `colour`, expected one of `name`, `seed`, `horizon`, `metrics_interval`, `pricing`, `instance_type`, `workload`, `arm`"
+        "error: s.toml:1:1: unknown field `colour`, expected one of `name`, `seed`, `horizon`, `metrics_interval`, `pricing`, `instance_type`, `workload`, `arm`, `commitment`"
     ),
     scenario!(
         "unknown key in [[workload.jobs]]",

@@ -113,6 +113,43 @@ pub fn assert_conserved(a: &sim::sim::ArmOutcome) {
         "arm {}: a negative cost component in {s:?}",
         a.arm
     );
+    // The hourly on-demand usage (usage.csv, docs/model.md §22.2) is what was billed on
+    // demand: all of EC2's on-demand cost; on Fargate at most its vCPU and memory parts (the
+    // rest is FARGATE_SPOT). Without commitments the effective cost is the cost.
+    let usage_od: f64 = a
+        .usage
+        .lines
+        .iter()
+        .map(|(k, l)| {
+            (0..l.per_hour.len())
+                .map(|h| a.usage.quantity(k, h))
+                .sum::<f64>()
+                * l.usd_per_unit_hour
+        })
+        .sum();
+    if a.launch_type == "EC2" {
+        assert!(
+            (usage_od - s.cost_ec2_on_demand_usd).abs() <= 1e-9 * usage_od.max(1.0),
+            "arm {}: hourly usage {usage_od} is not the on-demand cost {}",
+            a.arm,
+            s.cost_ec2_on_demand_usd
+        );
+    } else {
+        assert!(
+            usage_od <= s.cost_fargate_vcpu_usd + s.cost_fargate_memory_usd + 1e-9,
+            "arm {}: hourly usage {usage_od} above Fargate's vCPU and memory cost",
+            a.arm
+        );
+    }
+    match &a.commitments {
+        None => assert_eq!(s.cost_effective_usd, s.cost_usd, "arm {}", a.arm),
+        Some(c) => assert!(
+            (s.cost_effective_usd - (s.cost_usd - c.covered_on_demand_usd() + c.fee_usd())).abs()
+                <= 1e-9,
+            "arm {}",
+            a.arm
+        ),
+    }
     let (ec2, fargate) = (parts[0] + parts[1], parts[2] + parts[3] + parts[4]);
     assert!(
         s.cost_load_balancer_usd >= 0.0 && s.cost_nat_usd >= 0.0,

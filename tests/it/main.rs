@@ -7,6 +7,7 @@ mod bad_input;
 mod capacity;
 mod catalogue;
 mod ci_scripts;
+mod commitments;
 mod common;
 mod daemons;
 mod determinism;

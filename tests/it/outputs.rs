@@ -164,7 +164,11 @@ fn quickstart_writes_waits_and_breakeven_that_agree_with_summary() {
             "cost_load_balancer_usd",
             "cost_nat_usd",
             "cost_total_usd",
-            "cost_compared_usd"
+            "cost_compared_usd",
+            "cost_effective_usd",
+            "commitment_fee_usd",
+            "commitment_utilisation",
+            "commitment_coverage"
         ]
     );
     for row in &summary {

@@ -35,6 +35,7 @@ fn every_column_of_every_csv_is_on_the_page() {
         "breakeven.csv",
         "tasks.csv",
         "scaling.csv",
+        "usage.csv",
     ] {
         let text = std::fs::read_to_string(dir.path().join(file))
             .unwrap_or_else(|e| panic!("the run wrote no {file}: {e}"));

@@ -2,7 +2,7 @@
 
 use crate::common::{run_checked, scenario, sim};
 
-pub(crate) const SCENARIOS: [&str; 10] = [
+pub(crate) const SCENARIOS: [&str; 11] = [
     "breakeven.toml",
     "quickstart.toml",
     "awsvpc-vs-bridge.toml",
@@ -13,6 +13,7 @@ pub(crate) const SCENARIOS: [&str; 10] = [
     "spot-fleet.toml",
     "taskdef-replay.toml",
     "google-2011-replay.toml",
+    "commitments.toml",
 ];
 
 #[test]
@@ -86,6 +87,7 @@ fn quickstart_runs_from_the_cli_and_writes_every_output() {
             "summary.csv",
             "tasks.csv",
             "timeseries.csv",
+            "usage.csv",
             "utilisation.png",
             "utilisation.svg",
             "wait_cdf.png",

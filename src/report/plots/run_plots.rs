@@ -6,13 +6,13 @@ use super::scaling_plot::scaling_plot;
 use super::time_axis::TimeAxis;
 use super::wait_cdf::wait_cdf_plot;
 use crate::report::downsample::downsample;
-use crate::report::run_data::{ArmData, RunData, TimeseriesRow};
+use crate::report::run_data::{ArmData, CommitmentHourRow, RunData, TimeseriesRow};
 use crate::report::summary_plots::{
     BREAKEVEN_PLOT, COST_BREAKDOWN_PLOT, CostBreakdownRow, breakeven_plot, cost_breakdown_plot,
 };
 
 /// The file stems of every run plot [`run_plots`] can return, in its order.
-pub const RUN_PLOT_NAMES: [&str; 7] = [
+pub const RUN_PLOT_NAMES: [&str; 8] = [
     "utilisation",
     "fleet",
     "cost",
@@ -20,7 +20,11 @@ pub const RUN_PLOT_NAMES: [&str; 7] = [
     "wait_cdf",
     "scaling",
     BREAKEVEN_PLOT,
+    COMMITMENTS_PLOT,
 ];
+
+/// The commitments plot's file stem.
+pub const COMMITMENTS_PLOT: &str = "commitments";
 
 /// Every run plot that has data, in a fixed order: the cost breakdown when summary.csv has
 /// the cost components, the break-even view when the run has breakeven.csv.
@@ -47,7 +51,45 @@ pub fn run_plots(run: &RunData) -> Vec<Plot> {
         run.breakeven
             .as_deref()
             .and_then(|rows| breakeven_plot(rows, &arm_names)),
+        run.commitments
+            .as_deref()
+            .map(|rows| commitments_plot(run, rows)),
     ])
+}
+
+/// Per arm with commitments, the fees paid (dashed) and the part used (solid) in each clock
+/// hour, as steps (commitments.csv; docs/model.md §22).
+pub fn commitments_plot(run: &RunData, rows: &[CommitmentHourRow]) -> Plot {
+    let mut series = Vec::new();
+    for (i, a) in run.arms.iter().enumerate() {
+        let mine: Vec<&CommitmentHourRow> = rows.iter().filter(|r| r.arm == a.arm).collect();
+        if mine.is_empty() {
+            continue;
+        }
+        let steps = |f: fn(&CommitmentHourRow) -> f64| -> Vec<(f64, f64)> {
+            mine.iter()
+                .flat_map(|r| [(r.hour as f64, f(r)), ((r.hour + 1) as f64, f(r))])
+                .collect()
+        };
+        series.push(line(
+            format!("{} fee", a.label()),
+            i,
+            LineStyle::Dashed,
+            &steps(|r| r.fee_usd),
+        ));
+        series.push(arm_line(
+            format!("{} used", a.label()),
+            i,
+            &steps(|r| r.used_usd),
+        ));
+    }
+    Plot {
+        name: COMMITMENTS_PLOT,
+        title: "Commitments: fee paid and fee used per clock hour".into(),
+        x_label: "clock hour of the run".into(),
+        panels: vec![Panel::lines("USD per hour", series)],
+        x_span: None,
+    }
 }
 
 /// At most about this many points per line: longer lines are reduced by
@@ -205,6 +247,7 @@ pub fn cost_plot(run: &RunData) -> Plot {
 #[cfg(test)]
 mod tests {
     use super::*;
+
     use crate::report::plots::plot::mark_identical;
     use crate::report::plots::render::render_svg;
     use crate::report::plots::testing::{arm, line, run};
@@ -212,6 +255,33 @@ mod tests {
     use crate::report::run_data::{RunData, RunFiles};
     use LineStyle::Dashed;
 
+    #[test]
+    fn commitments_plot_steps_each_arms_fee_and_use_per_hour() {
+        // Two hours of one commitment on the `ec2` arm, two rows in hour 1 summed on reading:
+        // the fee line steps 0.1 → 0.3 and the used line 0.05 → 0.25, over hours 0–2.
+        let mut files = fixture::files();
+        files.commitments = Some(
+            "arm,hour,commitment,type,fee_usd,used_usd,covered_on_demand_usd,utilisation\n\
+             ec2,0,sp,compute_savings_plan,0.100000,0.050000,0.070000,0.500000\n\
+             ec2,1,sp,compute_savings_plan,0.100000,0.100000,0.140000,1.000000\n\
+             ec2,1,ri,reserved_instances,0.200000,0.150000,0.190000,0.750000\n"
+                .into(),
+        );
+        let run = RunData::parse(&files).unwrap();
+        let p = run_plots(&run)
+            .into_iter()
+            .find(|p| p.name == COMMITMENTS_PLOT)
+            .expect("a commitments plot");
+        let s = &p.panels[0].series;
+        assert_eq!(s.len(), 2);
+        let want = [(0.0, 0.1), (1.0, 0.1), (1.0, 0.3), (2.0, 0.3)];
+        assert_eq!(s[0].points.len(), want.len());
+        for (got, want) in s[0].points.iter().zip(want) {
+            assert!(got.0 == want.0 && (got.1 - want.1).abs() < 1e-12, "{got:?}");
+        }
+        assert!((s[1].points[2].1 - 0.25).abs() < 1e-12);
+        assert!(s[0].label.ends_with("fee") && s[1].label.ends_with("used"));
+    }
     #[test]
     fn utilisation_is_reserved_over_registered_where_anything_is_registered() {
         let p = utilisation_plot(&run());

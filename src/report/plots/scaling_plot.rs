@@ -178,8 +178,9 @@ mod tests {
                 "breakeven"
             ]
         );
+        // Every plot but the commitments plot: the fixture has no commitments.csv.
         let names: Vec<_> = run_plots(&run()).iter().map(|p| p.name).collect();
-        assert_eq!(names, RUN_PLOT_NAMES);
+        assert_eq!(names, RUN_PLOT_NAMES[..RUN_PLOT_NAMES.len() - 1]);
     }
 
     #[test]
