@@ -73,6 +73,9 @@ pub struct PriceOrigin {
     pub uncertain: bool,
 }
 
+/// Default Fargate Spot discount: "up to a 70% discount" (docs/reference/ecs-facts.md §1.4).
+pub const DEFAULT_FARGATE_SPOT_DISCOUNT: f64 = 0.7;
+
 /// Regions with built-in EC2 prices (docs/reference/pricing.md §2.1); Fargate rates are built
 /// in for more (`model::price_book`).
 pub const KNOWN_REGIONS: [&str; 1] = ["us-east-1"];

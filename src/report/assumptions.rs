@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::model::pricing::DEFAULT_FARGATE_SPOT_DISCOUNT;
 use crate::scenario::{Arm, ArmKind, FARGATE_SPOT, Purchase, Scenario};
 use crate::sim::token_bucket::{FARGATE_LAUNCH_BURST, FARGATE_LAUNCH_PER_SECOND};
 
@@ -122,10 +123,7 @@ fn spot(arms: &[&Arm], out: &mut Vec<Assumption>) {
                     continue;
                 }
                 let who = format!("arm {}", a.name);
-                let default = (f.spot_discount
-                    - crate::scenario::load::defaults::DEFAULT_FARGATE_SPOT_DISCOUNT)
-                    .abs()
-                    < 1e-12;
+                let default = (f.spot_discount - DEFAULT_FARGATE_SPOT_DISCOUNT).abs() < 1e-12;
                 out.push(row(
                     "spot",
                     format!("{who}: FARGATE_SPOT price"),
@@ -201,7 +199,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::scenario::load::load_str;
+    use crate::scenario::load_str;
 
     #[test]
     fn spot_quotas_and_other_charges_are_listed_with_their_sources() {

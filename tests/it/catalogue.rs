@@ -184,7 +184,7 @@ const CASES: &[Case] = &[
             base!(),
             "[[workload.jobs]]\nname = \"b\"\narrival = { poisson = { per_hour = 1 } }\nduration = \"5m\"\ncpu = 256\nmemory = 512\ncpus = 2\n"
         ),
-        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`, `os`, `nat_gb_per_task_hour`, `service_connect`"
+        "error: s.toml:22:1: unknown field `cpus`, expected one of `name`, `arrival`, `duration`, `cpu`, `memory`, `ephemeral_storage_gib`, `start`, `end`, `max_tasks`, `host_ports`, `placement_constraints`, `task_definition`, `stop_timeout`, `os`, `nat_gb_per_task_hour`, `service_connect`, `service_connect_peak_rps`, `service_connect_large_namespace`"
     ),
     scenario!(
         "stop_timeout above 120 s",

@@ -19,7 +19,6 @@ pub const FARGATE_TASK_START: Distribution = Distribution::LogNormal {
     median_ms: 45_000.0,
     sigma: 0.3,
 };
-/// Default Fargate Spot discount: "up to a 70% discount" (docs/reference/ecs-facts.md §1.4).
-pub const DEFAULT_FARGATE_SPOT_DISCOUNT: f64 = 0.7;
+pub use crate::model::pricing::DEFAULT_FARGATE_SPOT_DISCOUNT;
 /// Default instance launch to registration: 1–3 minutes (§7.1, unconfirmed): 2 minutes.
 pub const INSTANCE_LAUNCH: Distribution = Distribution::Fixed(SimDuration(120_000));
