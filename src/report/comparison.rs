@@ -15,7 +15,7 @@ fn secs(v: Option<f64>) -> String {
 /// An aligned table, one row per arm, then a line naming the cheapest arm and by how much.
 /// Where some arm pays for public IPv4 addresses or shared costs (docs/model.md §18), columns
 /// `ipv4 $` (part of `cost $`), `shared $` (load balancers and NAT) and `total $` follow
-/// `cost $`.
+/// `cost $`; with commitments (docs/model.md §22), `effective $` too.
 pub fn comparison_table(outcome: &Outcome) -> String {
     let header = [
         "arm", "launch", "arrived", "done", "running", "rejected", "pending", "wait p50",
@@ -38,6 +38,10 @@ pub fn comparison_table(outcome: &Outcome) -> String {
     if shared {
         extra.extend(["shared $", "total $"]);
     }
+    let committed = outcome.arms.iter().any(|a| a.summary.has_commitments);
+    if committed {
+        extra.push("effective $");
+    }
     head.splice(extra_at..extra_at, extra.iter().map(|s| s.to_string()));
     let mut rows: Vec<Vec<String>> = vec![head];
     for a in &outcome.arms {
@@ -50,6 +54,9 @@ pub fn comparison_table(outcome: &Outcome) -> String {
             let sh = s.cost_load_balancer_usd + s.cost_nat_usd;
             cells.push(format!("{sh:.2}"));
             cells.push(format!("{:.2}", s.cost_usd + sh));
+        }
+        if committed {
+            cells.push(format!("{:.2}", s.cost_effective_usd));
         }
         let mut row = vec![
             a.arm.clone(),
