@@ -25,6 +25,7 @@ macro_rules! sayln {
 }
 
 mod catalog;
+mod prices;
 mod report;
 mod run;
 mod sweep;
@@ -38,6 +39,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::prices::OfferError;
 use crate::report::{RunDataError, SweepDataError};
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
@@ -75,6 +77,12 @@ enum Command {
         /// What to print.
         #[arg(value_enum)]
         what: catalog::What,
+    },
+    /// Price lists from AWS's own files: `sim prices import OFFER.csv... [--region R] -o
+    /// prices.toml` (docs/prices.md).
+    Prices {
+        #[command(subcommand)]
+        command: prices::PricesCommand,
     },
     /// Work with trace files (the CSV format of docs/traces.md): import public cluster traces,
     /// summarise a trace.
@@ -123,6 +131,7 @@ pub fn main() -> ExitCode {
         Command::Report(args) => report::report(&args),
         Command::Validate { scenario } => validate::validate(&scenario),
         Command::Catalog { what } => catalog::catalog(what),
+        Command::Prices { command } => prices::prices(&command),
         Command::Trace { command } => match command {
             TraceCommand::Import(args) => trace_import::trace_import(&args),
             TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),
@@ -148,6 +157,7 @@ fn exit_status(e: &anyhow::Error) -> u8 {
             || c.is::<UsageError>()
             || c.is::<RunDataError>()
             || c.is::<SweepDataError>()
+            || c.is::<OfferError>()
             || c.downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()

@@ -18,6 +18,7 @@ mod other_charges;
 mod outputs;
 mod outputs_doc;
 mod placement_differential;
+mod prices_import;
 mod properties;
 mod report;
 mod robustness;
