@@ -7,6 +7,7 @@ pub mod billing;
 pub mod capacity_index;
 pub mod catalog;
 pub mod cluster;
+pub mod commitment_search;
 pub mod distribution;
 pub mod fargate;
 pub mod group_table;
