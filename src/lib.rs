@@ -39,6 +39,8 @@
 //! - [`scenario`]: TOML → raw serde structs → validated [`scenario::Scenario`]; errors name file,
 //!   line, column and key; the bounds a run stays within ([`scenario::limits`]); task-definition
 //!   JSON files ([`scenario::task_definition_file`]).
+//! - [`prices`]: price lists from AWS's own files: `prices.toml` ([`prices::PriceFile`]) and
+//!   the streaming importer of AWS Price List offer files ([`prices::import_offers`]).
 //! - [`trace`]: [`trace::TraceSource`] (tasks in arrival order), the streaming CSV reader and
 //!   its replay options, generated job streams ([`trace::JobSpec`]), trace statistics
 //!   ([`trace::trace_stats`]), importers of public cluster traces ([`trace::import`]).
@@ -62,6 +64,7 @@ pub mod engine;
 pub mod ids;
 pub mod model;
 pub mod placement;
+pub mod prices;
 pub mod report;
 pub mod scenario;
 pub mod sim;

@@ -25,6 +25,7 @@ macro_rules! sayln {
 }
 
 mod catalog;
+mod prices;
 mod report;
 mod run;
 mod sweep;
@@ -38,6 +39,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+use crate::prices::OfferError;
 use crate::report::{RunDataError, SweepDataError};
 use crate::scenario::ScenarioError;
 use crate::sim::SimError;
@@ -83,6 +85,12 @@ enum Command {
         /// built-in prices.
         #[arg(long)]
         price_list: Option<PathBuf>,
+    },
+    /// Price lists from AWS's own files: `sim prices import OFFER.csv... [--region R] -o
+    /// prices.toml` (docs/prices.md).
+    Prices {
+        #[command(subcommand)]
+        command: prices::PricesCommand,
     },
     /// Work with trace files (the CSV format of docs/traces.md): import public cluster traces,
     /// summarise a trace.
@@ -135,6 +143,7 @@ pub fn main() -> ExitCode {
             region,
             price_list,
         } => catalog::catalog(what, region.as_deref(), price_list.as_deref()),
+        Command::Prices { command } => prices::prices(&command),
         Command::Trace { command } => match command {
             TraceCommand::Import(args) => trace_import::trace_import(&args),
             TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),
@@ -160,6 +169,7 @@ fn exit_status(e: &anyhow::Error) -> u8 {
             || c.is::<UsageError>()
             || c.is::<RunDataError>()
             || c.is::<SweepDataError>()
+            || c.is::<OfferError>()
             || c.downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()

@@ -8,6 +8,7 @@ pub mod capacity_index;
 pub mod catalog;
 pub mod cluster;
 pub mod commitment;
+pub mod commitment_search;
 pub mod distribution;
 pub mod fargate;
 pub mod group_table;

@@ -20,6 +20,7 @@ mod outputs;
 mod outputs_doc;
 mod placement_differential;
 mod prices;
+mod prices_import;
 mod properties;
 mod report;
 mod robustness;
