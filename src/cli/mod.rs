@@ -25,6 +25,7 @@ macro_rules! sayln {
 }
 
 mod catalog;
+mod commitment;
 mod prices;
 mod report;
 mod run;
@@ -86,6 +87,9 @@ enum Command {
         #[arg(long)]
         price_list: Option<PathBuf>,
     },
+    /// The Savings Plan commitment (USD per hour) that minimises each arm's cost, from a run's
+    /// hourly usage (DIR/usage.csv); writes commitment.csv and commitment.{svg,png} there.
+    Commitment(commitment::CommitmentArgs),
     /// Price lists from AWS's own files: `sim prices import OFFER.csv... [--region R] -o
     /// prices.toml` (docs/prices.md).
     Prices {
@@ -144,6 +148,7 @@ pub fn main() -> ExitCode {
             price_list,
         } => catalog::catalog(what, region.as_deref(), price_list.as_deref()),
         Command::Prices { command } => prices::prices(&command),
+        Command::Commitment(args) => commitment::commitment(&args),
         Command::Trace { command } => match command {
             TraceCommand::Import(args) => trace_import::trace_import(&args),
             TraceCommand::Stats { trace, json } => trace_stats::trace_stats(&trace, json),
@@ -170,6 +175,8 @@ fn exit_status(e: &anyhow::Error) -> u8 {
             || c.is::<RunDataError>()
             || c.is::<SweepDataError>()
             || c.is::<OfferError>()
+            || c.is::<crate::prices::PriceFileError>()
+            || c.is::<crate::report::commitment_curve::MissingRateError>()
             || c.downcast_ref::<SweepError>()
                 .is_some_and(SweepError::is_bad_input)
             || c.downcast_ref::<ImportError>()

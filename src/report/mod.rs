@@ -5,6 +5,7 @@
 pub mod assumptions;
 pub mod breakeven_csv;
 pub mod breakeven_row;
+pub mod commitment_curve;
 pub mod commitments_csv;
 pub mod comparison;
 pub mod cost_breakdown_row;

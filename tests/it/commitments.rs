@@ -532,3 +532,83 @@ fn savings_plan_and_ri_rates_come_from_the_price_list_and_take_the_discount() {
         "{err}"
     );
 }
+
+/// `sim commitment DIR`: the cost-minimising Savings Plan commitment from the world's
+/// usage.csv. At 40% off, an m5.large instance-hour costs $0.0576 on the plan and the fleet's
+/// usage is the same every hour (2 instance-hours), so the best commitment covers it all:
+/// 2 × 0.0576 = $0.1152/h, total 2 h × 0.1152 = 0.2304 against 0.384 on demand, saving 0.1536.
+/// Fargate: 0.6 × 0.09874 = $0.059244/h, total 0.118488, saving 0.19748 − 0.118488 = 0.078992.
+#[test]
+fn sim_commitment_finds_the_cheapest_commitment_from_usage_csv() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = crate::common::write(dir.path(), "s.toml", WORLD);
+    let out = dir.path().join("out");
+    let o = crate::common::sim()
+        .arg("run")
+        .arg(&scenario)
+        .arg("--out")
+        .arg(&out)
+        .arg("--no-plots")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = crate::common::sim()
+        .arg("commitment")
+        .arg(&out)
+        .args(["--discount-percent", "40"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        stdout.contains("wrote commitment.csv, commitment.svg, commitment.png"),
+        "{stdout}"
+    );
+    let csv = std::fs::read_to_string(out.join("commitment.csv")).unwrap();
+    let best = |arm: &str, plan: &str| {
+        csv.lines()
+            .filter(|l| l.starts_with(&format!("{arm},{plan},")))
+            .map(|l| {
+                let c: Vec<f64> = l.split(',').skip(3).map(|x| x.parse().unwrap()).collect();
+                (c[0], c[1], c[2])
+            })
+            .max_by(|a, b| a.2.total_cmp(&b.2))
+            .unwrap_or_else(|| panic!("{arm} {plan} in {csv}"))
+    };
+    let (c, total, saving) = best("ec2", "compute_savings_plan");
+    usd(c, 0.1152, "EC2 best commitment");
+    usd(total, 0.2304, "EC2 total");
+    usd(saving, 0.1536, "EC2 saving");
+    // The EC2 Instance SP of family m5 finds the same.
+    usd(best("ec2", "ec2_instance_savings_plan").0, 0.1152, "m5 ISP");
+    let (c, total, saving) = best("fargate", "compute_savings_plan");
+    usd(c, 0.059244, "Fargate best commitment");
+    usd(total, 0.118488, "Fargate total");
+    usd(saving, 0.078992, "Fargate saving");
+    assert!(
+        !csv.contains("fargate,ec2_instance_savings_plan"),
+        "ISPs do not cover Fargate"
+    );
+    assert!(out.join("commitment.png").is_file());
+    // Without any source of rates: exit 2, naming the keys to give.
+    let o = crate::common::sim()
+        .arg("commitment")
+        .arg(&out)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("no compute_savings_plan rate for `ec2:m5.large:linux`"),
+        "{err}"
+    );
+    assert!(err.contains("--discount-percent"), "{err}");
+    // Not a run's folder: exit 2.
+    let o = crate::common::sim()
+        .arg("commitment")
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("usage.csv"));
+}
