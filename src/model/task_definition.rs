@@ -22,7 +22,7 @@ pub struct TaskDefinition {
     /// `runtimePlatform.cpuArchitecture`, if given.
     pub cpu_architecture: Option<Architecture>,
     /// `runtimePlatform.operatingSystemFamily`, if given: `LINUX` is Linux, every
-    /// `WINDOWS_SERVER_*` is Windows (docs/model.md, "Windows").
+    /// `WINDOWS_SERVER_*` is Windows (docs/model.md §19).
     pub os: Option<Os>,
     /// `ephemeralStorage.sizeInGiB`, if given (21–200).
     pub storage_gib: Option<u32>,

@@ -125,7 +125,7 @@ pub struct SummaryRow {
     pub cost_public_ipv4_usd: f64,
     /// The Windows OS licence part of Fargate's cost (per vCPU-hour of the billed size), USD;
     /// 0 on Linux
-    /// (docs/model.md, "Windows").
+    /// (docs/model.md §19).
     #[serde(default, with = "fixed6")]
     pub cost_fargate_os_licence_usd: f64,
     /// The services' load balancers (ALB-hours and LCU-hours), USD; a shared cost, not part of

@@ -219,7 +219,7 @@ impl Ec2Capacity {
             l.cpu_reserved += c.total_reserved_cpu();
             l.mem_reserved += c.total_reserved_mem();
             // The daemons run on every instance not terminated: registered by the instance and
-            // reserved by their DAEMON tasks (docs/model.md, "Daemons and sidecars").
+            // reserved by their DAEMON tasks (docs/model.md §20).
             let live = c.live() as u64;
             let (cpu, mem) = (
                 live * u64::from(self.daemon.cpu_units),

@@ -76,7 +76,7 @@ impl FargatePool {
     /// The pool of Fargate arm `spec` (arm `arm` of `scenario`, of operating system `os`) under
     /// `seed`. A Windows pool has the Windows sizes, rates, OS licence and 5-minute minimum
     /// (docs/reference/pricing.md §1.5; the loader refuses Windows with FARGATE_SPOT,
-    /// docs/model.md "Windows").
+    /// docs/model.md §19).
     pub fn new(scenario: &Scenario, spec: &FargateArm, os: Os, seed: u64, arm: u32) -> FargatePool {
         let (rates, licence_vcpu_hour, minimum_secs) = match os {
             Os::Linux => (

@@ -135,7 +135,7 @@ fn a_windows_task_definition_on_a_linux_arm_is_refused_not_priced_as_linux() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     // Issue 15 models Windows: the task definition now makes the job Windows, and a Linux arm
-    // cannot run it (docs/model.md, "Windows").
+    // cannot run it (docs/model.md §19).
     for part in [
         "s.toml:9:8",
         "arm `fargate` is linux",

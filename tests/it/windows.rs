@@ -1,6 +1,6 @@
 //! Windows (`os = "windows"`, a task definition's `runtimePlatform.operatingSystemFamily`):
 //! Windows Fargate sizes, rates, OS licence and 5-minute minimum; Windows EC2 prices; and the
-//! refusals (docs/model.md, "Windows"; docs/reference/pricing.md §1.1, §1.3, §1.5, §2.1).
+//! refusals (docs/model.md §19; docs/reference/pricing.md §1.1, §1.3, §1.5, §2.1).
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! Operating systems (`os = "linux" | "windows"` on arms, jobs and services, and a task
 //! definition's `runtimePlatform.operatingSystemFamily`): the Windows `[pricing]` keys, the
-//! arm-against-task checks, and the Windows prices of EC2 arms (docs/model.md, "Windows";
+//! arm-against-task checks, and the Windows prices of EC2 arms (docs/model.md §19;
 //! docs/reference/pricing.md §1.1, §1.3, §1.5, §2.1).
 
 use std::collections::BTreeSet;
@@ -125,7 +125,7 @@ impl Validator<'_> {
     }
 
     /// The checks of arm `arm` (raw `a`) against the OS of the workload, and the Windows prices
-    /// of a Windows EC2 arm's instance types (docs/model.md, "Windows"):
+    /// of a Windows EC2 arm's instance types (docs/model.md §19):
     /// - a job or service whose OS is not the arm's is refused (ECS runs a Windows task only on
     ///   Windows capacity, and a Linux task only on Linux capacity); trace tasks are Linux;
     /// - a Windows Fargate arm runs no FARGATE_SPOT (pricing.md §1.5), asks for a storage rate

@@ -139,7 +139,7 @@ pub(super) fn check(c: &Ctx<'_>, td: &Map<String, Value>, at: &str) -> R<Audit> 
                 None | Some(Value::Null) => {}
                 Some(Value::String(s)) if s == "LINUX" => out.os = Some(Os::Linux),
                 // The families ECS takes (Windows Server 2016–2025, Full and Core): all are
-                // Windows to sim (docs/reference/pricing.md §1.5; docs/model.md, "Windows").
+                // Windows to sim (docs/reference/pricing.md §1.5; docs/model.md §19).
                 Some(Value::String(s)) if s.starts_with("WINDOWS_SERVER_") => {
                     out.os = Some(Os::Windows);
                 }
