@@ -123,8 +123,8 @@ pub struct Arm {
     /// `nat_gateways`: NAT gateways charged per hour over the arm's run (docs/model.md §18.3).
     pub nat_gateways: u32,
     /// Operating system of the arm's capacity (EC2: the instances' AMI; Fargate: the platform
-    /// family), `os` (default Linux); every task the arm runs has this OS (docs/model.md,
-    /// "Windows").
+    /// family), `os` (default Linux); every task the arm runs has this OS (docs/model.md
+    /// §19).
     pub os: Os,
 }
 
