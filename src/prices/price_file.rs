@@ -270,45 +270,9 @@ fn ec2_prices(at: &str, ec2: &Ec2Rates, f: &mut dyn FnMut(String, f64)) {
 mod tests {
     use super::*;
 
-    const SPEC_EXAMPLE: &str = r#"
-format = 1
-region = "eu-west-1"
-currency = "USD"
-
-[[source]]
-file = "AmazonEC2.csv"
-offer_code = "AmazonEC2"
-version = "20250912225308"
-publication_date = "2025-09-12T22:53:08Z"
-rows = 412
-used = 37
-
-[fargate]
-storage_gb_hour = 0.000111
-[fargate.linux_x86]
-vcpu_hour = 0.04048
-gb_hour = 0.004445
-[fargate.windows_x86]
-vcpu_hour = 0.046552
-gb_hour = 0.0051117
-os_licence_vcpu_hour = 0.046
-
-[ec2.linux]
-"m5.large" = 0.107
-[ec2.windows]
-"m5.large" = 0.199
-
-[savings_plans.compute_savings_plan."1yr_no_upfront".ec2.linux]
-"m5.large" = 0.0716
-[savings_plans.compute_savings_plan."1yr_no_upfront".fargate.linux_x86]
-vcpu_hour = 0.03238
-gb_hour = 0.003556
-[savings_plans.ec2_instance_savings_plan."1yr_no_upfront".ec2.linux]
-"m5.large" = 0.0642
-
-[reserved_instances."1yr_standard_partial_upfront".linux]
-"m5.large" = { hourly = 0.031, upfront = 271.0 }
-"#;
+    /// The example of docs/prices.md (the shared spec's section B), shared with the scenario
+    /// reader's tests.
+    const SPEC_EXAMPLE: &str = include_str!("../../tests/fixtures/prices/spec-example.toml");
 
     /// The example of spec §B reads, and what is written from it reads back the same.
     #[test]

@@ -382,45 +382,7 @@ mod tests {
     use super::*;
 
     /// The example of docs/scenario.md "Price lists" (the shared spec's section B).
-    pub const EXAMPLE: &str = r#"# Written by `sim prices import` from AWS Price List offer files; edit freely.
-format = 1
-region = "eu-west-1"
-currency = "USD"
-
-[[source]]
-file = "AmazonEC2.csv"
-offer_code = "AmazonEC2"
-version = "20250912225308"
-publication_date = "2025-09-12T22:53:08Z"
-rows = 412
-used = 37
-
-[fargate]
-storage_gb_hour = 0.000111
-[fargate.linux_x86]
-vcpu_hour = 0.04048
-gb_hour = 0.004445
-[fargate.windows_x86]
-vcpu_hour = 0.046552
-gb_hour = 0.0051117
-os_licence_vcpu_hour = 0.046
-
-[ec2.linux]
-"m5.large" = 0.107
-[ec2.windows]
-"m5.large" = 0.199
-
-[savings_plans.compute_savings_plan."1yr_no_upfront".ec2.linux]
-"m5.large" = 0.0716
-[savings_plans.compute_savings_plan."1yr_no_upfront".fargate.linux_x86]
-vcpu_hour = 0.03238
-gb_hour = 0.003556
-[savings_plans.ec2_instance_savings_plan."1yr_no_upfront".ec2.linux]
-"m5.large" = 0.0642
-
-[reserved_instances."1yr_standard_partial_upfront".linux]
-"m5.large" = { hourly = 0.031, upfront = 271.0 }
-"#;
+    pub const EXAMPLE: &str = include_str!("../../tests/fixtures/prices/spec-example.toml");
 
     fn parse(text: &str) -> Result<PriceList, String> {
         parse_price_list(Path::new("prices.toml"), text, "prices.toml").map_err(|e| e.to_string())
