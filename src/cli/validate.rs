@@ -189,12 +189,37 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
                 }
                 o.push('\n');
             }
+            ArmKind::ManagedInstances(m) => {
+                o.push_str(&format!(
+                    "  {} MANAGED_INSTANCES: {}{}, up to {} instances of {}, scale-in after {}, task start {}\n",
+                    a.name,
+                    m.network_mode,
+                    if m.eni_trunking { " + trunking" } else { "" },
+                    m.max_instances,
+                    m.types
+                        .iter()
+                        .map(|t| format!("{} (fee ${}/h)", t.instance_type.name, t.fee_per_hour))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    m.scale_in_after
+                        .map_or_else(|| "never (-1)".to_string(), |d| format!("{} s", d.as_ms() / 1000)),
+                    a.task_start_latency
+                ));
+            }
+            ArmKind::External(x) => {
+                o.push_str(&format!(
+                    "  {} EXTERNAL: {}, ECS Anywhere fee ${}/instance-hour, task start {}\n",
+                    a.name, x.network_mode, x.fee_per_hour, a.task_start_latency
+                ));
+                for g in &x.servers {
+                    o.push_str(&format!(
+                        "    servers {}: {} x {} cores, {} MiB, ${}/h each\n",
+                        g.name, g.count, g.cores, g.memory_mib, g.cost_per_hour
+                    ));
+                }
+            }
         }
-        let names = |i: usize| match &a.kind {
-            ArmKind::Ec2(e) => e.providers[i].name.clone(),
-            ArmKind::Fargate(_) if i == FARGATE_SPOT => "FARGATE_SPOT".to_string(),
-            ArmKind::Fargate(_) => "FARGATE".to_string(),
-        };
+        let names = |i: usize| a.provider_name(i);
         let shares: Vec<String> = a
             .provider_strategy
             .iter()
@@ -213,6 +238,7 @@ pub fn describe(s: &Scenario, trace_rows: Option<TraceRows>) -> String {
                 .provider_strategy
                 .iter()
                 .any(|p| p.provider == FARGATE_SPOT),
+            ArmKind::ManagedInstances(_) | ArmKind::External(_) => false,
         };
         if spot {
             let what = match a.on_interruption {

@@ -11,6 +11,8 @@ pub enum NetworkMode {
     Bridge,
     /// Host networking: container ports are host ports and conflict per instance.
     Host,
+    /// No networking (`none`, external instances only here): no ports, no ENI.
+    None,
 }
 
 impl NetworkMode {
@@ -20,6 +22,7 @@ impl NetworkMode {
             NetworkMode::Awsvpc => "awsvpc",
             NetworkMode::Bridge => "bridge",
             NetworkMode::Host => "host",
+            NetworkMode::None => "none",
         }
     }
 
@@ -30,7 +33,7 @@ impl NetworkMode {
 
     /// Whether static host ports of tasks conflict on one instance.
     pub fn ports_conflict(self) -> bool {
-        self != NetworkMode::Awsvpc
+        matches!(self, NetworkMode::Bridge | NetworkMode::Host)
     }
 }
 

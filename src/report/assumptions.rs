@@ -114,6 +114,7 @@ fn spot(arms: &[&Arm], out: &mut Vec<Assumption>) {
                     }
                 }
             }
+            ArmKind::ManagedInstances(_) | ArmKind::External(_) => {}
             ArmKind::Fargate(f) => {
                 let spot_tasks = a
                     .provider_strategy

@@ -63,7 +63,8 @@ pub fn breakeven_csv(outcome: &Outcome, scenario: &Scenario) -> Vec<u8> {
             .find(|a| a.name == e.arm)
             .and_then(|a| match &a.kind {
                 ArmKind::Ec2(ec2) => ec2.providers.first()?.instance_types.first(),
-                ArmKind::Fargate(_) => None,
+                ArmKind::ManagedInstances(m) => m.types.first().map(|t| &t.instance_type),
+                ArmKind::Fargate(_) | ArmKind::External(_) => None,
             });
         let util = fleet_utilisation(e);
         for f in paired(outcome, "FARGATE") {

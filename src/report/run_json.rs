@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 use crate::report::assumptions::{Assumption, assumptions};
-use crate::scenario::{ArmKind, Capacity, FARGATE_SPOT, Purchase, Scenario};
+use crate::scenario::{ArmKind, Capacity, Purchase, Scenario};
 
 /// What run.json records.
 #[derive(Debug, Clone, Serialize)]
@@ -311,19 +311,52 @@ fn arm_details(arm: &crate::scenario::Arm) -> ArmDetails {
                 Some(f.architecture.to_string()),
             )
         }
+        ArmKind::ManagedInstances(m) => {
+            let types: Vec<String> = m
+                .types
+                .iter()
+                .map(|t| t.instance_type.name.clone())
+                .collect();
+            (
+                vec![ProviderDetails {
+                    name: "MANAGED_INSTANCES".to_string(),
+                    purchase: "on-demand".to_string(),
+                    instance_types: types.clone(),
+                    capacity: "managed-instances".to_string(),
+                    fixed: None,
+                    min: Some(0),
+                    max: Some(m.max_instances),
+                    target_capacity_percent: None,
+                    description: format!(
+                        "ECS Managed Instances, up to {} instances, {}",
+                        m.max_instances, m.network_mode
+                    ),
+                }],
+                types,
+                None,
+            )
+        }
+        ArmKind::External(x) => (
+            vec![ProviderDetails {
+                name: "EXTERNAL".to_string(),
+                purchase: "owned".to_string(),
+                instance_types: x.servers.iter().map(|g| g.name.clone()).collect(),
+                capacity: "external".to_string(),
+                fixed: Some(x.server_count()),
+                min: None,
+                max: None,
+                target_capacity_percent: None,
+                description: format!("ECS Anywhere, {} own servers", x.server_count()),
+            }],
+            x.servers.iter().map(|g| g.name.clone()).collect(),
+            None,
+        ),
     };
     let provider_strategy: Vec<StrategyEntry> = arm
         .provider_strategy
         .iter()
         .map(|s| StrategyEntry {
-            provider: match &arm.kind {
-                ArmKind::Ec2(e) => e
-                    .providers
-                    .get(s.provider)
-                    .map_or_else(String::new, |p| p.name.clone()),
-                ArmKind::Fargate(_) if s.provider == FARGATE_SPOT => "FARGATE_SPOT".to_string(),
-                ArmKind::Fargate(_) => "FARGATE".to_string(),
-            },
+            provider: arm.provider_name(s.provider),
             base: s.base,
             weight: s.weight,
         })

@@ -304,10 +304,7 @@ impl Validator<'_> {
         let mut found = Vec::new();
         for u in &self.task_definitions {
             // requiresCompatibilities: ECS runs a task only on a launch type it lists.
-            let launch = match arm.kind {
-                ArmKind::Ec2(_) => "EC2",
-                ArmKind::Fargate(_) => "FARGATE",
-            };
+            let launch = arm.launch_type();
             if !u.compatibilities.is_empty() && !u.compatibilities.iter().any(|c| c == launch) {
                 found.push(format!("arm `{}`: the task definition of {} has requiresCompatibilities [{}], without {launch}, so ECS would not run it on this arm; sim runs it as if it were compatible", arm.name, u.what, u.compatibilities.join(", ")));
             }
@@ -317,6 +314,23 @@ impl Validator<'_> {
                         && m != e.network_mode
                     {
                         found.push(format!("arm `{}`: the task definition of {} has networkMode `{m}`, but the arm's network_mode `{}` decides how its tasks are networked", arm.name, u.what, e.network_mode));
+                    }
+                }
+                ArmKind::ManagedInstances(m) => {
+                    // "You will not be able to run tasks on Amazon ECS Managed Instances using a
+                    // task definition that does not specify a network mode"
+                    // (docs/reference/managed-instances.md §1.6).
+                    match u.network_mode {
+                        None => found.push(format!("arm `{}`: the task definition of {} has no networkMode, and ECS Managed Instances refuses such task definitions (docs/reference/managed-instances.md §1.6); sim runs it in the arm's network_mode `{}`", arm.name, u.what, m.network_mode)),
+                        Some(n) if n != m.network_mode => found.push(format!("arm `{}`: the task definition of {} has networkMode `{n}`, but the arm's network_mode `{}` decides how its tasks are networked", arm.name, u.what, m.network_mode)),
+                        Some(_) => {}
+                    }
+                }
+                ArmKind::External(x) => {
+                    if let Some(n) = u.network_mode
+                        && n != x.network_mode
+                    {
+                        found.push(format!("arm `{}`: the task definition of {} has networkMode `{n}`, but the arm's network_mode `{}` decides how its tasks are networked", arm.name, u.what, x.network_mode));
                     }
                 }
                 ArmKind::Fargate(f) => {

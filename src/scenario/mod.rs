@@ -6,8 +6,10 @@ pub mod capacity;
 pub mod daemon;
 pub mod duration;
 pub mod error;
+pub mod external;
 pub mod limits;
 pub mod load;
+pub mod managed_instances;
 pub mod price_list_file;
 pub mod prices;
 pub mod raw;
@@ -24,7 +26,9 @@ pub use capacity::{
 };
 pub use daemon::{DaemonLoad, DaemonSpec};
 pub use error::ScenarioError;
+pub use external::{ExternalArm, ServerGroup};
 pub use load::{load, load_str};
+pub use managed_instances::{ManagedInstancesArm, ManagedType};
 pub use service_spec::{DeploymentConfig, LoadCurve, ServiceAutoscaling, ServiceSpec};
 
 use crate::model::commitment::Commitment;
@@ -135,6 +139,10 @@ pub enum ArmKind {
     Ec2(Ec2Arm),
     /// The Fargate pool.
     Fargate(FargateArm),
+    /// ECS Managed Instances.
+    ManagedInstances(ManagedInstancesArm),
+    /// ECS Anywhere: the planner's own servers.
+    External(ExternalArm),
 }
 
 /// An EC2-mode cluster.
@@ -176,14 +184,37 @@ impl Arm {
         match &self.kind {
             ArmKind::Ec2(e) => !self.assign_public_ip || e.network_mode == NetworkMode::Awsvpc,
             ArmKind::Fargate(_) => !self.assign_public_ip,
+            // Managed Instances tasks are awsvpc or host on instances in the arm's subnets;
+            // external servers reach the internet their own way (no AWS NAT).
+            ArmKind::ManagedInstances(m) => {
+                !self.assign_public_ip || m.network_mode == NetworkMode::Awsvpc
+            }
+            ArmKind::External(_) => false,
         }
     }
 
-    /// `EC2` or `FARGATE`, as in summary.csv.
+    /// The name of provider `i` of the arm's `provider_strategy` (tasks.csv
+    /// `capacity_provider`).
+    pub fn provider_name(&self, i: usize) -> String {
+        match &self.kind {
+            ArmKind::Ec2(e) => e
+                .providers
+                .get(i)
+                .map_or_else(String::new, |p| p.name.clone()),
+            ArmKind::Fargate(_) if i == FARGATE_SPOT => "FARGATE_SPOT".to_string(),
+            ArmKind::Fargate(_) => "FARGATE".to_string(),
+            ArmKind::ManagedInstances(_) => "MANAGED_INSTANCES".to_string(),
+            ArmKind::External(_) => "EXTERNAL".to_string(),
+        }
+    }
+
+    /// `EC2`, `FARGATE`, `MANAGED_INSTANCES` or `EXTERNAL`, as in summary.csv.
     pub fn launch_type(&self) -> &'static str {
         match self.kind {
             ArmKind::Ec2(_) => "EC2",
             ArmKind::Fargate(_) => "FARGATE",
+            ArmKind::ManagedInstances(_) => "MANAGED_INSTANCES",
+            ArmKind::External(_) => "EXTERNAL",
         }
     }
 }

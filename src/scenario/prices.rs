@@ -275,6 +275,15 @@ pub fn arm_items(arm: &Arm, storage: bool) -> Vec<(String, String)> {
                 ));
             }
         }
+        ArmKind::ManagedInstances(m) => {
+            for t in &m.types {
+                let it = item::ec2(arm.os, &t.instance_type.name);
+                if !out.iter().any(|(i, _)| *i == it) {
+                    out.push((it, format!("`pricing.ec2.\"{}\"`", t.instance_type.name)));
+                }
+            }
+        }
+        ArmKind::External(_) => {}
         ArmKind::Ec2(e) => {
             let key = match arm.os {
                 Os::Linux => "ec2",

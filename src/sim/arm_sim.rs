@@ -61,7 +61,13 @@ impl<'a> ArmSim<'a> {
         let arrivals = Arrivals::open(scenario, seed, &mut groups)?;
         let services = service_states(scenario, &mut groups);
         let mut ctx = ArmContext::new(scenario, arm_index, seed, opts, groups);
-        let capacity = backend_for(&ctx, arm_index, seed);
+        let capacity = backend_for(&ctx, arm_index, seed).ok_or_else(|| {
+            SimError::Invariant(format!(
+                "arm `{}`: launch type {} has no backend",
+                scenario.arms[arm_index].name,
+                scenario.arms[arm_index].launch_type()
+            ))
+        })?;
         let ticks = capacity.scales()
             || scenario
                 .workload

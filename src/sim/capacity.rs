@@ -115,13 +115,19 @@ pub trait CapacityBackend {
     fn has_instances(&self) -> bool;
 }
 
-/// The backend of arm `arm_index` of the scenario in `ctx`, under `seed`.
-pub fn backend_for(ctx: &ArmContext<'_>, arm_index: usize, seed: u64) -> Box<dyn CapacityBackend> {
+/// The backend of arm `arm_index` of the scenario in `ctx`, under `seed`; `None` for a
+/// launch type without one (the loader refuses such arms).
+pub fn backend_for(
+    ctx: &ArmContext<'_>,
+    arm_index: usize,
+    seed: u64,
+) -> Option<Box<dyn CapacityBackend>> {
     let n = arm_index as u32;
-    match &ctx.arm.kind {
+    Some(match &ctx.arm.kind {
         ArmKind::Ec2(e) => Box::new(Ec2Capacity::new(ctx.scenario, ctx.arm, e, seed, n)),
         ArmKind::Fargate(f) => Box::new(FargatePool::new(ctx.scenario, f, ctx.arm.os, seed, n)),
-    }
+        ArmKind::ManagedInstances(_) | ArmKind::External(_) => return None,
+    })
 }
 
 /// `n` with thousands separated by commas (for warnings).

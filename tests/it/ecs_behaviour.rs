@@ -362,7 +362,7 @@ capacity = { fixed = 1 }
     // An empty strategy list means "none given": ECS's default.
     match &s.arms[0].kind {
         sim::scenario::ArmKind::Ec2(e) => assert!(e.strategy.is_none()),
-        sim::scenario::ArmKind::Fargate(_) => panic!("EC2 arm"),
+        _ => panic!("EC2 arm"),
     }
     let a = run_checked(&s, 1).arms.remove(0);
     assert_eq!(

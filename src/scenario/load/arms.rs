@@ -135,6 +135,7 @@ impl Validator<'_> {
                 }
                 runs(FARGATE_SPOT)
             }
+            ArmKind::ManagedInstances(_) | ArmKind::External(_) => false,
         };
         if a.on_interruption.is_some() && !any_spot {
             self.warnings.push(format!(

@@ -354,6 +354,7 @@ impl Validator<'_> {
         let names: Vec<&str> = match kind {
             ArmKind::Ec2(e) => e.providers.iter().map(|p| p.name.as_str()).collect(),
             ArmKind::Fargate(_) => vec!["FARGATE", "FARGATE_SPOT"],
+            ArmKind::ManagedInstances(_) | ArmKind::External(_) => Vec::new(),
         };
         let share = |provider| ProviderShare {
             provider,
@@ -365,6 +366,7 @@ impl Validator<'_> {
                 ArmKind::Fargate(_) if fargate_spot => Ok(vec![share(FARGATE_SPOT)]),
                 ArmKind::Fargate(_) => Ok(vec![share(FARGATE)]),
                 ArmKind::Ec2(e) if e.providers.len() == 1 => Ok(vec![share(0)]),
+                ArmKind::ManagedInstances(_) | ArmKind::External(_) => Ok(vec![share(0)]),
                 ArmKind::Ec2(_) => Err(self.err(
                     a.name.span(),
                     format!(
@@ -423,6 +425,10 @@ impl Validator<'_> {
                                 .map(|n| format!("`{n}`"))
                                 .collect::<Vec<_>>()
                                 .join(", ")
+                        ),
+                        ArmKind::ManagedInstances(_) | ArmKind::External(_) => format!(
+                            "`{K}`: arm `{name}` is {}, which has no capacity provider strategy in sim; expected no `capacity_provider_strategy`",
+                            a.launch_type.get_ref()
                         ),
                         ArmKind::Fargate(_) => format!(
                             "`{K}`: unknown provider `{pname}`{near} on a Fargate arm; expected `FARGATE` or `FARGATE_SPOT` (a strategy may mix only Auto Scaling group providers or only Fargate providers, docs/reference/ecs-facts.md §5.1)"

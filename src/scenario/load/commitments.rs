@@ -462,6 +462,25 @@ pub fn on_demand_lines(arm: &Arm, pricing: &Pricing) -> Vec<(UsageKey, f64)> {
                 )
             })
             .collect(),
+        // The EC2 part of a Managed Instances bill is EC2 usage (docs/reference/managed-instances.md
+        // §1.8: "You pay the EC2 instance price ... plus an ECS management fee"); the fee is
+        // not covered (docs/model.md §24.6).
+        ArmKind::ManagedInstances(m) => m
+            .types
+            .iter()
+            .map(|t| {
+                (
+                    UsageKey {
+                        kind: UsageKind::Ec2 {
+                            instance_type: t.instance_type.name.clone(),
+                        },
+                        os: arm.os,
+                    },
+                    t.instance_type.price_per_hour,
+                )
+            })
+            .collect(),
+        ArmKind::External(_) => Vec::new(),
         ArmKind::Fargate(f) => {
             if !arm
                 .provider_strategy

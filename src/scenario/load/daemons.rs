@@ -186,6 +186,39 @@ impl Validator<'_> {
                         }
                     }
                 }
+                ArmKind::ManagedInstances(m) => {
+                    let load = DaemonLoad::ec2(daemons, &arm.name);
+                    let needs_eni = m.network_mode.needs_eni();
+                    for t in m.types.iter().map(|t| &t.instance_type) {
+                        let (cpu, mem) = (t.cpu_units(), t.registered_memory_mib);
+                        let slots = if needs_eni {
+                            t.awsvpc_task_slots(m.eni_trunking)
+                        } else {
+                            u32::MAX
+                        };
+                        let enis = if needs_eni { load.enis } else { 0 };
+                        if load.cpu_units >= cpu
+                            || load.memory_mib >= mem
+                            || (needs_eni && enis >= slots)
+                        {
+                            return Err(self.err(span, format!(
+                                "`workload.daemons`: on Managed Instances arm `{}` the daemons {names} need {} CPU units, {} MiB and {enis} ENI(s) on every instance, which leaves no room for a task on `{}` ({cpu} CPU units, {mem} MiB); expected smaller daemons, instance requirements without this type, or `arms = [...]` without this arm",
+                                arm.name, load.cpu_units, load.memory_mib, t.name,
+                            )));
+                        }
+                    }
+                }
+                ArmKind::External(x) => {
+                    let load = DaemonLoad::ec2(daemons, &arm.name);
+                    for g in &x.servers {
+                        if load.cpu_units > g.cpu_units() || load.memory_mib > g.memory_mib {
+                            return Err(self.err(span, format!(
+                                "`workload.daemons`: on external arm `{}` the daemons {names} need {} CPU units and {} MiB on every server, but servers `{}` register {} CPU units and {} MiB; ECS would keep trying to place the daemon for ever (docs/reference/sidecars-and-daemons.md §2); expected smaller daemons, larger servers, or `arms = [...]` without this arm",
+                                arm.name, load.cpu_units, load.memory_mib, g.name, g.cpu_units(), g.memory_mib,
+                            )));
+                        }
+                    }
+                }
                 ArmKind::Fargate(_) => {
                     let load = DaemonLoad::fargate(daemons, &arm.name);
                     if load.cpu_units >= largest.0 || load.memory_mib >= largest.1 {

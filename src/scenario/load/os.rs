@@ -259,6 +259,12 @@ impl Validator<'_> {
                     return Err(self.err(span, format!("arm `{name}` is windows, and no Windows on-demand price is known for {list} (none are built in, docs/reference/pricing.md §2.1); expected `ec2_windows = {{ \"<type>\" = <USD per hour> }}` in [pricing], or a `price_list` that prices them under `[ec2.windows]` (`sim prices import`)")));
                 }
             }
+            ArmKind::ManagedInstances(_) => {
+                return Err(self.err(span, format!("arm `{name}` is windows, and \"Amazon ECS Managed Instances support Linux containers\" only (docs/reference/managed-instances.md §1.1, §1.11: Bottlerocket instances); expected os = \"linux\", or an EC2 or Fargate arm for Windows tasks")));
+            }
+            // ECS Anywhere runs Windows Server with the planner's own licence
+            // (docs/reference/managed-instances.md §2): the cost of ownership includes it.
+            ArmKind::External(_) => {}
         }
         Ok(())
     }

@@ -233,7 +233,7 @@ impl Validator<'_> {
                 .providers
                 .iter()
                 .any(|p| matches!(p.purchase, Purchase::Spot { .. })),
-            ArmKind::Fargate(_) => false,
+            ArmKind::Fargate(_) | ArmKind::ManagedInstances(_) | ArmKind::External(_) => false,
         });
         let fargate_spot = arms.iter().any(|a| {
             matches!(a.kind, ArmKind::Fargate(_))
