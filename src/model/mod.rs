@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod commitment;
 pub mod commitment_search;
 pub mod distribution;
+pub mod ecs_fees;
 pub mod fargate;
 pub mod group_table;
 pub mod instance_type;

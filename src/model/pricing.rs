@@ -57,6 +57,15 @@ pub struct Pricing {
     /// The price list's Reserved Instance rates (`<term>_<class>_<payment>` → OS → type), as
     /// written, not discounted.
     pub reserved_instances: BTreeMap<String, BTreeMap<Os, BTreeMap<String, ReservedRate>>>,
+    /// ECS Managed Instances management fees given per instance type (`[pricing]
+    /// management_fee` over the price list's), USD per instance-hour, discounted; the built-in
+    /// ones are in [`crate::model::ecs_fees`].
+    pub management_fee: BTreeMap<String, f64>,
+    /// `[pricing] management_fee_percent`: the planner's rule for a type with no known fee,
+    /// the fee as a fraction of its on-demand Linux price.
+    pub management_fee_fraction: Option<f64>,
+    /// The ECS Anywhere fee, USD per registered external instance-hour, discounted.
+    pub ecs_anywhere_instance_hour: f64,
 }
 
 /// Where one price of a run comes from.
@@ -112,6 +121,9 @@ impl Pricing {
             origins: BTreeMap::new(),
             savings_plans: BTreeMap::new(),
             reserved_instances: BTreeMap::new(),
+            management_fee: BTreeMap::new(),
+            management_fee_fraction: None,
+            ecs_anywhere_instance_hour: crate::model::ecs_fees::ECS_ANYWHERE_INSTANCE_HOUR,
         }
     }
 

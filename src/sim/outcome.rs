@@ -319,8 +319,9 @@ pub struct ArmSummary {
     pub task_hours: f64,
     /// Tasks whose placement was blocked only by a full subnet at least once.
     pub subnet_blocked_placements: u64,
-    /// The cost of on-demand EC2 instances, USD. This and the next five parts sum to
-    /// `cost_usd`.
+    /// The cost of on-demand EC2 instances (Managed Instances: the EC2 part), USD. This, the
+    /// next five parts, the public IPv4 addresses and the three ECS parts below
+    /// (management fee, ECS Anywhere fee, owned servers) sum to `cost_usd`.
     pub cost_ec2_on_demand_usd: f64,
     /// The cost of EC2 Spot instances at their discounted price, USD.
     pub cost_ec2_spot_usd: f64,
@@ -355,6 +356,12 @@ pub struct ArmSummary {
     pub commitment_coverage: Option<f64>,
     /// Whether any commitment applies to the arm.
     pub has_commitments: bool,
+    /// ECS Managed Instances management fees, USD; part of `cost_usd`.
+    pub cost_management_fee_usd: f64,
+    /// ECS Anywhere fees of the external instances, USD; part of `cost_usd`.
+    pub cost_ecs_anywhere_usd: f64,
+    /// The planner's cost of owning the external servers, USD; part of `cost_usd`.
+    pub cost_owned_servers_usd: f64,
     /// How the arm's run ended.
     pub outcome: Completion,
     /// Why, when it is not complete.
